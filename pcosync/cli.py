@@ -1,0 +1,73 @@
+"""`flask` commands: users, the worker, first-run setup. PCO commands live in pco_cli."""
+import secrets
+
+import click
+from flask import current_app
+from flask.cli import AppGroup, with_appcontext
+
+from .extensions import db
+
+users_cli = AppGroup("users", help="Manage admin users.")
+
+
+@users_cli.command("create")
+@click.argument("email")
+@click.option("--role", default="TECH_ADMIN", show_default=True, help="TECH_ADMIN, STAFF, VIEWER")
+@click.option("--name", default=None)
+@click.option("--password", default=None, help="For scripts; prompted for when omitted.")
+def create_user_command(email, role, name, password):
+    """Create a user with a role."""
+    from .auth.service import UserError, create_user
+
+    if password is None:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        user = create_user(email, password, role, name=name)
+    except UserError as err:
+        raise click.ClickException(str(err))
+    click.echo(f"Created user {user.email} with role {role}.")
+
+
+@click.command("worker")
+@click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
+@with_appcontext
+def worker_command(burst):
+    """Run the RQ worker (HerokuWorker) inside the app context."""
+    from .worker import run_worker
+
+    run_worker(current_app._get_current_object(), burst=burst)
+
+
+@click.command("first-run")
+@with_appcontext
+def first_run_command():
+    """Make the first admin when there is no user yet, and print its login (for `make run`)."""
+    from sqlalchemy import func, select
+
+    from .auth.service import create_user, ensure_builtin_roles
+    from .models import User
+
+    ensure_builtin_roles()
+    db.session.commit()
+    if db.session.scalar(select(func.count()).select_from(User)):
+        click.echo("Users exist already; log in with yours.")
+        return
+    password = secrets.token_urlsafe(12)
+    create_user("admin@example.org", password, "TECH_ADMIN", name="Admin")
+    click.echo("=" * 60)
+    click.echo("First run: an admin was created.")
+    click.echo("  email:    admin@example.org")
+    click.echo(f"  password: {password}")
+    click.echo("Change it after logging in (flask users create makes more).")
+    click.echo("=" * 60)
+
+
+def register_commands(app):
+    app.cli.add_command(users_cli)
+    app.cli.add_command(worker_command)
+    app.cli.add_command(first_run_command)
+    try:
+        from .sandbox.cli import sandbox_cli
+    except ImportError:  # the sandbox package is optional in a slimmed-down deployment
+        return
+    app.cli.add_command(sandbox_cli)

@@ -1,0 +1,94 @@
+"""Settings: defaults here, then instance/config.py, then the environment, then test_config.
+
+The setting names are the interface operators and scripts use (see README "Configuration").
+"""
+import os
+
+ENV_SETTINGS = (
+    "SECRET_KEY",
+    "DATABASE_URL",
+    "REDIS_URL",
+    "PCO_APP_ID",
+    "PCO_SECRET",
+    "PCO_WEBHOOK_SECRET",
+    "PCO_API_URL",
+    "PCO_TIMEOUT",
+    "PUBLIC_BASE_URL",
+    "LOG_LEVEL",
+    "RQ_QUEUE",
+)
+
+PCO_REAL_API_URL = "https://api.planningcenteronline.com"
+
+
+class Defaults:
+    SECRET_KEY = None
+    DATABASE_URL = None  # resolved to SQLite in the instance folder
+    REDIS_URL = None  # resolved to the bundled Redis in the instance folder
+    PCO_APP_ID = None
+    PCO_SECRET = None
+    PCO_WEBHOOK_SECRET = None
+    PCO_API_URL = PCO_REAL_API_URL
+    PCO_TIMEOUT = 30
+    PUBLIC_BASE_URL = None
+    LOG_LEVEL = "INFO"
+    RQ_QUEUE = "pcosync"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    WTF_CSRF_TIME_LIMIT = None
+    MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+
+
+class ConfigError(RuntimeError):
+    """A setting is missing or wrong; the message says which and how to fix it."""
+
+
+def load_environment(config):
+    """Copy the documented settings from the environment, when set and not empty."""
+    for name in ENV_SETTINGS:
+        value = os.environ.get(name)
+        if value:
+            config[name] = value
+
+
+def normalize_database_url(url):
+    """Heroku hands out postgres:// URLs; SQLAlchemy wants a driver name."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def finish(config, instance_path):
+    """Derive settings that depend on others, and refuse a production app without a secret key."""
+    if not config.get("DATABASE_URL"):
+        config["DATABASE_URL"] = "sqlite:///" + os.path.join(instance_path, "pcosync.db")
+    config["DATABASE_URL"] = normalize_database_url(config["DATABASE_URL"])
+    config.setdefault("SQLALCHEMY_DATABASE_URI", config["DATABASE_URL"])
+    if not config.get("REDIS_URL"):
+        config["REDIS_URL"] = bundled_redis_url(instance_path)
+    config["PCO_TIMEOUT"] = float(config.get("PCO_TIMEOUT") or 30)
+    if not config.get("SECRET_KEY"):
+        if not (config.get("DEBUG") or config.get("TESTING")):
+            raise ConfigError(
+                "SECRET_KEY is not set. Set it in the environment or in instance/config.py "
+                "(for example: python -c 'import secrets; print(secrets.token_hex(32))')."
+            )
+        config["SECRET_KEY"] = "dev-only-not-secret"
+
+
+def bundled_redis_url(instance_path):
+    return "unix://" + os.path.join(instance_path, "redis.sock")
+
+
+def webhook_secrets(config):
+    """PCO gives one secret per webhook subscription; several may be configured, comma-separated."""
+    raw = config.get("PCO_WEBHOOK_SECRET") or ""
+    return [part.strip() for part in raw.split(",") if part.strip()]
+
+
+def uses_sandbox(config):
+    return config.get("PCO_API_URL", PCO_REAL_API_URL).rstrip("/") != PCO_REAL_API_URL

@@ -1,0 +1,60 @@
+"""Departments, groups and group memberships."""
+from datetime import datetime
+from typing import Optional
+
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .types import UTCDateTime, utcnow
+
+PCO_GROUPS_DEPARTMENT = "PCO Groups"
+
+
+class Department(db.Model):
+    __tablename__ = "departments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    groups: Mapped[list["Group"]] = relationship(back_populates="department")
+
+
+class Group(db.Model):
+    __tablename__ = "groups"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    description: Mapped[Optional[str]] = mapped_column(Text)
+    pco_group_id: Mapped[Optional[str]] = mapped_column(String(40), unique=True)
+    pco_updated_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    archived_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    department: Mapped["Department"] = relationship(back_populates="groups")
+    memberships: Mapped[list["GroupMembership"]] = relationship(
+        back_populates="group", cascade="all, delete-orphan", order_by="GroupMembership.id")
+
+
+class GroupMembership(db.Model):
+    __tablename__ = "group_memberships"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"))
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(20), default="member")
+    joined_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    pco_membership_id: Mapped[Optional[str]] = mapped_column(String(40), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    group: Mapped["Group"] = relationship(back_populates="memberships")
+    person: Mapped["Person"] = relationship()  # noqa: F821
+
+    __table_args__ = (
+        UniqueConstraint("group_id", "person_id"),
+        CheckConstraint("role in ('member', 'leader')", name="role_known"),
+    )

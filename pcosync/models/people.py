@@ -1,0 +1,138 @@
+"""People and their contact points: the platform's own directory."""
+from datetime import date, datetime
+from typing import Optional
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .types import UTCDateTime, utcnow
+
+# Fields that a PCO pull owns; everything else on Person is local (see DESIGN §4).
+SYNCED_PERSON_FIELDS = (
+    "first_name", "middle_name", "last_name", "nickname", "gender",
+    "birthdate", "status", "membership", "child",
+)
+
+
+class Person(db.Model):
+    __tablename__ = "people"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    first_name: Mapped[Optional[str]] = mapped_column(String(120))
+    middle_name: Mapped[Optional[str]] = mapped_column(String(120))
+    last_name: Mapped[Optional[str]] = mapped_column(String(120))
+    nickname: Mapped[Optional[str]] = mapped_column(String(120))
+    gender: Mapped[Optional[str]] = mapped_column(String(40))
+    birthdate: Mapped[Optional[date]]
+    status: Mapped[str] = mapped_column(String(20), default="active")
+    membership: Mapped[Optional[str]] = mapped_column(String(120))
+    child: Mapped[bool] = mapped_column(default=False)
+    # Search key: lower-cased, accent-free "first last", kept in step by the services.
+    search_name: Mapped[str] = mapped_column(String(255), default="", index=True)
+
+    # Local operational data: never written by a sync.
+    allergies: Mapped[Optional[str]] = mapped_column(Text)
+    photo_url: Mapped[Optional[str]] = mapped_column(String(500))
+    verification_status: Mapped[Optional[str]] = mapped_column(String(40))
+
+    pco_id: Mapped[Optional[str]] = mapped_column(String(40), unique=True)
+    pco_updated_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    pco_synced_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    # Hash of the synced fields as last agreed with PCO: pull skips, push detects local edits.
+    pco_synced_hash: Mapped[Optional[str]] = mapped_column(String(64))
+    archived_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    emails: Mapped[list["Email"]] = relationship(
+        back_populates="person", cascade="all, delete-orphan", order_by="Email.id")
+    phone_numbers: Mapped[list["PhoneNumber"]] = relationship(
+        back_populates="person", cascade="all, delete-orphan", order_by="PhoneNumber.id")
+    addresses: Mapped[list["Address"]] = relationship(
+        back_populates="person", cascade="all, delete-orphan", order_by="Address.id",
+        foreign_keys="Address.person_id")
+
+    __table_args__ = (
+        CheckConstraint("status in ('active', 'inactive')", name="status_known"),
+        Index("ix_people_last_first", "last_name", "first_name"),
+    )
+
+    @property
+    def full_name(self):
+        parts = [self.nickname or self.first_name, self.last_name]
+        return " ".join(p for p in parts if p) or "(no name)"
+
+    @property
+    def is_archived(self):
+        return self.archived_at is not None
+
+    def __repr__(self):
+        return f"<Person {self.id} pco={self.pco_id}>"
+
+
+class ContactPoint:
+    """Columns every contact point shares. `pco_id` is null for a local-only one."""
+
+    location: Mapped[Optional[str]] = mapped_column(String(40))
+    is_primary: Mapped[bool] = mapped_column(default=False)
+    pco_id: Mapped[Optional[str]] = mapped_column(String(40), unique=True)
+    pco_updated_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class Email(ContactPoint, db.Model):
+    __tablename__ = "emails"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    address: Mapped[str] = mapped_column(String(320))
+    # Trimmed, lower-cased copy for matching and search.
+    normalized: Mapped[str] = mapped_column(String(320), index=True)
+
+    person: Mapped["Person"] = relationship(back_populates="emails")
+
+
+class PhoneNumber(ContactPoint, db.Model):
+    __tablename__ = "phone_numbers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    number: Mapped[str] = mapped_column(String(60))
+    # Digits only, for search.
+    digits: Mapped[str] = mapped_column(String(60), default="", index=True)
+
+    person: Mapped["Person"] = relationship(back_populates="phone_numbers")
+
+
+class Address(ContactPoint, db.Model):
+    """A postal address of a person or, for a family's home, of a family."""
+
+    __tablename__ = "addresses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[Optional[int]] = mapped_column(
+        ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    family_id: Mapped[Optional[int]] = mapped_column(
+        ForeignKey("families.id", ondelete="CASCADE"), index=True)
+    street_line_1: Mapped[Optional[str]] = mapped_column(String(255))
+    street_line_2: Mapped[Optional[str]] = mapped_column(String(255))
+    city: Mapped[Optional[str]] = mapped_column(String(120))
+    state: Mapped[Optional[str]] = mapped_column(String(120))
+    zip: Mapped[Optional[str]] = mapped_column(String(40))
+    country_code: Mapped[Optional[str]] = mapped_column(String(8))
+
+    person: Mapped[Optional["Person"]] = relationship(
+        back_populates="addresses", foreign_keys=[person_id])
+    family: Mapped[Optional["Family"]] = relationship(  # noqa: F821
+        back_populates="address", foreign_keys=[family_id])
+
+    __table_args__ = (
+        CheckConstraint(
+            "(person_id IS NULL) != (family_id IS NULL)", name="one_owner"),
+    )
+
+    def one_line(self):
+        parts = [self.street_line_1, self.street_line_2, self.city, self.state, self.zip]
+        return ", ".join(p for p in parts if p)

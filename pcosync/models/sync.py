@@ -1,0 +1,100 @@
+"""What the sync machinery records: runs, issues for a human, webhook deliveries."""
+from datetime import datetime
+from typing import Optional
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .types import UTCDateTime, utcnow
+
+RUN_STATUSES = ("RUNNING", "COMPLETED", "FAILED", "CANCELLED")
+RUN_KINDS = (
+    "People", "Families", "Groups", "Full Sync",
+    "Push People", "Push Families", "Push Group Memberships", "Full Push",
+)
+DELIVERY_STATUSES = ("received", "processed", "ignored", "failed")
+
+
+class SyncRun(db.Model):
+    __tablename__ = "sync_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    status: Mapped[str] = mapped_column(String(20), default="RUNNING")
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    finished_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    heartbeat_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime, default=utcnow)
+    created_count: Mapped[int] = mapped_column(default=0)
+    updated_count: Mapped[int] = mapped_column(default=0)
+    skipped_count: Mapped[int] = mapped_column(default=0)
+    failed_count: Mapped[int] = mapped_column(default=0)
+    total_expected: Mapped[Optional[int]]
+    error: Mapped[Optional[str]] = mapped_column(Text)
+    triggered_by: Mapped[str] = mapped_column(String(200), default="cli")
+    user_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    job_id: Mapped[Optional[str]] = mapped_column(String(100))
+    cancel_requested: Mapped[bool] = mapped_column(default=False)
+    parent_id: Mapped[Optional[int]] = mapped_column(
+        ForeignKey("sync_runs.id", ondelete="CASCADE"), index=True)
+    # 1 while a top-level run is active, NULL otherwise: the partial unique index below
+    # makes "one run at a time" an atomic database rule, across every process.
+    active_slot: Mapped[Optional[int]]
+
+    steps: Mapped[list["SyncRun"]] = relationship(
+        back_populates="parent", order_by="SyncRun.id", cascade="all, delete-orphan")
+    parent: Mapped[Optional["SyncRun"]] = relationship(back_populates="steps", remote_side=[id])
+    issues: Mapped[list["SyncIssue"]] = relationship(
+        back_populates="run", cascade="all, delete-orphan", order_by="SyncIssue.id")
+
+    __table_args__ = (
+        CheckConstraint(
+            "status in ('RUNNING', 'COMPLETED', 'FAILED', 'CANCELLED')", name="status_known"),
+        CheckConstraint("active_slot IS NULL OR active_slot = 1", name="active_slot_one"),
+        Index("uq_sync_runs_active_slot", "active_slot", unique=True,
+              sqlite_where=text("active_slot IS NOT NULL"),
+              postgresql_where=text("active_slot IS NOT NULL")),
+        Index("ix_sync_runs_started_at", "started_at"),
+    )
+
+    @property
+    def duration_seconds(self):
+        end = self.finished_at or utcnow()
+        return max(0.0, (end - self.started_at).total_seconds())
+
+
+class SyncIssue(db.Model):
+    __tablename__ = "sync_issues"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[Optional[int]] = mapped_column(
+        ForeignKey("sync_runs.id", ondelete="CASCADE"), index=True)
+    delivery_id: Mapped[Optional[int]] = mapped_column(
+        ForeignKey("webhook_deliveries.id", ondelete="CASCADE"), index=True)
+    record_type: Mapped[str] = mapped_column(String(40))
+    pco_id: Mapped[Optional[str]] = mapped_column(String(40))
+    local_id: Mapped[Optional[int]]
+    reason: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    run: Mapped[Optional["SyncRun"]] = relationship(back_populates="issues")
+
+
+class WebhookDelivery(db.Model):
+    __tablename__ = "webhook_deliveries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    delivery_id: Mapped[str] = mapped_column(String(80), unique=True)
+    event_name: Mapped[str] = mapped_column(String(120), index=True)
+    attempt: Mapped[int] = mapped_column(default=1)
+    body: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20), default="received", index=True)
+    error: Mapped[Optional[str]] = mapped_column(Text)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    processed_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    enqueued_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+
+    __table_args__ = (
+        CheckConstraint(
+            "status in ('received', 'processed', 'ignored', 'failed')", name="status_known"),
+    )

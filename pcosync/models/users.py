@@ -1,0 +1,85 @@
+"""Users, roles and permissions for the admin UI."""
+from datetime import datetime
+from typing import Optional
+
+from flask_login import UserMixin
+from sqlalchemy import Column, ForeignKey, String, Table
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from ..extensions import db
+from .types import UTCDateTime, utcnow
+
+PCO_MANAGE = "pco.manage"
+PEOPLE_MANAGE = "people.manage"
+TECH_ADMIN = "TECH_ADMIN"
+# What each built-in role holds. The initial migration seeds these; `flask users create`
+# makes sure they exist too.
+BUILTIN_ROLES = {TECH_ADMIN: (PCO_MANAGE, PEOPLE_MANAGE), "STAFF": (PEOPLE_MANAGE,), "VIEWER": ()}
+PERMISSION_DESCRIPTIONS = {
+    PCO_MANAGE: "Run PCO syncs and pushes, configure webhooks",
+    PEOPLE_MANAGE: "View and edit people, families and groups",
+}
+# scrypt is werkzeug's default; spelt out so a change of default cannot weaken it silently.
+PASSWORD_METHOD = "scrypt:32768:8:1"
+
+role_permissions = Table(
+    "role_permissions", db.metadata,
+    Column("role_id", ForeignKey("roles.id", ondelete="CASCADE"), primary_key=True),
+    Column("permission_id", ForeignKey("permissions.id", ondelete="CASCADE"), primary_key=True),
+)
+user_roles = Table(
+    "user_roles", db.metadata,
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("role_id", ForeignKey("roles.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Permission(db.Model):
+    __tablename__ = "permissions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+    description: Mapped[Optional[str]] = mapped_column(String(255))
+
+
+class Role(db.Model):
+    __tablename__ = "roles"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+    permissions: Mapped[list["Permission"]] = relationship(secondary=role_permissions)
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(320), unique=True)
+    name: Mapped[Optional[str]] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_login_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+
+    roles: Mapped[list["Role"]] = relationship(secondary=user_roles, lazy="selectin")
+
+    @property
+    def is_active(self):
+        return self.active
+
+    @property
+    def display_name(self):
+        return self.name or self.email
+
+    def set_password(self, password):
+        self.password_hash = generate_password_hash(password, method=PASSWORD_METHOD)
+
+    def check_password(self, password):
+        return check_password_hash(self.password_hash, password)
+
+    def permission_names(self):
+        return {perm.name for role in self.roles for perm in role.permissions}
+
+    def can(self, permission):
+        return permission in self.permission_names()

@@ -1,0 +1,256 @@
+"""PCOClient: reads and writes Planning Center People and Groups over JSON:API.
+
+It knows nothing about the database: reads yield resolved JSON:API resources
+(turn them into local dicts with pcosync.pco.schemas.load_*), writes take
+attribute dicts built by the schemas' dump_* functions.
+"""
+import time
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from urllib.parse import quote
+
+from pcosync.pco.errors import PCOAuthError, PCOBadResponse
+from pcosync.pco.jsonapi import document, ref, resolve_document
+from pcosync.pco.ratelimit import make_rate_limiter
+from pcosync.pco.transport import DEFAULT_BASE_URL, Transport
+
+PER_PAGE = 100
+PERSON_INCLUDES = ("emails", "phone_numbers", "addresses")
+
+
+@dataclass
+class Page:
+    """One page of a list: resolved resources, PCO's total_count and this page's offset."""
+
+    records: list[dict]
+    total_count: int | None
+    offset: int
+
+
+def _segment(value) -> str:
+    """An id made safe to put in a URL path."""
+    return quote(str(value), safe="")
+
+
+def format_timestamp(moment: datetime) -> str:
+    """UTC ISO 8601 with a Z, as PCO filters expect; naive datetimes are taken as UTC."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class PCOClient:
+    """A PCO API client paced by a rate budget shared through Redis (when given one)."""
+
+    def __init__(self, app_id: str, secret: str, base_url: str = DEFAULT_BASE_URL, *,
+                 redis=None, timeout: float = 30.0, max_retries: int = 5,
+                 max_backoff: float = 60.0, sleep=time.sleep, clock=time.time, logger=None):
+        if not app_id or not secret:
+            raise PCOAuthError("PCO credentials are not configured: set PCO_APP_ID and PCO_SECRET")
+        self.limiter = make_rate_limiter(app_id, redis, sleep=sleep, clock=clock)
+        self.transport = Transport(
+            app_id, secret, base_url or DEFAULT_BASE_URL, limiter=self.limiter,
+            timeout=timeout, max_retries=max_retries, max_backoff=max_backoff,
+            sleep=sleep, clock=clock, logger=logger)
+
+    @classmethod
+    def from_config(cls, config: Mapping, redis=None) -> "PCOClient":
+        timeout = config.get("PCO_TIMEOUT")
+        return cls(config.get("PCO_APP_ID"), config.get("PCO_SECRET"),
+                   config.get("PCO_API_URL") or DEFAULT_BASE_URL, redis=redis,
+                   timeout=float(timeout) if timeout else 30.0)
+
+    def __repr__(self) -> str:
+        return f"PCOClient(base_url={self.transport.base_url!r})"
+
+    def close(self) -> None:
+        self.transport.close()
+
+    # Generic verbs: return the parsed document (None for an empty 204).
+
+    def get(self, path: str, params: Mapping | None = None) -> dict | None:
+        return self.transport.request("GET", path, params=params)
+
+    def post(self, path: str, body: dict) -> dict | None:
+        return self.transport.request("POST", path, body=body)
+
+    def patch(self, path: str, body: dict) -> dict | None:
+        return self.transport.request("PATCH", path, body=body)
+
+    def delete(self, path: str) -> None:
+        self.transport.request("DELETE", path)
+
+    # Paging
+
+    def iter_pages(self, path: str, params: Mapping | None = None,
+                   include=()) -> Iterator[Page]:
+        """Yield every page of a list, following links.next; one page in memory at a time."""
+        query = {"per_page": PER_PAGE, **(params or {})}
+        if include:
+            query["include"] = ",".join(include)
+        offset = int(query.get("offset") or 0)
+        target = path
+        while target:
+            body = self._expect_document(self.get(target, query), path)
+            records = _as_list(resolve_document(body))
+            yield Page(records=records, total_count=_total_count(body), offset=offset)
+            offset += len(records)
+            next_target, query = _next_link(body), None
+            # A link pointing back at the page we just read would loop forever.
+            target = next_target if next_target != target else None
+
+    def get_resource(self, path: str, include=()) -> dict:
+        """GET one resource with its includes resolved."""
+        params = {"include": ",".join(include)} if include else None
+        body = self._expect_document(self.get(path, params), path)
+        return _single_resource(body, path)
+
+    # Typed reads (the typed iterators yield Pages, for progress reporting)
+
+    def iter_people(self, updated_since: datetime | None = None) -> Iterator[Page]:
+        params = {}
+        if updated_since is not None:
+            params = {"where[updated_at][gte]": format_timestamp(updated_since),
+                      "order": "updated_at"}
+        return self.iter_pages("/people/v2/people", params, include=PERSON_INCLUDES)
+
+    def iter_households(self) -> Iterator[Page]:
+        return self.iter_pages("/people/v2/households", include=("people",))
+
+    def iter_groups(self) -> Iterator[Page]:
+        return self.iter_pages("/groups/v2/groups")
+
+    def iter_group_memberships(self, group_id) -> Iterator[Page]:
+        path = f"/groups/v2/groups/{_segment(group_id)}/memberships"
+        return self.iter_pages(path, include=("person",))
+
+    def get_person(self, person_id) -> dict:
+        path = f"/people/v2/people/{_segment(person_id)}"
+        return self.get_resource(path, include=PERSON_INCLUDES)
+
+    def get_household(self, household_id) -> dict:
+        path = f"/people/v2/households/{_segment(household_id)}"
+        return self.get_resource(path, include=("people",))
+
+    def get_group(self, group_id) -> dict:
+        return self.get_resource(f"/groups/v2/groups/{_segment(group_id)}")
+
+    def find_people_by_email(self, email: str) -> list[dict]:
+        """Candidates whose name or email matches; the caller checks the exact address."""
+        params = {"where[search_name_or_email]": email}
+        pages = self.iter_pages("/people/v2/people", params, include=("emails",))
+        return [record for page in pages for record in page.records]
+
+    def test_connection(self) -> str:
+        """The organization's name; raises PCOAuthError etc. when the credentials are wrong."""
+        organization = self.get_resource("/people/v2")
+        name = (organization.get("attributes") or {}).get("name")
+        if organization.get("type") != "Organization" or not isinstance(name, str):
+            raise PCOBadResponse("GET /people/v2 did not return the Organization")
+        return name
+
+    # Writes: each takes attributes from a schemas.dump_* function, returns the new resource.
+
+    def create_person(self, attributes: dict) -> dict:
+        return self._write("POST", "/people/v2/people", document("Person", attributes))
+
+    def update_person(self, person_id, attributes: dict) -> dict:
+        return self._update("Person", f"/people/v2/people/{_segment(person_id)}",
+                            person_id, attributes)
+
+    def create_email(self, person_id, attributes: dict) -> dict:
+        return self._create_child(person_id, "emails", "Email", attributes)
+
+    def update_email(self, email_id, attributes: dict) -> dict:
+        return self._update("Email", f"/people/v2/emails/{_segment(email_id)}",
+                            email_id, attributes)
+
+    def create_phone_number(self, person_id, attributes: dict) -> dict:
+        return self._create_child(person_id, "phone_numbers", "PhoneNumber", attributes)
+
+    def update_phone_number(self, phone_number_id, attributes: dict) -> dict:
+        return self._update("PhoneNumber",
+                            f"/people/v2/phone_numbers/{_segment(phone_number_id)}",
+                            phone_number_id, attributes)
+
+    def create_address(self, person_id, attributes: dict) -> dict:
+        return self._create_child(person_id, "addresses", "Address", attributes)
+
+    def update_address(self, address_id, attributes: dict) -> dict:
+        return self._update("Address", f"/people/v2/addresses/{_segment(address_id)}",
+                            address_id, attributes)
+
+    def create_household(self, name: str, person_ids, primary_contact_id) -> dict:
+        relationships = {
+            "people": {"data": [ref("Person", person_id) for person_id in person_ids]},
+            "primary_contact": {"data": ref("Person", primary_contact_id)},
+        }
+        body = document("Household", {"name": name}, relationships)
+        return self._write("POST", "/people/v2/households", body)
+
+    def add_household_member(self, household_id, person_id) -> dict:
+        path = f"/people/v2/households/{_segment(household_id)}/household_memberships"
+        relationships = {"person": {"data": ref("Person", person_id)}}
+        return self._write("POST", path, document("HouseholdMembership", {}, relationships))
+
+    def create_group_membership(self, group_id, person_id, role: str = "member",
+                                joined_at: date | datetime | str | None = None) -> dict:
+        attributes = {"person_id": str(person_id), "role": role}
+        if joined_at is not None:
+            attributes["joined_at"] = _format_joined_at(joined_at)
+        path = f"/groups/v2/groups/{_segment(group_id)}/memberships"
+        return self._write("POST", path, document("Membership", attributes))
+
+    # Internals
+
+    def _create_child(self, person_id, collection: str, type_: str, attributes: dict) -> dict:
+        path = f"/people/v2/people/{_segment(person_id)}/{collection}"
+        return self._write("POST", path, document(type_, attributes))
+
+    def _update(self, type_: str, path: str, resource_id, attributes: dict) -> dict:
+        body = document(type_, attributes, resource_id=resource_id)
+        return self._write("PATCH", path, body)
+
+    def _write(self, method: str, path: str, body: dict) -> dict:
+        response = self._expect_document(self.transport.request(method, path, body=body), path)
+        return _single_resource(response, path)
+
+    @staticmethod
+    def _expect_document(body, path: str) -> dict:
+        if not isinstance(body, dict) or "data" not in body:
+            raise PCOBadResponse(f"PCO returned no JSON:API data for {path}")
+        return body
+
+
+def _single_resource(body: dict, path: str) -> dict:
+    resource = resolve_document(body)
+    if not isinstance(resource, dict):
+        raise PCOBadResponse(f"PCO returned a list where one resource was expected ({path})")
+    return resource
+
+
+def _as_list(data) -> list[dict]:
+    if isinstance(data, list):
+        return data
+    return [data] if isinstance(data, dict) else []
+
+
+def _total_count(body: dict) -> int | None:
+    meta = body.get("meta")
+    count = meta.get("total_count") if isinstance(meta, dict) else None
+    return count if isinstance(count, int) else None
+
+
+def _next_link(body: dict) -> str | None:
+    links = body.get("links")
+    link = links.get("next") if isinstance(links, dict) else None
+    return link if isinstance(link, str) and link else None
+
+
+def _format_joined_at(value) -> str:
+    if isinstance(value, datetime):
+        return format_timestamp(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)

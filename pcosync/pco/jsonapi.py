@@ -1,0 +1,77 @@
+"""JSON:API plumbing shared by the client and the schemas: include resolution and documents."""
+
+
+def resource_key(item) -> tuple[str, str] | None:
+    """(type, id) of a resource or resource identifier, or None if it is not one."""
+    if not isinstance(item, dict):
+        return None
+    type_, id_ = item.get("type"), item.get("id")
+    if not isinstance(type_, str) or id_ is None:
+        return None
+    return type_, str(id_)
+
+
+def index_included(included) -> dict[tuple[str, str], dict]:
+    """Map (type, id) to each resource in a document's top-level `included`."""
+    index = {}
+    for item in included if isinstance(included, list) else ():
+        key = resource_key(item)
+        if key is not None:
+            index[key] = item
+    return index
+
+
+def resolve_relationships(resource, index: dict) -> dict:
+    """A shallow copy of `resource` whose relationship refs are replaced by included resources.
+
+    Only one level deep: an included Email keeps its `person` ref, which avoids
+    cycles and keeps the copy cheap. Refs missing from `included` stay refs.
+    """
+    if not isinstance(resource, dict) or not isinstance(resource.get("relationships"), dict):
+        return resource
+    relationships = {}
+    for name, relationship in resource["relationships"].items():
+        relationships[name] = _resolve_relationship(relationship, index)
+    return {**resource, "relationships": relationships}
+
+
+def _resolve_relationship(relationship, index: dict):
+    if not isinstance(relationship, dict) or "data" not in relationship:
+        return relationship
+    data = relationship["data"]
+    if isinstance(data, list):
+        resolved = [index.get(resource_key(ref), ref) for ref in data]
+    elif isinstance(data, dict):
+        resolved = index.get(resource_key(data), data)
+    else:
+        resolved = data
+    return {**relationship, "data": resolved}
+
+
+def resolve_document(document: dict) -> list[dict] | dict | None:
+    """The document's primary data (a list or one resource) with relationships resolved."""
+    index = index_included(document.get("included"))
+    data = document.get("data")
+    if isinstance(data, list):
+        return [resolve_relationships(item, index) for item in data]
+    return resolve_relationships(data, index)
+
+
+def ref(type_: str, id_) -> dict:
+    return {"type": type_, "id": str(id_)}
+
+
+def document(type_: str, attributes: dict, relationships: dict | None = None, *,
+             resource_id=None) -> dict:
+    """A write payload: `{"data": {"type", ["id"], "attributes", ["relationships"]}}`.
+
+    Relationships go beside `attributes`, never inside: PCO answers 422
+    "relationships cannot be assigned" otherwise.
+    """
+    data = {"type": type_}
+    if resource_id is not None:
+        data["id"] = str(resource_id)
+    data["attributes"] = dict(attributes)
+    if relationships:
+        data["relationships"] = relationships
+    return {"data": data}

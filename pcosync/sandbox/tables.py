@@ -1,0 +1,142 @@
+"""Raw in-memory tables and the indexes that keep lookups O(1).
+
+`Database` knows nothing about validation, locking or events: the generator fills one
+directly (fast), and `SandboxStore` wraps one with PCO's rules.
+"""
+
+# Distinct id ranges per type make ids look like PCO's and keep a mixed-up id from
+# silently hitting a record of another type.
+FIRST_IDS = {
+    "people": 10_000_001, "emails": 20_000_001, "phone_numbers": 30_000_001,
+    "addresses": 40_000_001, "households": 50_000_001, "household_memberships": 60_000_001,
+    "groups": 70_001, "group_memberships": 80_000_001,
+}
+CONTACT_KINDS = ("emails", "phone_numbers", "addresses")
+
+
+class Table:
+    """Rows by integer id; dict order is id order because ids only grow."""
+
+    def __init__(self, first_id):
+        self.rows = {}
+        self.next_id = first_id
+
+    def insert(self, record):
+        record["id"] = self.next_id
+        self.next_id += 1
+        self.rows[record["id"]] = record
+        return record
+
+    def get(self, record_id):
+        return self.rows.get(record_id)
+
+    def pop(self, record_id):
+        return self.rows.pop(record_id, None)
+
+    def values(self):
+        return self.rows.values()
+
+    def __len__(self):
+        return len(self.rows)
+
+
+class Index:
+    """Parent id -> child ids, kept in insertion (= id) order."""
+
+    def __init__(self):
+        self._children = {}
+
+    def add(self, parent_id, child_id):
+        self._children.setdefault(parent_id, {})[child_id] = None
+
+    def remove(self, parent_id, child_id):
+        children = self._children.get(parent_id)
+        if children is not None:
+            children.pop(child_id, None)
+
+    def ids(self, parent_id):
+        return list(self._children.get(parent_id, ()))
+
+    def drop(self, parent_id):
+        return list(self._children.pop(parent_id, {}))
+
+
+class Database:
+    def __init__(self):
+        self.people = Table(FIRST_IDS["people"])
+        self.contacts = {kind: Table(FIRST_IDS[kind]) for kind in CONTACT_KINDS}
+        self.households = Table(FIRST_IDS["households"])
+        self.household_memberships = Table(FIRST_IDS["household_memberships"])
+        self.groups = Table(FIRST_IDS["groups"])
+        self.group_memberships = Table(FIRST_IDS["group_memberships"])
+        self.person_contacts = {kind: Index() for kind in CONTACT_KINDS}
+        self.person_households = Index()
+        self.household_members = Index()
+        self.person_groups = Index()
+        self.group_members = Index()
+
+    def add_person(self, record):
+        return self.people.insert(record)
+
+    def add_contact(self, kind, person_id, record):
+        record["person_id"] = person_id
+        self.contacts[kind].insert(record)
+        self.person_contacts[kind].add(person_id, record["id"])
+        return record
+
+    def remove_contact(self, kind, contact_id):
+        record = self.contacts[kind].pop(contact_id)
+        if record is not None:
+            self.person_contacts[kind].remove(record["person_id"], contact_id)
+        return record
+
+    def contacts_of(self, kind, person_id):
+        table = self.contacts[kind]
+        return [table.rows[cid] for cid in self.person_contacts[kind].ids(person_id)]
+
+    def add_household(self, record):
+        return self.households.insert(record)
+
+    def add_household_member(self, household_id, person_id, record):
+        record.update(household_id=household_id, person_id=person_id)
+        self.household_memberships.insert(record)
+        self.household_members.add(household_id, record["id"])
+        self.person_households.add(person_id, record["id"])
+        return record
+
+    def remove_household_member(self, membership_id):
+        record = self.household_memberships.pop(membership_id)
+        if record is not None:
+            self.household_members.remove(record["household_id"], membership_id)
+            self.person_households.remove(record["person_id"], membership_id)
+        return record
+
+    def members_of_household(self, household_id):
+        rows = self.household_memberships.rows
+        return [rows[mid] for mid in self.household_members.ids(household_id)]
+
+    def households_of(self, person_id):
+        rows = self.household_memberships.rows
+        return [self.households.rows[rows[mid]["household_id"]]
+                for mid in self.person_households.ids(person_id)]
+
+    def add_group(self, record):
+        return self.groups.insert(record)
+
+    def add_group_membership(self, group_id, person_id, record):
+        record.update(group_id=group_id, person_id=person_id)
+        self.group_memberships.insert(record)
+        self.group_members.add(group_id, record["id"])
+        self.person_groups.add(person_id, record["id"])
+        return record
+
+    def remove_group_membership(self, membership_id):
+        record = self.group_memberships.pop(membership_id)
+        if record is not None:
+            self.group_members.remove(record["group_id"], membership_id)
+            self.person_groups.remove(record["person_id"], membership_id)
+        return record
+
+    def members_of_group(self, group_id):
+        rows = self.group_memberships.rows
+        return [rows[mid] for mid in self.group_members.ids(group_id)]
