@@ -66,6 +66,9 @@ def register_commands(app):
     app.cli.add_command(users_cli)
     app.cli.add_command(worker_command)
     app.cli.add_command(first_run_command)
+    from .pco_cli import pco_cli
+
+    app.cli.add_command(pco_cli)
     try:
         from .sandbox.cli import sandbox_cli
     except ImportError:  # the sandbox package is optional in a slimmed-down deployment

@@ -1,0 +1,11 @@
+"""Planning Center Online API client and schemas. Knows nothing about the database."""
+from pcosync.pco.client import Page, PCOClient
+from pcosync.pco.errors import (
+    PCOAuthError, PCOBadResponse, PCOError, PCONotFound, PCORateLimited, PCOUnavailable,
+    PCOValidationError,
+)
+
+__all__ = [
+    "PCOAuthError", "PCOBadResponse", "PCOClient", "PCOError", "PCONotFound", "PCORateLimited",
+    "PCOUnavailable", "PCOValidationError", "Page",
+]

@@ -1,0 +1,8 @@
+"""RQ entry points. They take ids only and call a service; the worker runs them inside the
+app context (see `flask worker`)."""
+
+
+def run_sync(run_id):
+    from .services.execute import execute_run
+
+    return execute_run(run_id)

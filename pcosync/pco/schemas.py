@@ -1,0 +1,335 @@
+"""PCO JSON:API resources <-> plain dicts named like the local model attributes.
+
+Loaders take a *resolved* resource (see PCOClient.iter_pages: included
+resources already replace the refs in `relationships`) and return a dict.
+A malformed record raises marshmallow.ValidationError naming its type and id;
+`err.kwargs["label"]` / `err.kwargs["reason"]` hold the two parts.
+Dumpers take a dict of local names and emit only the keys present, so a PATCH
+carries only the changed fields.
+"""
+from marshmallow import ValidationError, fields, pre_load, validate
+
+from pcosync.pco.jsonapi import document
+from pcosync.pco.schema_base import (
+    AttributesSchema, IsoDate, ResourceId, UTCDateTime, describe, is_resolved, load_resource,
+    malformed, related_id, related_ids, related_list,
+)
+from pcosync.pco.webhook_schemas import load_event_deliveries, load_event_delivery
+
+__all__ = [
+    "document", "dump_address", "dump_email", "dump_household", "dump_person",
+    "dump_phone_number", "load_address", "load_email", "load_event_deliveries",
+    "load_event_delivery", "load_group", "load_group_membership", "load_household",
+    "load_household_membership", "load_organization", "load_person", "load_phone_number",
+]
+
+
+def _text():
+    return fields.String(load_default=None, allow_none=True)
+
+
+def _flag(data_key=None):
+    return fields.Boolean(load_default=False, allow_none=True, data_key=data_key)
+
+
+def _updated_at():
+    return UTCDateTime(data_key="updated_at", load_default=None, allow_none=True)
+
+
+class PersonAttributes(AttributesSchema):
+    first_name = _text()
+    middle_name = _text()
+    last_name = _text()
+    nickname = _text()
+    gender = _text()
+    birthdate = fields.Date(load_default=None, allow_none=True)
+    status = _text()
+    membership = _text()
+    child = _flag()
+    pco_updated_at = _updated_at()
+
+
+class EmailAttributes(AttributesSchema):
+    address = _text()
+    location = _text()
+    is_primary = _flag("primary")
+    pco_updated_at = _updated_at()
+
+
+class PhoneNumberAttributes(AttributesSchema):
+    number = _text()
+    location = _text()
+    is_primary = _flag("primary")
+    pco_updated_at = _updated_at()
+
+
+class AddressAttributes(AttributesSchema):
+    street_line_1 = _text()
+    street_line_2 = _text()
+    city = _text()
+    state = _text()
+    zip = _text()
+    country_code = _text()
+    location = _text()
+    is_primary = _flag("primary")
+    pco_updated_at = _updated_at()
+
+    @pre_load
+    def accept_legacy_street(self, data, **kwargs):
+        # Before People 2023-03-21 an address had one `street` (possibly multi-line).
+        if isinstance(data, dict) and "street_line_1" not in data and "street" in data:
+            street = data.get("street")
+            line_1, _, line_2 = (street or "").partition("\n")
+            data = {**data, "street_line_1": line_1.strip() or None,
+                    "street_line_2": data.get("street_line_2") or (line_2.strip() or None)}
+        return data
+
+
+class HouseholdAttributes(AttributesSchema):
+    name = _text()
+    primary_contact_id = ResourceId(load_default=None, allow_none=True)
+    pco_updated_at = _updated_at()
+
+
+class HouseholdMembershipAttributes(AttributesSchema):
+    household_role = _text()
+    pending = _flag()
+    person_id = ResourceId(load_default=None, allow_none=True)
+
+
+class GroupAttributes(AttributesSchema):
+    name = _text()
+    description = _text()
+    description_as_plain_text = _text()
+    archived_at = UTCDateTime(load_default=None, allow_none=True)
+    pco_updated_at = _updated_at()
+
+
+class GroupMembershipAttributes(AttributesSchema):
+    role = fields.String(load_default="member", allow_none=True)
+    joined_at = UTCDateTime(load_default=None, allow_none=True)
+    person_id = ResourceId(load_default=None, allow_none=True)
+
+    @pre_load
+    def lowercase_role(self, data, **kwargs):
+        if isinstance(data, dict) and isinstance(data.get("role"), str):
+            data = {**data, "role": data["role"].strip().lower()}
+        return data
+
+
+class OrganizationAttributes(AttributesSchema):
+    name = _text()
+
+
+_PERSON = PersonAttributes()
+_EMAIL = EmailAttributes()
+_PHONE = PhoneNumberAttributes()
+_ADDRESS = AddressAttributes()
+_HOUSEHOLD = HouseholdAttributes()
+_HOUSEHOLD_MEMBERSHIP = HouseholdMembershipAttributes()
+_GROUP = GroupAttributes()
+_GROUP_MEMBERSHIP = GroupMembershipAttributes()
+_ORGANIZATION = OrganizationAttributes()
+_ROLES = validate.OneOf(["member", "leader"])
+
+
+# People
+
+def load_person(resource) -> dict:
+    envelope, person = load_resource(resource, "Person", _PERSON)
+    person["pco_id"] = envelope["id"]
+    person["status"] = "inactive" if (person["status"] or "").lower() == "inactive" else "active"
+    person["child"] = bool(person["child"])
+    label = describe(resource, "Person")
+    complete = True
+    for name, loader in (("emails", load_email), ("phone_numbers", load_phone_number),
+                         ("addresses", load_address)):
+        person[name], whole = _load_contacts(envelope, name, loader, label)
+        complete = complete and whole
+    # Only when all three lists are complete may the caller drop local copies missing here.
+    person["contacts_included"] = complete
+    return person
+
+
+def _load_contacts(envelope: dict, name: str, loader, person_label: str) -> tuple[list, bool]:
+    """(loaded children, whether the relationship was sent and fully resolved)."""
+    items = related_list(envelope["relationships"], name)
+    if items is None:
+        return [], False
+    loaded = []
+    for item in items:
+        if not is_resolved(item):
+            continue  # a ref missing from `included`: the list is incomplete
+        try:
+            child = loader(item)
+        except ValidationError as err:
+            reason = err.kwargs.get("reason", str(err))
+            raise malformed(f"{person_label}, {err.kwargs.get('label', name)}", reason) from None
+        child.setdefault("person_pco_id", envelope["id"])
+        loaded.append(child)
+    return loaded, len(loaded) == len(items)
+
+
+def _load_contact(resource, type_: str, schema) -> dict:
+    envelope, contact = load_resource(resource, type_, schema)
+    contact["pco_id"] = envelope["id"]
+    contact["is_primary"] = bool(contact["is_primary"])
+    person_id = related_id(envelope["relationships"], "person")
+    if person_id is not None:
+        contact["person_pco_id"] = person_id
+    return contact
+
+
+def load_email(resource) -> dict:
+    return _load_contact(resource, "Email", _EMAIL)
+
+
+def load_phone_number(resource) -> dict:
+    return _load_contact(resource, "PhoneNumber", _PHONE)
+
+
+def load_address(resource) -> dict:
+    return _load_contact(resource, "Address", _ADDRESS)
+
+
+def load_organization(resource) -> dict:
+    envelope, organization = load_resource(resource, "Organization", _ORGANIZATION)
+    return {"pco_id": envelope["id"], "name": organization["name"]}
+
+
+# Households
+
+def load_household(resource) -> dict:
+    envelope, household = load_resource(resource, "Household", _HOUSEHOLD)
+    relationships = envelope["relationships"]
+    primary = related_id(relationships, "primary_contact") or household["primary_contact_id"]
+    return {
+        "pco_household_id": envelope["id"],
+        "name": household["name"],
+        "primary_contact_pco_id": primary,
+        "member_pco_ids": related_ids(relationships, "people"),
+        "pco_updated_at": household["pco_updated_at"],
+    }
+
+
+def load_household_membership(resource) -> dict:
+    envelope, membership = load_resource(resource, "HouseholdMembership", _HOUSEHOLD_MEMBERSHIP)
+    relationships = envelope["relationships"]
+    person_id = related_id(relationships, "person") or membership["person_id"]
+    if person_id is None:
+        raise malformed(describe(resource, "HouseholdMembership"), "no person")
+    return {
+        "pco_id": envelope["id"],
+        "person_pco_id": person_id,
+        "household_pco_id": related_id(relationships, "household"),
+        "household_role": membership["household_role"],
+        "pending": bool(membership["pending"]),
+    }
+
+
+# Groups
+
+def load_group(resource) -> dict:
+    envelope, group = load_resource(resource, "Group", _GROUP)
+    return {
+        "pco_group_id": envelope["id"],
+        "name": group["name"],
+        "description": group["description_as_plain_text"] or group["description"],
+        "archived_at": group["archived_at"],
+        "pco_updated_at": group["pco_updated_at"],
+    }
+
+
+def load_group_membership(resource, group_pco_id=None) -> dict:
+    envelope, membership = load_resource(resource, "Membership", _GROUP_MEMBERSHIP)
+    label = describe(resource, "Membership")
+    relationships = envelope["relationships"]
+    person_id = related_id(relationships, "person") or membership["person_id"]
+    group_id = related_id(relationships, "group") or group_pco_id
+    role = membership["role"] or "member"
+    if person_id is None:
+        raise malformed(label, "no person")
+    if group_id is None:
+        raise malformed(label, "no group")
+    try:
+        _ROLES(role)
+    except ValidationError:
+        raise malformed(label, f"attributes.role: unknown role {role!r}") from None
+    return {
+        "pco_membership_id": envelope["id"],
+        "group_pco_id": str(group_id),
+        "person_pco_id": person_id,
+        "role": role,
+        "joined_at": membership["joined_at"],
+    }
+
+
+# Dumps for writes
+
+def _optional():
+    return fields.Raw(allow_none=True)
+
+
+class PersonWrite(AttributesSchema):
+    first_name = _optional()
+    middle_name = _optional()
+    last_name = _optional()
+    nickname = _optional()
+    gender = _optional()
+    birthdate = IsoDate(allow_none=True)
+    status = _optional()
+    membership = _optional()
+    child = fields.Boolean(allow_none=True)
+
+
+class EmailWrite(AttributesSchema):
+    address = _optional()
+    location = _optional()
+    is_primary = fields.Boolean(data_key="primary", allow_none=True)
+
+
+class PhoneNumberWrite(AttributesSchema):
+    number = _optional()
+    location = _optional()
+    is_primary = fields.Boolean(data_key="primary", allow_none=True)
+
+
+class AddressWrite(AttributesSchema):
+    street_line_1 = _optional()
+    street_line_2 = _optional()
+    city = _optional()
+    state = _optional()
+    zip = _optional()
+    location = _optional()
+    is_primary = fields.Boolean(data_key="primary", allow_none=True)
+
+
+class HouseholdWrite(AttributesSchema):
+    name = _optional()
+
+
+def _with_local_primary(fields_: dict) -> dict:
+    """Accept `primary` as well as the local `is_primary` key."""
+    if "primary" in fields_ and "is_primary" not in fields_:
+        fields_ = {**fields_, "is_primary": fields_["primary"]}
+    return fields_
+
+
+def dump_person(fields_: dict) -> dict:
+    return PersonWrite().dump(fields_)
+
+
+def dump_email(fields_: dict) -> dict:
+    return EmailWrite().dump(_with_local_primary(fields_))
+
+
+def dump_phone_number(fields_: dict) -> dict:
+    return PhoneNumberWrite().dump(_with_local_primary(fields_))
+
+
+def dump_address(fields_: dict) -> dict:
+    return AddressWrite().dump(_with_local_primary(fields_))
+
+
+def dump_household(fields_: dict) -> dict:
+    return HouseholdWrite().dump(fields_)

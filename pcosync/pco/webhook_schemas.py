@@ -1,0 +1,83 @@
+"""PCO's webhook envelope: `{"data": [EventDelivery]}` with the event as a JSON *string*.
+
+Real deliveries carry a one-element `data` array (facts §3.1); a single object
+is accepted too. The inner payload is parsed once here.
+"""
+import json
+
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
+
+from pcosync.pco.schema_base import ResourceSchema, flatten_messages, related_id
+
+
+class EventDeliveryAttributes(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    name = fields.String(required=True, validate=validate.Length(min=1))
+    attempt = fields.Integer(required=True, validate=validate.Range(min=1))
+    payload = fields.String(required=True)
+
+
+_ENVELOPE = ResourceSchema()
+_ATTRIBUTES = EventDeliveryAttributes()
+
+
+def _reject(reason: str) -> ValidationError:
+    return ValidationError(f"Not a PCO webhook delivery: {reason}", reason=reason)
+
+
+def _deliveries(envelope) -> list:
+    if not isinstance(envelope, dict):
+        raise _reject("the body is not a JSON object")
+    data = envelope.get("data")
+    if isinstance(data, dict):
+        return [data]
+    if not isinstance(data, list) or not data:
+        raise _reject("`data` is missing or empty")
+    return data
+
+
+def _load_one(item) -> dict:
+    if not isinstance(item, dict):
+        raise _reject("a delivery in `data` is not a JSON object")
+    try:
+        delivery = _ENVELOPE.load(item)
+    except ValidationError as err:
+        raise _reject(flatten_messages(err.messages)) from None
+    if delivery["type"] != "EventDelivery":
+        raise _reject(f"type is {delivery['type']!r}, expected 'EventDelivery'")
+    try:
+        attributes = _ATTRIBUTES.load(delivery["attributes"])
+    except ValidationError as err:
+        raise _reject(flatten_messages(err.messages, "attributes.")) from None
+    return {
+        "delivery_id": delivery["id"],
+        "event_name": attributes["name"],
+        "attempt": attributes["attempt"],
+        "payload": _parse_payload(attributes["payload"]),
+        "organization_id": related_id(delivery["relationships"], "organization"),
+    }
+
+
+def _parse_payload(text: str) -> dict:
+    try:
+        payload = json.loads(text)
+    except ValueError:
+        raise _reject("attributes.payload is not valid JSON") from None
+    if not isinstance(payload, dict):
+        raise _reject("attributes.payload is not a JSON object")
+    return payload
+
+
+def load_event_deliveries(envelope) -> list[dict]:
+    """Every EventDelivery in the envelope (PCO has only ever been seen sending one)."""
+    return [_load_one(item) for item in _deliveries(envelope)]
+
+
+def load_event_delivery(envelope) -> dict:
+    """The single EventDelivery of an envelope; more than one is refused, not dropped."""
+    items = _deliveries(envelope)
+    if len(items) != 1:
+        raise _reject(f"expected one delivery, got {len(items)} (use load_event_deliveries)")
+    return _load_one(items[0])

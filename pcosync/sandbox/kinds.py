@@ -1,0 +1,107 @@
+"""The registry of resource kinds the sandbox serves (see resources.Kind)."""
+from . import resources as r
+from .resources import Include, Kind
+
+PERSON_CAN_INCLUDE = (
+    "addresses", "emails", "field_data", "households", "inactive_reason", "marital_status",
+    "name_prefix", "name_suffix", "organization", "person_apps", "phone_numbers",
+    "platform_notifications", "primary_campus", "school", "social_profiles",
+)
+PERSON_CAN_ORDER_BY = (
+    "given_name", "first_name", "nickname", "middle_name", "last_name", "birthdate",
+    "anniversary", "gender", "grade", "child", "school_type", "graduation_year",
+    "site_administrator", "accounting_administrator", "people_permissions", "membership",
+    "inactivated_at", "status", "created_at", "updated_at", "remote_id",
+)
+PERSON_CAN_QUERY_BY = PERSON_CAN_ORDER_BY[:-3] + (
+    "medical_notes", "created_at", "updated_at", "search_name", "search_name_or_email",
+    "search_name_or_email_or_phone_number", "search_phone_number", "search_phone_number_e164",
+    "remote_id", "id",
+)
+CONTACT_QUERY = {
+    "emails": ("address", "blocked", "created_at", "location", "primary", "updated_at"),
+    "phone_numbers": ("carrier", "created_at", "location", "number", "primary", "updated_at"),
+    "addresses": ("city", "location", "primary", "state", "zip", "created_at", "updated_at"),
+}
+
+
+def _contacts(kind):
+    return lambda ctx, record: ctx.db.contacts_of(kind, record["id"])
+
+
+def _person_of(ctx, record):
+    return ctx.db.people.get(record["person_id"])
+
+
+def _household_people(ctx, household):
+    db = ctx.db
+    return [db.people.rows[m["person_id"]] for m in db.members_of_household(household["id"])]
+
+
+def _contact_kind(kind, type_name):
+    return Kind(
+        name=kind, type=type_name, self_path=lambda c, k=kind: f"/people/v2/{k}/{c['id']}",
+        attributes=r.contact_attributes(kind), relationships=r._owned_by_person,
+        includes={"person": Include("people", False, _person_of)},
+        can_order_by=CONTACT_QUERY[kind], can_query_by=CONTACT_QUERY[kind])
+
+
+KINDS = {
+    "people": Kind(
+        name="people", type="Person", self_path=lambda p: f"/people/v2/people/{p['id']}",
+        attributes=r.person_attributes, relationships=r._person_relationships,
+        includes={
+            "emails": Include("emails", True, _contacts("emails")),
+            "phone_numbers": Include("phone_numbers", True, _contacts("phone_numbers")),
+            "addresses": Include("addresses", True, _contacts("addresses")),
+            "households": Include("households", True, lambda ctx, p: ctx.db.households_of(p["id"])),
+            "organization": Include("organization", False, lambda ctx, p: ctx.organization),
+        },
+        can_order_by=PERSON_CAN_ORDER_BY, can_query_by=PERSON_CAN_QUERY_BY,
+        can_filter=("created_since", "admins", "organization_admins")),
+    "emails": _contact_kind("emails", "Email"),
+    "phone_numbers": _contact_kind("phone_numbers", "PhoneNumber"),
+    "addresses": _contact_kind("addresses", "Address"),
+    "households": Kind(
+        name="households", type="Household",
+        self_path=lambda h: f"/people/v2/households/{h['id']}",
+        attributes=r.household_attributes, relationships=r._household_relationships,
+        includes={"people": Include("people", True, _household_people)},
+        can_order_by=("created_at", "member_count", "name", "primary_contact_name",
+                      "updated_at"),
+        can_query_by=("created_at", "member_count", "name", "primary_contact_name",
+                      "updated_at")),
+    "household_memberships": Kind(
+        name="household_memberships", type="HouseholdMembership",
+        self_path=lambda m: (f"/people/v2/households/{m['household_id']}"
+                             f"/household_memberships/{m['id']}"),
+        attributes=r.household_membership_attributes,
+        relationships=r._household_membership_relationships,
+        includes={"person": Include("people", False, _person_of),
+                  "household": Include("households", False,
+                                       lambda ctx, m: ctx.db.households.get(m["household_id"]))},
+        can_order_by=("pending",), can_query_by=("pending",)),
+    "groups": Kind(
+        name="groups", type="Group", self_path=lambda g: f"/groups/v2/groups/{g['id']}",
+        attributes=r.group_attributes, relationships=r._group_relationships,
+        can_order_by=("name", "created_at", "updated_at", "memberships_count"),
+        can_query_by=("name", "archive_status"),
+        can_filter=("my_groups", "published", "group_type", "tag")),
+    "group_memberships": Kind(
+        name="group_memberships", type="Membership",
+        self_path=lambda m: f"/groups/v2/groups/{m['group_id']}/memberships/{m['id']}",
+        attributes=r.group_membership_attributes,
+        relationships=r._group_membership_relationships,
+        includes={"person": Include("groups_people", False, _person_of),
+                  "group": Include("groups", False, lambda ctx, m: ctx.db.groups.get(m["group_id"]))},
+        can_order_by=("joined_at", "role", "first_name", "last_name"),
+        can_query_by=("role", "first_name", "last_name", "joined_at")),
+    "groups_people": Kind(
+        name="groups_people", type="Person", self_path=lambda p: f"/groups/v2/people/{p['id']}",
+        attributes=r.groups_person_attributes,
+        can_order_by=("first_name", "last_name"),
+        can_query_by=("first_name", "last_name", "search_name")),
+    "organization": Kind(
+        name="organization", type="Organization", self_path=lambda o: "/people/v2",
+        attributes=r.organization_attributes),
+}

@@ -1,0 +1,19 @@
+"""The one place that builds a PCO client from the settings, with the shared rate budget."""
+from flask import current_app
+
+from ..pco.client import PCOClient
+from ..queues import get_redis
+
+
+def make_client(app=None):
+    app = app or current_app._get_current_object()
+    return PCOClient.from_config(app.config, redis=get_redis(app))
+
+
+def test_connection(app=None):
+    """The organization's name, or a typed PCOError whose message says what to fix."""
+    client = make_client(app)
+    try:
+        return client.test_connection()
+    finally:
+        client.close()

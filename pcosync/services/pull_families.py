@@ -1,0 +1,86 @@
+"""Apply one PCO household to the local families (Sync Families and household webhooks)."""
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from ..extensions import db
+from ..models import Address, Family, FamilyMember, utcnow
+from .merge import CREATED, SKIPPED, UPDATED, is_stale
+from .state import ADDRESS_FIELDS, family_state
+
+FAMILY_ADDRESS_FIELDS = tuple(f for f in ADDRESS_FIELDS if f != "is_primary")
+
+
+def find_family(pco_household_id):
+    return db.session.scalar(
+        select(Family).where(Family.pco_household_id == pco_household_id)
+        .options(selectinload(Family.members), selectinload(Family.address)))
+
+
+def apply_household(record, people, progress):
+    """`people`: local people by PCO id (at least this household's). Returns the outcome."""
+    family = find_family(record["pco_household_id"])
+    if family is not None and is_stale(family.pco_updated_at, record["pco_updated_at"]):
+        return SKIPPED
+    members = _linked_members(record, people, progress)
+    primary = people.get(record["primary_contact_pco_id"])
+    address = _primary_address(primary)
+    new_hash = family_state(record["name"], [p.pco_id for p in members],
+                            primary.pco_id if primary else None, address)
+    if family is not None and family.pco_synced_hash == new_hash:
+        return SKIPPED
+    outcome = UPDATED if family is not None else CREATED
+    if family is None:
+        family = Family(pco_household_id=record["pco_household_id"], name=record["name"])
+        db.session.add(family)
+    _write_family(family, record, members, primary, address)
+    family.pco_synced_hash = new_hash
+    return outcome
+
+
+def _linked_members(record, people, progress):
+    members = []
+    for pco_id in record["member_pco_ids"]:
+        person = people.get(pco_id)
+        if person is None:
+            progress.issue("Household", f"Member PCO person {pco_id} is not in the local "
+                           "database yet: run Sync People first, then Sync Families.",
+                           pco_id=record["pco_household_id"])
+        else:
+            members.append(person)
+    return members
+
+
+def _primary_address(primary):
+    if primary is None or not primary.addresses:
+        return None
+    chosen = next((a for a in primary.addresses if a.is_primary), primary.addresses[0])
+    return {name: getattr(chosen, name) for name in FAMILY_ADDRESS_FIELDS}
+
+
+def _write_family(family, record, members, primary, address):
+    family.name = record["name"] or family.name or "Household"
+    family.pco_updated_at = record["pco_updated_at"] or family.pco_updated_at
+    family.pco_synced_at = utcnow()
+    family.archived_at = None
+    wanted = {p.id: p for p in members}
+    for member in list(family.members):
+        # PCO decides the membership of people linked to PCO; local-only people stay.
+        if member.person.pco_id and member.person_id not in wanted:
+            family.members.remove(member)
+    present = {m.person_id for m in family.members}
+    for person in members:
+        if person.id not in present:
+            role = "child" if person.child else "adult"
+            family.members.append(FamilyMember(person=person, role=role, from_pco=True))
+    family.primary_member = primary
+    _write_address(family, address)
+
+
+def _write_address(family, values):
+    if values is None:
+        return
+    if family.address is None:
+        family.address = Address(location="Home", is_primary=True)
+    for name, value in values.items():
+        if getattr(family.address, name) != value:
+            setattr(family.address, name, value)

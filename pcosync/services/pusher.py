@@ -1,0 +1,3 @@
+"""Push to PCO (filled in by the push issue)."""
+
+PUSHERS = {}
