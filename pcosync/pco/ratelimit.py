@@ -95,7 +95,7 @@ local period = tonumber(redis.call("HGET", KEYS[2], "period") or ARGV[4])
 local window = period + tonumber(ARGV[7])
 local reserve = math.max(tonumber(ARGV[6]), math.floor(limit * tonumber(ARGV[5])))
 local allowed = math.max(1, limit - reserve)
-redis.call("ZREMRANGEBYSCORE", KEYS[1], "-inf", "(" .. tostring(now - window))
+redis.call("ZREMRANGEBYSCORE", KEYS[1], "-inf", tostring(now - window))
 local used = redis.call("ZCARD", KEYS[1])
 if used < allowed then
   redis.call("ZADD", KEYS[1], ARGV[1], ARGV[2])
@@ -167,7 +167,7 @@ class LocalBudget:
             if self._blocked_until > now:
                 return self._blocked_until - now
             window = margin.window(self._period)
-            while self._sent and self._sent[0] < now - window:
+            while self._sent and self._sent[0] <= now - window:
                 self._sent.popleft()
             allowed = margin.allowed(self._limit)
             if len(self._sent) < allowed:

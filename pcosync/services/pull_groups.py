@@ -56,6 +56,7 @@ def pull_group(client, record, progress):
     outcome, group = apply_group(record)
     progress.count(outcome)
     seen = set()
+
     def loader(resource):
         return schemas.load_group_membership(resource, group_pco_id=group.pco_group_id)
 
