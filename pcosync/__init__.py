@@ -50,10 +50,12 @@ def register_blueprints(app):
     from .auth.routes import bp as auth_bp
     from .home import bp as home_bp
     from .sync.routes import bp as sync_bp
+    from .webhooks.routes import bp as webhooks_bp
 
     app.register_blueprint(home_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(sync_bp)
+    app.register_blueprint(webhooks_bp)
 
 
 def register_cli(app):

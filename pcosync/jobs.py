@@ -6,3 +6,9 @@ def run_sync(run_id):
     from .services.execute import execute_run
 
     return execute_run(run_id)
+
+
+def process_webhook(delivery_row_id):
+    from .services.webhook_processing import process_delivery
+
+    return process_delivery(delivery_row_id)

@@ -72,11 +72,13 @@ def database_urls(tmp_path_factory):
     """One migrated database per kind for the whole session."""
     urls = {"sqlite": "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.db")}
     if POSTGRES_URL:
-        support.reset_postgres_schema(POSTGRES_URL)
-        urls["postgresql"] = POSTGRES_URL
+        # A database of this session's own: parallel runs on one server never collide.
+        urls["postgresql"] = support.create_postgres_database(POSTGRES_URL)
     for url in urls.values():
         support.upgrade(url)
-    return urls
+    yield urls
+    if POSTGRES_URL:
+        support.drop_postgres_database(urls["postgresql"])
 
 
 @pytest.fixture(params=database_kinds())

@@ -1,5 +1,7 @@
 """Helpers the tests share (not fixtures)."""
+import os
 import re
+import uuid
 
 import flask_migrate
 import psycopg
@@ -37,10 +39,19 @@ def upgrade(url):
         db.engine.dispose()
 
 
-def reset_postgres_schema(url):
-    with psycopg.connect(libpq_url(url), autocommit=True) as conn:
-        conn.execute("DROP SCHEMA public CASCADE")
-        conn.execute("CREATE SCHEMA public")
+def create_postgres_database(server_url, prefix="pcosync_test"):
+    """A fresh, empty database on the server of `server_url`; returns its URL."""
+    name = f"{prefix}_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+    with psycopg.connect(libpq_url(server_url), autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return make_url(server_url).set(database=name).render_as_string(hide_password=False)
+
+
+def drop_postgres_database(url):
+    name = make_url(url).database
+    server = make_url(url).set(database="postgres").render_as_string(hide_password=False)
+    with psycopg.connect(libpq_url(server), autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def libpq_url(url):

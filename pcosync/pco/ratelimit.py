@@ -95,7 +95,7 @@ local period = tonumber(redis.call("HGET", KEYS[2], "period") or ARGV[4])
 local window = period + tonumber(ARGV[7])
 local reserve = math.max(tonumber(ARGV[6]), math.floor(limit * tonumber(ARGV[5])))
 local allowed = math.max(1, limit - reserve)
-redis.call("ZREMRANGEBYSCORE", KEYS[1], "-inf", tostring(now - window))
+redis.call("ZREMRANGEBYSCORE", KEYS[1], "-inf", string.format("%.6f", now - window))
 local used = redis.call("ZCARD", KEYS[1])
 if used < allowed then
   redis.call("ZADD", KEYS[1], ARGV[1], ARGV[2])

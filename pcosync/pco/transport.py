@@ -8,7 +8,6 @@ duplicate person, email or household.
 """
 import logging
 import random
-import time
 from urllib.parse import urlsplit
 
 import requests
@@ -65,11 +64,9 @@ class Transport:
         while True:
             waited = self.limiter.acquire()
             started = self._clock()
-            try:
-                response = self.session.request(method, url, params=params, json=body,
-                                                headers=headers, timeout=self.timeout)
-            except requests.RequestException as exc:
-                delay = self._after_transport_error(method, path, exc, attempt)
+            response, failure = self._send(method, url, params, body, headers)
+            if failure is not None:
+                delay = self._after_transport_error(method, path, failure, attempt)
             else:
                 self.limiter.observe(response.headers)
                 self._log_response(method, path, response.status_code, waited, started, attempt)
@@ -79,6 +76,18 @@ class Transport:
             attempt += 1
             if delay > 0:
                 self._sleep(delay)
+
+    def _send(self, method, url, params, body, headers):
+        """(response, None) or (None, the requests exception).
+
+        Our typed errors are raised outside the `except` block, so they carry no
+        chained exception whose text we do not control.
+        """
+        try:
+            return self.session.request(method, url, params=params, json=body,
+                                        headers=headers, timeout=self.timeout), None
+        except requests.RequestException as exc:
+            return None, exc
 
     def resolve_target(self, target: str) -> tuple[str, str]:
         """(absolute URL, path relative to the base URL) for a path or a `links.next` URL."""
@@ -101,15 +110,16 @@ class Transport:
         kind = type(exc).__name__
         if not isinstance(exc, _TRANSIENT_ERRORS):
             raise PCOUnavailable(f"PCO is unreachable for {method} {path} ({kind}); "
-                                 "check PCO_API_URL") from None
-        not_sent = isinstance(exc, requests.ConnectTimeout)
-        if method == "POST" and not not_sent:
+                                 "check PCO_API_URL")
+        # A connect timeout means the request never left; anything later may have landed.
+        never_sent = isinstance(exc, requests.ConnectTimeout)
+        if method == "POST" and not never_sent:
             raise PCOUnavailable(
                 f"PCO did not answer {method} {path} ({kind}); the write may have been "
-                "applied, so it was not retried (check PCO before trying again)") from None
+                "applied, so it was not retried (check PCO before trying again)")
         if attempt >= self.max_retries:
             raise PCOUnavailable(f"PCO is unreachable for {method} {path} ({kind}) "
-                                 f"after {attempt + 1} attempts") from None
+                                 f"after {attempt + 1} attempts")
         delay = self._backoff(attempt)
         self._log.warning("pco retry method=%s path=%s error=%s attempt=%d backoff=%.2fs",
                           method, path, kind, attempt + 1, delay)
@@ -156,11 +166,10 @@ class Transport:
     def _parse_success(response, method, path) -> dict | None:
         if response.status_code == 204 or not response.content or not response.ok:
             return None
-        try:
-            body = response.json()
-        except ValueError:
+        body = _json_or_none(response)
+        if body is None:
             raise PCOBadResponse(f"PCO sent a body that is not valid JSON for {method} {path} "
-                                 "(truncated or not JSON)", response.status_code) from None
+                                 "(truncated or not JSON)", response.status_code)
         if not isinstance(body, dict):
             raise PCOBadResponse(f"PCO sent a JSON body that is not a document for "
                                  f"{method} {path}", response.status_code)
@@ -180,4 +189,3 @@ def _json_or_none(response):
         return response.json()
     except ValueError:
         return None
-

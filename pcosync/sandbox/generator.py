@@ -86,8 +86,8 @@ class _Builder:
 
     def _random_person(self, last_name, child=False):
         rng = self.rng
-        gender = "M" if rng.random() < 0.5 else "F"
-        names = namebank.MALE_FIRST_NAMES if gender == "M" else namebank.FEMALE_FIRST_NAMES
+        gender = "Male" if rng.random() < 0.5 else "Female"
+        names = namebank.MALE_FIRST_NAMES if gender == "Male" else namebank.FEMALE_FIRST_NAMES
         if not child and rng.random() < 0.1:
             last_name = rng.choice(namebank.LAST_NAMES)  # kept their own name
         years = (2009, 2023) if child else (1940, 2004)

@@ -94,8 +94,7 @@ KINDS = {
         relationships=r._group_membership_relationships,
         includes={"person": Include("groups_people", False, _person_of),
                   "group": Include("groups", False, lambda ctx, m: ctx.db.groups.get(m["group_id"]))},
-        can_order_by=("joined_at", "role", "first_name", "last_name"),
-        can_query_by=("role", "first_name", "last_name", "joined_at")),
+        can_order_by=("joined_at", "role"), can_query_by=("role", "joined_at")),
     "groups_people": Kind(
         name="groups_people", type="Person", self_path=lambda p: f"/groups/v2/people/{p['id']}",
         attributes=r.groups_person_attributes,

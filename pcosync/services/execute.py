@@ -39,9 +39,10 @@ def execute_run(run_id):
         log.warning("run not executed run_id=%s: it is not RUNNING", run_id)
         return run.status if run else None
     app = current_app._get_current_object()
-    client = make_client(app)
+    client = None
     with Heartbeat(app, [run.id]) as heartbeat:
         try:
+            client = make_client(app)
             if run.kind in STEPS:
                 _run_steps(run, client, heartbeat)
             else:
@@ -59,7 +60,8 @@ def execute_run(run_id):
             if not isinstance(err, Exception):
                 raise
         finally:
-            client.close()
+            if client is not None:
+                client.close()
     return run.status
 
 

@@ -14,7 +14,7 @@ def load_records(page_records, loader, record_type, progress):
             loaded.append(loader(resource))
         except ValidationError as err:
             pco_id = resource.get("id") if isinstance(resource, dict) else None
-            progress.issue(record_type, f"Malformed PCO record: {err.messages}",
+            progress.issue(record_type, str(err),
                            pco_id=str(pco_id)[:40] if pco_id is not None else None, failed=True)
     return loaded
 

@@ -1,22 +1,89 @@
-"""The PCO Sync page (Configuration -> PCO Sync)."""
-from flask import Blueprint, current_app, render_template
+"""The PCO Sync page (Configuration -> PCO Sync): thin views over the run services."""
+from flask import (Blueprint, abort, current_app, flash, jsonify, redirect, render_template,
+                   request, url_for)
+from flask_login import current_user
 
-from .. import config as settings
 from ..auth.permissions import permission_required
-from ..models import PCO_MANAGE
+from ..extensions import db
+from ..models import PCO_MANAGE, RUN_KINDS, SyncRun
+from ..pco.errors import PCOError
+from ..services import sync_status
+from ..services.connection import test_connection
+from ..services.dispatch import QueueUnavailable, start_in_worker
+from ..services.runs import RunAlreadyActive, request_cancel
+from .page import PULL_BUTTONS, PUSH_BUTTONS, connection_facts, webhook_url
 
 bp = Blueprint("sync", __name__, url_prefix="/sync")
+
+
+def wants_json():
+    return request.accept_mimetypes.best == "application/json"
+
+
+def answer(message, category, status=200, **data):
+    """JSON for the page's script, a flash and a redirect without JavaScript."""
+    if wants_json():
+        return jsonify(message=message, ok=status < 400, **data), status
+    flash(message, category)
+    return redirect(url_for("sync.index"))
 
 
 @bp.route("/")
 @permission_required(PCO_MANAGE)
 def index():
-    cfg = current_app.config
-    connection = {
-        "app_id": bool(cfg.get("PCO_APP_ID")),
-        "secret": bool(cfg.get("PCO_SECRET")),
-        "webhook_secret": bool(settings.webhook_secrets(cfg)),
-        "sandbox": settings.uses_sandbox(cfg),
-        "api_url": cfg.get("PCO_API_URL"),
-    }
-    return render_template("sync/index.html", connection=connection)
+    return render_template(
+        "sync/index.html", connection=connection_facts(current_app.config),
+        pull_buttons=PULL_BUTTONS, push_buttons=PUSH_BUTTONS, runs=sync_status.history(),
+        status=sync_status.status(), webhook_url=webhook_url(current_app.config, request))
+
+
+@bp.route("/status")
+@permission_required(PCO_MANAGE)
+def status():
+    return jsonify(sync_status.status())
+
+
+@bp.route("/history")
+@permission_required(PCO_MANAGE)
+def history():
+    return render_template("sync/_history.html", runs=sync_status.history())
+
+
+@bp.route("/test-connection", methods=["POST"])
+@permission_required(PCO_MANAGE)
+def check_connection():
+    try:
+        name = test_connection()
+    except PCOError as err:
+        return answer(f"Connection failed: {err}", "error", 502)
+    return answer(f"Connected to {name}.", "success", organization=name)
+
+
+@bp.route("/runs", methods=["POST"])
+@permission_required(PCO_MANAGE)
+def start():
+    kind = request.form.get("kind", "")
+    if kind not in RUN_KINDS:
+        return answer(f"Unknown sync type {kind[:40]!r}.", "error", 400)
+    try:
+        run = start_in_worker(kind, triggered_by=current_user.email, user_id=current_user.id)
+    except RunAlreadyActive as err:
+        return answer(str(err), "error", 409, run_id=err.run.id)
+    except QueueUnavailable as err:
+        return answer(str(err), "error", 503)
+    return answer(f"{kind} started.", "success", 202, run=sync_status.run_summary(run))
+
+
+@bp.route("/runs/<int:run_id>/cancel", methods=["POST"])
+@permission_required(PCO_MANAGE)
+def cancel(run_id):
+    if not request_cancel(run_id):
+        return answer("That run is not running.", "error", 409)
+    return answer("Cancel requested: the run stops after the current page.", "info")
+
+
+@bp.route("/runs/<int:run_id>")
+@permission_required(PCO_MANAGE)
+def run_detail(run_id):
+    run = db.session.get(SyncRun, run_id) or abort(404)
+    return render_template("sync/run.html", run=run)

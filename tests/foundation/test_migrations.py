@@ -1,8 +1,5 @@
 """The schema comes from migrations: one head, upgrade from empty, models == migrations."""
-import uuid
-
 import flask_migrate
-import psycopg
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -12,7 +9,7 @@ from sqlalchemy import create_engine, inspect, select
 from pcosync import create_app
 from pcosync.extensions import db
 from tests.conftest import POSTGRES_URL
-from tests.support import libpq_url
+from tests.support import create_postgres_database, drop_postgres_database
 
 
 def test_single_head(app):
@@ -25,13 +22,9 @@ def empty_database(request, tmp_path):
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path}/empty.db"
         return
-    name = "pcosync_empty_" + uuid.uuid4().hex[:8]
-    admin_url = libpq_url(POSTGRES_URL)
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    yield POSTGRES_URL.rsplit("/", 1)[0] + "/" + name
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+    url = create_postgres_database(POSTGRES_URL, prefix="pcosync_empty")
+    yield url
+    drop_postgres_database(url)
 
 
 def test_upgrade_on_empty_database_builds_schema_matching_models(empty_database):

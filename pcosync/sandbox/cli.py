@@ -1,0 +1,40 @@
+"""`flask sandbox run ...` (the lead registers `sandbox_cli` on the main app) and
+`python -m pcosync.sandbox ...`: serve a sandbox on its own port, threaded."""
+import json
+
+import click
+from flask.cli import AppGroup
+from werkzeug.serving import run_simple
+
+sandbox_cli = AppGroup("sandbox", help="Run the PCO sandbox (a local PCO look-alike).")
+
+
+@sandbox_cli.command("run", with_appcontext=False)
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5001, show_default=True, type=int)
+@click.option("--people", default=200, show_default=True, type=int)
+@click.option("--seed", default=1, show_default=True, type=int)
+@click.option("--rate-limit", default=100, show_default=True, type=int,
+              help="Requests per period per credential; 0 turns limiting off.")
+@click.option("--rate-period", default=20, show_default=True, type=int)
+@click.option("--app-id", default="sandbox", show_default=True, envvar="SANDBOX_APP_ID")
+@click.option("--secret", default="sandbox", show_default=True, envvar="SANDBOX_SECRET")
+@click.option("--webhook-url", default=None, envvar="SANDBOX_WEBHOOK_URL")
+@click.option("--webhook-secret", default=None, envvar="SANDBOX_WEBHOOK_SECRET")
+@click.option("--faults", default=None, help='JSON, e.g. \'{"error_rate": 0.05}\'.')
+def run_command(host, port, people, seed, rate_limit, rate_period, app_id, secret,
+                webhook_url, webhook_secret, faults):
+    """Generate data and serve the sandbox until interrupted."""
+    from . import create_sandbox_app
+
+    app = create_sandbox_app({
+        "SANDBOX_PEOPLE": people, "SANDBOX_SEED": seed, "SANDBOX_RATE_LIMIT": rate_limit,
+        "SANDBOX_RATE_PERIOD": rate_period, "SANDBOX_APP_ID": app_id,
+        "SANDBOX_SECRET": secret, "SANDBOX_WEBHOOK_URL": webhook_url,
+        "SANDBOX_WEBHOOK_SECRET": webhook_secret,
+        "SANDBOX_FAULTS": json.loads(faults) if faults else {},
+    })
+    hooks = f", webhooks -> {webhook_url}" if webhook_url and webhook_secret else ""
+    click.echo(f"PCO sandbox: {people} people (seed {seed}) on http://{host}:{port} "
+               f"as {app_id}:{'*' * len(secret)}{hooks}")
+    run_simple(host, port, app, threaded=True, use_reloader=False)

@@ -1,0 +1,72 @@
+"""A canonical, sorted dump of all sandbox data (GET /sandbox/dump) for convergence checks.
+
+Plain JSON, not JSON:API: ids are strings (as PCO gives them), times ISO 8601, lists
+sorted by id so two dumps of equal data are equal.
+"""
+from . import records
+from .tables import CONTACT_KINDS
+
+CONTACT_FIELDS = {
+    "emails": ("address", "location", "primary", "blocked"),
+    "phone_numbers": ("number", "e164", "location", "primary"),
+    "addresses": ("street_line_1", "street_line_2", "city", "state", "zip", "country_code",
+                  "location", "primary"),
+}
+
+
+def dump(store):
+    with store.lock:
+        db = store.db
+        return {
+            "counts": {"people": len(db.people), "households": len(db.households),
+                       "groups": len(db.groups),
+                       **{kind: len(db.contacts[kind]) for kind in CONTACT_KINDS}},
+            "people": [_person(db, person) for person in db.people.values()],
+            "households": [_household(db, household) for household in db.households.values()],
+            "groups": [_group(db, group) for group in db.groups.values()],
+        }
+
+
+def _times(record, names=("created_at", "updated_at")):
+    return {name: records.iso(record.get(name)) for name in names}
+
+
+def _person(db, person):
+    entry = {"id": str(person["id"])}
+    for name in records.PERSON_DEFAULTS:
+        if name not in ("avatar", "demographic_avatar_url"):
+            value = person.get(name, records.PERSON_DEFAULTS[name])
+            entry[name] = records.iso(value) if name in records.TIME_FIELDS else value
+    for kind in CONTACT_KINDS:
+        entry[kind] = [_contact(kind, contact) for contact in db.contacts_of(kind, person["id"])]
+    return entry
+
+
+def _contact(kind, contact):
+    entry = {"id": str(contact["id"])}
+    entry.update({name: contact.get(name) for name in CONTACT_FIELDS[kind]})
+    entry.update(_times(contact))
+    return entry
+
+
+def _household(db, household):
+    members = sorted(db.members_of_household(household["id"]), key=lambda m: m["person_id"])
+    return {
+        "id": str(household["id"]), "name": household["name"],
+        "primary_contact_id": str(household["primary_contact_id"]),
+        "members": [{"person_id": str(m["person_id"]), "household_role": m["household_role"],
+                     "pending": m["pending"]} for m in members],
+        **_times(household),
+    }
+
+
+def _group(db, group):
+    members = sorted(db.members_of_group(group["id"]), key=lambda m: m["person_id"])
+    return {
+        "id": str(group["id"]), "name": group["name"],
+        "archived_at": records.iso(group["archived_at"]),
+        "memberships": [{"id": str(m["id"]), "person_id": str(m["person_id"]),
+                         "role": m["role"], "joined_at": records.iso(m["joined_at"])}
+                        for m in members],
+        **_times(group),
+    }

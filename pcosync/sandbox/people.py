@@ -1,0 +1,125 @@
+"""People v2: the organization, people and their emails, phone numbers and addresses."""
+from flask import Blueprint
+
+from . import jsonapi, records
+from .payloads import read_attributes
+from .pipeline import runtime
+from .tables import CONTACT_KINDS
+from .views import list_response, parent_ref, show_response
+
+bp = Blueprint("sandbox_people", __name__)
+
+
+@bp.get("/people/v2")
+def organization():
+    return show_response("organization", lambda store: store.organization)
+
+
+@bp.get("/people/v2/people")
+def list_people():
+    return list_response("people", lambda store: store.db.people.values(), "/people/v2/people")
+
+
+@bp.post("/people/v2/people")
+def create_person():
+    _, attributes = read_attributes(records.PERSON_ASSIGNABLE)
+    person = runtime().store.create_person(attributes)
+    return show_response("people", lambda store: person, status=201)
+
+
+@bp.get("/people/v2/people/<int:person_id>")
+def show_person(person_id):
+    return show_response("people", lambda store: store.get_person(person_id))
+
+
+@bp.patch("/people/v2/people/<int:person_id>")
+def update_person(person_id):
+    runtime().store.get_person(person_id)  # an unknown id is a 404 before any 422
+    _, attributes = read_attributes(records.PERSON_ASSIGNABLE)
+    person = runtime().store.update_person(person_id, attributes)
+    return show_response("people", lambda store: person)
+
+
+@bp.delete("/people/v2/people/<int:person_id>")
+def delete_person(person_id):
+    runtime().store.delete_person(person_id)
+    return jsonapi.no_content()
+
+
+@bp.get("/people/v2/people/<int:person_id>/households")
+def list_person_households(person_id):
+    return list_response(
+        "households", lambda store: _checked(store, person_id).db.households_of(person_id),
+        f"/people/v2/people/{person_id}/households",
+        parent_of=lambda store: parent_ref("Person", person_id))
+
+
+@bp.get("/people/v2/people/<int:person_id>/household_memberships")
+def list_person_household_memberships(person_id):
+    def memberships(store):
+        rows = _checked(store, person_id).db.household_memberships.rows
+        return [rows[mid] for mid in store.db.person_households.ids(person_id)]
+    return list_response("household_memberships", memberships,
+                         f"/people/v2/people/{person_id}/household_memberships",
+                         parent_of=lambda store: parent_ref("Person", person_id))
+
+
+def _checked(store, person_id):
+    store.get_person(person_id)
+    return store
+
+
+# -- emails, phone numbers, addresses: one set of views per kind ----------------------
+
+def list_person_contacts(kind, person_id):
+    return list_response(
+        kind, lambda store: _checked(store, person_id).db.contacts_of(kind, person_id),
+        f"/people/v2/people/{person_id}/{kind}",
+        parent_of=lambda store: parent_ref("Person", person_id))
+
+
+def create_contact(kind, person_id):
+    runtime().store.get_person(person_id)
+    _, attributes = read_attributes(records.CONTACT_ASSIGNABLE[kind])
+    contact = runtime().store.create_contact(kind, person_id, attributes)
+    return show_response(kind, lambda store: contact, status=201)
+
+
+def list_all_contacts(kind):
+    return list_response(kind, lambda store: store.db.contacts[kind].values(),
+                         f"/people/v2/{kind}")
+
+
+def show_contact(kind, contact_id):
+    return show_response(kind, lambda store: store.get_contact(kind, contact_id))
+
+
+def update_contact(kind, contact_id):
+    runtime().store.get_contact(kind, contact_id)
+    _, attributes = read_attributes(records.CONTACT_ASSIGNABLE[kind])
+    contact = runtime().store.update_contact(kind, contact_id, attributes)
+    return show_response(kind, lambda store: contact)
+
+
+def delete_contact(kind, contact_id):
+    runtime().store.delete_contact(kind, contact_id)
+    return jsonapi.no_content()
+
+
+def _register_contact_routes():
+    """Separate rules per kind keep route templates (and stats) exact."""
+    routes = (
+        ("/people/v2/people/<int:person_id>/{kind}", "GET", list_person_contacts),
+        ("/people/v2/people/<int:person_id>/{kind}", "POST", create_contact),
+        ("/people/v2/{kind}", "GET", list_all_contacts),
+        ("/people/v2/{kind}/<int:contact_id>", "GET", show_contact),
+        ("/people/v2/{kind}/<int:contact_id>", "PATCH", update_contact),
+        ("/people/v2/{kind}/<int:contact_id>", "DELETE", delete_contact),
+    )
+    for kind in CONTACT_KINDS:
+        for rule, method, view in routes:
+            bp.add_url_rule(rule.format(kind=kind), f"{view.__name__}_{kind}", view,
+                            methods=[method], defaults={"kind": kind})
+
+
+_register_contact_routes()

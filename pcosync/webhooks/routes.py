@@ -1,0 +1,51 @@
+"""POST /api/pco-webhook: the one CSRF-exempt route. Authenticity first, then record, then 200."""
+import logging
+
+from flask import Blueprint, current_app, jsonify, request
+
+from .. import config as settings
+from ..extensions import csrf
+from ..services import webhooks
+
+bp = Blueprint("webhooks", __name__)
+log = logging.getLogger("pcosync.webhooks")
+SIGNATURE_HEADER = "X-PCO-Webhooks-Authenticity"
+
+
+def refuse(status, reason):
+    log.warning("webhook refused status=%s reason=%r remote_addr=%s", status, reason,
+                request.remote_addr)
+    return jsonify(error=reason), status
+
+
+def read_body():
+    """The raw body, or None when it is larger than we accept (checked before hashing)."""
+    if (request.content_length or 0) > webhooks.MAX_BODY_BYTES:
+        return None
+    body = request.stream.read(webhooks.MAX_BODY_BYTES + 1)
+    return None if len(body) > webhooks.MAX_BODY_BYTES else body
+
+
+@bp.route("/api/pco-webhook", methods=["POST"])
+@csrf.exempt
+def receive():
+    secrets = settings.webhook_secrets(current_app.config)
+    if not secrets:
+        log.error("webhook refused: PCO_WEBHOOK_SECRET is not configured, so no delivery can "
+                  "be verified; set it to the subscription's authenticity secret")
+        return jsonify(error="webhooks are not configured on this server"), 503
+    body = read_body()
+    if body is None:
+        return refuse(413, "body too large")
+    if not webhooks.signature_matches(body, request.headers.get(SIGNATURE_HEADER), secrets):
+        return refuse(401, "missing or invalid signature")
+    try:
+        row, is_new = webhooks.record(body)
+    except webhooks.BadDelivery as err:
+        return refuse(400, str(err))
+    if not is_new:
+        return jsonify(status="duplicate"), 200
+    queued = webhooks.hand_to_worker(row)
+    if queued and webhooks.has_backlog():
+        webhooks.sweep()
+    return jsonify(status="accepted", queued=queued), 200
