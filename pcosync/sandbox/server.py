@@ -16,7 +16,8 @@ class SandboxServer:
         handler = _QuietHandler if quiet else WSGIRequestHandler
         self.app = app
         self._server = make_server(host, port, app, threaded=True, request_handler=handler)
-        self._thread = threading.Thread(target=self._server.serve_forever,
+        # A short poll interval makes stop() quick (werkzeug's default is half a second).
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,),
                                         name="pco-sandbox", daemon=True)
 
     @property

@@ -17,7 +17,7 @@ FAMILY_ROLES = (("adult", "Adult"), ("child", "Child"),
 
 
 def list_families(page=1):
-    """One page of families by name, with member counts and primary members, in 3 queries."""
+    """One page of families by name as (family, member count), in a fixed number of queries."""
     member_count = (select(func.count(FamilyMember.id))
                     .where(FamilyMember.family_id == Family.id)
                     .correlate(Family).scalar_subquery())

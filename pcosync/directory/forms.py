@@ -1,0 +1,186 @@
+"""Directory forms. Lengths match the columns; every rule says what to fix, per field."""
+import re
+from datetime import date
+from urllib.parse import urlsplit
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField, DateField, EmailField, HiddenField, IntegerField, SelectField, StringField,
+    TextAreaField, URLField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+
+from ..services.directory_families import FAMILY_ROLES
+from ..services.directory_groups import GROUP_ROLES
+from ..services.normalize import phone_digits
+
+STATUSES = (("active", "Active"), ("inactive", "Inactive"))
+GENDERS = (("", "Not set"), ("M", "Male"), ("F", "Female"))
+VERIFICATION_STATUSES = (("", "Not set"), ("unverified", "Unverified"),
+                         ("pending", "Pending"), ("verified", "Verified"))
+EMAIL_LOCATIONS = (("Home", "Home"), ("Work", "Work"), ("Other", "Other"))
+PHONE_LOCATIONS = (("Mobile", "Mobile"), ("Home", "Home"), ("Work", "Work"), ("Other", "Other"))
+ADDRESS_LOCATIONS = EMAIL_LOCATIONS
+# Deliberately loose: one @, something either side, a dot in the domain, no spaces. Stricter
+# rules refuse real addresses; the only real test of an address is mail reaching it.
+EMAIL_PATTERN = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+
+
+def blank_to_none(value):
+    """Trim text; an empty field is stored as NULL, not as ''."""
+    if isinstance(value, str):
+        value = value.strip()
+        return value or None
+    return value
+
+
+def email_address(form, field):
+    if field.data and not EMAIL_PATTERN.fullmatch(field.data):
+        raise ValidationError("Enter an email address like name@example.org.")
+
+
+def not_in_future(form, field):
+    if field.data and field.data > date.today():
+        raise ValidationError("The birthdate can't be in the future.")
+
+
+def web_address(form, field):
+    """http(s) only: the URL ends up in a link and an image, so no javascript: or data:."""
+    if not field.data:
+        return
+    parts = urlsplit(field.data)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValidationError("Enter a web address starting with https:// or http://.")
+
+
+def phone_number(form, field):
+    if field.data and len(phone_digits(field.data)) < 3:
+        raise ValidationError("Enter a phone number with at least 3 digits.")
+
+
+def required(what):
+    return DataRequired(message=f"Enter {what}.")
+
+
+def text(label, max_length, *validators, **kwargs):
+    """An optional text field trimmed to None, at most `max_length` characters."""
+    return StringField(label, validators=[*validators, Optional(), Length(max=max_length)],
+                       filters=[blank_to_none], **kwargs)
+
+
+def keep_current_choice(field, value):
+    """A value set elsewhere (PCO, an older release) stays selectable instead of being lost."""
+    if value and value not in {key for key, _label in field.choices}:
+        field.choices = [*field.choices, (value, value)]
+
+
+class PersonForm(FlaskForm):
+    first_name = text("First name", 120, required("a first name"))
+    middle_name = text("Middle name", 120)
+    last_name = text("Last name", 120, required("a last name"))
+    nickname = text("Nickname", 120)
+    gender = SelectField("Gender", choices=GENDERS, filters=[blank_to_none])
+    birthdate = DateField("Birthdate", validators=[Optional(), not_in_future])
+    status = SelectField("Status", choices=STATUSES)
+    membership = text("Membership", 120)
+    child = BooleanField("Child")
+    allergies = TextAreaField("Allergies", validators=[Optional(), Length(max=2000)],
+                              filters=[blank_to_none])
+    photo_url = URLField("Photo URL", validators=[Optional(), Length(max=500), web_address],
+                         filters=[blank_to_none])
+    verification_status = SelectField("Verification status", choices=VERIFICATION_STATUSES,
+                                      filters=[blank_to_none])
+
+    def keep_current_choices(self, person):
+        keep_current_choice(self.gender, person.gender)
+        keep_current_choice(self.verification_status, person.verification_status)
+
+
+class NewPersonForm(PersonForm):
+    email = EmailField("Email", validators=[Optional(), Length(max=320), email_address],
+                       filters=[blank_to_none])
+    phone = text("Phone", 60, phone_number)
+
+
+class EmailForm(FlaskForm):
+    address = EmailField("Email", validators=[required("an email address"), Length(max=320),
+                                              email_address], filters=[blank_to_none])
+    location = SelectField("Location", choices=EMAIL_LOCATIONS)
+    is_primary = BooleanField("Primary")
+
+
+class PhoneForm(FlaskForm):
+    number = text("Phone number", 60, required("a phone number"), phone_number)
+    location = SelectField("Location", choices=PHONE_LOCATIONS)
+    is_primary = BooleanField("Primary")
+
+
+class AddressFields(FlaskForm):
+    street_line_1 = text("Street", 255)
+    street_line_2 = text("Street (line 2)", 255)
+    city = text("City", 120)
+    state = text("State", 120)
+    zip = text("ZIP / postal code", 40)
+    country_code = text("Country code", 8)
+
+    def validate_street_line_1(self, field):
+        others = (self.street_line_2, self.city, self.state, self.zip, self.country_code)
+        if not field.data and any(f.data for f in others):
+            raise ValidationError("Enter the street, or clear every address field.")
+
+
+class AddressForm(AddressFields):
+    location = SelectField("Location", choices=ADDRESS_LOCATIONS)
+    is_primary = BooleanField("Primary")
+
+    def validate_street_line_1(self, field):
+        if not field.data:
+            raise ValidationError("Enter the street.")
+
+
+CONTACT_FORMS = {"emails": EmailForm, "phones": PhoneForm, "addresses": AddressForm}
+
+
+class FamilyForm(FlaskForm):
+    name = text("Family name", 200, required("the family name"))
+
+
+class FamilyEditForm(AddressFields):
+    """The family's name and home address (leave every address field empty for none)."""
+
+    name = text("Family name", 200, required("the family name"))
+
+
+class FamilyMemberForm(FlaskForm):
+    person_id = IntegerField(widget=HiddenField.widget,
+                             validators=[InputRequired(message="Choose a person.")])
+    role = SelectField("Role", choices=FAMILY_ROLES)
+
+
+class FamilyRoleForm(FlaskForm):
+    role = SelectField("Role", choices=FAMILY_ROLES)
+
+
+class GroupMemberForm(FlaskForm):
+    person_id = IntegerField(widget=HiddenField.widget,
+                             validators=[InputRequired(message="Choose a person.")])
+    role = SelectField("Role", choices=GROUP_ROLES)
+
+
+class GroupRoleForm(FlaskForm):
+    role = SelectField("Role", choices=GROUP_ROLES)
+
+
+class GroupForm(FlaskForm):
+    name = text("Group name", 200, required("the group name"))
+    description = TextAreaField("Description", validators=[Optional(), Length(max=2000)],
+                                filters=[blank_to_none])
+    department_id = SelectField("Department", coerce=int, validate_choice=False)
+    new_department = text("…or a new department", 120)
+
+    def set_departments(self, departments):
+        self.department_id.choices = [(0, "Choose…")] + [(d.id, d.name) for d in departments]
+
+    def validate_department_id(self, field):
+        if not field.data and not self.new_department.data:
+            raise ValidationError("Choose a department or type the name of a new one.")
