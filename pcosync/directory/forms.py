@@ -152,7 +152,7 @@ class FamilyEditForm(AddressFields):
 
 
 class FamilyMemberForm(FlaskForm):
-    person_id = IntegerField(widget=HiddenField.widget,
+    person_id = IntegerField("Person", widget=HiddenField.widget,
                              validators=[InputRequired(message="Choose a person.")])
     role = SelectField("Role", choices=FAMILY_ROLES)
 
@@ -162,7 +162,7 @@ class FamilyRoleForm(FlaskForm):
 
 
 class GroupMemberForm(FlaskForm):
-    person_id = IntegerField(widget=HiddenField.widget,
+    person_id = IntegerField("Person", widget=HiddenField.widget,
                              validators=[InputRequired(message="Choose a person.")])
     role = SelectField("Role", choices=GROUP_ROLES)
 

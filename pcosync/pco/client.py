@@ -55,11 +55,12 @@ class PCOClient:
             sleep=sleep, clock=clock, logger=logger)
 
     @classmethod
-    def from_config(cls, config: Mapping, redis=None) -> "PCOClient":
+    def from_config(cls, config: Mapping, redis=None, **options) -> "PCOClient":
+        """`options` (max_retries, timeout, ...) override what the settings say."""
         timeout = config.get("PCO_TIMEOUT")
+        options.setdefault("timeout", float(timeout) if timeout else 30.0)
         return cls(config.get("PCO_APP_ID"), config.get("PCO_SECRET"),
-                   config.get("PCO_API_URL") or DEFAULT_BASE_URL, redis=redis,
-                   timeout=float(timeout) if timeout else 30.0)
+                   config.get("PCO_API_URL") or DEFAULT_BASE_URL, redis=redis, **options)
 
     def __repr__(self) -> str:
         return f"PCOClient(base_url={self.transport.base_url!r})"

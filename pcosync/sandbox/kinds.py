@@ -21,7 +21,13 @@ PERSON_CAN_QUERY_BY = PERSON_CAN_ORDER_BY[:-3] + (
 CONTACT_QUERY = {
     "emails": ("address", "blocked", "created_at", "location", "primary", "updated_at"),
     "phone_numbers": ("carrier", "created_at", "location", "number", "primary", "updated_at"),
-    "addresses": ("city", "location", "primary", "state", "zip", "created_at", "updated_at"),
+    # PCO lists no where[updated_at] for addresses (facts 2.2): only ordering by it.
+    "addresses": ("city", "location", "primary", "state", "zip", "street_line_1"),
+}
+CONTACT_ORDER = {
+    "emails": CONTACT_QUERY["emails"],
+    "phone_numbers": CONTACT_QUERY["phone_numbers"],
+    "addresses": CONTACT_QUERY["addresses"] + ("created_at", "updated_at"),
 }
 
 
@@ -43,7 +49,7 @@ def _contact_kind(kind, type_name):
         name=kind, type=type_name, self_path=lambda c, k=kind: f"/people/v2/{k}/{c['id']}",
         attributes=r.contact_attributes(kind), relationships=r._owned_by_person,
         includes={"person": Include("people", False, _person_of)},
-        can_order_by=CONTACT_QUERY[kind], can_query_by=CONTACT_QUERY[kind])
+        can_order_by=CONTACT_ORDER[kind], can_query_by=CONTACT_QUERY[kind])
 
 
 KINDS = {
@@ -54,7 +60,8 @@ KINDS = {
             "emails": Include("emails", True, _contacts("emails")),
             "phone_numbers": Include("phone_numbers", True, _contacts("phone_numbers")),
             "addresses": Include("addresses", True, _contacts("addresses")),
-            "households": Include("households", True, lambda ctx, p: ctx.db.households_of(p["id"])),
+            "households": Include("households", True,
+                                  lambda ctx, p: ctx.db.households_of(p["id"])),
             "organization": Include("organization", False, lambda ctx, p: ctx.organization),
         },
         can_order_by=PERSON_CAN_ORDER_BY, can_query_by=PERSON_CAN_QUERY_BY,
@@ -93,7 +100,8 @@ KINDS = {
         attributes=r.group_membership_attributes,
         relationships=r._group_membership_relationships,
         includes={"person": Include("groups_people", False, _person_of),
-                  "group": Include("groups", False, lambda ctx, m: ctx.db.groups.get(m["group_id"]))},
+                  "group": Include("groups", False,
+                                   lambda ctx, m: ctx.db.groups.get(m["group_id"]))},
         can_order_by=("joined_at", "role"), can_query_by=("role", "joined_at")),
     "groups_people": Kind(
         name="groups_people", type="Person", self_path=lambda p: f"/groups/v2/people/{p['id']}",

@@ -131,11 +131,13 @@ MUTATIONS = {
     "change_birthdate": _change_birthdate,
     "add_email": _add_email,
     "update_email": _update_contact(
-        "emails", "update_email", lambda rng, person: {"address": _new_email(rng, person)}, _add_email),
+        "emails", "update_email", lambda rng, person: {"address": _new_email(rng, person)},
+        _add_email),
     "delete_email": _delete_contact("emails", "delete_email", _add_email),
     "add_phone": _add_phone,
     "update_phone": _update_contact(
-        "phone_numbers", "update_phone", lambda rng, person: {"number": _new_phone(rng)}, _add_phone),
+        "phone_numbers", "update_phone", lambda rng, person: {"number": _new_phone(rng)},
+        _add_phone),
     "delete_phone": _delete_contact("phone_numbers", "delete_phone", _add_phone),
     "update_address": _update_contact(
         "addresses", "update_address", _address_attributes, _add_address),

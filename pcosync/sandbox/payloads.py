@@ -26,7 +26,8 @@ class PayloadError(Exception):
 
 def read_data():
     """The `data` object of a write body, or PCO's 400 invalid_resource_payload."""
-    body = request.get_json(silent=True)
+    # PCO reads the body whatever Content-Type the client sent.
+    body = request.get_json(force=True, silent=True)
     if not isinstance(body, dict) or not isinstance(body.get("data"), dict):
         raise PayloadError(jsonapi.missing_data_key())
     attributes = body["data"].get("attributes") or {}

@@ -61,4 +61,3 @@ def _unexpected_error(exc):
         return _http_error(exc)
     current_app.logger.exception("sandbox handler failed")
     return jsonapi.error(500, "Internal Server Error", "Something went wrong on our end.")
-

@@ -45,7 +45,8 @@ def find_people(search, exclude_ids=(), limit=PICKER_LIMIT):
     condition = person_condition(search)
     if condition is None:
         return []
-    query = _people_in_order().where(condition, Person.archived_at.is_(None)).limit(limit)
+    query = (_people_in_order().where(condition, Person.archived_at.is_(None))
+             .options(selectinload(Person.emails)).limit(limit))
     if exclude_ids:
         query = query.where(Person.id.not_in(list(exclude_ids)))
     return db.session.scalars(query).all()

@@ -1,0 +1,131 @@
+"""Families: the list, a family's page, create, edit (name and address), members."""
+from flask import flash, redirect, render_template, url_for
+
+from ..auth.permissions import permission_required
+from ..models import PEOPLE_MANAGE
+from ..services import directory_families as families
+from ..services.directory import DirectoryError
+from ..services.directory_contacts import ADDRESS_FIELDS
+from ..services.directory_people import find_people
+from . import bp
+from .forms import FamilyEditForm, FamilyForm, FamilyMemberForm, FamilyRoleForm, keep_current_choice
+from .helpers import first_error, found_or_404, render_form, requested_page, search_text
+
+
+def family_or_404(family_id):
+    return found_or_404(families.load_family(family_id))
+
+
+def member_or_404(family, member_id):
+    return found_or_404(families.find_member(family, member_id))
+
+
+def back_to(family):
+    return redirect(url_for(".family", family_id=family.id))
+
+
+@bp.route("/families/", endpoint="families")
+@permission_required(PEOPLE_MANAGE)
+def families_list():
+    return render_template("directory/families.html",
+                           page=families.list_families(requested_page()))
+
+
+@bp.route("/families/new", methods=["GET", "POST"])
+@permission_required(PEOPLE_MANAGE)
+def new_family():
+    form = FamilyForm()
+    if form.validate_on_submit():
+        family = families.create_family(form.name.data)
+        flash(f"The family {family.name} was created. Now add its members.", "success")
+        return back_to(family)
+    return render_form("directory/family_form.html", form, family=None)
+
+
+@bp.route("/families/<int:family_id>")
+@permission_required(PEOPLE_MANAGE)
+def family(family_id):
+    family = family_or_404(family_id)
+    search = search_text()
+    candidates = find_people(search, exclude_ids=families.member_ids(family)) if search else []
+    role_forms = {}
+    for member in family.members:
+        role_forms[member.id] = FamilyRoleForm(formdata=None, role=member.role,
+                                               prefix=f"member-{member.id}")
+        keep_current_choice(role_forms[member.id].role, member.role)
+    return render_template("directory/family.html", family=family, search=search,
+                           candidates=candidates, role_forms=role_forms,
+                           add_form=FamilyMemberForm(formdata=None))
+
+
+@bp.route("/families/<int:family_id>/edit", methods=["GET", "POST"])
+@permission_required(PEOPLE_MANAGE)
+def edit_family(family_id):
+    family = family_or_404(family_id)
+    form = FamilyEditForm(data=_current_values(family))
+    if form.validate_on_submit():
+        families.update_family(family, form.name.data, form.data)
+        flash("Changes saved.", "success")
+        return back_to(family)
+    return render_form("directory/family_form.html", form, family=family)
+
+
+def _current_values(family):
+    values = {"name": family.name}
+    if family.address is not None:
+        values.update({name: getattr(family.address, name) for name in ADDRESS_FIELDS})
+    return values
+
+
+@bp.route("/families/<int:family_id>/members", methods=["POST"])
+@permission_required(PEOPLE_MANAGE)
+def add_family_member(family_id):
+    family = family_or_404(family_id)
+    form = FamilyMemberForm()
+    if not form.validate():
+        flash(first_error(form), "error")
+        return back_to(family)
+    try:
+        person = families.add_member(family, form.person_id.data, form.role.data)
+    except DirectoryError as error:
+        flash(str(error), "error")
+    else:
+        flash(f"{person.full_name} was added to the family.", "success")
+    return back_to(family)
+
+
+@bp.route("/families/<int:family_id>/members/<int:member_id>/role", methods=["POST"])
+@permission_required(PEOPLE_MANAGE)
+def set_family_role(family_id, member_id):
+    family = family_or_404(family_id)
+    member = member_or_404(family, member_id)
+    form = FamilyRoleForm(prefix=f"member-{member.id}")
+    keep_current_choice(form.role, member.role)
+    if not form.validate():
+        flash(first_error(form), "error")
+        return back_to(family)
+    families.set_member_role(member, form.role.data)
+    flash(f"{member.person.full_name}'s role was saved.", "success")
+    return back_to(family)
+
+
+@bp.route("/families/<int:family_id>/members/<int:member_id>/remove", methods=["POST"])
+@permission_required(PEOPLE_MANAGE)
+def remove_family_member(family_id, member_id):
+    family = family_or_404(family_id)
+    member = member_or_404(family, member_id)
+    name = member.person.full_name
+    families.remove_member(family, member)
+    flash(f"{name} was removed from the family.", "success")
+    return back_to(family)
+
+
+@bp.route("/families/<int:family_id>/members/<int:member_id>/primary", methods=["POST"])
+@permission_required(PEOPLE_MANAGE)
+def make_primary_member(family_id, member_id):
+    family = family_or_404(family_id)
+    member = member_or_404(family, member_id)
+    families.make_primary(family, member)
+    flash(f"{member.person.full_name} is now the family's primary member.", "success")
+    return back_to(family)
+

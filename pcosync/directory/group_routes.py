@@ -1,0 +1,131 @@
+"""Groups: the list by department, a group's page, local groups, members and leaders."""
+from flask import flash, redirect, render_template, url_for
+
+from ..auth.permissions import permission_required
+from ..models import PEOPLE_MANAGE
+from ..services import directory_groups as groups_service
+from ..services.directory import DirectoryError
+from ..services.directory_people import find_people
+from . import bp
+from .forms import GroupForm, GroupMemberForm, GroupRoleForm
+from .helpers import first_error, found_or_404, render_form, search_text
+
+
+def group_or_404(group_id):
+    return found_or_404(groups_service.load_group(group_id))
+
+
+def membership_or_404(group, membership_id):
+    return found_or_404(groups_service.find_membership(group, membership_id))
+
+
+def back_to(group):
+    return redirect(url_for(".group", group_id=group.id))
+
+
+@bp.route("/groups/")
+@permission_required(PEOPLE_MANAGE)
+def groups():
+    return render_template("directory/groups.html",
+                           departments=groups_service.groups_by_department())
+
+
+@bp.route("/groups/<int:group_id>")
+@permission_required(PEOPLE_MANAGE)
+def group(group_id):
+    group = group_or_404(group_id)
+    search = search_text()
+    in_group = {m.person_id for m in group.memberships}
+    candidates = find_people(search, exclude_ids=in_group) if search else []
+    leaders, members = groups_service.leaders_and_members(group)
+    role_forms = {m.id: GroupRoleForm(formdata=None, role=m.role, prefix=f"membership-{m.id}")
+                  for m in group.memberships}
+    return render_template("directory/group.html", group=group, leaders=leaders,
+                           members=members, search=search, candidates=candidates,
+                           role_forms=role_forms, add_form=GroupMemberForm(formdata=None))
+
+
+@bp.route("/groups/new", methods=["GET", "POST"])
+@permission_required(PEOPLE_MANAGE)
+def new_group():
+    form = GroupForm()
+    form.set_departments(groups_service.department_choices())
+    group = _save(form) if form.validate_on_submit() else None
+    if group is not None:
+        flash(f"The group {group.name} was created.", "success")
+        return back_to(group)
+    return render_form("directory/group_form.html", form, group=None)
+
+
+@bp.route("/groups/<int:group_id>/edit", methods=["GET", "POST"])
+@permission_required(PEOPLE_MANAGE)
+def edit_group(group_id):
+    group = group_or_404(group_id)
+    if group.pco_group_id:
+        flash("This group comes from PCO: change it in PCO, then pull Groups.", "error")
+        return back_to(group)
+    form = GroupForm(obj=group)
+    form.set_departments(groups_service.department_choices())
+    if form.validate_on_submit() and _save(form, group) is not None:
+        flash("Changes saved.", "success")
+        return back_to(group)
+    return render_form("directory/group_form.html", form, group=group)
+
+
+def _save(form, group=None):
+    """Create (no `group`) or update from the form. None when the department is refused: the
+    reason is then shown on the department field."""
+    values = (form.name.data, form.description.data, form.department_id.data,
+              form.new_department.data)
+    try:
+        if group is None:
+            return groups_service.create_group(*values)
+        return groups_service.update_group(group, *values)
+    except DirectoryError as error:
+        form.department_id.errors = [*form.department_id.errors, str(error)]
+        return None
+
+
+@bp.route("/groups/<int:group_id>/members", methods=["POST"])
+@permission_required(PEOPLE_MANAGE)
+def add_group_member(group_id):
+    group = group_or_404(group_id)
+    form = GroupMemberForm()
+    if not form.validate():
+        flash(first_error(form), "error")
+        return back_to(group)
+    try:
+        person = groups_service.add_membership(group, form.person_id.data, form.role.data)
+    except DirectoryError as error:
+        flash(str(error), "error")
+    else:
+        flash(f"{person.full_name} was added to the group as {form.role.data}.", "success")
+    return back_to(group)
+
+
+@bp.route("/groups/<int:group_id>/members/<int:membership_id>/role", methods=["POST"])
+@permission_required(PEOPLE_MANAGE)
+def set_group_role(group_id, membership_id):
+    group = group_or_404(group_id)
+    membership = membership_or_404(group, membership_id)
+    form = GroupRoleForm(prefix=f"membership-{membership.id}")
+    if not form.validate():
+        flash(first_error(form), "error")
+        return back_to(group)
+    groups_service.set_membership_role(membership, form.role.data)
+    flash(f"{membership.person.full_name} is now a {form.role.data} of this group.", "success")
+    return back_to(group)
+
+
+@bp.route("/groups/<int:group_id>/members/<int:membership_id>/remove", methods=["POST"])
+@permission_required(PEOPLE_MANAGE)
+def remove_group_member(group_id, membership_id):
+    group = group_or_404(group_id)
+    membership = membership_or_404(group, membership_id)
+    name = membership.person.full_name
+    held_by_pco = groups_service.remove_membership(group, membership)
+    message = f"{name} was removed from the group here."
+    if held_by_pco:
+        message += " PCO keeps the membership until the next push or pull."
+    flash(message, "success")
+    return back_to(group)

@@ -1,0 +1,36 @@
+"""Small things the directory views share."""
+from flask import abort, render_template, request
+
+from ..services.directory import page_number
+
+# A failed form comes back with its messages and this status, so tests and tools can tell a
+# refused submission from a shown page.
+INVALID = 422
+MAX_SEARCH_LENGTH = 200
+
+
+def found_or_404(value):
+    if value is None:
+        abort(404)
+    return value
+
+
+def render_form(template, form, **context):
+    status = INVALID if form.errors else 200
+    return render_template(template, form=form, **context), status
+
+
+def search_text():
+    return request.args.get("q", "").strip()[:MAX_SEARCH_LENGTH]
+
+
+def requested_page():
+    return page_number(request.args.get("page"))
+
+
+def first_error(form):
+    """One line for a flash message, for the small forms that live inside a list."""
+    for field in form:
+        if field.errors:
+            return f"{field.label.text}: {field.errors[0]}"
+    return "The form could not be read; try again."

@@ -1,0 +1,71 @@
+"""People: the list, a person's page, create, edit, archive and restore."""
+from flask import flash, redirect, render_template, request, url_for
+
+from ..auth.permissions import permission_required
+from ..models import PEOPLE_MANAGE
+from ..services import directory_people as people_service
+from . import bp
+from .forms import NewPersonForm, PersonForm
+from .helpers import found_or_404, render_form, requested_page, search_text
+
+
+@bp.route("/people/")
+@permission_required(PEOPLE_MANAGE)
+def people():
+    search, archived = search_text(), request.args.get("archived") == "1"
+    page = people_service.list_people(search, requested_page(), archived)
+    return render_template("directory/people.html", page=page, search=search,
+                           archived=archived)
+
+
+@bp.route("/people/new", methods=["GET", "POST"])
+@permission_required(PEOPLE_MANAGE)
+def new_person():
+    form = NewPersonForm()
+    if form.validate_on_submit():
+        person = people_service.create_person(form.data, email=form.email.data,
+                                              phone=form.phone.data)
+        flash(f"{person.full_name} was added to the directory.", "success")
+        return redirect(url_for(".person", person_id=person.id))
+    return render_form("directory/person_form.html", form, person=None)
+
+
+@bp.route("/people/<int:person_id>")
+@permission_required(PEOPLE_MANAGE)
+def person(person_id):
+    person = found_or_404(people_service.load_person(person_id))
+    return render_template(
+        "directory/person.html", person=person, families=people_service.families_of(person),
+        groups=people_service.groups_of(person), pco_url=people_service.pco_person_url(person))
+
+
+@bp.route("/people/<int:person_id>/edit", methods=["GET", "POST"])
+@permission_required(PEOPLE_MANAGE)
+def edit_person(person_id):
+    person = found_or_404(people_service.load_person(person_id))
+    form = PersonForm(obj=person)
+    form.keep_current_choices(person)
+    if form.validate_on_submit():
+        people_service.update_person(person, form.data)
+        flash("Changes saved.", "success")
+        return redirect(url_for(".person", person_id=person.id))
+    return render_form("directory/person_form.html", form, person=person)
+
+
+@bp.route("/people/<int:person_id>/archive", methods=["POST"])
+@permission_required(PEOPLE_MANAGE)
+def archive_person(person_id):
+    person = found_or_404(people_service.load_person(person_id))
+    people_service.archive_person(person)
+    flash(f"{person.full_name} is archived: hidden from the directory until restored.",
+          "success")
+    return redirect(url_for(".person", person_id=person.id))
+
+
+@bp.route("/people/<int:person_id>/restore", methods=["POST"])
+@permission_required(PEOPLE_MANAGE)
+def restore_person(person_id):
+    person = found_or_404(people_service.load_person(person_id))
+    people_service.restore_person(person)
+    flash(f"{person.full_name} is back in the directory.", "success")
+    return redirect(url_for(".person", person_id=person.id))
