@@ -68,6 +68,7 @@ def upgrade():
     sa.Column('pco_updated_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('pco_synced_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('pco_synced_hash', sa.String(length=64), nullable=True),
+    sa.Column('pco_synced_state', sa.JSON(), nullable=True),
     sa.Column('archived_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),

@@ -2,7 +2,7 @@
 from datetime import date, datetime
 from typing import Optional
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -41,6 +41,8 @@ class Person(db.Model):
     pco_synced_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
     # Hash of the synced fields as last agreed with PCO: pull skips, push detects local edits.
     pco_synced_hash: Mapped[Optional[str]] = mapped_column(String(64))
+    # The synced fields as last agreed with PCO, so a push can PATCH only what changed.
+    pco_synced_state: Mapped[Optional[dict]] = mapped_column(JSON)
     archived_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

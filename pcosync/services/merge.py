@@ -5,7 +5,7 @@ status) are never touched. Unchanged means no write at all; older than held mean
 from ..extensions import db
 from ..models import SYNCED_PERSON_FIELDS, Address, Email, Person, PhoneNumber, utcnow
 from .normalize import email_key, name_key, phone_digits
-from .state import ADDRESS_FIELDS, EMAIL_FIELDS, PHONE_FIELDS, person_hash_from_pco
+from .state import ADDRESS_FIELDS, EMAIL_FIELDS, PHONE_FIELDS, digest, person_state_from_pco
 
 CREATED, UPDATED, SKIPPED = "created", "updated", "skipped"
 
@@ -32,7 +32,7 @@ def apply_person(person, record):
         return CREATED, person
     if is_stale(person.pco_updated_at, record["pco_updated_at"]):
         return SKIPPED, person
-    new_hash = person_hash_from_pco(record)
+    new_hash = digest(person_state_from_pco(record))
     if person.pco_id == record["pco_id"] and person.pco_synced_hash == new_hash:
         return SKIPPED, person
     person.pco_id = record["pco_id"]
@@ -54,7 +54,8 @@ def _write(person, record, new_hash=None):
         merge_contacts(person, kind, model, fields, key, record[kind],
                        remove_missing=record.get("contacts_included", True))
     person.pco_updated_at = record["pco_updated_at"] or person.pco_updated_at
-    person.pco_synced_hash = new_hash or person_hash_from_pco(record)
+    person.pco_synced_state = person_state_from_pco(record)
+    person.pco_synced_hash = new_hash or digest(person.pco_synced_state)
     person.pco_synced_at = utcnow()
 
 

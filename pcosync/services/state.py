@@ -2,6 +2,7 @@
 the local rows, so "unchanged since the last sync" is one comparison on either side."""
 import hashlib
 import json
+from datetime import date, datetime
 
 from ..models import SYNCED_PERSON_FIELDS
 
@@ -18,20 +19,25 @@ def digest(value):
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+def _plain(value):
+    """JSON-safe and equal on both sides: dates as ISO strings."""
+    return value.isoformat() if isinstance(value, (date, datetime)) else value
+
+
 def _contact_state(items, names, get):
-    rows = [[get(item, "pco_id")] + [get(item, n) for n in names] for item in items]
+    rows = [[get(item, "pco_id")] + [_plain(get(item, n)) for n in names] for item in items]
     return sorted(rows, key=lambda row: json.dumps(row, default=str))
 
 
 def person_state_from_pco(record):
-    state = {name: record.get(name) for name in SYNCED_PERSON_FIELDS}
+    state = {name: _plain(record.get(name)) for name in SYNCED_PERSON_FIELDS}
     for kind, names in CONTACT_KINDS:
         state[kind] = _contact_state(record[kind], names, lambda d, n: d.get(n))
     return state
 
 
 def person_state_from_local(person):
-    state = {name: getattr(person, name) for name in SYNCED_PERSON_FIELDS}
+    state = {name: _plain(getattr(person, name)) for name in SYNCED_PERSON_FIELDS}
     for kind, names in CONTACT_KINDS:
         state[kind] = _contact_state(getattr(person, kind), names, getattr)
     return state
@@ -39,6 +45,12 @@ def person_state_from_local(person):
 
 def person_hash_from_pco(record):
     return digest(person_state_from_pco(record))
+
+
+def contact_rows(state, kind):
+    """{pco_id: {field: value}} of one kind of contact point in a stored state."""
+    names = dict(CONTACT_KINDS)[kind]
+    return {row[0]: dict(zip(names, row[1:])) for row in (state or {}).get(kind, [])}
 
 
 def person_hash_from_local(person):
