@@ -48,6 +48,7 @@ def register_extensions(app):
 
 def register_blueprints(app):
     from .auth.routes import bp as auth_bp
+    from .directory.routes import bp as directory_bp
     from .home import bp as home_bp
     from .sync.routes import bp as sync_bp
     from .webhooks.routes import bp as webhooks_bp
@@ -55,6 +56,7 @@ def register_blueprints(app):
     app.register_blueprint(home_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(sync_bp)
+    app.register_blueprint(directory_bp)
     app.register_blueprint(webhooks_bp)
 
 

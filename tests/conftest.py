@@ -12,7 +12,7 @@ from pcosync import create_app
 from pcosync.extensions import db
 from tests import support
 
-TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
+LOCAL_REDIS = "redis://127.0.0.1:6379"
 LOCAL_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
 
@@ -39,22 +39,35 @@ def database_kinds():
 
 @pytest.fixture(scope="session")
 def redis_url():
-    url = TEST_REDIS_URL
-    try:
-        redis_lib.Redis.from_url(url, socket_connect_timeout=1).ping()
-        local_redis_up = True
-    except redis_lib.RedisError:
-        if "TEST_REDIS_URL" in os.environ:
-            raise
-        local_redis_up = False
-    if local_redis_up:
-        yield url
+    """The local Redis on a database index this session holds alone (concurrent test runs
+    on one machine must not flush each other's queues); the bundled Redis if none answers."""
+    if "TEST_REDIS_URL" in os.environ:
+        yield os.environ["TEST_REDIS_URL"]
         return
+    try:
+        lock = redis_lib.Redis.from_url(LOCAL_REDIS, socket_connect_timeout=1)
+        lock.ping()
+    except redis_lib.RedisError:
+        yield from bundled_redis_url()
+        return
+    index = claim_database_index(lock)
+    yield f"{LOCAL_REDIS}/{index}"
+    lock.delete(f"pcosync:test-db-claim:{index}")
+
+
+def claim_database_index(lock):
+    for index in range(1, 16):
+        if lock.set(f"pcosync:test-db-claim:{index}", os.getpid(), nx=True, ex=3 * 3600):
+            return index
+    raise RuntimeError("every Redis database 1-15 is claimed by another test run")
+
+
+def bundled_redis_url():
     from pcosync import bundled_redis
 
     folder = tempfile.mkdtemp(prefix="pcosync-redis-")
     process = bundled_redis.serve(os.path.join(folder, "redis.sock"), foreground=False)
-    yield "unix://" + os.path.join(folder, "redis.sock") + "?db=13"
+    yield "unix://" + os.path.join(folder, "redis.sock") + "?db=1"
     process.terminate()
 
 

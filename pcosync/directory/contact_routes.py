@@ -92,4 +92,3 @@ def remove_contact(person_id, kind, contact_id):
         message += " PCO keeps its copy until the next push or pull."
     flash(message, "success")
     return back_to(person, kind)
-

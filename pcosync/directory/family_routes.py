@@ -128,4 +128,3 @@ def make_primary_member(family_id, member_id):
     families.make_primary(family, member)
     flash(f"{member.person.full_name} is now the family's primary member.", "success")
     return back_to(family)
-

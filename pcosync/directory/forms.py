@@ -8,6 +8,7 @@ from wtforms import (
     BooleanField, DateField, EmailField, HiddenField, IntegerField, SelectField, StringField,
     TextAreaField, URLField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from ..services.directory_families import FAMILY_ROLES
@@ -68,10 +69,26 @@ def text(label, max_length, *validators, **kwargs):
                        filters=[blank_to_none], **kwargs)
 
 
+def options(pairs):
+    """(value, label) pairs as the choices WTForms 3.3+ wants."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
 def keep_current_choice(field, value):
     """A value set elsewhere (PCO, an older release) stays selectable instead of being lost."""
-    if value and value not in {key for key, _label in field.choices}:
-        field.choices = [*field.choices, (value, value)]
+    if value and value not in {choice.value for choice in field.choices}:
+        field.choices = [*field.choices, SelectChoice(value)]
+
+
+class OptionalSelectField(SelectField):
+    """A select whose "" choice means "not set", stored as None."""
+
+    def __init__(self, label, choices, **kwargs):
+        super().__init__(label, choices=choices, filters=[blank_to_none], **kwargs)
+
+    def pre_validate(self, form):
+        if self.data is not None:
+            super().pre_validate(form)
 
 
 class PersonForm(FlaskForm):
@@ -79,17 +96,17 @@ class PersonForm(FlaskForm):
     middle_name = text("Middle name", 120)
     last_name = text("Last name", 120, required("a last name"))
     nickname = text("Nickname", 120)
-    gender = SelectField("Gender", choices=GENDERS, filters=[blank_to_none])
+    gender = OptionalSelectField("Gender", options(GENDERS))
     birthdate = DateField("Birthdate", validators=[Optional(), not_in_future])
-    status = SelectField("Status", choices=STATUSES)
+    status = SelectField("Status", choices=options(STATUSES))
     membership = text("Membership", 120)
     child = BooleanField("Child")
     allergies = TextAreaField("Allergies", validators=[Optional(), Length(max=2000)],
                               filters=[blank_to_none])
     photo_url = URLField("Photo URL", validators=[Optional(), Length(max=500), web_address],
                          filters=[blank_to_none])
-    verification_status = SelectField("Verification status", choices=VERIFICATION_STATUSES,
-                                      filters=[blank_to_none])
+    verification_status = OptionalSelectField("Verification status",
+                                              options(VERIFICATION_STATUSES))
 
     def keep_current_choices(self, person):
         keep_current_choice(self.gender, person.gender)
@@ -105,17 +122,20 @@ class NewPersonForm(PersonForm):
 class EmailForm(FlaskForm):
     address = EmailField("Email", validators=[required("an email address"), Length(max=320),
                                               email_address], filters=[blank_to_none])
-    location = SelectField("Location", choices=EMAIL_LOCATIONS)
+    location = SelectField("Location", choices=options(EMAIL_LOCATIONS))
     is_primary = BooleanField("Primary")
 
 
 class PhoneForm(FlaskForm):
     number = text("Phone number", 60, required("a phone number"), phone_number)
-    location = SelectField("Location", choices=PHONE_LOCATIONS)
+    location = SelectField("Location", choices=options(PHONE_LOCATIONS))
     is_primary = BooleanField("Primary")
 
 
 class AddressFields(FlaskForm):
+    """A postal address; a family's may be left all empty (no address), a person's may not."""
+
+    may_be_empty = True
     street_line_1 = text("Street", 255)
     street_line_2 = text("Street (line 2)", 255)
     city = text("City", 120)
@@ -123,19 +143,25 @@ class AddressFields(FlaskForm):
     zip = text("ZIP / postal code", 40)
     country_code = text("Country code", 8)
 
-    def validate_street_line_1(self, field):
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
         others = (self.street_line_2, self.city, self.state, self.zip, self.country_code)
-        if not field.data and any(f.data for f in others):
-            raise ValidationError("Enter the street, or clear every address field.")
+        if self.street_line_1.data:
+            return valid
+        if not self.may_be_empty:
+            message = "Enter the street."
+        elif any(f.data for f in others):
+            message = "Enter the street, or clear every address field."
+        else:
+            return valid
+        self.street_line_1.errors = [*self.street_line_1.errors, message]
+        return False
 
 
 class AddressForm(AddressFields):
-    location = SelectField("Location", choices=ADDRESS_LOCATIONS)
+    may_be_empty = False
+    location = SelectField("Location", choices=options(ADDRESS_LOCATIONS))
     is_primary = BooleanField("Primary")
-
-    def validate_street_line_1(self, field):
-        if not field.data:
-            raise ValidationError("Enter the street.")
 
 
 CONTACT_FORMS = {"emails": EmailForm, "phones": PhoneForm, "addresses": AddressForm}
@@ -154,21 +180,21 @@ class FamilyEditForm(AddressFields):
 class FamilyMemberForm(FlaskForm):
     person_id = IntegerField("Person", widget=HiddenField.widget,
                              validators=[InputRequired(message="Choose a person.")])
-    role = SelectField("Role", choices=FAMILY_ROLES)
+    role = SelectField("Role", choices=options(FAMILY_ROLES))
 
 
 class FamilyRoleForm(FlaskForm):
-    role = SelectField("Role", choices=FAMILY_ROLES)
+    role = SelectField("Role", choices=options(FAMILY_ROLES))
 
 
 class GroupMemberForm(FlaskForm):
     person_id = IntegerField("Person", widget=HiddenField.widget,
                              validators=[InputRequired(message="Choose a person.")])
-    role = SelectField("Role", choices=GROUP_ROLES)
+    role = SelectField("Role", choices=options(GROUP_ROLES))
 
 
 class GroupRoleForm(FlaskForm):
-    role = SelectField("Role", choices=GROUP_ROLES)
+    role = SelectField("Role", choices=options(GROUP_ROLES))
 
 
 class GroupForm(FlaskForm):
@@ -179,7 +205,8 @@ class GroupForm(FlaskForm):
     new_department = text("…or a new department", 120)
 
     def set_departments(self, departments):
-        self.department_id.choices = [(0, "Choose…")] + [(d.id, d.name) for d in departments]
+        pairs = [(0, "Choose…")] + [(d.id, d.name) for d in departments]
+        self.department_id.choices = options(pairs)
 
     def validate_department_id(self, field):
         if not field.data and not self.new_department.data:

@@ -120,7 +120,8 @@ class PCOClient:
         return self.iter_pages("/people/v2/households", include=("people",))
 
     def iter_groups(self) -> Iterator[Page]:
-        return self.iter_pages("/groups/v2/groups")
+        # Archived groups too, so a group archived in PCO is archived locally, not forgotten.
+        return self.iter_pages("/groups/v2/groups", {"where[archive_status]": "include"})
 
     def iter_group_memberships(self, group_id) -> Iterator[Page]:
         path = f"/groups/v2/groups/{_segment(group_id)}/memberships"

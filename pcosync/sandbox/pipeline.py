@@ -36,20 +36,22 @@ def guard_request():
         return None
     rt = runtime()
     rt.remember_base_url(request.host_url)
-    credential = authenticated_credential(rt.config)
-    g.credential = credential
+    credential = g.credential = authenticated_credential(rt.config)
     if credential is None:
         rt.stats.count("unauthorized")
         return jsonapi.error(401, "Unauthorized", "Please provide valid credentials",
                              code="unauthorized")
     if rt.limiter.arrived_too_early(credential):
         rt.stats.count("before_retry_after")
-    fault = rt.faults.decide(request.method)
-    g.fault = fault
+    return _admit(rt, credential)
+
+
+def _admit(rt, credential):
+    """Faults are drawn first, so a write refused here was never applied."""
+    fault = g.fault = rt.faults.decide(request.method)
     if fault.kind == "rate_limit":
         return _fake_rate_limit(rt, credential)
-    decision = rt.limiter.acquire(credential, deep_offset=_deep_offset())
-    g.rate = decision
+    decision = g.rate = rt.limiter.acquire(credential, deep_offset=_deep_offset())
     if not decision.allowed:
         rt.stats.count("over_limit")
         return rate_limit_response(decision, rt.rate_period_header())
@@ -57,8 +59,8 @@ def guard_request():
         rt.stats.count("fault_error")
         return server_error(fault.status)
     if fault.delay:
-        rt.stats.count("fault_slow" if fault.delay > rt.faults.settings["latency"] else
-                       "fault_latency")
+        slow = fault.delay > rt.faults.settings["latency"]
+        rt.stats.count("fault_slow" if slow else "fault_latency")
         rt.faults.wait(fault)
     return None
 
@@ -122,11 +124,7 @@ def finish_response(response):
 
 
 def _add_rate_headers(rt, response):
-    decision = g.get("rate")
-    if decision is None:
-        credential = g.get("credential")
-        decision = rt.limiter.current(credential or request.authorization and
-                                      request.authorization.username or "")
+    decision = g.get("rate") or rt.limiter.current(g.get("credential") or "")
     response.headers["X-PCO-API-Request-Rate-Limit"] = str(decision.limit)
     response.headers["X-PCO-API-Request-Rate-Period"] = rt.rate_period_header()
     response.headers["X-PCO-API-Request-Rate-Count"] = str(decision.count)

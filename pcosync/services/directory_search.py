@@ -39,14 +39,19 @@ def _escape_like(value):
     return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
+def in_prefix_range(column, prefix):
+    """The index-friendly part: every string starting with `prefix` is in this range."""
+    upper = prefix_upper_bound(prefix)
+    return column >= prefix if upper is None else and_(column >= prefix, column < upper)
+
+
+def like_prefix(prefix):
+    return _escape_like(prefix) + "%"
+
+
 def starts_with(column, prefix):
     """`column` starts with `prefix` (case as given), written so an index on `column` is used."""
-    bounds = [column >= prefix]
-    upper = prefix_upper_bound(prefix)
-    if upper is not None:
-        bounds.append(column < upper)
-    bounds.append(column.like(_escape_like(prefix) + "%", escape="\\"))
-    return and_(*bounds)
+    return and_(in_prefix_range(column, prefix), column.like(like_prefix(prefix), escape="\\"))
 
 
 def looks_like_phone(text):
@@ -61,8 +66,13 @@ def _last_name_spellings(text):
 
 
 def name_condition(text):
-    by_last_name = [starts_with(Person.last_name, s) for s in _last_name_spellings(text)]
-    return or_(starts_with(Person.search_name, name_part(text)), *by_last_name)
+    """`search_name` starts with the normalized text, or the last name starts with the text in
+    any case. The last name is indexed as written, so each usual spelling of the text is one
+    index range; on a case-insensitive collation one range already finds them all."""
+    ranges = [in_prefix_range(Person.last_name, s) for s in _last_name_spellings(text)]
+    by_last_name = and_(or_(*ranges),
+                        Person.last_name.ilike(like_prefix(text.strip()), escape="\\"))
+    return or_(starts_with(Person.search_name, name_part(text)), by_last_name)
 
 
 def email_condition(text):
@@ -71,8 +81,12 @@ def email_condition(text):
 
 
 def phone_condition(text):
-    ids = select(PhoneNumber.person_id).where(starts_with(PhoneNumber.digits, phone_digits(text)))
-    return Person.id.in_(ids)
+    """Digits from their start. PCO numbers often carry the +1 country code that people leave
+    out when they type, so "503 555" also finds "+1 503 555 0177"."""
+    digits = phone_digits(text)
+    prefixes = {digits} if digits.startswith("1") else {digits, "1" + digits}
+    matches = or_(*[starts_with(PhoneNumber.digits, prefix) for prefix in sorted(prefixes)])
+    return Person.id.in_(select(PhoneNumber.person_id).where(matches))
 
 
 def person_condition(text):

@@ -207,3 +207,23 @@ def test_not_found_bodies(shared_api):
     assert shared_api.get("/bogus").status_code == 404
     assert shared_api.get("/bogus").json() == expected
     assert shared_api.session.put(shared_api.url(PEOPLE), timeout=5).status_code == 404
+
+
+def test_addresses_cannot_be_filtered_by_updated_at(shared_api):
+    # PCO documents ordering, not where[updated_at], for /people/v2/addresses (facts 2.2).
+    refused = shared_api.get("/people/v2/addresses", params={
+        "where[updated_at][gte]": "2020-01-01T00:00:00Z"})
+    assert refused.status_code == 400
+    ordered = shared_api.get("/people/v2/addresses", params={"order": "-updated_at"}).json()
+    stamps = [a["attributes"]["updated_at"] for a in ordered["data"]]
+    assert stamps == sorted(stamps, reverse=True)
+
+
+def test_person_household_memberships(shared_api):
+    first = shared_api.get(PEOPLE, params={"per_page": 1}).json()["data"][0]
+    body = shared_api.get(f"{PEOPLE}/{first['id']}/household_memberships",
+                          params={"include": "household"}).json()
+    membership = body["data"][0]
+    assert membership["type"] == "HouseholdMembership"
+    assert membership["attributes"]["person_name"] == first["attributes"]["name"]
+    assert body["included"][0]["type"] == "Household"

@@ -1,4 +1,6 @@
 """Writes: people, contact points, households, group memberships, and PCO's refusals."""
+import threading
+
 PEOPLE = "/people/v2/people"
 
 
@@ -191,3 +193,35 @@ def test_groups_cannot_be_created(api):
     response = api.post("/groups/v2/groups", {"data": {"attributes": {"name": "New"}}})
     assert response.status_code == 403
     assert "cannot create a Group" in response.json()["errors"][0]["meta"]["description"]
+
+
+def test_body_is_read_whatever_the_content_type(api):
+    raw = '{"data":{"attributes":{"first_name":"Raw"}}}'
+    response = api.session.post(api.url(PEOPLE), data=raw, timeout=5)
+    assert response.status_code == 201
+
+
+def test_concurrent_writes_and_reads_are_safe(api):
+    errors = []
+
+    def worker(number):
+        try:
+            for step in range(15):
+                created = api.post(PEOPLE, person_body(first_name=f"T{number}-{step}"))
+                assert created.status_code == 201
+                person_id = created.json()["data"]["id"]
+                assert api.post(f"{PEOPLE}/{person_id}/emails", {"data": {"attributes": {
+                    "address": f"t{number}.{step}@example.com"}}}).status_code == 201
+                assert api.get(PEOPLE, params={"per_page": 100, "include": "emails"}).ok
+                if step % 3 == 0:
+                    assert api.delete(f"{PEOPLE}/{person_id}").status_code == 204
+        except AssertionError as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert api.get(PEOPLE).json()["meta"]["total_count"] == 120 + 6 * 10

@@ -1,0 +1,56 @@
+"""Directory test helpers: people, families and groups made through the services."""
+import html as html_lib
+import re
+
+from pcosync.extensions import db
+from pcosync.models import Department, Group
+from pcosync.services import directory_families, directory_people
+from tests import support
+
+
+def add_person(first_name="Ann", last_name="Lee", email=None, phone=None, **extra):
+    data = {"first_name": first_name, "last_name": last_name, "status": "active", **extra}
+    return directory_people.create_person(data, email=email, phone=phone)
+
+
+def add_family(name="Lee family", members=()):
+    family = directory_families.create_family(name)
+    for person in members:
+        directory_families.add_member(family, person.id, "adult")
+    return family
+
+
+def add_group(name="Choir", department="Music", pco_group_id=None):
+    group = Group(name=name, department=Department(name=department), pco_group_id=pco_group_id)
+    db.session.add(group)
+    db.session.commit()
+    return group
+
+
+def fresh(model, row_id):
+    """The row as the database has it now (not the session's cached copy)."""
+    db.session.expire_all()
+    return db.session.get(model, row_id)
+
+
+def token(client, path="/directory/people/"):
+    return support.csrf_token(client, path)
+
+
+def post(client, path, data=None, page="/directory/people/"):
+    """A form POST carrying a valid CSRF token, as the browser would send it."""
+    return client.post(path, data={"csrf_token": token(client, page), **(data or {})})
+
+
+def text_of(response):
+    """The page's text without tags, whitespace collapsed: for "the user sees X" checks."""
+    html = response.get_data(as_text=True)
+    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+    return html_lib.unescape(" ".join(re.sub(r"<[^>]+>", " ", html).split()))
+
+
+def person_names(response):
+    """Names in the people list, in the order shown."""
+    html = response.get_data(as_text=True)
+    return re.findall(r'<a href="/directory/people/\d+">([^<]+)</a>', html)
+

@@ -1,0 +1,145 @@
+"""Search and paging of the people list: right answers, in order, without overlaps."""
+import re
+
+import pytest
+from sqlalchemy import insert
+
+from pcosync.extensions import db
+from pcosync.models import Person
+from pcosync.services.directory_people import find_people, list_people
+from pcosync.services.directory_search import prefix_upper_bound
+from tests.directory.helpers import add_person, person_names, text_of
+
+
+@pytest.mark.parametrize("prefix, upper", [
+    ("smi", "smj"), ("abz", "ac"), ("zz", None), ("509", "50a"), ("ann l", "ann m"),
+    ("a.b@", "a.bA"), ("o'", "o("), ("", None),
+])
+def test_prefix_upper_bound(prefix, upper):
+    assert prefix_upper_bound(prefix) == upper
+
+
+@pytest.fixture
+def people(app):
+    add_person("Ann", "Lee", email="ann.lee@example.org", phone="503-555-0101")
+    add_person("Anna", "Smith", email="anna@work.example.com", phone="(971) 555-0199")
+    add_person("Zoë", "Müller", email="zoe@example.org")
+    add_person("Bob", "Annan", email="b_o_b@example.org", phone="+1 503 555 0177")
+    add_person("Carl", "McDonald", email="CARL@Example.org")
+    add_person("Dee", "smith")
+
+
+def search(text):
+    return [p.full_name for p in list_people(text).items]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("ann", ["Bob Annan", "Ann Lee", "Anna Smith"]),  # first names and a last name
+    ("ANN L", ["Ann Lee"]),  # "first last", any case
+    ("anna", ["Bob Annan", "Anna Smith"]),
+    ("smith", ["Anna Smith", "Dee smith"]),  # last name, as capitalised or not
+    ("Smi", ["Anna Smith", "Dee smith"]),
+    ("zoe", ["Zoë Müller"]),  # accents do not matter in names
+    ("Mü", ["Zoë Müller"]),
+    ("carl mcd", ["Carl McDonald"]),
+    ("McD", ["Carl McDonald"]),  # a surname's inner capital is typed as written
+    ("nn", []),  # prefix, not substring
+    ("ann.lee@example.org", ["Ann Lee"]),  # exact email
+    ("  ANNA@work", ["Anna Smith"]),  # email prefix, any case
+    ("carl@example.org", ["Carl McDonald"]),
+    ("b_o_b@", ["Bob Annan"]),  # LIKE wildcards are literal
+    ("b%", []),
+    ("_", []),
+    ("503", ["Bob Annan", "Ann Lee"]),  # phone digits prefix, with or without the +1
+    ("503-555-01", ["Bob Annan", "Ann Lee"]),
+    ("(971) 555", ["Anna Smith"]),
+    ("1 503 555 0177", ["Bob Annan"]),
+    ("+1503", ["Bob Annan"]),
+    ("555", []),  # numbers match from their start
+])
+def test_search(people, text, expected):
+    assert search(text) == expected
+
+
+def test_search_leaves_out_archived_unless_asked(people):
+    from pcosync.services.directory_people import archive_person
+
+    ann = db.session.query(Person).filter_by(first_name="Ann").one()
+    archive_person(ann)
+    assert [p.full_name for p in list_people("ann").items] == ["Bob Annan", "Anna Smith"]
+    assert [p.full_name for p in list_people("ann", archived=True).items] == ["Ann Lee"]
+
+
+def test_find_people_for_pickers_excludes_given_ids(people):
+    ann = db.session.query(Person).filter_by(first_name="Ann").one()
+    assert [p.full_name for p in find_people("ann", exclude_ids={ann.id})] == [
+        "Bob Annan", "Anna Smith"]
+    assert find_people("") == []
+
+
+def bulk_people(count):
+    """Many people at once, the way the benchmark builds them."""
+    rows = [{"first_name": f"P{n:03d}", "last_name": f"Family{n % 7}", "status": "active",
+             "child": False, "search_name": f"p{n:03d} family{n % 7}"} for n in range(count)]
+    db.session.execute(insert(Person), rows)
+    db.session.commit()
+
+
+def test_pages_cover_everyone_once_in_order(admin_client):
+    bulk_people(123)
+    seen = []
+    for number in (1, 2, 3):
+        response = admin_client.get(f"/directory/people/?page={number}")
+        names = person_names(response)
+        assert len(names) == (50 if number < 3 else 23)
+        seen += names
+    assert len(seen) == len(set(seen)) == 123
+    keys = [tuple(name.split(", ")) for name in seen]
+    assert keys == sorted(keys)
+    page = text_of(admin_client.get("/directory/people/?page=2"))
+    assert "Showing 51–100 of 123 people" in page and "Page 2 of 3" in page
+
+
+def test_odd_page_numbers_are_safe(admin_client):
+    bulk_people(60)
+    assert "Page 1 of 2" in text_of(admin_client.get("/directory/people/?page=abc"))
+    assert "Page 1 of 2" in text_of(admin_client.get("/directory/people/?page=-4"))
+    assert "Page 2 of 2" in text_of(admin_client.get("/directory/people/?page=9999"))
+
+
+def test_pager_links_keep_the_search(admin_client):
+    bulk_people(140)
+    html = admin_client.get("/directory/people/?q=family3&archived=").get_data(as_text=True)
+    assert "of 20 people matching “family3”" in text_of(admin_client.get(
+        "/directory/people/?q=family3"))
+    html = admin_client.get("/directory/people/?q=p0").get_data(as_text=True)
+    next_link = re.search(r'rel="next" href="([^"]+)"', html).group(1)
+    assert "q=p0" in next_link and "page=2" in next_link
+    assert len(person_names(admin_client.get(next_link.replace("&amp;", "&")))) == 50
+
+
+def test_list_queries_do_not_grow_with_the_page(admin_client, app):
+    bulk_people(50)
+    statements = count_statements(app, lambda: admin_client.get("/directory/people/"))
+    assert statements <= 8, statements
+
+
+def count_statements(app, action):
+    from sqlalchemy import event
+
+    seen = []
+
+    def record(*_args):
+        seen.append(1)
+
+    engine = db.engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        action()
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    return len(seen)
+
+
+def test_no_results_message(admin_client, people):
+    assert "No one matches “xyz”" in text_of(admin_client.get("/directory/people/?q=xyz"))
