@@ -86,3 +86,23 @@ def cancel_command():
     if run is None or not request_cancel(run.id):
         raise click.ClickException("No sync is running.")
     click.echo(f"Cancel requested for run {run.id} ({run.kind}).")
+
+
+webhooks_cli = AppGroup("webhooks", help="Webhook deliveries received from PCO.")
+pco_cli.add_command(webhooks_cli)
+
+
+@webhooks_cli.command("retry")
+def retry_webhooks_command():
+    """Queue every failed delivery again."""
+    from .services.webhooks import retry_failed
+
+    click.echo(f"Queued {retry_failed()} failed deliveries again.")
+
+
+@webhooks_cli.command("sweep")
+def sweep_webhooks_command():
+    """Queue deliveries that were recorded while the queue was down."""
+    from .services.webhooks import sweep
+
+    click.echo(f"Queued {sweep()} waiting deliveries.")

@@ -1,5 +1,5 @@
 """Families: the list, a family's page, create, edit (name and address), members."""
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 
 from ..auth.permissions import permission_required
 from ..models import PEOPLE_MANAGE
@@ -62,7 +62,8 @@ def family(family_id):
 @permission_required(PEOPLE_MANAGE)
 def edit_family(family_id):
     family = family_or_404(family_id)
-    form = FamilyEditForm(data=_current_values(family))
+    # The current values fill the form on GET only: on POST, what was sent is the whole truth.
+    form = FamilyEditForm(data=_current_values(family) if request.method == "GET" else None)
     if form.validate_on_submit():
         families.update_family(family, form.name.data, form.data)
         flash("Changes saved.", "success")

@@ -68,11 +68,12 @@ def _last_name_spellings(text):
 def name_condition(text):
     """`search_name` starts with the normalized text, or the last name starts with the text in
     any case. The last name is indexed as written, so each usual spelling of the text is one
-    index range; on a case-insensitive collation one range already finds them all."""
-    ranges = [in_prefix_range(Person.last_name, s) for s in _last_name_spellings(text)]
-    by_last_name = and_(or_(*ranges),
-                        Person.last_name.ilike(like_prefix(text.strip()), escape="\\"))
-    return or_(starts_with(Person.search_name, name_part(text)), by_last_name)
+    index range (on a case-insensitive collation one range already finds them all). A flat OR
+    of ranges lets SQLite and PostgreSQL answer each term from its index and merge."""
+    exact_last_name = Person.last_name.ilike(like_prefix(text.strip()), escape="\\")
+    by_last_name = [and_(in_prefix_range(Person.last_name, spelling), exact_last_name)
+                    for spelling in sorted(_last_name_spellings(text))]
+    return or_(starts_with(Person.search_name, name_part(text)), *by_last_name)
 
 
 def email_condition(text):

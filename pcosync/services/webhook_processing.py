@@ -58,7 +58,8 @@ def process_delivery(row_id):
     handler = HANDLERS.get(delivery["event_name"])
     if handler is None:
         return finish(row, "ignored", f"event {delivery['event_name']} is not synced")
-    client = make_client()
+    # RQ retries the job later (10 s, 1 min, 5 min): no long waits inside one attempt.
+    client = make_client(max_retries=2)
     try:
         outcome = run_with_race_retry(handler, client, delivery, row)
     except PCOError as err:

@@ -17,7 +17,7 @@ def test_list_shows_people_by_last_then_first_name(admin_client):
     page = text_of(admin_client.get("/directory/people/"))
     assert page.index("Adams, Abe") < page.index("Adams, Zed") < page.index("Brown, Amy")
     assert "zed@example.org" in page and "503-555-0199" in page
-    assert "Showing 1–3 of 3 people" in page
+    assert "3 people" in page and "Showing" not in page
 
 
 def test_list_shows_the_primary_email(admin_client):

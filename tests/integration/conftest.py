@@ -32,3 +32,21 @@ def work_burst(app):
     db.session.remove()  # the horse must not inherit a connection in use
     run_worker(app, burst=True)
     db.session.remove()  # see what the horse wrote
+
+
+@pytest.fixture
+def live_app(app):
+    """The app itself served over HTTP (the sandbox's server helper serves any WSGI app)."""
+    server = start_sandbox_in_thread(app)
+    yield server
+    server.stop()
+
+
+def send_webhooks_to(server, app_server, secret):
+    sandbox_admin(server, "POST", "/config", {
+        "webhook_url": app_server.url + "/api/pco-webhook", "webhook_secret": secret,
+        "webhook_retry_delays": [0.2, 0.5]})
+
+
+def wait_for_webhooks(server, seconds=10):
+    return sandbox_admin(server, "GET", f"/webhooks?wait={seconds}")

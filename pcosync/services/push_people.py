@@ -1,0 +1,265 @@
+"""Push People: every active local person to PCO, sending only what changed.
+
+`pco_synced_state` is what PCO holds as far as we know. Each write to PCO is followed at once
+by a commit of its result (a new PCO id, the agreed state), so a crash or a refused request
+leaves every person consistently linked, and a re-run sends exactly what is still missing.
+An unchanged person (state hash equal to `pco_synced_hash`) costs no request at all.
+"""
+import json
+import logging
+
+from marshmallow import ValidationError
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from ..extensions import db
+from ..models import SYNCED_PERSON_FIELDS, Person, utcnow
+from ..pco import schemas
+from ..pco.errors import PCOBadResponse, PCONotFound, PCOUnavailable, PCOValidationError
+from .matcher import names_agree
+from .merge import CONTACTS, CREATED, SKIPPED, UPDATED, merge_contacts
+from .normalize import email_key
+from .state import CONTACT_KINDS, contact_rows, digest, person_state_from_local, \
+    person_state_from_pco
+
+log = logging.getLogger("pcosync.push")
+
+BATCH_SIZE = 100
+# This many records in a row failing because PCO is unreachable means PCO is down, not that
+# the records are bad: the run stops instead of filing an issue for every remaining record.
+OUTAGE_LIMIT = 5
+# Failures that concern one record: filed as a SyncIssue, then the push goes on.
+RECORD_ERRORS = (PCOValidationError, PCOUnavailable, PCONotFound, PCOBadResponse,
+                 ValidationError)
+SINGULAR = {"emails": "email", "phone_numbers": "phone_number", "addresses": "address"}
+CONTACT_FIELDS = dict(CONTACT_KINDS)
+
+
+def push_people(client, progress):
+    progress.expect(db.session.scalar(
+        select(func.count()).select_from(Person).where(Person.archived_at.is_(None))))
+    pusher = PeoplePusher(client, progress)
+    for batch in active_people_batches():
+        for person in batch:
+            pusher.push(person)
+        progress.checkpoint()
+        log.info("push people batch run_id=%s last_id=%s", progress.run.id, batch[-1].id)
+
+
+def active_people_batches(size=BATCH_SIZE):
+    """Archived people are never pushed; batches by id, so a re-run resumes cleanly."""
+    last_id = 0
+    while True:
+        query = (select(Person).where(Person.archived_at.is_(None), Person.id > last_id)
+                 .order_by(Person.id).limit(size)
+                 .options(selectinload(Person.emails), selectinload(Person.phone_numbers),
+                          selectinload(Person.addresses)))
+        batch = db.session.scalars(query).all()
+        if not batch:
+            return
+        last_id = batch[-1].id
+        yield batch
+
+
+class RecordFailures:
+    """Files one SyncIssue per failed record; stops the run when PCO looks down."""
+
+    def __init__(self, progress):
+        self.progress = progress
+        self.outages = 0
+
+    def succeeded(self):
+        self.outages = 0
+
+    def failed(self, record_type, reason, err, pco_id=None, local_id=None):
+        self.outages = self.outages + 1 if isinstance(err, PCOUnavailable) else 0
+        if self.outages >= OUTAGE_LIMIT:
+            raise err
+        self.progress.issue(record_type, f"{reason}: {err}", pco_id=pco_id,
+                            local_id=local_id, failed=True)
+
+
+class PeoplePusher:
+    def __init__(self, client, progress):
+        self.client = client
+        self.progress = progress
+        self.failures = RecordFailures(progress)
+
+    def push(self, person):
+        if digest(person_state_from_local(person)) == person.pco_synced_hash:
+            self.progress.count(SKIPPED)
+            return
+        try:
+            outcome = self._push_changed(person)
+        except RECORD_ERRORS as err:
+            self.failures.failed("Person", f"{person.full_name} (local id {person.id}) was "
+                                 "not pushed; the next push retries what is missing", err,
+                                 pco_id=person.pco_id, local_id=person.id)
+            return
+        self.failures.succeeded()
+        self.progress.count(outcome)
+
+    def _push_changed(self, person):
+        outcome = UPDATED
+        if person.pco_id is None:
+            outcome = self._link_or_create(person)
+        elif person.pco_synced_state is None:
+            # Linked before states were kept: start from what PCO holds now.
+            adopt(person, self.client.get_person(person.pco_id))
+        send_changes(self.client, person)
+        settle(person)
+        return outcome
+
+    def _link_or_create(self, person):
+        pco_id = self._find_in_pco(person)
+        if pco_id is not None:
+            adopt(person, self.client.get_person(pco_id))
+            return UPDATED
+        local = person_state_from_local(person)
+        attributes = schemas.dump_person({name: local[name] for name in SYNCED_PERSON_FIELDS})
+        record = schemas.load_person(self.client.create_person(attributes))
+        person.pco_id = record["pco_id"]
+        agree(person, person_state_from_pco(record), record["pco_updated_at"])
+        return CREATED
+
+    def _find_in_pco(self, person):
+        """The PCO id of this person if PCO already has them (by email), else None."""
+        primary_first = sorted(person.emails, key=lambda email: not email.is_primary)
+        for key in dict.fromkeys(email_key(email.address) for email in primary_first):
+            if not key:
+                continue
+            candidates = self._candidates(person, key)
+            if len(candidates) == 1:
+                return candidates[0]
+            if candidates:
+                self.progress.issue(
+                    "Person", f"{person.full_name} (local id {person.id}) may be any of PCO "
+                    f"people {', '.join(candidates)} (same email, names agree): created a new "
+                    "PCO person; merge them in PCO if they are the same.", local_id=person.id)
+                return None
+        return None
+
+    def _candidates(self, person, key):
+        found = []
+        for resource in self.client.find_people_by_email(key):
+            try:
+                record = schemas.load_person(resource)
+            except ValidationError:
+                continue
+            emails = {email_key(email["address"]) for email in record["emails"]}
+            if (key in emails and record["pco_id"] not in found and names_agree(person, record)
+                    and not linked_locally(record["pco_id"])):
+                found.append(record["pco_id"])
+        return found
+
+
+def linked_locally(pco_id):
+    return db.session.scalar(select(Person.id).where(Person.pco_id == pco_id)) is not None
+
+
+def adopt(person, resource):
+    """Link to a PCO person and take PCO's current state as the agreed one.
+
+    PCO's contact points join the local ones (a local one with the same value is linked to
+    it rather than sent again), as a pull would; only local differences are pushed after.
+    """
+    record = schemas.load_person(resource)
+    person.pco_id = record["pco_id"]
+    for kind, model, fields, key in CONTACTS:
+        merge_contacts(person, kind, model, fields, key, record[kind],
+                       remove_missing=record["contacts_included"])
+    agree(person, person_state_from_pco(record), record["pco_updated_at"])
+
+
+def agree(person, state, pco_updated_at=None):
+    """Record what PCO now holds, committed at once: a crash must never lose a PCO id."""
+    person.pco_synced_state = state
+    person.pco_synced_hash = digest(state)
+    if pco_updated_at is not None:
+        # Our own change's webhook carries this updated_at: it will be skipped as an echo.
+        person.pco_updated_at = pco_updated_at
+    db.session.commit()
+
+
+def settle(person):
+    person.pco_synced_at = utcnow()
+    agree(person, person_state_from_local(person))
+
+
+def send_changes(client, person):
+    """PATCH what differs from the agreed state; create and delete contact points."""
+    local = person_state_from_local(person)
+    send_person_fields(client, person, local)
+    for kind in CONTACT_FIELDS:
+        update_changed_contacts(client, person, local, kind)
+        create_new_contacts(client, person, kind)
+        delete_removed_contacts(client, person, kind)
+
+
+def send_person_fields(client, person, local):
+    stored = person.pco_synced_state
+    changed = {name: local[name] for name in SYNCED_PERSON_FIELDS
+               if local[name] != stored.get(name)}
+    if not changed:
+        return
+    resource = client.update_person(person.pco_id, schemas.dump_person(changed))
+    record = schemas.load_person(resource)
+    now_held = person_state_from_pco(record)
+    fields = {name: now_held[name] for name in SYNCED_PERSON_FIELDS}
+    agree(person, {**stored, **fields}, record["pco_updated_at"])
+
+
+def update_changed_contacts(client, person, local, kind):
+    stored = contact_rows(person.pco_synced_state, kind)
+    for pco_id, values in contact_rows(local, kind).items():
+        if pco_id is None:
+            continue
+        held = stored.get(pco_id)
+        changed = {name: value for name, value in values.items()
+                   if held is None or held.get(name) != value}
+        if changed:
+            update = getattr(client, f"update_{SINGULAR[kind]}")
+            record = load_contact(kind, update(pco_id, dump_contact(kind, changed)))
+            agree(person, with_contact(person.pco_synced_state, kind, record))
+
+
+def create_new_contacts(client, person, kind):
+    create = getattr(client, f"create_{SINGULAR[kind]}")
+    for contact in [item for item in getattr(person, kind) if item.pco_id is None]:
+        values = {name: getattr(contact, name) for name in CONTACT_FIELDS[kind]}
+        record = load_contact(kind, create(person.pco_id, dump_contact(kind, values)))
+        contact.pco_id = record["pco_id"]
+        contact.pco_updated_at = record["pco_updated_at"]
+        agree(person, with_contact(person.pco_synced_state, kind, record))
+
+
+def delete_removed_contacts(client, person, kind):
+    """A contact point removed here (PCO still held it) is removed in PCO too."""
+    kept = {item.pco_id for item in getattr(person, kind)}
+    for pco_id in contact_rows(person.pco_synced_state, kind):
+        if pco_id is None or pco_id in kept:
+            continue
+        try:
+            client.delete(f"/people/v2/{kind}/{pco_id}")
+        except PCONotFound:
+            pass  # already gone from PCO: that is what we wanted
+        agree(person, without_contact(person.pco_synced_state, kind, pco_id))
+
+
+def dump_contact(kind, values):
+    return getattr(schemas, f"dump_{SINGULAR[kind]}")(values)
+
+
+def load_contact(kind, resource):
+    return getattr(schemas, f"load_{SINGULAR[kind]}")(resource)
+
+
+def with_contact(state, kind, record):
+    """`state` with one contact point's row set to PCO's values (rows as state.py orders them)."""
+    row = [record["pco_id"]] + [record.get(name) for name in CONTACT_FIELDS[kind]]
+    rows = [item for item in state.get(kind, []) if item[0] != record["pco_id"]] + [row]
+    return {**state, kind: sorted(rows, key=lambda item: json.dumps(item, default=str))}
+
+
+def without_contact(state, kind, pco_id):
+    return {**state, kind: [item for item in state.get(kind, []) if item[0] != pco_id]}

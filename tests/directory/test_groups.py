@@ -1,0 +1,129 @@
+"""Groups: by department, a group's page, local groups, members and leaders."""
+from pcosync.extensions import db
+from pcosync.models import Department, Group, GroupMembership
+from pcosync.services import directory_groups
+from tests.directory.helpers import add_group, add_person, fresh, post, text_of
+
+
+def group_url(group, rest=""):
+    return f"/directory/groups/{group.id}{rest}"
+
+
+def test_groups_are_listed_by_department_with_counts(admin_client):
+    choir = add_group("Choir", "Music")
+    add_group("Alpha course", "Adults")
+    ann, bob = add_person("Ann", "Lee"), add_person("Bob", "Lee")
+    directory_groups.add_membership(choir, ann.id, "leader")
+    directory_groups.add_membership(choir, bob.id, "member")
+    archived = add_group("Old group", "Archive")
+    archived.archived_at = archived.created_at
+    db.session.commit()
+    page = text_of(admin_client.get("/directory/groups/"))
+    assert page.index("Adults") < page.index("Alpha course") < page.index("Music")
+    assert "Choir 2 1 Local" in page
+    assert "Old group" not in page
+
+
+def test_group_page_splits_leaders_and_members(admin_client):
+    choir = add_group("Choir", pco_group_id="G-9")
+    ann, bob = add_person("Ann", "Lee"), add_person("Bob", "Lee")
+    directory_groups.add_membership(choir, ann.id, "leader")
+    directory_groups.add_membership(choir, bob.id, "member")
+    page = text_of(admin_client.get(group_url(choir)))
+    assert "G-9" in page
+    assert page.index("Leaders (1)") < page.index("Ann Lee") < page.index("Members (1)") \
+        < page.index("Bob Lee")
+    assert "Edit group" not in page  # a PCO group is edited in PCO
+
+
+def test_add_member_and_leader_change_role_and_remove(admin_client):
+    choir = add_group("Choir")
+    ann = add_person("Ann", "Lee")
+    html = admin_client.get(group_url(choir, "?q=ann")).get_data(as_text=True)
+    assert f'name="person_id" value="{ann.id}"' in html
+    response = post(admin_client, group_url(choir, "/members"),
+                    {"person_id": ann.id, "role": "leader"})
+    assert response.status_code == 302
+    membership = db.session.query(GroupMembership).one()
+    assert (membership.person_id, membership.role) == (ann.id, "leader")
+    assert membership.joined_at is not None and membership.pco_membership_id is None
+    post(admin_client, group_url(choir, f"/members/{membership.id}/role"),
+         {f"membership-{membership.id}-role": "member"})
+    assert fresh(GroupMembership, membership.id).role == "member"
+    post(admin_client, group_url(choir, f"/members/{membership.id}/role"),
+         {f"membership-{membership.id}-role": "owner"})
+    assert fresh(GroupMembership, membership.id).role == "member"
+    response = post(admin_client, group_url(choir, f"/members/{membership.id}/remove"))
+    assert db.session.query(GroupMembership).count() == 0
+    assert "Ann Lee was removed from the group here." in text_of(
+        admin_client.get(response.headers["Location"]))
+
+
+def test_removing_a_pco_membership_says_pco_keeps_it(admin_client):
+    choir = add_group("Choir", pco_group_id="G-1")
+    ann = add_person()
+    directory_groups.add_membership(choir, ann.id, "member")
+    membership = choir.memberships[0]
+    membership.pco_membership_id = "M-1"
+    db.session.commit()
+    response = post(admin_client, group_url(choir, f"/members/{membership.id}/remove"))
+    assert "PCO keeps the membership until the next push or pull." in text_of(
+        admin_client.get(response.headers["Location"]))
+
+
+def test_adding_someone_twice_is_refused(admin_client):
+    choir = add_group("Choir")
+    ann = add_person()
+    directory_groups.add_membership(choir, ann.id, "member")
+    response = post(admin_client, group_url(choir, "/members"),
+                    {"person_id": ann.id, "role": "leader"})
+    assert "Ann Lee is already in this group." in text_of(
+        admin_client.get(response.headers["Location"]))
+    assert db.session.query(GroupMembership).one().role == "member"
+
+
+def test_create_local_group_in_an_existing_department(admin_client):
+    music = Department(name="Music")
+    db.session.add(music)
+    db.session.commit()
+    assert b"Music" in admin_client.get("/directory/groups/new").data
+    response = post(admin_client, "/directory/groups/new",
+                    {"name": "Choir", "description": "Sings", "department_id": music.id})
+    assert response.status_code == 302
+    group = db.session.query(Group).one()
+    assert (group.name, group.department_id, group.pco_group_id) == ("Choir", music.id, None)
+
+
+def test_create_local_group_in_a_new_department_found_by_name(admin_client):
+    post(admin_client, "/directory/groups/new",
+         {"name": "Choir", "department_id": "0", "new_department": "Music"})
+    post(admin_client, "/directory/groups/new",
+         {"name": "Band", "department_id": "0", "new_department": "  music "})
+    assert [d.name for d in db.session.query(Department)] == ["Music"]
+    assert db.session.query(Group).count() == 2
+
+
+def test_create_group_validation(admin_client):
+    response = post(admin_client, "/directory/groups/new", {"name": "", "department_id": "0"})
+    assert response.status_code == 422
+    page = text_of(response)
+    assert "Enter the group name." in page
+    assert "Choose a department or type the name of a new one." in page
+    response = post(admin_client, "/directory/groups/new",
+                    {"name": "Choir", "department_id": "4242"})
+    assert response.status_code == 422
+    assert "Choose a department or type the name of a new one." in text_of(response)
+    assert db.session.query(Group).count() == 0
+
+
+def test_edit_local_group_but_not_a_pco_group(admin_client):
+    local = add_group("Choir", "Music")
+    response = post(admin_client, group_url(local, "/edit"),
+                    {"name": "Chorus", "description": "", "department_id": local.department_id})
+    assert response.status_code == 302
+    assert fresh(Group, local.id).name == "Chorus"
+    pco = add_group("Youth", "PCO Groups", pco_group_id="G-2")
+    response = post(admin_client, group_url(pco, "/edit"),
+                    {"name": "Renamed", "department_id": pco.department_id})
+    assert response.status_code == 302
+    assert fresh(Group, pco.id).name == "Youth"
