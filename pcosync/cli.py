@@ -1,11 +1,7 @@
 """`flask` commands: users, the worker, first-run setup. PCO commands live in pco_cli."""
-import secrets
-
 import click
 from flask import current_app
 from flask.cli import AppGroup, with_appcontext
-
-from .extensions import db
 
 users_cli = AppGroup("users", help="Manage admin users.")
 
@@ -33,8 +29,12 @@ def create_user_command(email, role, name, password):
 @with_appcontext
 def worker_command(burst):
     """Run the RQ worker (HerokuWorker) inside the app context."""
+    from .services.runs import recover_stale_runs
+    from .services.webhooks import sweep
     from .worker import run_worker
 
+    recover_stale_runs()  # runs whose worker died while this one was down
+    sweep()  # deliveries recorded while the queue was down
     run_worker(current_app._get_current_object(), burst=burst)
 
 
@@ -42,23 +42,21 @@ def worker_command(burst):
 @with_appcontext
 def first_run_command():
     """Make the first admin when there is no user yet, and print its login (for `make run`)."""
-    from sqlalchemy import func, select
+    from .auth.service import ensure_first_admin
 
-    from .auth.service import create_user, ensure_builtin_roles
-    from .models import User
+    announce_first_admin(ensure_first_admin())
 
-    ensure_builtin_roles()
-    db.session.commit()
-    if db.session.scalar(select(func.count()).select_from(User)):
+
+def announce_first_admin(login):
+    if login is None:
         click.echo("Users exist already; log in with yours.")
         return
-    password = secrets.token_urlsafe(12)
-    create_user("admin@example.org", password, "TECH_ADMIN", name="Admin")
+    email, password = login
     click.echo("=" * 60)
     click.echo("First run: an admin was created.")
-    click.echo("  email:    admin@example.org")
+    click.echo(f"  email:    {email}")
     click.echo(f"  password: {password}")
-    click.echo("Change it after logging in (flask users create makes more).")
+    click.echo("Keep it safe; `flask users create` makes more users.")
     click.echo("=" * 60)
 
 

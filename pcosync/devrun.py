@@ -28,11 +28,12 @@ def ensure_instance_config():
 def prepare_database(app):
     import flask_migrate
 
-    from .cli import first_run_command
+    from .auth.service import ensure_first_admin
+    from .cli import announce_first_admin
 
     with app.app_context():
         flask_migrate.upgrade()
-        app.test_cli_runner().invoke(first_run_command, catch_exceptions=False)
+        announce_first_admin(ensure_first_admin())
 
 
 def start_bundled_redis(env):

@@ -1,6 +1,7 @@
 """Checking credentials, throttling guessers, and making users."""
 import hashlib
 import logging
+import secrets
 
 import redis as redis_lib
 from sqlalchemy import func, select
@@ -99,3 +100,17 @@ def create_user(email, password, role_name, name=None):
     db.session.add(user)
     db.session.commit()
     return user
+
+
+FIRST_ADMIN_EMAIL = "admin@example.org"
+
+
+def ensure_first_admin():
+    """On an empty user table, create a TECH_ADMIN; returns (email, password) or None."""
+    ensure_builtin_roles()
+    db.session.commit()
+    if db.session.scalar(select(func.count()).select_from(User)):
+        return None
+    password = secrets.token_urlsafe(12)
+    create_user(FIRST_ADMIN_EMAIL, password, "TECH_ADMIN", name="Admin")
+    return FIRST_ADMIN_EMAIL, password

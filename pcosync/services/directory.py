@@ -54,11 +54,20 @@ def page_number(raw):
         return 1
 
 
-def paginate(query, number, size=PAGE_SIZE):
-    """One page of `query` (a select with its ORDER BY), by LIMIT/OFFSET on that order.
+def paginate(query, order, number, size=PAGE_SIZE):
+    """One page of `query` in `order` (columns an index serves), by LIMIT/OFFSET.
 
-    The count runs on the query without its ORDER BY so the database can use any index."""
+    A page past the middle is read from the other end of the index and turned round, so the
+    last page costs what the first does and the worst is the middle one."""
     total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
     number = min(number, max(1, math.ceil(total / size)))
-    items = db.session.scalars(query.limit(size).offset((number - 1) * size)).unique().all()
+    offset = (number - 1) * size
+    wanted = max(0, min(size, total - offset))
+    if offset > total / 2:
+        backwards = query.order_by(*[column.desc() for column in order])
+        rows = db.session.scalars(backwards.limit(wanted).offset(total - offset - wanted))
+        items = list(reversed(rows.unique().all()))
+    else:
+        rows = db.session.scalars(query.order_by(*order).limit(size).offset(offset))
+        items = rows.unique().all()
     return Page(items=items, number=number, size=size, total=total)

@@ -22,9 +22,8 @@ def list_families(page=1):
                     .where(FamilyMember.family_id == Family.id)
                     .correlate(Family).scalar_subquery())
     query = (select(Family).where(Family.archived_at.is_(None))
-             .options(selectinload(Family.primary_member), selectinload(Family.address))
-             .order_by(Family.name, Family.id))
-    result = paginate(query, page)
+             .options(selectinload(Family.primary_member), selectinload(Family.address)))
+    result = paginate(query, (Family.name, Family.id), page)
     counts = dict(db.session.execute(
         select(Family.id, member_count).where(Family.id.in_([f.id for f in result.items]))).all())
     result.items = [(family, counts.get(family.id, 0)) for family in result.items]

@@ -21,23 +21,20 @@ EDITABLE_PERSON_FIELDS = (
     "membership", "child", "allergies", "photo_url", "verification_status",
 )
 PICKER_LIMIT = 20
-
-
-def _people_in_order():
-    # Matches the index ix_people_last_first (id breaks ties so pages never overlap).
-    return select(Person).order_by(Person.last_name, Person.first_name, Person.id)
+# The index ix_people_last_first serves it (id breaks ties, so pages never overlap).
+PEOPLE_ORDER = (Person.last_name, Person.first_name, Person.id)
 
 
 def list_people(search="", page=1, archived=False):
     """One page of people, with what the list shows loaded in two extra queries in all."""
-    query = _people_in_order().options(
+    query = select(Person).options(
         selectinload(Person.emails), selectinload(Person.phone_numbers))
     query = query.where(Person.archived_at.is_not(None) if archived
                         else Person.archived_at.is_(None))
     condition = person_condition(search)
     if condition is not None:
         query = query.where(condition)
-    return paginate(query, page)
+    return paginate(query, PEOPLE_ORDER, page)
 
 
 def find_people(search, exclude_ids=(), limit=PICKER_LIMIT):
@@ -45,8 +42,8 @@ def find_people(search, exclude_ids=(), limit=PICKER_LIMIT):
     condition = person_condition(search)
     if condition is None:
         return []
-    query = (_people_in_order().where(condition, Person.archived_at.is_(None))
-             .options(selectinload(Person.emails)).limit(limit))
+    query = (select(Person).where(condition, Person.archived_at.is_(None))
+             .order_by(*PEOPLE_ORDER).options(selectinload(Person.emails)).limit(limit))
     if exclude_ids:
         query = query.where(Person.id.not_in(list(exclude_ids)))
     return db.session.scalars(query).all()

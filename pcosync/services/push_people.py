@@ -18,7 +18,7 @@ from ..pco import schemas
 from ..pco.errors import PCOBadResponse, PCONotFound, PCOUnavailable, PCOValidationError
 from .matcher import names_agree
 from .merge import CONTACTS, CREATED, SKIPPED, UPDATED, merge_contacts
-from .normalize import email_key
+from .normalize import email_key, name_key
 from .state import CONTACT_KINDS, contact_rows, digest, person_state_from_local, \
     person_state_from_pco
 
@@ -117,10 +117,29 @@ class PeoplePusher:
             return UPDATED
         local = person_state_from_local(person)
         attributes = schemas.dump_person({name: local[name] for name in SYNCED_PERSON_FIELDS})
-        record = schemas.load_person(self.client.create_person(attributes))
+        try:
+            resource = self.client.create_person(attributes)
+        except PCOUnavailable:
+            landed = self._landed_anyway(person)
+            if landed is None:
+                raise
+            adopt(person, landed)
+            return CREATED
+        record = schemas.load_person(resource)
         person.pco_id = record["pco_id"]
         agree(person, person_state_from_pco(record), record["pco_updated_at"])
         return CREATED
+
+    def _landed_anyway(self, person):
+        """PCO may have created the person although its answer was lost (the client never
+        retries a POST): find them by name and birthdate rather than create them twice."""
+        key = name_key(person.first_name, person.last_name)
+        found = [record for record in self._search(" ".join(
+                     part for part in (person.first_name, person.last_name) if part))
+                 if name_key(record["first_name"], record["last_name"]) == key
+                 and record["birthdate"] == person.birthdate and not record["emails"]
+                 and not linked_locally(record["pco_id"])]
+        return self.client.get_person(found[0]["pco_id"]) if len(found) == 1 else None
 
     def _find_in_pco(self, person):
         """The PCO id of this person if PCO already has them (by email), else None."""
@@ -141,16 +160,22 @@ class PeoplePusher:
 
     def _candidates(self, person, key):
         found = []
-        for resource in self.client.find_people_by_email(key):
-            try:
-                record = schemas.load_person(resource)
-            except ValidationError:
-                continue
+        for record in self._search(key):
             emails = {email_key(email["address"]) for email in record["emails"]}
             if (key in emails and record["pco_id"] not in found and names_agree(person, record)
                     and not linked_locally(record["pco_id"])):
                 found.append(record["pco_id"])
         return found
+
+    def _search(self, text):
+        """PCO people whose name or email matches `text` (with their emails), as records."""
+        records = []
+        for resource in self.client.find_people_by_email(text):
+            try:
+                records.append(schemas.load_person(resource))
+            except ValidationError:
+                continue  # a malformed candidate is simply not a match
+        return records
 
 
 def linked_locally(pco_id):
@@ -165,10 +190,19 @@ def adopt(person, resource):
     """
     record = schemas.load_person(resource)
     person.pco_id = record["pco_id"]
+    fill_blanks(person, record)
     for kind, model, fields, key in CONTACTS:
         merge_contacts(person, kind, model, fields, key, record[kind],
                        remove_missing=record["contacts_included"])
     agree(person, person_state_from_pco(record), record["pco_updated_at"])
+
+
+def fill_blanks(person, record):
+    """Linking must not erase what PCO knows and we do not (a middle name, a birthdate)."""
+    for name in SYNCED_PERSON_FIELDS:
+        if getattr(person, name) is None and record.get(name) is not None:
+            setattr(person, name, record[name])
+    person.search_name = name_key(person.first_name, person.last_name)
 
 
 def agree(person, state, pco_updated_at=None):

