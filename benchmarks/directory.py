@@ -2,8 +2,8 @@
 
 Builds a directory (SQLite in a temporary folder unless --database-url says otherwise) with
 bulk inserts, then asks the app, through the Flask test client as a logged-in admin, for the
-people list's first page, its last page, and searches by name prefix, email and phone; prints
-p50/p95 milliseconds per kind of request.
+people list's first, middle and last pages, and searches by name prefix, last name, email and
+phone; prints p50/p95 milliseconds per kind of request.
 
     .venv/bin/python -m benchmarks.directory
     .venv/bin/python -m benchmarks.directory --database-url \\
@@ -141,6 +141,7 @@ def sample_queries(rng, count):
     """Per kind of request, `count` paths to ask for (real values from the database)."""
     active = Person.archived_at.is_(None)
     last_page = -(-db.session.scalar(select(func.count()).where(active)) // 50)
+    middle = last_page // 2  # the deepest OFFSET: later pages are read from the other end
     picks = db.session.execute(
         select(Person.first_name, Person.last_name, Email.normalized, PhoneNumber.digits)
         .join(Email, Email.person_id == Person.id).join(PhoneNumber,
@@ -149,6 +150,7 @@ def sample_queries(rng, count):
     picks = rng.sample(picks, count)
     return {
         "list page 1": ["/directory/people/"] * count,
+        f"list page {middle} (middle)": [f"/directory/people/?page={middle}"] * count,
         f"list page {last_page} (last)": [f"/directory/people/?page={last_page}"] * count,
         "search name prefix": [f"/directory/people/?q={p[0][:3]}" if i % 2 else
                                f"/directory/people/?q={p[0]}+{p[1][:2]}"

@@ -54,3 +54,25 @@ def person_names(response):
     html = response.get_data(as_text=True)
     return re.findall(r'<a href="/directory/people/\d+">([^<]+)</a>', html)
 
+
+def count_statements(action):
+    """How many SQL statements `action()` runs: a page must not cost one query per row.
+
+    Requests share the test's app context and so its session: start from an empty one, or
+    rows cached by earlier requests would hide the queries (Flask-Login's cached user too)."""
+    from flask import g
+    from sqlalchemy import event
+
+    db.session.remove()
+    g.pop("_login_user", None)
+    seen = []
+
+    def record(*_args):
+        seen.append(1)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        action()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    return len(seen)

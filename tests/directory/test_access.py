@@ -1,10 +1,10 @@
 """Every directory route needs people.manage; every state change needs the CSRF token."""
 import pytest
 
-from pcosync.models import PEOPLE_MANAGE, FamilyMember, GroupMembership, Person
-from tests.directory.helpers import add_family, add_group, add_person, fresh
 from pcosync.extensions import db
+from pcosync.models import PEOPLE_MANAGE, FamilyMember, GroupMembership, Person
 from pcosync.services import directory_groups
+from tests.directory.helpers import add_family, add_group, add_person, fresh, token
 
 
 @pytest.fixture
@@ -60,10 +60,9 @@ def test_anonymous_goes_to_login(app, client, world):
 def test_viewer_gets_403_everywhere(app, viewer_client, world):
     for path in get_paths(app, world["ids"]):
         assert viewer_client.get(path).status_code == 403, path
-    token = viewer_client.get("/").get_data(as_text=True).split('name="csrf-token" content="')[1]
-    token = token.split('"')[0]
+    csrf = token(viewer_client, "/")
     for path in post_paths(app, world["ids"]):
-        response = viewer_client.post(path, data={"csrf_token": token})
+        response = viewer_client.post(path, data={"csrf_token": csrf})
         assert response.status_code == 403, path
     assert fresh(Person, world["ids"]["person_id"]).archived_at is None
 

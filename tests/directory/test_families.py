@@ -2,7 +2,9 @@
 from pcosync.extensions import db
 from pcosync.models import Address, Family, FamilyMember, Person
 from pcosync.services.directory_people import archive_person
-from tests.directory.helpers import add_family, add_person, fresh, post, text_of
+from tests.directory.helpers import (
+    add_family, add_person, count_statements, fresh, post, text_of,
+)
 
 
 def family_url(family, rest=""):
@@ -128,3 +130,14 @@ def test_family_page_shows_the_pco_household(admin_client):
     family.pco_household_id = "H-42"
     db.session.commit()
     assert "H-42" in text_of(admin_client.get(family_url(family)))
+
+
+def test_family_and_person_pages_cost_the_same_for_one_member_or_ten(admin_client):
+    people = [add_person(f"P{n}", "Lee", email=f"p{n}@example.org") for n in range(10)]
+    add_person("Zed", "Other", email="zed@example.org")  # found by the picker on both pages
+    small, large = add_family("Small", people[:1]), add_family("Large", people)
+    pairs = [(family_url(small, "?q=zed"), family_url(large, "?q=zed")),
+             (f"/directory/people/{people[0].id}", f"/directory/people/{people[1].id}")]
+    for pair in pairs:
+        costs = [count_statements(lambda path=path: admin_client.get(path)) for path in pair]
+        assert costs[0] == costs[1], (pair, costs)

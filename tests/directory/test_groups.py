@@ -2,7 +2,7 @@
 from pcosync.extensions import db
 from pcosync.models import Department, Group, GroupMembership
 from pcosync.services import directory_groups
-from tests.directory.helpers import add_group, add_person, fresh, post, text_of
+from tests.directory.helpers import add_group, add_person, count_statements, fresh, post, text_of
 
 
 def group_url(group, rest=""):
@@ -127,3 +127,15 @@ def test_edit_local_group_but_not_a_pco_group(admin_client):
                     {"name": "Renamed", "department_id": pco.department_id})
     assert response.status_code == 302
     assert fresh(Group, pco.id).name == "Youth"
+
+
+def test_group_pages_do_not_cost_a_query_per_member(admin_client):
+    small, large = add_group("Small", "A"), add_group("Large", "B")
+    for n in range(12):
+        person = add_person(f"P{n}", "Lee")
+        directory_groups.add_membership(large, person.id, "leader" if n % 3 else "member")
+    directory_groups.add_membership(small, person.id, "member")
+    paths = [group_url(small), group_url(large)]
+    costs = [count_statements(lambda path=path: admin_client.get(path)) for path in paths]
+    assert costs[0] == costs[1], costs
+    assert count_statements(lambda: admin_client.get("/directory/groups/")) <= 6

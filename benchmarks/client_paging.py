@@ -1,0 +1,78 @@
+"""Paging people through the PCO sandbox with the real client.
+
+    .venv/bin/python -m benchmarks.client_paging [--people 10000] [--paced-seconds 60]
+
+Prints, with the rate limit off: requests made and records/s for the whole listing; with PCO's
+real limit on (100 requests / 20 s): the achieved request rate as a fraction of that ceiling,
+and how many requests the sandbox had to refuse (429) or saw beyond its limit.
+"""
+import argparse
+import os
+import time
+
+import redis
+
+from pcosync.pco.client import PCOClient
+from pcosync.sandbox import create_sandbox_app
+from pcosync.sandbox.server import start_sandbox_in_thread
+
+REDIS_URL = "redis://127.0.0.1:6379/15"
+
+
+def page_all(client):
+    records = requests = 0
+    for page in client.iter_people():
+        requests += 1
+        records += len(page.records)
+    return records, requests
+
+
+def unpaced(people):
+    server = start_sandbox_in_thread(create_sandbox_app(
+        {"SANDBOX_PEOPLE": people, "SANDBOX_RATE_LIMIT": 0}))
+    try:
+        client = PCOClient("sandbox", "sandbox", server.url)
+        started = time.perf_counter()
+        records, requests = page_all(client)
+        seconds = time.perf_counter() - started
+    finally:
+        server.stop()
+    print(f"rate limit off: {records} people in {requests} requests, {seconds:.2f} s, "
+          f"{records / seconds:,.0f} records/s, {requests / seconds:.1f} requests/s")
+
+
+def paced(people, seconds, limit=100, period=20):
+    # Credentials of its own: the budget in Redis is shared by everyone using the same app id.
+    app_id = f"bench-{os.getpid()}"
+    server = start_sandbox_in_thread(create_sandbox_app(
+        {"SANDBOX_PEOPLE": people, "SANDBOX_RATE_LIMIT": limit, "SANDBOX_RATE_PERIOD": period,
+         "SANDBOX_APP_ID": app_id}))
+    shared = redis.Redis.from_url(REDIS_URL)
+    client = PCOClient(app_id, "sandbox", server.url, redis=shared)
+    requests, started = 0, time.perf_counter()
+    try:
+        while time.perf_counter() - started < seconds:
+            client.get("/people/v2/people", {"per_page": 1})
+            requests += 1
+        elapsed = time.perf_counter() - started
+        stats = server.runtime.stats_snapshot()
+    finally:
+        server.stop()
+    ceiling = limit / period
+    print(f"rate limit on ({limit} per {period} s): {requests} requests in {elapsed:.1f} s = "
+          f"{requests / elapsed:.2f} requests/s, {requests / elapsed / ceiling:.0%} of the "
+          f"ceiling; 429s: {stats['by_status'].get('429', 0)}, over limit: "
+          f"{stats['over_limit']}, before Retry-After: {stats['before_retry_after']}")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--people", type=int, default=10_000)
+    parser.add_argument("--paced-seconds", type=float, default=60.0)
+    args = parser.parse_args()
+    unpaced(args.people)
+    paced(200, args.paced_seconds)
+
+
+if __name__ == "__main__":
+    main()
