@@ -1,7 +1,9 @@
 """The RQ worker that runs sync jobs inside the app context."""
-from rq.worker import HerokuWorker
+from rq.worker import HerokuWorker, WorkerStatus
 
 from .extensions import db
+
+IN_PROCESS_JOBS = {"pcosync.jobs.process_webhook"}
 
 
 class PcosyncWorker(HerokuWorker):
@@ -11,6 +13,16 @@ class PcosyncWorker(HerokuWorker):
     def main_work_horse(self, job, queue):
         db.engine.dispose(close=False)
         super().main_work_horse(job, queue)
+
+    def execute_job(self, job, queue):
+        """Webhook jobs take milliseconds: run them in this process, as SimpleWorker does,
+        instead of paying for a fork each; long sync runs still get a work horse of their own."""
+        if job.func_name in IN_PROCESS_JOBS:
+            self.prepare_execution(job)
+            self.perform_job(job, queue)
+            self.set_state(WorkerStatus.IDLE)
+            return
+        super().execute_job(job, queue)
 
 
 def run_worker(app, burst=False, worker_class=PcosyncWorker):

@@ -114,7 +114,6 @@ def upgrade():
     sa.Column('error', sa.Text(), nullable=True),
     sa.Column('received_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('processed_at', sa.DateTime(timezone=True), nullable=True),
-    sa.Column('enqueued_at', sa.DateTime(timezone=True), nullable=True),
     sa.CheckConstraint("status in ('received', 'processed', 'ignored', 'failed')", name=op.f('ck_webhook_deliveries_status_known')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_webhook_deliveries')),
     sa.UniqueConstraint('delivery_id', name=op.f('uq_webhook_deliveries_delivery_id'))

@@ -92,7 +92,6 @@ class WebhookDelivery(db.Model):
     error: Mapped[Optional[str]] = mapped_column(Text)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     processed_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
-    enqueued_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
 
     __table_args__ = (
         CheckConstraint(

@@ -13,20 +13,20 @@ from datetime import timedelta
 
 import redis as redis_lib
 from marshmallow import ValidationError
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from .. import jobs
 from ..extensions import db
 from ..models import WebhookDelivery, utcnow
 from ..pco.webhook_schemas import load_event_delivery
-from ..queues import WEBHOOK_JOB_TIMEOUT, enqueue, webhook_retry
+from ..queues import WEBHOOK_JOB_TIMEOUT, enqueue, get_queue, webhook_retry
 
 log = logging.getLogger("pcosync.webhooks")
 
 MAX_BODY_BYTES = 1024 * 1024
-SWEEP_BATCH = 200
-REQUEUE_AFTER = timedelta(minutes=10)
+SWEEP_BATCH = 500
+PENDING_JOB_STATES = ("queued", "started", "scheduled", "deferred")
 
 
 class BadDelivery(ValueError):
@@ -72,31 +72,45 @@ def record(body):
     return row, True
 
 
-def hand_to_worker(row):
-    """Enqueue processing; False (and the row stays for the sweep) when Redis is down."""
+def job_id_for(row_id):
+    """One job id per delivery: the sweep can tell whether a delivery is already queued."""
+    return f"webhook-{row_id}"
+
+
+def hand_to_worker(row_id):
+    """Enqueue processing; False (and the row stays for the sweep) when Redis is down. The hot
+    path writes nothing more to the database: one commit per delivery."""
+    global _queue_was_down
     try:
-        enqueue(jobs.process_webhook, row.id, job_timeout=WEBHOOK_JOB_TIMEOUT,
-                job_id=f"webhook-{row.id}-{int(utcnow().timestamp())}", retry=webhook_retry())
+        enqueue(jobs.process_webhook, row_id, job_timeout=WEBHOOK_JOB_TIMEOUT,
+                job_id=job_id_for(row_id), retry=webhook_retry())
     except redis_lib.RedisError:
-        log.warning("webhook queue unavailable delivery_id=%s: kept for the sweep",
-                    row.delivery_id)
+        log.warning("webhook queue unavailable row=%s: kept for the sweep", row_id)
+        _queue_was_down = True
         return False
-    row.enqueued_at = utcnow()
-    db.session.commit()
+    if _queue_was_down:  # Redis is back: queue what this process recorded meanwhile
+        _queue_was_down = False
+        sweep()
     return True
 
 
-def sweep(limit=SWEEP_BATCH):
-    """Enqueue recorded deliveries that never reached the queue (or were lost from it)."""
-    cutoff = utcnow() - REQUEUE_AFTER
+_queue_was_down = False
+
+
+def sweep(limit=SWEEP_BATCH, min_age=timedelta(0)):
+    """Enqueue recorded deliveries that are in no queue (recorded while Redis was down, or
+    lost from Redis). Run when a worker starts, when Redis comes back, and by the CLI."""
+    queue = get_queue()
     rows = db.session.scalars(
-        select(WebhookDelivery).where(
-            WebhookDelivery.status == "received",
-            or_(WebhookDelivery.enqueued_at.is_(None), WebhookDelivery.enqueued_at < cutoff))
+        select(WebhookDelivery.id).where(WebhookDelivery.status == "received",
+                                         WebhookDelivery.received_at <= utcnow() - min_age)
         .order_by(WebhookDelivery.id).limit(limit)).all()
     queued = 0
-    for row in rows:
-        if not hand_to_worker(row):
+    for row_id in rows:
+        job = queue.fetch_job(job_id_for(row_id))
+        if job is not None and job.get_status(refresh=False) in PENDING_JOB_STATES:
+            continue
+        if not hand_to_worker(row_id):
             break
         queued += 1
     if queued:
@@ -104,16 +118,11 @@ def sweep(limit=SWEEP_BATCH):
     return queued
 
 
-def has_backlog():
-    return db.session.scalar(select(WebhookDelivery.id).where(
-        WebhookDelivery.status == "received", WebhookDelivery.enqueued_at.is_(None)).limit(1))
-
-
 def retry_failed():
     """Put failed deliveries back in the queue (`flask pco webhooks retry`)."""
     rows = db.session.scalars(
         select(WebhookDelivery).where(WebhookDelivery.status == "failed")).all()
     for row in rows:
-        row.status, row.error, row.enqueued_at = "received", None, None
+        row.status, row.error = "received", None
     db.session.commit()
-    return sum(1 for row in rows if hand_to_worker(row))
+    return sum(1 for row in rows if hand_to_worker(row.id))

@@ -45,7 +45,5 @@ def receive():
         return refuse(400, str(err))
     if not is_new:
         return jsonify(status="duplicate"), 200
-    queued = webhooks.hand_to_worker(row)
-    if queued and webhooks.has_backlog():
-        webhooks.sweep()
+    queued = webhooks.hand_to_worker(row.id)
     return jsonify(status="accepted", queued=queued), 200

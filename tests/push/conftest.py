@@ -56,7 +56,7 @@ class WriteRecorder:
 
 
 @pytest.fixture
-def recorder(sandbox):
+def recorder(sandbox):  # noqa: F811 (the fixture imported above)
     app = sandbox.app
     original = app.wsgi_app
     app.wsgi_app = recorder = WriteRecorder(original)

@@ -32,8 +32,8 @@ def test_memberships_are_created_skipped_or_reported(sandbox, recorder):
     already = Person(first_name="Already", last_name="There", search_name="already there",
                      pco_id=held["memberships"][0]["person_id"])
     stranger = make_person("Orpah")
-    group = make_group("Choir", held["id"], [(ruth, "leader"), (boaz, "member"),
-                                              (already, "member"), (stranger, "member")])
+    members = [(ruth, "leader"), (boaz, "member"), (already, "member"), (stranger, "member")]
+    group = make_group("Choir", held["id"], members)
     make_group("Local only", None, [(ruth, "member")])
     reset_stats(sandbox)
 

@@ -28,7 +28,7 @@ def test_seed_delivery_accepted_with_the_second_of_several_secrets(app, client):
     row = db.session.scalar(select(WebhookDelivery))
     assert row.delivery_id == "cac783dc-75e7-4c5b-88e8-502d9d8682ae"
     assert row.event_name == "people.v2.events.person.updated"
-    assert row.status == "received" and row.enqueued_at is not None
+    assert row.status == "received"
     assert queued_jobs(app) == 1
 
 
@@ -99,12 +99,11 @@ def test_queue_down_keeps_the_delivery_and_the_sweep_queues_it(app, client):
     app.config["REDIS_URL"] = "redis://127.0.0.1:1/0"
     response = post(client, envelope(delivery_id="while-down"))
     assert response.status_code == 200 and response.get_json()["queued"] is False
-    row = db.session.scalar(select(WebhookDelivery))
-    assert row.status == "received" and row.enqueued_at is None
+    assert db.session.scalar(select(WebhookDelivery)).status == "received"
     app.extensions["pcosync_redis"] = working
     assert sweep() == 1
     assert queued_jobs(app) == 1
-    assert db.session.scalar(select(WebhookDelivery)).enqueued_at is not None
+    assert sweep() == 0  # already queued: not queued twice
 
 
 def test_webhook_needs_no_csrf_token_but_other_posts_do(app, client):

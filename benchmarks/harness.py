@@ -1,0 +1,61 @@
+"""Pieces the benchmarks share: a migrated throwaway database, the app's environment, the
+sandbox, and a gunicorn of the real app on loopback."""
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+import requests
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def app_environment(database_url, redis_url, **extra):
+    env = dict(os.environ, FLASK_APP="wsgi", SECRET_KEY="benchmark-only", LOG_LEVEL="WARNING",
+               DATABASE_URL=database_url, REDIS_URL=redis_url, RQ_QUEUE=f"bench-{os.getpid()}")
+    env.update({k: str(v) for k, v in extra.items()})
+    return env
+
+
+def temporary_sqlite():
+    folder = tempfile.mkdtemp(prefix="pcosync-bench-")
+    return f"sqlite:///{folder}/bench.db"
+
+
+def flask(env, *args, check=True):
+    return subprocess.run([sys.executable, "-m", "flask", *args], env=env, cwd=ROOT,
+                          check=check, capture_output=True, text=True)
+
+
+def start_gunicorn(env, port, workers=4, threads=1):
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "wsgi:app", "--bind", f"127.0.0.1:{port}",
+         "--workers", str(workers), "--threads", str(threads), "--log-level", "warning"],
+        env=env, cwd=ROOT)
+    wait_for(f"http://127.0.0.1:{port}/login")
+    return process
+
+
+def wait_for(url, timeout=30.0):
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            requests.get(url, timeout=1)
+            return
+        except requests.RequestException:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)
+
+
+def percentile(values, share):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]

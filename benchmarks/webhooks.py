@@ -1,0 +1,129 @@
+"""Webhook endpoint under gunicorn on loopback, then the worker's processing throughput.
+
+    .venv/bin/python -m benchmarks.webhooks [--deliveries 2000] [--clients 8]
+                                            [--database-url postgresql+psycopg://...]
+
+2,000 signed deliveries (20% duplicates, 10% bad signatures) are sent by concurrent clients;
+it prints accepted deliveries/s, p50/p99 latency, then times `flask worker --burst` processing
+the queue against the PCO sandbox (each delivery re-fetches its person, as in production).
+"""
+import argparse
+import hashlib
+import hmac
+import json
+import random
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+
+import requests
+
+from pcosync.sandbox import create_sandbox_app
+from pcosync.sandbox.server import start_sandbox_in_thread
+
+from . import harness
+
+SECRET = "benchmark-webhook-secret"
+
+
+def delivery(person_id, delivery_id=None, attempt=1):
+    payload = {"data": {"type": "Person", "id": person_id, "attributes": {
+        "updated_at": "2099-01-01T00:00:00Z"}}, "included": [], "meta": {}}
+    return json.dumps({"data": [{
+        "id": delivery_id or str(uuid.uuid4()), "type": "EventDelivery",
+        "attributes": {"name": "people.v2.events.person.updated", "attempt": attempt,
+                       "payload": json.dumps(payload)}}]}).encode()
+
+
+def build_requests(count, person_ids, rng):
+    """(body, signature, expected status) for good, duplicate and badly signed deliveries."""
+    sent, planned = [], []
+    for _ in range(count):
+        roll = rng.random()
+        if roll < 0.2 and sent:
+            body = sent[rng.randrange(len(sent))]
+            planned.append((body, sign(body), 200))
+        elif roll < 0.3:
+            body = delivery(rng.choice(person_ids))
+            planned.append((body, sign(body, "wrong-secret"), 401))
+        else:
+            body = delivery(rng.choice(person_ids))
+            sent.append(body)
+            planned.append((body, sign(body), 200))
+    return planned, len(sent)
+
+
+def sign(body, secret=SECRET):
+    return hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def fire(url, planned, clients):
+    local = {}
+
+    def send(item):
+        body, signature, expected = item
+        session = local.setdefault(id(threading_ident()), requests.Session())
+        started = time.perf_counter()
+        response = session.post(url, data=body, timeout=10, headers={
+            "Content-Type": "application/json", "X-PCO-Webhooks-Authenticity": signature})
+        return time.perf_counter() - started, response.status_code, expected
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(clients) as pool:
+        results = list(pool.map(send, planned))
+    return results, time.perf_counter() - started
+
+
+def threading_ident():
+    import threading
+
+    return threading.get_ident()
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--deliveries", type=int, default=2000)
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
+    parser.add_argument("--database-url", default=None)
+    parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/14")
+    args = parser.parse_args()
+    sandbox = start_sandbox_in_thread(create_sandbox_app(
+        {"SANDBOX_PEOPLE": 500, "SANDBOX_RATE_LIMIT": 0}))
+    env = harness.app_environment(
+        args.database_url or harness.temporary_sqlite(), args.redis_url,
+        PCO_WEBHOOK_SECRET=SECRET, PCO_API_URL=sandbox.url, PCO_APP_ID="sandbox",
+        PCO_SECRET="sandbox")
+    harness.flask(env, "db", "upgrade")
+    harness.flask(env, "pco", "pull", "people")
+    person_ids = [p["id"] for p in requests.get(sandbox.url + "/sandbox/dump").json()["people"]]
+    planned, unique = build_requests(args.deliveries, person_ids, random.Random(1))
+    port = harness.free_port()
+    web = harness.start_gunicorn(env, port, workers=args.workers)
+    try:
+        results, seconds = fire(f"http://127.0.0.1:{port}/api/pco-webhook", planned,
+                                args.clients)
+    finally:
+        web.terminate()
+        web.wait()
+    report_endpoint(results, seconds, unique)
+    started = time.perf_counter()
+    harness.flask(env, "worker", "--burst")
+    processing = time.perf_counter() - started
+    print(f"worker: {unique} deliveries processed in {processing:.1f} s = "
+          f"{unique / processing:.0f} deliveries/s (one PCO fetch each, sandbox on loopback)")
+    sandbox.stop()
+
+
+def report_endpoint(results, seconds, unique):
+    latencies = [r[0] * 1000 for r in results]
+    wrong = sum(1 for _, status, expected in results if status != expected)
+    accepted = sum(1 for _, status, _ in results if status == 200)
+    print(f"endpoint: {len(results)} requests in {seconds:.2f} s = {len(results) / seconds:.0f} "
+          f"requests/s, {accepted / seconds:.0f} accepted deliveries/s ({unique} unique); "
+          f"latency p50 {harness.percentile(latencies, 0.5):.1f} ms, "
+          f"p99 {harness.percentile(latencies, 0.99):.1f} ms; unexpected statuses: {wrong}")
+
+
+if __name__ == "__main__":
+    main()
