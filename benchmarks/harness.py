@@ -25,6 +25,23 @@ def app_environment(database_url, redis_url, **extra):
     return env
 
 
+def fresh_database(url=None):
+    """A new empty database: SQLite in a temp folder, or a new database on the PostgreSQL
+    server that `url` names (its own database name is replaced)."""
+    if not url or url.startswith("sqlite"):
+        return temporary_sqlite()
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    name = f"pcosync_bench_{os.getpid()}"
+    server = make_url(url)
+    with psycopg.connect(server.set(drivername="postgresql", database="postgres")
+                         .render_as_string(hide_password=False), autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return server.set(database=name).render_as_string(hide_password=False)
+
+
 def temporary_sqlite():
     folder = tempfile.mkdtemp(prefix="pcosync-bench-")
     return f"sqlite:///{folder}/bench.db"
@@ -38,7 +55,8 @@ def flask(env, *args, check=True):
 def start_gunicorn(env, port, workers=4, threads=1):
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "wsgi:app", "--bind", f"127.0.0.1:{port}",
-         "--workers", str(workers), "--threads", str(threads), "--log-level", "warning"],
+         "--workers", str(workers), "--threads", str(threads), "--worker-class", "gthread",
+         "--log-level", "warning"],
         env=env, cwd=ROOT)
     wait_for(f"http://127.0.0.1:{port}/login")
     return process

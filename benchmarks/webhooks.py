@@ -14,7 +14,8 @@ import json
 import random
 import time
 import uuid
-from concurrent.futures import ThreadPoolExecutor
+import http.client
+from concurrent.futures import ProcessPoolExecutor
 
 import requests
 
@@ -57,41 +58,44 @@ def sign(body, secret=SECRET):
     return hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
 
 
-def fire(url, planned, clients):
-    local = {}
-
-    def send(item):
-        body, signature, expected = item
-        session = local.setdefault(id(threading_ident()), requests.Session())
+def send_slice(port, items):
+    """One client process on one keep-alive connection: (seconds, status, expected) each."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    results = []
+    for body, signature, expected in items:
         started = time.perf_counter()
-        response = session.post(url, data=body, timeout=10, headers={
+        connection.request("POST", "/api/pco-webhook", body=body, headers={
             "Content-Type": "application/json", "X-PCO-Webhooks-Authenticity": signature})
-        return time.perf_counter() - started, response.status_code, expected
+        response = connection.getresponse()
+        response.read()
+        results.append((time.perf_counter() - started, response.status, expected))
+    connection.close()
+    return results
 
-    started = time.perf_counter()
-    with ThreadPoolExecutor(clients) as pool:
-        results = list(pool.map(send, planned))
-    return results, time.perf_counter() - started
 
-
-def threading_ident():
-    import threading
-
-    return threading.get_ident()
+def fire(port, planned, clients):
+    """Several client processes (a Python load generator must not be the bottleneck)."""
+    slices = [planned[i::clients] for i in range(clients)]
+    with ProcessPoolExecutor(clients) as pool:
+        started = time.perf_counter()
+        parts = list(pool.map(send_slice, [port] * clients, slices))
+        seconds = time.perf_counter() - started
+    return [r for part in parts for r in part], seconds
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--deliveries", type=int, default=2000)
-    parser.add_argument("--clients", type=int, default=8)
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
+    parser.add_argument("--clients", type=int, default=4, help="client processes")
+    parser.add_argument("--workers", type=int, default=3, help="gunicorn workers")
+    parser.add_argument("--threads", type=int, default=2, help="threads per gunicorn worker")
     parser.add_argument("--database-url", default=None)
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/14")
     args = parser.parse_args()
     sandbox = start_sandbox_in_thread(create_sandbox_app(
         {"SANDBOX_PEOPLE": 500, "SANDBOX_RATE_LIMIT": 0}))
     env = harness.app_environment(
-        args.database_url or harness.temporary_sqlite(), args.redis_url,
+        harness.fresh_database(args.database_url), args.redis_url,
         PCO_WEBHOOK_SECRET=SECRET, PCO_API_URL=sandbox.url, PCO_APP_ID="sandbox",
         PCO_SECRET="sandbox")
     harness.flask(env, "db", "upgrade")
@@ -99,10 +103,9 @@ def main():
     person_ids = [p["id"] for p in requests.get(sandbox.url + "/sandbox/dump").json()["people"]]
     planned, unique = build_requests(args.deliveries, person_ids, random.Random(1))
     port = harness.free_port()
-    web = harness.start_gunicorn(env, port, workers=args.workers)
+    web = harness.start_gunicorn(env, port, workers=args.workers, threads=args.threads)
     try:
-        results, seconds = fire(f"http://127.0.0.1:{port}/api/pco-webhook", planned,
-                                args.clients)
+        results, seconds = fire(port, planned, args.clients)
     finally:
         web.terminate()
         web.wait()

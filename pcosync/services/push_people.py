@@ -39,10 +39,15 @@ def push_people(client, progress):
     progress.expect(db.session.scalar(
         select(func.count()).select_from(Person).where(Person.archived_at.is_(None))))
     pusher = PeoplePusher(client, progress)
-    for batch in active_people_batches():
-        for person in batch:
-            pusher.push(person)
-        progress.checkpoint()
+    session = db.session()
+    session.expire_on_commit = False
+    try:
+        for batch in active_people_batches():
+            for person in batch:
+                pusher.push(person)
+            progress.checkpoint()
+    finally:
+        session.expire_on_commit = True
         log.info("push people batch run_id=%s last_id=%s", progress.run.id, batch[-1].id)
 
 

@@ -57,19 +57,22 @@ def parse_delivery(body):
 
 
 def record(body):
-    """Store the delivery; returns (row, is_new). The unique delivery id decides, atomically."""
+    """Store the delivery; returns its row id, or None for a delivery id seen before. The
+    unique constraint decides, atomically, even between processes."""
     delivery = parse_delivery(body)
     row = WebhookDelivery(delivery_id=str(delivery["delivery_id"])[:80],
                           event_name=str(delivery["event_name"])[:120],
                           attempt=delivery["attempt"] or 1, body=body.decode("utf-8"))
     db.session.add(row)
     try:
+        db.session.flush()
+        row_id = row.id  # read before the commit expires it: no reload query
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
         log.info("webhook duplicate delivery_id=%s attempt=%s", row.delivery_id, row.attempt)
-        return None, False
-    return row, True
+        return None
+    return row_id
 
 
 def job_id_for(row_id):

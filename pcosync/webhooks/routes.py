@@ -40,10 +40,10 @@ def receive():
     if not webhooks.signature_matches(body, request.headers.get(SIGNATURE_HEADER), secrets):
         return refuse(401, "missing or invalid signature")
     try:
-        row, is_new = webhooks.record(body)
+        row_id = webhooks.record(body)
     except webhooks.BadDelivery as err:
         return refuse(400, str(err))
-    if not is_new:
+    if row_id is None:
         return jsonify(status="duplicate"), 200
-    queued = webhooks.hand_to_worker(row.id)
+    queued = webhooks.hand_to_worker(row_id)
     return jsonify(status="accepted", queued=queued), 200
