@@ -9,6 +9,7 @@ from sqlalchemy.engine import make_url
 
 from pcosync import create_app
 
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PASSWORD = "correct horse battery"
 
 

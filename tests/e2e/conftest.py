@@ -45,7 +45,8 @@ def live_server(app):
 @pytest.fixture(scope="session")
 def browser():
     if not os.path.exists(CHROMIUM):
-        pytest.skip(f"no Chromium at {CHROMIUM} (run `make system-deps` or set CHROMIUM)")
+        pytest.fail(f"no Chromium at {CHROMIUM}: run `make system-deps` (Debian's chromium) "
+                    "or set CHROMIUM")
     from playwright.sync_api import sync_playwright
 
     playwright = sync_playwright().start()

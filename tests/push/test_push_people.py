@@ -156,7 +156,8 @@ def test_archived_people_are_not_pushed(sandbox):
 
     result = run("Push People")
 
-    assert (result.created_count, result.skipped_count, result.total_expected) == (0, 0, 0)
+    assert (result.status, result.created_count, result.skipped_count) == ("COMPLETED", 0, 0)
+    assert result.total_expected == 0
     assert reload(Person, gone.id).pco_id is None
     assert stats(sandbox)["total"] == 0 and not named(sandbox, "Gone", "Push")
 

@@ -83,7 +83,8 @@
       .then(function (status) {
         if (!status) { return; }
         var ended = status.active ? (showRun(status.active), false) : showIdle();
-        if (ended || (state.latestId !== null && status.latest_run_id !== state.latestId)) {
+        // While a run is going its history row is refreshed too, so both always agree.
+        if (status.active || ended || (state.latestId !== null && status.latest_run_id !== state.latestId)) {
           refreshHistory();
         }
         state.latestId = status.latest_run_id;

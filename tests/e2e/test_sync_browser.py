@@ -1,0 +1,121 @@
+"""The PCO Sync page in headless Chromium: Test Connection, a Full Sync with live progress,
+Cancel, and a bad-credential error. A real worker process runs the jobs."""
+import os
+import subprocess
+import sys
+import time
+
+import pytest
+from sqlalchemy import func, select
+
+from pcosync.extensions import db
+from pcosync.models import Person
+from pcosync.sandbox import create_sandbox_app
+from pcosync.sandbox.server import start_sandbox_in_thread
+from tests.e2e import screenshot
+from tests.support import ROOT
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def slow_sandbox(app):
+    """600 people behind 250 ms of latency per request: a Full Sync takes several seconds,
+    long enough to watch the counters move."""
+    server = start_sandbox_in_thread(create_sandbox_app({
+        "SANDBOX_PEOPLE": 600, "SANDBOX_RATE_LIMIT": 0, "SANDBOX_FAULTS": {"latency": 0.25}}))
+    app.config.update(PCO_API_URL=server.url, PCO_APP_ID="sandbox", PCO_SECRET="sandbox")
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def worker(app, slow_sandbox):
+    env = dict(os.environ, FLASK_APP="wsgi", SECRET_KEY="browser-tests",
+               DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"],
+               REDIS_URL=app.config["REDIS_URL"], RQ_QUEUE=app.config["RQ_QUEUE"],
+               PCO_API_URL=slow_sandbox.url, PCO_APP_ID="sandbox", PCO_SECRET="sandbox",
+               LOG_LEVEL="WARNING")
+    process = subprocess.Popen([sys.executable, "-m", "flask", "worker"], env=env, cwd=ROOT)
+    yield process
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+def counter(page, name):
+    return int(page.locator(f"#count-{name}").inner_text())
+
+
+def start_full_sync(page):
+    clicked = time.perf_counter()
+    page.get_by_role("button", name="Full Sync").click()
+    page.locator("#progress").wait_for(state="visible")
+    return time.perf_counter() - clicked
+
+
+def test_connection_shows_the_organization(logged_in_page, slow_sandbox):
+    page = logged_in_page
+    page.goto("/sync/")
+    assert page.locator("#sandbox-notice").is_visible()
+    page.get_by_role("button", name="Test Connection").click()
+    result = page.locator("#connection-result")
+    result.filter(has_text="Connected to").wait_for()
+    assert "Sandbox Community Church" in result.inner_text()
+    screenshot(page, "sync-idle")
+
+
+def test_full_sync_shows_progress_then_a_completed_row(logged_in_page, worker):
+    page = logged_in_page
+    page.goto("/sync/")
+    seconds_to_progress = start_full_sync(page)
+    print(f"click to progress indicator: {seconds_to_progress * 1000:.0f} ms")
+    assert page.get_by_role("button", name="Sync People").is_disabled()
+    page.wait_for_function("Number(document.querySelector('#count-created').textContent) > 0",
+                           timeout=20_000)
+    seen_while_running = counter(page, "created")
+    screenshot(page, "sync-running")
+    page.locator("#progress").wait_for(state="hidden", timeout=60_000)
+    row = page.locator("#history tbody tr").first
+    row.locator(".badge-COMPLETED").wait_for()
+    assert db.session.scalar(select(func.count()).select_from(Person)) == 600
+    cells = row.locator("td").all_inner_texts()
+    assert cells[0] == "Full Sync" and int(cells[4]) > seen_while_running > 0
+    assert page.get_by_role("button", name="Sync People").is_enabled()
+    screenshot(page, "sync-finished")
+    row.get_by_role("link", name="Full Sync").click()
+    assert page.locator("h1 .badge-COMPLETED").is_visible()
+    assert page.get_by_text("Families").first.is_visible()
+
+
+def test_cancel_ends_the_run_cancelled(logged_in_page, worker):
+    page = logged_in_page
+    page.goto("/sync/")
+    start_full_sync(page)
+    page.wait_for_function("Number(document.querySelector('#count-created').textContent) > 0",
+                           timeout=20_000)
+    page.get_by_role("button", name="Cancel").click()
+    page.locator("#progress").wait_for(state="hidden", timeout=30_000)
+    page.locator("#history tbody tr").first.locator(".badge-CANCELLED").wait_for()
+
+
+def test_a_second_start_is_refused_with_a_message(logged_in_page, slow_sandbox):
+    page = logged_in_page
+    page.goto("/sync/")
+    start_full_sync(page)  # no worker: the run stays queued, so it is still active
+    page.evaluate("document.querySelectorAll('[data-start-button]').forEach(b => b.disabled = false)")
+    page.get_by_role("button", name="Sync Groups").click()
+    page.locator("#sync-message").filter(has_text="already running").wait_for()
+
+
+def test_bad_credentials_show_the_error(logged_in_page, slow_sandbox, app):
+    app.config["PCO_SECRET"] = "not-the-secret"
+    page = logged_in_page
+    page.goto("/sync/")
+    page.get_by_role("button", name="Test Connection").click()
+    result = page.locator("#connection-result")
+    result.filter(has_text="Connection failed").wait_for()
+    assert "PCO_APP_ID" in result.inner_text()
+    assert "not-the-secret" not in page.content()
