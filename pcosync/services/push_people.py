@@ -149,8 +149,9 @@ class PeoplePusher:
         """PCO may have created the person although its answer was lost (the client never
         retries a POST): find them by name and birthdate rather than create them twice."""
         key = name_key(person.first_name, person.last_name)
-        found = [record for record in self._search(" ".join(
-                     part for part in (person.first_name, person.last_name) if part))
+        full_name = " ".join(part for part in (person.first_name, person.last_name) if part)
+        # Just created by us: same name and birthdate, no email yet, linked to no one here.
+        found = [record for record in self._search(full_name)
                  if name_key(record["first_name"], record["last_name"]) == key
                  and record["birthdate"] == person.birthdate and not record["emails"]
                  and not linked_locally(record["pco_id"])]

@@ -105,7 +105,8 @@ def test_a_second_start_is_refused_with_a_message(logged_in_page, slow_sandbox):
     page = logged_in_page
     page.goto("/sync/")
     start_full_sync(page)  # no worker: the run stays queued, so it is still active
-    page.evaluate("document.querySelectorAll('[data-start-button]').forEach(b => b.disabled = false)")
+    page.evaluate(
+        "document.querySelectorAll('[data-start-button]').forEach(b => b.disabled = false)")
     page.get_by_role("button", name="Sync Groups").click()
     page.locator("#sync-message").filter(has_text="already running").wait_for()
 
