@@ -32,6 +32,17 @@ class Family(db.Model):
         back_populates="family", cascade="all, delete-orphan", uselist=False,
         foreign_keys="Address.family_id")
 
+    def set_address(self, values):
+        """Give the family a home address with these values; only changed columns are written,
+        so an unchanged address is no write at all."""
+        from .people import Address
+
+        if self.address is None:
+            self.address = Address(location="Home", is_primary=True)
+        for name, value in values.items():
+            if getattr(self.address, name) != value:
+                setattr(self.address, name, value)
+
     def __repr__(self):
         return f"<Family {self.id} pco={self.pco_household_id}>"
 

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
-from ..models import Address, Family, FamilyMember, Person
+from ..models import Family, FamilyMember, Person
 from .directory import DirectoryError, paginate
 from .directory_contacts import ADDRESS_FIELDS
 
@@ -56,11 +56,7 @@ def _set_address(family, data):
     if not any(values.values()):
         family.address = None
         return
-    if family.address is None:
-        family.address = Address(location="Home", is_primary=True)
-    for name, value in values.items():
-        if getattr(family.address, name) != value:
-            setattr(family.address, name, value)
+    family.set_address(values)
 
 
 def member_ids(family):

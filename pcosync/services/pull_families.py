@@ -3,7 +3,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
-from ..models import Address, Family, FamilyMember, utcnow
+from ..models import Family, FamilyMember, utcnow
 from .merge import CREATED, SKIPPED, UPDATED, is_stale
 from .state import ADDRESS_FIELDS, family_state
 
@@ -73,14 +73,5 @@ def _write_family(family, record, members, primary, address):
             role = "child" if person.child else "adult"
             family.members.append(FamilyMember(person=person, role=role, from_pco=True))
     family.primary_member = primary
-    _write_address(family, address)
-
-
-def _write_address(family, values):
-    if values is None:
-        return
-    if family.address is None:
-        family.address = Address(location="Home", is_primary=True)
-    for name, value in values.items():
-        if getattr(family.address, name) != value:
-            setattr(family.address, name, value)
+    if address is not None:
+        family.set_address(address)

@@ -15,17 +15,24 @@ from .tombstones import archive_missing
 log = logging.getLogger("pcosync.pull")
 
 
-def pull_people(client, progress):
+def pull_listing(pages, loader, record_type, apply_page, progress, tombstone):
+    """Every pull: page by page, load (bad records become issues), apply, commit; then the
+    linked records PCO no longer lists are archived. `tombstone`: (model, PCO id column)."""
     seen = set()
-    for page in client.iter_people():
+    for page in pages:
         progress.expect(page.total_count)
         seen.update(str(r.get("id")) for r in page.records if isinstance(r, dict))
-        records = load_records(page.records, schemas.load_person, "Person", progress)
-        apply_people_page(records, progress)
+        apply_page(load_records(page.records, loader, record_type, progress), progress)
         progress.checkpoint()
-        log.info("people page run_id=%s offset=%s", progress.run.id, page.offset)
-    archive_missing(Person, Person.pco_id, seen, progress, "Person")
+        log.info("pull page run_id=%s kind=%s offset=%s", progress.run.id, record_type,
+                 page.offset)
+    archive_missing(*tombstone, seen, progress, record_type)
     progress.checkpoint()
+
+
+def pull_people(client, progress):
+    pull_listing(client.iter_people(), schemas.load_person, "Person", apply_people_page,
+                 progress, (Person, Person.pco_id))
 
 
 def apply_people_page(records, progress):
@@ -45,30 +52,23 @@ def apply_people_page(records, progress):
 
 
 def pull_families(client, progress):
-    seen = set()
-    for page in client.iter_households():
-        progress.expect(page.total_count)
-        seen.update(str(r.get("id")) for r in page.records if isinstance(r, dict))
-        records = load_records(page.records, schemas.load_household, "Household", progress)
+    def apply_page(records, progress):
         people = people_by_pco_id([i for r in records for i in r["member_pco_ids"]])
         for record in records:
             progress.count(apply_household(record, people, progress))
-        progress.checkpoint()
-    archive_missing(Family, Family.pco_household_id, seen, progress, "Household")
-    progress.checkpoint()
+
+    pull_listing(client.iter_households(), schemas.load_household, "Household", apply_page,
+                 progress, (Family, Family.pco_household_id))
 
 
 def pull_groups(client, progress):
-    seen = set()
-    for page in client.iter_groups():
-        progress.expect(page.total_count)
-        seen.update(str(r.get("id")) for r in page.records if isinstance(r, dict))
-        records = load_records(page.records, schemas.load_group, "Group", progress)
-        for record in records:
+    def apply_page(records, progress):
+        for record in records:  # each group costs its own membership requests
             pull_group(client, record, progress)
             progress.checkpoint()
-    archive_missing(Group, Group.pco_group_id, seen, progress, "Group")
-    progress.checkpoint()
+
+    pull_listing(client.iter_groups(), schemas.load_group, "Group", apply_page, progress,
+                 (Group, Group.pco_group_id))
 
 
 PULLERS = {"People": pull_people, "Families": pull_families, "Groups": pull_groups}

@@ -17,7 +17,8 @@ from ..pco.errors import PCOValidationError
 from ..pco.jsonapi import document, ref
 from .merge import CREATED, SKIPPED, UPDATED
 from .pull_families import FAMILY_ADDRESS_FIELDS
-from .push_people import RECORD_ERRORS, RecordFailures, agree, with_contact
+from .push_common import RECORD_ERRORS, RecordPusher
+from .push_people import agree, with_contact
 from .state import contact_rows, family_state
 
 log = logging.getLogger("pcosync.push")
@@ -70,12 +71,7 @@ def family_hash(family, members, primary):
                         address_values(address))
 
 
-class FamilyPusher:
-    def __init__(self, client, progress):
-        self.client = client
-        self.progress = progress
-        self.failures = RecordFailures(progress)
-
+class FamilyPusher(RecordPusher):
     def push(self, family):
         members = [member.person for member in family.members]
         if not self._pushable(family, members):

@@ -15,7 +15,7 @@ from ..models import Group, GroupMembership
 from ..pco import schemas
 from ..pco.errors import PCOValidationError
 from .merge import CREATED, SKIPPED
-from .push_people import RECORD_ERRORS, RecordFailures
+from .push_common import RECORD_ERRORS, RecordPusher
 
 log = logging.getLogger("pcosync.push")
 
@@ -50,12 +50,7 @@ def is_already_member(err):
     return any(hint in message for hint in ALREADY_MEMBER_HINTS)
 
 
-class MembershipPusher:
-    def __init__(self, client, progress):
-        self.client = client
-        self.progress = progress
-        self.failures = RecordFailures(progress)
-
+class MembershipPusher(RecordPusher):
     def push_group(self, group):
         pending = [membership for membership in group.memberships
                    if self._needs_push(group, membership)]

@@ -16,22 +16,17 @@ from sqlalchemy.orm import selectinload
 from ..extensions import db
 from ..models import SYNCED_PERSON_FIELDS, Person, utcnow
 from ..pco import schemas
-from ..pco.errors import PCOBadResponse, PCONotFound, PCOUnavailable, PCOValidationError
+from ..pco.errors import PCONotFound, PCOUnavailable
 from .matcher import names_agree
 from .merge import CONTACTS, CREATED, SKIPPED, UPDATED, merge_contacts
 from .normalize import email_key, name_key
+from .push_common import RECORD_ERRORS, RecordPusher
 from .state import CONTACT_KINDS, contact_rows, digest, person_state_from_local, \
     person_state_from_pco
 
 log = logging.getLogger("pcosync.push")
 
 BATCH_SIZE = 100
-# This many records in a row failing because PCO is unreachable means PCO is down, not that
-# the records are bad: the run stops instead of filing an issue for every remaining record.
-OUTAGE_LIMIT = 5
-# Failures that concern one record: filed as a SyncIssue, then the push goes on.
-RECORD_ERRORS = (PCOValidationError, PCOUnavailable, PCONotFound, PCOBadResponse,
-                 ValidationError)
 SINGULAR = {"emails": "email", "phone_numbers": "phone_number", "addresses": "address"}
 CONTACT_FIELDS = dict(CONTACT_KINDS)
 
@@ -76,30 +71,7 @@ def active_people_batches(size=BATCH_SIZE):
         yield batch
 
 
-class RecordFailures:
-    """Files one SyncIssue per failed record; stops the run when PCO looks down."""
-
-    def __init__(self, progress):
-        self.progress = progress
-        self.outages = 0
-
-    def succeeded(self):
-        self.outages = 0
-
-    def failed(self, record_type, reason, err, pco_id=None, local_id=None):
-        self.outages = self.outages + 1 if isinstance(err, PCOUnavailable) else 0
-        if self.outages >= OUTAGE_LIMIT:
-            raise err
-        self.progress.issue(record_type, f"{reason}: {err}", pco_id=pco_id,
-                            local_id=local_id, failed=True)
-
-
-class PeoplePusher:
-    def __init__(self, client, progress):
-        self.client = client
-        self.progress = progress
-        self.failures = RecordFailures(progress)
-
+class PeoplePusher(RecordPusher):
     def push(self, person):
         if digest(person_state_from_local(person)) == person.pco_synced_hash:
             self.progress.count(SKIPPED)
