@@ -4,12 +4,12 @@ from flask import flash, redirect, render_template, request, url_for
 from ..auth.permissions import permission_required
 from ..models import PEOPLE_MANAGE
 from ..services import directory_families as families
-from ..services.directory import DirectoryError
 from ..services.directory_contacts import ADDRESS_FIELDS
 from ..services.directory_people import find_people
 from . import bp
 from .forms import FamilyEditForm, FamilyForm, FamilyMemberForm, FamilyRoleForm, keep_current_choice
-from .helpers import first_error, found_or_404, render_form, requested_page, search_text
+from .helpers import (add_member, first_error, found_or_404, render_form, requested_page,
+                      search_text)
 
 
 def family_or_404(family_id):
@@ -82,16 +82,8 @@ def _current_values(family):
 @permission_required(PEOPLE_MANAGE)
 def add_family_member(family_id):
     family = family_or_404(family_id)
-    form = FamilyMemberForm()
-    if not form.validate():
-        flash(first_error(form), "error")
-        return back_to(family)
-    try:
-        person = families.add_member(family, form.person_id.data, form.role.data)
-    except DirectoryError as error:
-        flash(str(error), "error")
-    else:
-        flash(f"{person.full_name} was added to the family.", "success")
+    add_member(FamilyMemberForm(), families.add_member, family,
+               lambda person: f"{person.full_name} was added to the family.")
     return back_to(family)
 
 

@@ -8,7 +8,7 @@ from ..services.directory import DirectoryError
 from ..services.directory_people import find_people
 from . import bp
 from .forms import GroupForm, GroupMemberForm, GroupRoleForm
-from .helpers import first_error, found_or_404, render_form, search_text
+from .helpers import add_member, first_error, found_or_404, render_form, search_text
 
 
 def group_or_404(group_id):
@@ -91,15 +91,8 @@ def _save(form, group=None):
 def add_group_member(group_id):
     group = group_or_404(group_id)
     form = GroupMemberForm()
-    if not form.validate():
-        flash(first_error(form), "error")
-        return back_to(group)
-    try:
-        person = groups_service.add_membership(group, form.person_id.data, form.role.data)
-    except DirectoryError as error:
-        flash(str(error), "error")
-    else:
-        flash(f"{person.full_name} was added to the group as {form.role.data}.", "success")
+    add_member(form, groups_service.add_membership, group,
+               lambda person: f"{person.full_name} was added to the group as {form.role.data}.")
     return back_to(group)
 
 

@@ -1,7 +1,7 @@
 """Small things the directory views share."""
-from flask import abort, render_template, request
+from flask import abort, flash, render_template, request
 
-from ..services.directory import page_number
+from ..services.directory import DirectoryError, page_number
 
 # A failed form comes back with its messages and this status, so tests and tools can tell a
 # refused submission from a shown page.
@@ -34,3 +34,16 @@ def first_error(form):
         if field.errors:
             return f"{field.label.text}: {field.errors[0]}"
     return "The form could not be read; try again."
+
+
+def add_member(form, add, owner, describe):
+    """The add-a-member form of a family or a group: validate, add, flash what happened."""
+    if not form.validate():
+        flash(first_error(form), "error")
+        return
+    try:
+        person = add(owner, form.person_id.data, form.role.data)
+    except DirectoryError as error:
+        flash(str(error), "error")
+    else:
+        flash(describe(person), "success")
