@@ -16,6 +16,7 @@ ENV_SETTINGS = (
     "PUBLIC_BASE_URL",
     "LOG_LEVEL",
     "RQ_QUEUE",
+    "SYNC_STALE_SECONDS",
 )
 
 PCO_REAL_API_URL = "https://api.planningcenteronline.com"
@@ -33,6 +34,7 @@ class Defaults:
     PUBLIC_BASE_URL = None
     LOG_LEVEL = "INFO"
     RQ_QUEUE = "pcosync"
+    SYNC_STALE_SECONDS = 90  # a run without a heartbeat for this long is marked FAILED
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
@@ -71,6 +73,7 @@ def finish(config, instance_path):
     if not config.get("REDIS_URL"):
         config["REDIS_URL"] = bundled_redis_url(instance_path)
     config["PCO_TIMEOUT"] = float(config.get("PCO_TIMEOUT") or 30)
+    secure_cookies(config)
     if not config.get("SECRET_KEY"):
         if not (config.get("DEBUG") or config.get("TESTING")):
             raise ConfigError(
@@ -78,6 +81,13 @@ def finish(config, instance_path):
                 "(for example: python -c 'import secrets; print(secrets.token_hex(32))')."
             )
         config["SECRET_KEY"] = "dev-only-not-secret"
+
+
+def secure_cookies(config):
+    """A site served over HTTPS (PUBLIC_BASE_URL https://...) sends its login cookies over HTTPS
+    only; without the Secure flag one plain-http request would carry them in the clear."""
+    if str(config.get("PUBLIC_BASE_URL") or "").startswith("https://"):
+        config["SESSION_COOKIE_SECURE"] = config["REMEMBER_COOKIE_SECURE"] = True
 
 
 def bundled_redis_url(instance_path):

@@ -1,10 +1,13 @@
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, PasswordField, StringField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, Length, Regexp
 
 
 class LoginForm(FlaskForm):
-    email = StringField("Email", validators=[DataRequired(), Length(max=320)])
+    # No control characters: a NUL in the email made PostgreSQL refuse the user lookup (500).
+    email = StringField("Email", validators=[
+        DataRequired(), Length(max=320),
+        Regexp(r"[^\x00-\x1f\x7f]*\Z", message="Enter your email address.")])
     password = PasswordField("Password", validators=[DataRequired(), Length(max=200)])
     remember = BooleanField("Keep me logged in")
     next = HiddenField()

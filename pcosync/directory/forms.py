@@ -35,6 +35,16 @@ def blank_to_none(value):
     return value
 
 
+# Control characters (NUL above all: PostgreSQL refuses it, and the page answered 500) have no
+# place in a name or an address; tab and line breaks do, in the longer fields.
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+
+
+def plain_text(form, field):
+    if isinstance(field.data, str) and CONTROL_CHARACTERS.search(field.data):
+        raise ValidationError("Remove the invisible control characters.")
+
+
 def email_address(form, field):
     if field.data and not EMAIL_PATTERN.fullmatch(field.data):
         raise ValidationError("Enter an email address like name@example.org.")
@@ -65,7 +75,8 @@ def required(what):
 
 def text(label, max_length, *validators, **kwargs):
     """An optional text field trimmed to None, at most `max_length` characters."""
-    return StringField(label, validators=[*validators, Optional(), Length(max=max_length)],
+    return StringField(label, validators=[*validators, Optional(), Length(max=max_length),
+                                          plain_text],
                        filters=[blank_to_none], **kwargs)
 
 
@@ -101,9 +112,11 @@ class PersonForm(FlaskForm):
     status = SelectField("Status", choices=options(STATUSES))
     membership = text("Membership", 120)
     child = BooleanField("Child")
-    allergies = TextAreaField("Allergies", validators=[Optional(), Length(max=2000)],
+    allergies = TextAreaField("Allergies",
+                              validators=[Optional(), Length(max=2000), plain_text],
                               filters=[blank_to_none])
-    photo_url = URLField("Photo URL", validators=[Optional(), Length(max=500), web_address],
+    photo_url = URLField("Photo URL",
+                         validators=[Optional(), Length(max=500), web_address, plain_text],
                          filters=[blank_to_none])
     verification_status = OptionalSelectField("Verification status",
                                               options(VERIFICATION_STATUSES))
@@ -114,14 +127,16 @@ class PersonForm(FlaskForm):
 
 
 class NewPersonForm(PersonForm):
-    email = EmailField("Email", validators=[Optional(), Length(max=320), email_address],
+    email = EmailField("Email",
+                       validators=[Optional(), Length(max=320), email_address, plain_text],
                        filters=[blank_to_none])
     phone = text("Phone", 60, phone_number)
 
 
 class EmailForm(FlaskForm):
     address = EmailField("Email", validators=[required("an email address"), Length(max=320),
-                                              email_address], filters=[blank_to_none])
+                                              email_address, plain_text],
+                         filters=[blank_to_none])
     location = SelectField("Location", choices=options(EMAIL_LOCATIONS))
     is_primary = BooleanField("Primary")
 
@@ -199,7 +214,8 @@ class GroupRoleForm(FlaskForm):
 
 class GroupForm(FlaskForm):
     name = text("Group name", 200, required("the group name"))
-    description = TextAreaField("Description", validators=[Optional(), Length(max=2000)],
+    description = TextAreaField("Description",
+                                validators=[Optional(), Length(max=2000), plain_text],
                                 filters=[blank_to_none])
     department_id = SelectField("Department", coerce=int, validate_choice=False)
     new_department = text("…or a new department", 120)

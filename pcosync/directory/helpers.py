@@ -2,6 +2,7 @@
 from flask import abort, flash, render_template, request
 
 from ..services.directory import DirectoryError, page_number
+from .forms import CONTROL_CHARACTERS
 
 # A failed form comes back with its messages and this status, so tests and tools can tell a
 # refused submission from a shown page.
@@ -21,7 +22,10 @@ def render_form(template, form, **context):
 
 
 def search_text():
-    return request.args.get("q", "").strip()[:MAX_SEARCH_LENGTH]
+    """The search box, without control characters: a NUL in `q` made PostgreSQL refuse the
+    query, and the page answered 500."""
+    text = CONTROL_CHARACTERS.sub("", request.args.get("q", ""))
+    return text.strip()[:MAX_SEARCH_LENGTH]
 
 
 def requested_page():

@@ -78,7 +78,7 @@ def error_for_status(status: int, method: str, path: str, body) -> PCOError:
     if status in (400, 409, 422):
         return PCOValidationError(f"PCO rejected {where} ({status}): {detail or 'invalid'}", status)
     if status == 429:
-        return PCORateLimited(f"PCO kept rate limiting {where} after retries", status)
+        return PCORateLimited(f"PCO kept rate limiting {where}", status)
     if status >= 500:
         return PCOUnavailable(f"PCO is unavailable ({status}) for {where}", status)
     return PCOError(f"PCO answered {status} to {where}: {detail or 'no detail'}", status)

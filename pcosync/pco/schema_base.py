@@ -6,6 +6,7 @@ relationships) and then its attributes with a per-type schema whose
 ValidationError whose message names the resource type and id, so the caller
 can file it as a sync issue as is.
 """
+import re
 from datetime import date, datetime, timezone
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields
@@ -13,13 +14,29 @@ from marshmallow import EXCLUDE, Schema, ValidationError, fields
 from pcosync.pco.jsonapi import resource_key
 
 
+MAX_ID_LENGTH = 40  # the size of every PCO id column
+# NUL, halves of a surrogate pair, and U+FFFD (what bytes that were not UTF-8 became when the
+# answer was decoded): no database column should hold them, and PostgreSQL refuses the first.
+NOT_TEXT = re.compile("[\x00\ud800-\udfff\ufffd]")
+
+
+def plain_text(value):
+    if NOT_TEXT.search(value):
+        raise ValidationError("Not plain text (a NUL, a broken character, or bytes that were "
+                              "not UTF-8).")
+
+
 class ResourceId(fields.Field):
-    """A JSON:API id: a non-empty string (an integer is accepted and turned into one)."""
+    """A JSON:API id: a non-empty string (an integer is accepted and turned into one) that fits
+    the id columns."""
 
     def _deserialize(self, value, attr, data, **kwargs):
         if isinstance(value, bool) or not isinstance(value, (str, int)) or str(value) == "":
             raise ValidationError("Not a valid resource id.")
-        return str(value)
+        value = str(value)
+        if len(value) > MAX_ID_LENGTH or NOT_TEXT.search(value):
+            raise ValidationError("Not a valid resource id.")
+        return value
 
 
 class UTCDateTime(fields.AwareDateTime):

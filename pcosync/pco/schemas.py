@@ -12,7 +12,7 @@ from marshmallow import ValidationError, fields, pre_load, validate
 from pcosync.pco.jsonapi import document
 from pcosync.pco.schema_base import (
     AttributesSchema, IsoDate, ResourceId, UTCDateTime, describe, is_resolved, load_resource,
-    malformed, related_id, related_ids, related_list,
+    malformed, plain_text, related_id, related_ids, related_list,
 )
 from pcosync.pco.webhook_schemas import load_event_deliveries, load_event_delivery
 
@@ -24,8 +24,14 @@ __all__ = [
 ]
 
 
-def _text():
-    return fields.String(load_default=None, allow_none=True)
+def _text(max_length=None, required=False):
+    """Text that fits its column (`max_length`, the column's size) and that a database can
+    store: a huge string, a NUL or broken UTF-8 from PCO used to fail a whole page's commit;
+    now the record is refused alone and filed as a SyncIssue."""
+    checks = [plain_text] + ([validate.Length(max=max_length)] if max_length else [])
+    if required:
+        return fields.String(required=True, validate=checks)
+    return fields.String(load_default=None, allow_none=True, validate=checks)
 
 
 def _flag(data_key=None):
@@ -37,40 +43,40 @@ def _updated_at():
 
 
 class PersonAttributes(AttributesSchema):
-    first_name = _text()
-    middle_name = _text()
-    last_name = _text()
-    nickname = _text()
-    gender = _text()
+    first_name = _text(120)
+    middle_name = _text(120)
+    last_name = _text(120)
+    nickname = _text(120)
+    gender = _text(40)
     birthdate = fields.Date(load_default=None, allow_none=True)
-    status = _text()
-    membership = _text()
+    status = _text(40)
+    membership = _text(120)
     child = _flag()
     pco_updated_at = _updated_at()
 
 
 class EmailAttributes(AttributesSchema):
-    address = _text()
-    location = _text()
+    address = _text(320, required=True)
+    location = _text(40)
     is_primary = _flag("primary")
     pco_updated_at = _updated_at()
 
 
 class PhoneNumberAttributes(AttributesSchema):
-    number = _text()
-    location = _text()
+    number = _text(60, required=True)
+    location = _text(40)
     is_primary = _flag("primary")
     pco_updated_at = _updated_at()
 
 
 class AddressAttributes(AttributesSchema):
-    street_line_1 = _text()
-    street_line_2 = _text()
-    city = _text()
-    state = _text()
-    zip = _text()
-    country_code = _text()
-    location = _text()
+    street_line_1 = _text(255)
+    street_line_2 = _text(255)
+    city = _text(120)
+    state = _text(120)
+    zip = _text(40)
+    country_code = _text(8)
+    location = _text(40)
     is_primary = _flag("primary")
     pco_updated_at = _updated_at()
 
@@ -86,19 +92,19 @@ class AddressAttributes(AttributesSchema):
 
 
 class HouseholdAttributes(AttributesSchema):
-    name = _text()
+    name = _text(200)
     primary_contact_id = ResourceId(load_default=None, allow_none=True)
     pco_updated_at = _updated_at()
 
 
 class HouseholdMembershipAttributes(AttributesSchema):
-    household_role = _text()
+    household_role = _text(40)
     pending = _flag()
     person_id = ResourceId(load_default=None, allow_none=True)
 
 
 class GroupAttributes(AttributesSchema):
-    name = _text()
+    name = _text(200)
     description = _text()
     description_as_plain_text = _text()
     archived_at = UTCDateTime(load_default=None, allow_none=True)
@@ -118,7 +124,7 @@ class GroupMembershipAttributes(AttributesSchema):
 
 
 class OrganizationAttributes(AttributesSchema):
-    name = _text()
+    name = _text(200)
 
 
 _PERSON = PersonAttributes()

@@ -24,6 +24,7 @@ API_VERSIONS = {
 }
 RETRY_BASE_SECONDS = 1.0
 RETRYABLE_STATUSES = frozenset({429, 500, 502, 503, 504})
+_CUT_OFF = object()  # a success whose body is not JSON: see _after_cut_off_body
 _TRANSIENT_ERRORS = (requests.ConnectionError, requests.Timeout,
                      requests.exceptions.ChunkedEncodingError)
 
@@ -71,8 +72,12 @@ class Transport:
                 self.limiter.observe(response.headers)
                 self._log_response(method, path, response.status_code, waited, started, attempt)
                 if response.ok or self._is_repeat_delete_404(method, response, attempt):
-                    return self._parse_success(response, method, path)
-                delay = self._after_error_status(method, path, response, attempt)
+                    parsed = self._parse_success(response, method, path)
+                    if parsed is not _CUT_OFF:
+                        return parsed
+                    delay = self._after_cut_off_body(method, path, response, attempt)
+                else:
+                    delay = self._after_error_status(method, path, response, attempt)
             attempt += 1
             if delay > 0:
                 self._sleep(delay)
@@ -125,6 +130,20 @@ class Transport:
                           method, path, kind, attempt + 1, delay)
         return delay
 
+    def _after_cut_off_body(self, method, path, response, attempt) -> float:
+        """A 2xx whose JSON is cut off (a dropped connection, a proxy) was once fatal to a whole
+        sync. A GET, PATCH or DELETE is simply asked again, like after a 5xx; a POST was applied
+        and is never repeated."""
+        if method == "POST" or attempt >= self.max_retries:
+            tries = f" after {attempt + 1} attempts" if method != "POST" else ""
+            raise PCOBadResponse(f"PCO sent a body that is not valid JSON for {method} {path} "
+                                 f"(truncated or not JSON){tries}", response.status_code)
+        delay = self._backoff(attempt)
+        self._log.warning("pco retry method=%s path=%s status=%s error=truncated-json "
+                          "attempt=%d backoff=%.2fs", method, path, response.status_code,
+                          attempt + 1, delay)
+        return delay
+
     def _after_error_status(self, method, path, response, attempt) -> float:
         """Seconds to back off before retrying, or raise the typed error."""
         status = response.status_code
@@ -137,7 +156,9 @@ class Transport:
                 f"PCO answered {status} to {method} {path}; the write may have been applied, "
                 "so it was not retried (check PCO before trying again)", status)
         if attempt >= self.max_retries:
-            raise error_for_status(status, method, path, _json_or_none(response))
+            # Say that the retries ran out: the admin then knows a later run may succeed.
+            err = error_for_status(status, method, path, _json_or_none(response))
+            raise type(err)(f"{err.message} after {attempt + 1} attempts", status)
         if status == 429:
             return 0.0  # the limiter's acquire() waits out the shared block
         delay = self._backoff(attempt)
@@ -168,8 +189,7 @@ class Transport:
             return None
         body = _json_or_none(response)
         if body is None:
-            raise PCOBadResponse(f"PCO sent a body that is not valid JSON for {method} {path} "
-                                 "(truncated or not JSON)", response.status_code)
+            return _CUT_OFF
         if not isinstance(body, dict):
             raise PCOBadResponse(f"PCO sent a JSON body that is not a document for "
                                  f"{method} {path}", response.status_code)

@@ -2,18 +2,22 @@
 from flask import current_app
 
 from ..pco.client import PCOClient
-from ..queues import get_redis
+from ..queues import get_redis, redis_is_up
 
 
-def make_client(app=None, **options):
+def make_client(app=None, shared_budget=True, **options):
+    """`shared_budget=False`: this process paces itself (only for a lone request)."""
     app = app or current_app._get_current_object()
-    return PCOClient.from_config(app.config, redis=get_redis(app), **options)
+    redis = get_redis(app) if shared_budget else None
+    return PCOClient.from_config(app.config, redis=redis, **options)
 
 
 def test_connection(app=None):
     """The organization's name, or a typed PCOError whose message says what to fix. An admin
-    is waiting for the answer: one retry and a short timeout, not a sync's patience."""
-    client = make_client(app, max_retries=1, timeout=10.0)
+    is waiting for the answer: one retry and a short timeout, not a sync's patience. With Redis
+    down this one request paces itself (the button used to answer 500)."""
+    app = app or current_app._get_current_object()
+    client = make_client(app, shared_budget=redis_is_up(app), max_retries=1, timeout=10.0)
     try:
         return client.test_connection()
     finally:

@@ -80,4 +80,10 @@ def _run_steps(parent, client, heartbeat):
             log.exception("step failed run_id=%s step=%r", parent.id, kind)
             finish_run(step, "FAILED", describe(err))
             raise StepFailed(f"Step {kind} failed: {describe(err)}") from err
+        except BaseException as err:
+            # A shutdown (RQ's ShutDownImminentException is no Exception) used to end only the
+            # parent run: its step stayed RUNNING under a FAILED run.
+            db.session.rollback()
+            finish_run(step, "FAILED", describe(err))
+            raise
         finish_run(step, "COMPLETED")

@@ -5,6 +5,7 @@ import logging
 from ..extensions import db
 from ..models import Family, Group, Person
 from ..pco import schemas
+from ..pco.errors import PCONotFound
 from .matcher import PersonMatcher
 from .merge import CREATED, apply_person
 from .pull_common import load_records, people_by_pco_id
@@ -17,7 +18,8 @@ log = logging.getLogger("pcosync.pull")
 
 def pull_listing(pages, loader, record_type, apply_page, progress, tombstone):
     """Every pull: page by page, load (bad records become issues), apply, commit; then the
-    linked records PCO no longer lists are archived. `tombstone`: (model, PCO id column)."""
+    linked records PCO no longer lists are archived. `tombstone`: (model, PCO id column,
+    a function telling whether PCO still has an id)."""
     seen = set()
     for page in pages:
         progress.expect(page.total_count)
@@ -26,13 +28,28 @@ def pull_listing(pages, loader, record_type, apply_page, progress, tombstone):
         progress.checkpoint()
         log.info("pull page run_id=%s kind=%s offset=%s", progress.run.id, record_type,
                  page.offset)
-    archive_missing(*tombstone, seen, progress, record_type)
+    model, id_column, exists = tombstone
+    archive_missing(model, id_column, seen, progress, record_type, exists)
     progress.checkpoint()
+
+
+def still_in_pco(fetch):
+    """A record missing from a listing may only have moved: with offset paging, each record
+    deleted in PCO before the cursor while we read makes the next page skip one live record.
+    Only what PCO confirms gone (404) is archived; a wrongly archived record stayed archived,
+    since later pulls skip it as unchanged. One request per missing record, only then."""
+    def exists(pco_id):
+        try:
+            fetch(pco_id)
+        except PCONotFound:
+            return False
+        return True
+    return exists
 
 
 def pull_people(client, progress):
     pull_listing(client.iter_people(), schemas.load_person, "Person", apply_people_page,
-                 progress, (Person, Person.pco_id))
+                 progress, (Person, Person.pco_id, still_in_pco(client.get_person)))
 
 
 def apply_people_page(records, progress):
@@ -58,7 +75,7 @@ def pull_families(client, progress):
             progress.count(apply_household(record, people, progress))
 
     pull_listing(client.iter_households(), schemas.load_household, "Household", apply_page,
-                 progress, (Family, Family.pco_household_id))
+                 progress, (Family, Family.pco_household_id, still_in_pco(client.get_household)))
 
 
 def pull_groups(client, progress):
@@ -68,7 +85,7 @@ def pull_groups(client, progress):
             progress.checkpoint()
 
     pull_listing(client.iter_groups(), schemas.load_group, "Group", apply_page, progress,
-                 (Group, Group.pco_group_id))
+                 (Group, Group.pco_group_id, still_in_pco(client.get_group)))
 
 
 PULLERS = {"People": pull_people, "Families": pull_families, "Groups": pull_groups}

@@ -7,6 +7,7 @@ import logging
 import threading
 from datetime import timedelta
 
+from flask import current_app
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -16,7 +17,7 @@ from ..models import SyncIssue, SyncRun, utcnow
 log = logging.getLogger("pcosync.runs")
 
 HEARTBEAT_SECONDS = 10
-STALE_AFTER = timedelta(seconds=90)
+STALE_AFTER = timedelta(seconds=90)  # the default of the SYNC_STALE_SECONDS setting
 PULL_STEPS = {"Full Sync": ("People", "Families", "Groups")}
 PUSH_STEPS = {"Full Push": ("Push People", "Push Families", "Push Group Memberships")}
 STEPS = {**PULL_STEPS, **PUSH_STEPS}
@@ -93,15 +94,31 @@ def _lineage(run):
     return [run.id] + ([run.parent_id] if run.parent_id else [])
 
 
+def stale_after(app=None):
+    """How long a run may go without a heartbeat before it counts as dead (SYNC_STALE_SECONDS;
+    tests that kill workers shorten it, so they need not wait the production 90 s)."""
+    config = (app or current_app).config
+    return timedelta(seconds=float(config.get("SYNC_STALE_SECONDS") or
+                                   STALE_AFTER.total_seconds()))
+
+
+def heartbeat_seconds(app=None):
+    """Beat a few times per stale period, so a live run never looks dead."""
+    return min(HEARTBEAT_SECONDS, stale_after(app).total_seconds() / 3)
+
+
 def recover_stale_runs(now=None):
     """A run whose worker died stops heart-beating: mark it FAILED and free the slot."""
-    now = now or utcnow()
+    now, limit = now or utcnow(), stale_after()
     stale = db.session.scalars(select(SyncRun).where(
-        SyncRun.status == "RUNNING", SyncRun.heartbeat_at < now - STALE_AFTER)).all()
+        SyncRun.status == "RUNNING", SyncRun.heartbeat_at < now - limit)).all()
+    # A step dies with its run's worker even if its last beat came a moment later.
+    stale += [step for run in list(stale) for step in run.steps
+              if step.status == "RUNNING" and step not in stale]
     for run in stale:
         run.status, run.finished_at, run.active_slot = "FAILED", now, None
         run.error = ("The worker stopped responding (no heartbeat for "
-                     f"{int(STALE_AFTER.total_seconds())} s): it was stopped or crashed, or "
+                     f"{int(limit.total_seconds())} s): it was stopped or crashed, or "
                      "no worker is running. Committed pages are kept; run it again.")
         log.warning("run recovered as FAILED run_id=%s kind=%r", run.id, run.kind)
     if stale:
@@ -147,6 +164,7 @@ class Heartbeat:
 
     def __init__(self, app, run_ids):
         self.app, self.run_ids = app, list(run_ids)
+        self.interval = heartbeat_seconds(app)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, daemon=True, name="heartbeat")
 
@@ -162,11 +180,19 @@ class Heartbeat:
         self.run_ids.append(run_id)
 
     def _loop(self):
-        while not self._stop.wait(HEARTBEAT_SECONDS):
+        while not self._stop.wait(self.interval):
             try:
-                with self.app.app_context(), db.engine.begin() as conn:
-                    conn.execute(update(SyncRun).where(SyncRun.id.in_(self.run_ids),
-                                                       SyncRun.status == "RUNNING")
-                                 .values(heartbeat_at=utcnow()))
+                with self.app.app_context():
+                    self._beat()
             except Exception:  # a missed beat is harmless; the next one tries again
                 log.exception("heartbeat failed")
+
+    def _beat(self):
+        """One row per transaction: a beat never holds one run's row lock while it waits for
+        another's. Updating the parent and its step together deadlocked on PostgreSQL with the
+        page checkpoint, which locks the same two rows in its own order."""
+        for run_id in list(self.run_ids):
+            with db.engine.begin() as conn:
+                conn.execute(update(SyncRun).where(SyncRun.id == run_id,
+                                                   SyncRun.status == "RUNNING")
+                             .values(heartbeat_at=utcnow()))

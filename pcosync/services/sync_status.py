@@ -1,9 +1,11 @@
-"""What the Sync page shows: the active run, the history, webhook counts. Read-only queries."""
+"""What the Sync page shows: the active run, the history, webhook counts. Read-only queries,
+except that a run whose worker died is marked FAILED when the page looks at it."""
 from sqlalchemy import func, select
 
 from ..extensions import db
 from ..models import SyncRun, WebhookDelivery
-from .runs import active_run
+from ..queues import redis_is_up
+from .runs import active_run, recover_stale_runs
 
 HISTORY_SIZE = 20
 
@@ -49,10 +51,16 @@ def webhook_counts():
 
 
 def status():
+    # The page polls this every 3 s. Without it, a run whose worker was killed stayed RUNNING
+    # (and every start got 409) until someone started another run: a worker restarted within
+    # the stale period recovers nothing at its start, and nothing else looks.
+    recover_stale_runs()
     run = active_run()
     latest = db.session.scalar(select(func.max(SyncRun.id)).where(SyncRun.parent_id.is_(None)))
     return {
         "active": run_summary(run) if run else None,
         "latest_run_id": latest,
         "webhooks": webhook_counts(),
+        # Redis down: the page says so (runs cannot start; deliveries wait in the database).
+        "queue": {"up": redis_is_up()},
     }

@@ -15,8 +15,9 @@ MAX_SHARE = 0.10
 ALWAYS_ALLOWED = 5
 
 
-def archive_missing(model, id_column, seen, progress, record_type):
-    """Archive live rows of `model` linked to PCO whose id is not in `seen`."""
+def archive_missing(model, id_column, seen, progress, record_type, exists=None):
+    """Archive live rows of `model` linked to PCO whose id is not in `seen` and that PCO
+    confirms gone (`exists(pco_id)` is False; see puller.still_in_pco)."""
     query = select(model).where(id_column.is_not(None), model.archived_at.is_(None))
     missing = [row for row in db.session.scalars(query) if getattr(row, id_column.key) not in seen]
     if not missing:
@@ -29,6 +30,10 @@ def archive_missing(model, id_column, seen, progress, record_type):
         log.warning("tombstones refused kind=%s missing=%s seen=%s", record_type, len(missing),
                     len(seen))
         return 0
+    if exists is not None:
+        missing = [row for row in missing if not exists(getattr(row, id_column.key))]
+        if not missing:
+            return 0
     now = utcnow()
     for row in missing:
         row.archived_at = now

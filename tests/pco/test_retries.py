@@ -171,6 +171,18 @@ class TestTypedErrors:
             client.get("/people/v2/people")
         assert caught.value.status == 200
 
+    def test_a_cut_off_answer_to_a_get_is_asked_again(self, client, requests_mock):
+        cut = {"text": '{"data": [{"type": "Person"', "headers": RATE_HEADERS}
+        requests_mock.get(PEOPLE, [cut, ok(PERSON)])
+        assert client.get("/people/v2/people") == PERSON
+        assert requests_mock.call_count == 2
+
+    def test_a_cut_off_answer_to_a_post_is_not_repeated(self, client, requests_mock):
+        requests_mock.post(PEOPLE, text='{"data": {"type": "Person"', status_code=201)
+        with pytest.raises(PCOBadResponse):
+            client.post("/people/v2/people", {"data": {}})
+        assert requests_mock.call_count == 1
+
     def test_json_that_is_not_a_document_is_a_bad_response(self, client, requests_mock):
         requests_mock.get(PEOPLE, json=[1, 2])
         with pytest.raises(PCOBadResponse):

@@ -193,7 +193,7 @@ class TestMalformed:
 
     def test_a_bad_child_names_the_person_and_the_child(self):
         person = resource("Person", "9", {"emails": {"data": [
-            resource("Email", "3", primary="maybe")]}})
+            resource("Email", "3", address="a@example.org", primary="maybe")]}})
         with pytest.raises(ValidationError) as caught:
             schemas.load_person(person)
         assert str(caught.value) == ("Malformed Person 9, Email 3: "

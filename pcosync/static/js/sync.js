@@ -89,6 +89,7 @@
         }
         state.latestId = status.latest_run_id;
         updateWebhooks(status.webhooks);
+        if (status.queue) { $("#queue-down").hidden = status.queue.up; }
       })
       .catch(function () { /* the next poll tries again */ })
       .finally(function () { window.setTimeout(poll, pollMs); });

@@ -1,0 +1,91 @@
+"""Scenario 1: a Full Sync against a faulty, rate-limited PCO that changes during the run."""
+import pytest
+from sqlalchemy import select
+
+from pcosync.extensions import db
+from pcosync.models import Person, SyncRun
+from pcosync.pco import transport
+from pcosync.services.execute import execute_run
+from pcosync.services.runs import active_run, start_run
+
+from . import faulty_pco as scenario
+from .helpers import assert_invariants, assert_nothing_lost, dump_of, seeded
+
+PEOPLE = 300  # the soak runs 3,000
+
+
+@pytest.mark.slow
+def test_faulty_rate_limited_pco_converges_and_is_never_overrun(
+        app, make_sandbox, seed, monkeypatch):
+    # Backoff after a 5xx, a timeout or a cut-off body, scaled down with the volume (the work
+    # horse is forked, so it inherits this): 0.25 s doubling instead of 1 s. The soak keeps
+    # the production pace. Retry-After is still honoured to the second.
+    monkeypatch.setattr(transport, "RETRY_BASE_SECONDS", 0.25)
+    server = make_sandbox(PEOPLE, seed, **scenario.sandbox_settings(PEOPLE, seed))
+    app.config["PCO_TIMEOUT"] = scenario.CLIENT_TIMEOUT
+    result = scenario.faulty_pco(app, server, seed)
+    print(f"seed={seed} {result}")
+    assert sum(result["faults"].values()) > 0, f"seed={seed}: no fault was injected"
+
+
+class RefuseGroups:
+    """WSGI middleware: PCO's Groups product is down (503 to every request)."""
+
+    def __init__(self, wsgi_app):
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ, start_response):
+        if environ["PATH_INFO"].startswith("/groups/"):
+            start_response("503 Service Unavailable", [("Content-Type", "text/plain")])
+            return [b"down for maintenance"]
+        return self.wsgi_app(environ, start_response)
+
+
+def test_retries_running_out_fail_the_run_clearly_then_the_next_run_converges(
+        app, make_sandbox, seed, monkeypatch):
+    monkeypatch.setattr(transport, "RETRY_BASE_SECONDS", 0.01)  # the horse is forked: inherits
+    server = make_sandbox(150, seed)
+    healthy = server.app.wsgi_app
+    server.app.wsgi_app = RefuseGroups(healthy)
+    run = scenario.run_full_sync(app)
+    with seeded(seed):
+        assert run.status == "FAILED"
+        assert [(s.kind, s.status) for s in run.steps] == [
+            ("People", "COMPLETED"), ("Families", "COMPLETED"), ("Groups", "FAILED")]
+        assert "Step Groups failed" in run.error and "GET /groups/v2/groups" in run.error
+        assert scenario.GAVE_UP.search(run.error), run.error
+        assert active_run() is None  # the slot is free for the next run
+    failed_id = run.id
+    server.app.wsgi_app = healthy
+    again = scenario.run_full_sync(app)
+    assert again.status == "COMPLETED", again.error
+    assert db.session.get(SyncRun, failed_id).status == "FAILED"
+    assert_invariants(dump_of(server), seed)
+
+
+class DeleteBeforeSecondPage:
+    """WSGI middleware: a person on the first page is deleted in PCO just before the second
+    page is read, so with offset paging the first person of the second page is never listed."""
+
+    def __init__(self, server):
+        self.server, self.wsgi_app, self.deleted = server, server.app.wsgi_app, None
+
+    def __call__(self, environ, start_response):
+        if "offset=100" in environ.get("QUERY_STRING", "") and self.deleted is None:
+            self.deleted = sorted(self.server.store.db.people.rows)[3]
+            self.server.store.delete_person(self.deleted)
+        return self.wsgi_app(environ, start_response)
+
+
+def test_a_deletion_during_a_resync_tombstones_only_the_deleted_person(app, make_sandbox, seed):
+    server = make_sandbox(250, seed)
+    assert execute_run(start_run("People").id) == "COMPLETED"
+    server.app.wsgi_app = deleting = DeleteBeforeSecondPage(server)
+    assert execute_run(start_run("People").id) == "COMPLETED"
+    server.app.wsgi_app = deleting.wsgi_app
+    assert execute_run(start_run("People").id) == "COMPLETED"
+    archived = db.session.scalars(select(Person.pco_id).where(
+        Person.archived_at.is_not(None))).all()
+    with seeded(seed):
+        assert archived == [str(deleting.deleted)]  # not the person the paging skipped
+        assert_nothing_lost(dump_of(server))
