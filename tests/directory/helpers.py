@@ -4,7 +4,7 @@ import re
 
 from pcosync.extensions import db
 from pcosync.models import Department, Group
-from pcosync.services import directory_families, directory_people
+from pcosync.services import directory_families, directory_groups, directory_people
 from tests import support
 
 
@@ -25,6 +25,20 @@ def add_group(name="Choir", department="Music", pco_group_id=None):
     db.session.add(group)
     db.session.commit()
     return group
+
+
+def one_of_everything():
+    """A person with an email and a phone in a family and a group, and a second person: ids for
+    every directory route's arguments, so each route points at a real row."""
+    ann = add_person("Ann", "Lee", email="ann@example.org", phone="503-555-0101")
+    bob = add_person("Bob", "Lee")
+    family = add_family("Lee family", [ann])
+    group = add_group("Choir")
+    directory_groups.add_membership(group, ann.id, "member")
+    ids = {"person_id": ann.id, "family_id": family.id, "group_id": group.id,
+           "contact_id": ann.emails[0].id, "kind": "emails",
+           "member_id": family.members[0].id, "membership_id": group.memberships[0].id}
+    return ids, bob
 
 
 def fresh(model, row_id):

@@ -3,21 +3,13 @@ import pytest
 
 from pcosync.extensions import db
 from pcosync.models import PEOPLE_MANAGE, FamilyMember, GroupMembership, Person
-from pcosync.services import directory_groups
-from tests.directory.helpers import add_family, add_group, add_person, fresh, token
+from tests.directory.helpers import fresh, one_of_everything, token
 
 
 @pytest.fixture
 def world(app):
     """One of everything, so every route has something real to point at."""
-    ann = add_person("Ann", "Lee", email="ann@example.org", phone="503-555-0101")
-    bob = add_person("Bob", "Lee")
-    family = add_family("Lee family", [ann])
-    group = add_group("Choir")
-    directory_groups.add_membership(group, ann.id, "member")
-    ids = {"person_id": ann.id, "family_id": family.id, "group_id": group.id,
-           "contact_id": ann.emails[0].id, "kind": "emails",
-           "member_id": family.members[0].id, "membership_id": group.memberships[0].id}
+    ids, bob = one_of_everything()
     return {"ids": ids, "bob": bob}
 
 

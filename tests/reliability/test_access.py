@@ -9,8 +9,7 @@ from sqlalchemy import text
 from pcosync.extensions import db
 from pcosync.models import PCO_MANAGE, PEOPLE_MANAGE, SyncIssue, SyncRun, utcnow
 from pcosync.queues import get_redis
-from pcosync.services import directory_groups
-from tests.directory.helpers import add_family, add_group, add_person
+from tests.directory.helpers import one_of_everything
 from tests.support import PASSWORD, make_user
 
 from .helpers import csrf_from, logged_in_session
@@ -23,19 +22,13 @@ NO_REDIRECT = {"allow_redirects": False, "timeout": 10}
 @pytest.fixture
 def world(app):
     """One of everything, so every route with an id points at a real row."""
-    ann = add_person("Ann", "Lee", email="ann@example.org", phone="503-555-0101")
-    bob = add_person("Bob", "Lee")
-    family = add_family("Lee family", [ann])
-    group = add_group("Choir")
-    directory_groups.add_membership(group, ann.id, "member")
+    ids, bob = one_of_everything()
     run = SyncRun(kind="People", status="COMPLETED", finished_at=utcnow())
     db.session.add(run)
     db.session.flush()
     db.session.add(SyncIssue(run_id=run.id, record_type="Person", reason="needs a look"))
     db.session.commit()
-    ids = {"person_id": ann.id, "family_id": family.id, "group_id": group.id,
-           "contact_id": ann.emails[0].id, "kind": "emails", "member_id": family.members[0].id,
-           "membership_id": group.memberships[0].id, "run_id": run.id}
+    ids["run_id"] = run.id
     form = {"kind": "People", "first_name": "Eve", "last_name": "Intruder", "status": "active",
             "name": "Intruders", "person_id": bob.id, "role": "leader", "location": "Home",
             "address": "eve@example.org", "number": "555-0100"}
