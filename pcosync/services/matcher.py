@@ -67,9 +67,9 @@ class PersonMatcher:
         return Match(person, how)
 
     def remember(self, person):
-        """A person created for this page: later records with the same PCO id find it."""
+        """A person created for this page (not flushed yet): later records with the same PCO id
+        find it. It is in none of the unlinked-candidate indexes, so it needs no claim."""
         self.by_pco_id[person.pco_id] = person
-        self.claimed.add(person.id)
 
     def _email_candidates(self, record):
         found = {}

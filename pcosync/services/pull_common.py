@@ -19,10 +19,10 @@ def load_records(page_records, loader, record_type, progress):
     return loaded
 
 
-def people_by_pco_id(pco_ids):
-    """Local people (archived ones too) by PCO id, in one query."""
+def people_by_pco_id(pco_ids, *options):
+    """Local people (archived ones too) by PCO id, in one query (plus one per loader option)."""
     wanted = {i for i in pco_ids if i}
     if not wanted:
         return {}
-    query = select(Person).where(Person.pco_id.in_(wanted))
+    query = select(Person).where(Person.pco_id.in_(wanted)).options(*options)
     return {p.pco_id: p for p in db.session.scalars(query)}

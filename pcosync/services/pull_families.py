@@ -10,31 +10,37 @@ from .state import ADDRESS_FIELDS, family_state
 FAMILY_ADDRESS_FIELDS = tuple(f for f in ADDRESS_FIELDS if f != "is_primary")
 
 
+def families_by_household_id(pco_household_ids):
+    """Local families by PCO household id, with their members and address, in a few queries."""
+    query = (select(Family).where(Family.pco_household_id.in_(set(pco_household_ids)))
+             .options(selectinload(Family.members).selectinload(FamilyMember.person),
+                      selectinload(Family.address)))
+    return {family.pco_household_id: family for family in db.session.scalars(query)}
+
+
 def find_family(pco_household_id):
-    return db.session.scalar(
-        select(Family).where(Family.pco_household_id == pco_household_id)
-        .options(selectinload(Family.members), selectinload(Family.address)))
+    return families_by_household_id([pco_household_id]).get(pco_household_id)
 
 
-def apply_household(record, people, progress):
-    """`people`: local people by PCO id (at least this household's). Returns the outcome."""
-    family = find_family(record["pco_household_id"])
+def apply_household(record, family, people, progress):
+    """`family`: the local family linked to this household, or None; `people`: local people by
+    PCO id (at least this household's, with their addresses). Returns (outcome, family)."""
     if family is not None and is_stale(family.pco_updated_at, record["pco_updated_at"]):
-        return SKIPPED
+        return SKIPPED, family
     members = _linked_members(record, people, progress)
     primary = people.get(record["primary_contact_pco_id"])
     address = _primary_address(primary)
     new_hash = family_state(record["name"], [p.pco_id for p in members],
                             primary.pco_id if primary else None, address)
     if family is not None and family.pco_synced_hash == new_hash:
-        return SKIPPED
+        return SKIPPED, family
     outcome = UPDATED if family is not None else CREATED
     if family is None:
         family = Family(pco_household_id=record["pco_household_id"], name=record["name"])
         db.session.add(family)
     _write_family(family, record, members, primary, address)
     family.pco_synced_hash = new_hash
-    return outcome
+    return outcome, family
 
 
 def _linked_members(record, people, progress):

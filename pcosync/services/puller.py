@@ -2,14 +2,16 @@
 crash loses at most a page and a re-run converges."""
 import logging
 
+from sqlalchemy.orm import selectinload
+
 from ..extensions import db
 from ..models import Family, Group, Person
 from ..pco import schemas
 from ..pco.errors import PCONotFound
 from .matcher import PersonMatcher
-from .merge import CREATED, apply_person
+from .merge import CREATED, SKIPPED, apply_person, unchanged_pco_ids
 from .pull_common import load_records, people_by_pco_id
-from .pull_families import apply_household
+from .pull_families import apply_household, families_by_household_id
 from .pull_groups import pull_group
 from .tombstones import archive_missing
 
@@ -53,26 +55,39 @@ def pull_people(client, progress):
 
 
 def apply_people_page(records, progress):
+    unchanged = unchanged_pco_ids(records)
+    progress.count(SKIPPED, len(unchanged))
+    records = [r for r in records if r["pco_id"] not in unchanged]
     matcher = PersonMatcher(records)
+    possible_duplicates = []
     for record in records:
         match = matcher.match(record)
         outcome, person = apply_person(match.person, record)
         if outcome == CREATED:
-            db.session.flush()
             matcher.remember(person)
             if match.duplicates:
-                ids = ", ".join(str(i) for i in match.duplicates)
-                progress.issue("Person", f"Possible duplicate of local person {ids}: "
-                               "review and merge by hand if they are the same person.",
-                               pco_id=record["pco_id"], local_id=person.id)
+                possible_duplicates.append((person, match.duplicates))
         progress.count(outcome)
+    # One flush for the page: the new people go in as batched INSERTs (a flush per person made
+    # a first pull of 10,000 people several times slower), and the issues need their ids.
+    db.session.flush()
+    for person, duplicates in possible_duplicates:
+        ids = ", ".join(str(i) for i in duplicates)
+        progress.issue("Person", f"Possible duplicate of local person {ids}: "
+                       "review and merge by hand if they are the same person.",
+                       pco_id=person.pco_id, local_id=person.id)
 
 
 def pull_families(client, progress):
     def apply_page(records, progress):
-        people = people_by_pco_id([i for r in records for i in r["member_pco_ids"]])
+        people = people_by_pco_id([i for r in records for i in r["member_pco_ids"]],
+                                  selectinload(Person.addresses))
+        families = families_by_household_id(r["pco_household_id"] for r in records)
         for record in records:
-            progress.count(apply_household(record, people, progress))
+            key = record["pco_household_id"]
+            outcome, families[key] = apply_household(record, families.get(key), people,
+                                                     progress)
+            progress.count(outcome)
 
     pull_listing(client.iter_households(), schemas.load_household, "Household", apply_page,
                  progress, (Family, Family.pco_household_id, still_in_pco(client.get_household)))

@@ -18,22 +18,24 @@ ALWAYS_ALLOWED = 5
 def archive_missing(model, id_column, seen, progress, record_type, exists=None):
     """Archive live rows of `model` linked to PCO whose id is not in `seen` and that PCO
     confirms gone (`exists(pco_id)` is False; see puller.still_in_pco)."""
-    query = select(model).where(id_column.is_not(None), model.archived_at.is_(None))
-    missing = [row for row in db.session.scalars(query) if getattr(row, id_column.key) not in seen]
-    if not missing:
+    linked = select(id_column).where(id_column.is_not(None), model.archived_at.is_(None))
+    # Ids only: loading every linked row as an object made a pull's memory grow with the church.
+    missing_ids = [pco_id for pco_id in db.session.scalars(linked) if pco_id not in seen]
+    if not missing_ids:
         return 0
-    limit = max(ALWAYS_ALLOWED, int(MAX_SHARE * (len(seen) + len(missing))))
-    if len(missing) > limit:
-        progress.issue(record_type, f"{len(missing)} linked {record_type} records were not in "
+    limit = max(ALWAYS_ALLOWED, int(MAX_SHARE * (len(seen) + len(missing_ids))))
+    if len(missing_ids) > limit:
+        progress.issue(record_type, f"{len(missing_ids)} linked {record_type} records were not in "
                        "PCO's listing; that is too many to be real deletions, so none was "
                        "archived. Check PCO and run the sync again.")
-        log.warning("tombstones refused kind=%s missing=%s seen=%s", record_type, len(missing),
-                    len(seen))
+        log.warning("tombstones refused kind=%s missing=%s seen=%s", record_type,
+                    len(missing_ids), len(seen))
         return 0
     if exists is not None:
-        missing = [row for row in missing if not exists(getattr(row, id_column.key))]
-        if not missing:
+        missing_ids = [pco_id for pco_id in missing_ids if not exists(pco_id)]
+        if not missing_ids:
             return 0
+    missing = db.session.scalars(select(model).where(id_column.in_(missing_ids))).all()
     now = utcnow()
     for row in missing:
         row.archived_at = now

@@ -101,7 +101,8 @@ def household_changed(client, payload, log):
     except PCONotFound:
         return "household no longer in PCO"
     people = people_by_pco_id(record["member_pco_ids"] + [record["primary_contact_pco_id"]])
-    return apply_household(record, people, log)
+    outcome, _ = apply_household(record, find_family(household_id), people, log)
+    return outcome
 
 
 def household_destroyed(client, payload, log):

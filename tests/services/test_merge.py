@@ -4,7 +4,7 @@ from sqlalchemy import select
 
 from pcosync.extensions import db
 from pcosync.models import Email, Person
-from pcosync.services.merge import apply_person
+from pcosync.services.merge import apply_person, unchanged_pco_ids
 
 from .factories import email_record, local_person, person_record, phone_record, when
 
@@ -83,3 +83,13 @@ def test_linking_by_match_sets_the_pco_id(app):
     person = local_person(emails=["a@x.org"])
     outcome, person = pull(person, person_record("42", emails=[email_record("a@x.org", "e1")]))
     assert outcome == "updated" and person.pco_id == "42"
+
+
+def test_a_page_skips_unchanged_and_stale_records_from_one_light_query(app):
+    for pco_id in ("1", "2", "3"):
+        pull(None, person_record(pco_id, first_name="Ann", updated=when(5)))
+    page = [person_record("1", first_name="Ann", updated=when(5)),   # as we hold it
+            person_record("2", first_name="Old", updated=when(4)),   # older than we hold
+            person_record("3", first_name="Newer", updated=when(6)),  # changed
+            person_record("4", first_name="Eve")]                     # not here yet
+    assert unchanged_pco_ids(page) == {"1", "2"}
