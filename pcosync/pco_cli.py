@@ -88,7 +88,7 @@ def cancel_command():
     click.echo(f"Cancel requested for run {run.id} ({run.kind}).")
 
 
-webhooks_cli = AppGroup("webhooks", help="Webhook deliveries received from PCO.")
+webhooks_cli = AppGroup("webhooks", help="Webhook subscriptions and deliveries from PCO.")
 pco_cli.add_command(webhooks_cli)
 
 
@@ -106,3 +106,16 @@ def sweep_webhooks_command():
     from .services.webhooks import sweep
 
     click.echo(f"Queued {sweep()} waiting deliveries.")
+
+
+@webhooks_cli.command("import-secrets")
+def import_secrets_command():
+    """Store the authenticity secret of every PCO webhook subscription of this app."""
+    from .pco.errors import PCOError
+    from .services.connection import while_admin_waits
+    from .services.webhook_subscriptions import import_subscriptions
+
+    try:
+        click.echo(while_admin_waits(import_subscriptions).summary())
+    except PCOError as err:
+        raise click.ClickException(str(err))

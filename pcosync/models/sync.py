@@ -97,3 +97,21 @@ class WebhookDelivery(db.Model):
         CheckConstraint(
             "status in ('received', 'processed', 'ignored', 'failed')", name="status_known"),
     )
+
+
+class WebhookSubscription(db.Model):
+    """A PCO webhook subscription (one event name each) and its authenticity secret, imported
+    from PCO so that an admin need not copy one secret per event into the settings. The secret
+    is used to verify deliveries and never shown."""
+    __tablename__ = "webhook_subscriptions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pco_id: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    url: Mapped[Optional[str]] = mapped_column(String(500))
+    active: Mapped[bool] = mapped_column(default=True)
+    authenticity_secret: Mapped[str] = mapped_column(String(200))
+    imported_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    def __repr__(self):  # never the secret
+        return f"<WebhookSubscription {self.pco_id} {self.name!r} active={self.active}>"

@@ -127,6 +127,10 @@ class PCOClient:
         path = f"/groups/v2/groups/{_segment(group_id)}/memberships"
         return self.iter_pages(path, include=("person",))
 
+    def iter_webhook_subscriptions(self) -> Iterator[Page]:
+        """This app's webhook subscriptions, each with its authenticity secret."""
+        return self.iter_pages("/webhooks/v2/webhook_subscriptions")
+
     def get_person(self, person_id) -> dict:
         path = f"/people/v2/people/{_segment(person_id)}"
         return self.get_resource(path, include=PERSON_INCLUDES)

@@ -14,13 +14,16 @@ from pcosync.pco.schema_base import (
     AttributesSchema, IsoDate, ResourceId, UTCDateTime, describe, is_resolved, load_resource,
     malformed, plain_text, related_id, related_ids, related_list,
 )
-from pcosync.pco.webhook_schemas import load_event_deliveries, load_event_delivery
+from pcosync.pco.webhook_schemas import (
+    load_event_deliveries, load_event_delivery, load_webhook_subscription,
+)
 
 __all__ = [
     "document", "dump_address", "dump_email", "dump_household", "dump_person",
     "dump_phone_number", "load_address", "load_email", "load_event_deliveries",
     "load_event_delivery", "load_group", "load_group_membership", "load_household",
     "load_household_membership", "load_organization", "load_person", "load_phone_number",
+    "load_webhook_subscription",
 ]
 
 

@@ -7,7 +7,9 @@ import json
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
-from pcosync.pco.schema_base import ResourceSchema, flatten_messages, related_id
+from pcosync.pco.schema_base import (
+    AttributesSchema, ResourceSchema, flatten_messages, load_resource, plain_text, related_id,
+)
 
 
 class EventDeliveryAttributes(Schema):
@@ -81,3 +83,20 @@ def load_event_delivery(envelope) -> dict:
     if len(items) != 1:
         raise _reject(f"expected one delivery, got {len(items)} (use load_event_deliveries)")
     return _load_one(items[0])
+
+
+class WebhookSubscriptionAttributes(AttributesSchema):
+    name = fields.String(required=True, validate=[validate.Length(min=1, max=120), plain_text])
+    url = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=500))
+    active = fields.Boolean(load_default=True)
+    authenticity_secret = fields.String(required=True,
+                                        validate=[validate.Length(min=1, max=200), plain_text])
+
+
+_SUBSCRIPTION = WebhookSubscriptionAttributes()
+
+
+def load_webhook_subscription(resource) -> dict:
+    """A Webhooks v2 WebhookSubscription: one event name, its delivery URL and its secret."""
+    envelope, subscription = load_resource(resource, "WebhookSubscription", _SUBSCRIPTION)
+    return {"pco_id": envelope["id"], **subscription}

@@ -12,13 +12,18 @@ def make_client(app=None, shared_budget=True, **options):
     return PCOClient.from_config(app.config, redis=redis, **options)
 
 
-def test_connection(app=None):
-    """The organization's name, or a typed PCOError whose message says what to fix. An admin
-    is waiting for the answer: one retry and a short timeout, not a sync's patience. With Redis
-    down this one request paces itself (the button used to answer 500)."""
+def while_admin_waits(action, app=None):
+    """`action(client)` for an admin waiting on the page: one retry and a short timeout, not a
+    sync's patience. With Redis down the request paces itself (the button used to answer 500).
+    Raises a typed PCOError whose message says what to fix."""
     app = app or current_app._get_current_object()
     client = make_client(app, shared_budget=redis_is_up(app), max_retries=1, timeout=10.0)
     try:
-        return client.test_connection()
+        return action(client)
     finally:
         client.close()
+
+
+def test_connection(app=None):
+    """The organization's name."""
+    return while_admin_waits(lambda client: client.test_connection(), app)

@@ -16,11 +16,13 @@ from marshmallow import ValidationError
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from .. import config as settings
 from .. import jobs
 from ..extensions import db
 from ..models import WebhookDelivery, utcnow
 from ..pco.webhook_schemas import load_event_delivery
 from ..queues import WEBHOOK_JOB_TIMEOUT, enqueue, get_queue, webhook_retry
+from .webhook_subscriptions import active_secrets
 
 log = logging.getLogger("pcosync.webhooks")
 
@@ -31,6 +33,18 @@ PENDING_JOB_STATES = ("queued", "started", "scheduled", "deferred")
 
 class BadDelivery(ValueError):
     """Verified, but not a PCO EventDelivery envelope; the message is the plain reason."""
+
+
+def verify(body, signature, config):
+    """True or False; None when no secret is configured at all, neither in PCO_WEBHOOK_SECRET
+    nor imported from PCO's subscriptions. The settings are tried first: they cost no query."""
+    configured = settings.webhook_secrets(config)
+    if configured and signature_matches(body, signature, configured):
+        return True
+    imported = active_secrets()
+    if not configured and not imported:
+        return None
+    return signature_matches(body, signature, imported)
 
 
 def signature_matches(body, signature, secrets):

@@ -8,7 +8,8 @@ from ..extensions import db
 from ..models import PCO_MANAGE, RUN_KINDS, SyncRun
 from ..pco.errors import PCOError
 from ..services import sync_status
-from ..services.connection import test_connection
+from ..services import webhook_subscriptions
+from ..services.connection import test_connection, while_admin_waits
 from ..services.dispatch import QueueUnavailable, start_in_worker
 from ..services.runs import RunAlreadyActive, request_cancel
 from .page import PULL_BUTTONS, PUSH_BUTTONS, connection_facts, webhook_url
@@ -34,7 +35,8 @@ def index():
     return render_template(
         "sync/index.html", connection=connection_facts(current_app.config),
         pull_buttons=PULL_BUTTONS, push_buttons=PUSH_BUTTONS, runs=sync_status.history(),
-        status=sync_status.status(), webhook_url=webhook_url(current_app.config, request))
+        status=sync_status.status(), webhook_url=webhook_url(current_app.config, request),
+        imported_secrets=webhook_subscriptions.count_active())
 
 
 @bp.route("/status")
@@ -57,6 +59,16 @@ def check_connection():
     except PCOError as err:
         return answer(f"Connection failed: {err}", "error", 502)
     return answer(f"Connected to {name}.", "success", organization=name)
+
+
+@bp.route("/webhook-secrets", methods=["POST"])
+@permission_required(PCO_MANAGE)
+def import_webhook_secrets():
+    try:
+        result = while_admin_waits(webhook_subscriptions.import_subscriptions)
+    except PCOError as err:
+        return answer(f"Import failed: {err}", "error", 502)
+    return answer(result.summary(), "success", active=result.active)
 
 
 @bp.route("/runs", methods=["POST"])

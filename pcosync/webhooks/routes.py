@@ -3,7 +3,6 @@ import logging
 
 from flask import Blueprint, current_app, jsonify, request
 
-from .. import config as settings
 from ..extensions import csrf
 from ..services import webhooks
 
@@ -29,15 +28,16 @@ def read_body():
 @bp.route("/api/pco-webhook", methods=["POST"])
 @csrf.exempt
 def receive():
-    secrets = settings.webhook_secrets(current_app.config)
-    if not secrets:
-        log.error("webhook refused: PCO_WEBHOOK_SECRET is not configured, so no delivery can "
-                  "be verified; set it to the subscription's authenticity secret")
-        return jsonify(error="webhooks are not configured on this server"), 503
     body = read_body()
     if body is None:
         return refuse(413, "body too large")
-    if not webhooks.signature_matches(body, request.headers.get(SIGNATURE_HEADER), secrets):
+    verified = webhooks.verify(body, request.headers.get(SIGNATURE_HEADER), current_app.config)
+    if verified is None:
+        log.error("webhook refused: no webhook secret is configured, so no delivery can be "
+                  "verified; import the subscriptions' secrets on the Sync page or set "
+                  "PCO_WEBHOOK_SECRET")
+        return jsonify(error="webhooks are not configured on this server"), 503
+    if not verified:
         return refuse(401, "missing or invalid signature")
     try:
         row_id = webhooks.record(body)

@@ -62,7 +62,7 @@ def test_no_secret_configured_answers_503_never_accepts_unsigned(app, client, ca
     response = post(client, envelope(), None)
     assert response.status_code == 503
     assert deliveries() == 0
-    assert "PCO_WEBHOOK_SECRET is not configured" in caplog.text
+    assert "no webhook secret is configured" in caplog.text
 
 
 def test_oversized_body_is_413_before_hashing(app, client):
