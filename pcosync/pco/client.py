@@ -127,6 +127,12 @@ class PCOClient:
         path = f"/groups/v2/groups/{_segment(group_id)}/memberships"
         return self.iter_pages(path, include=("person",))
 
+    def iter_person_contacts(self, person_id, kind: str) -> Iterator[Page]:
+        """A person's `emails`, `phone_numbers` or `addresses`."""
+        if kind not in ("emails", "phone_numbers", "addresses"):
+            raise ValueError(f"not a kind of contact point: {kind!r}")
+        return self.iter_pages(f"/people/v2/people/{_segment(person_id)}/{kind}")
+
     def iter_webhook_subscriptions(self) -> Iterator[Page]:
         """This app's webhook subscriptions, each with its authenticity secret."""
         return self.iter_pages("/webhooks/v2/webhook_subscriptions")

@@ -29,6 +29,7 @@ log = logging.getLogger("pcosync.push")
 BATCH_SIZE = 100
 SINGULAR = {"emails": "email", "phone_numbers": "phone_number", "addresses": "address"}
 CONTACT_FIELDS = dict(CONTACT_KINDS)
+CONTACT_KEYS = {kind: key for kind, _, _, key in CONTACTS}  # what makes two the same
 
 
 def push_people(client, progress):
@@ -88,12 +89,14 @@ class PeoplePusher(RecordPusher):
 
     def _push_changed(self, person):
         outcome = UPDATED
-        if person.pco_id is None:
+        # Linked before this run: PCO may hold contact points an earlier push created.
+        was_linked = person.pco_id is not None
+        if not was_linked:
             outcome = self._link_or_create(person)
         elif person.pco_synced_state is None:
             # Linked before states were kept: start from what PCO holds now.
             adopt(person, self.client.get_person(person.pco_id))
-        send_changes(self.client, person)
+        send_changes(self.client, person, look_first=was_linked)
         settle(person)
         return outcome
 
@@ -208,12 +211,15 @@ def settle(person):
     agree(person, person_state_from_local(person))
 
 
-def send_changes(client, person):
-    """PATCH what differs from the agreed state; create and delete contact points."""
+def send_changes(client, person, look_first=True):
+    """PATCH what differs from the agreed state; create and delete contact points.
+    `look_first`: before creating contact points, link those PCO already has."""
     local = person_state_from_local(person)
     send_person_fields(client, person, local)
     for kind in CONTACT_FIELDS:
         update_changed_contacts(client, person, local, kind)
+        if look_first:
+            link_contacts_already_in_pco(client, person, kind)
         create_new_contacts(client, person, kind)
         delete_removed_contacts(client, person, kind)
 
@@ -240,9 +246,44 @@ def update_changed_contacts(client, person, local, kind):
         changed = {name: value for name, value in values.items()
                    if held is None or held.get(name) != value}
         if changed:
-            update = getattr(client, f"update_{SINGULAR[kind]}")
-            record = load_contact(kind, update(pco_id, dump_contact(kind, changed)))
-            agree(person, with_contact(person.pco_synced_state, kind, record))
+            patch_contact(client, person, kind, pco_id, changed)
+
+
+def patch_contact(client, person, kind, pco_id, changed):
+    update = getattr(client, f"update_{SINGULAR[kind]}")
+    record = load_contact(kind, update(pco_id, dump_contact(kind, changed)))
+    agree(person, with_contact(person.pco_synced_state, kind, record))
+
+
+def link_contacts_already_in_pco(client, person, kind):
+    """A POST whose answer was lost, or whose worker died before the commit, created a contact
+    point in PCO that we never linked: link it rather than create it twice. One GET, only for
+    a person already in PCO who has new contact points of this kind."""
+    pending = [item for item in getattr(person, kind) if item.pco_id is None]
+    if not pending:
+        return
+    key = CONTACT_KEYS[kind]
+    linked = {item.pco_id for item in getattr(person, kind)}
+    in_pco = {}
+    for page in client.iter_person_contacts(person.pco_id, kind):
+        for resource in page.records:
+            try:
+                record = load_contact(kind, resource)
+            except ValidationError:
+                continue  # a malformed one is simply not a match
+            if record["pco_id"] not in linked:
+                in_pco.setdefault(key(record), record)
+    for contact in pending:
+        values = {name: getattr(contact, name) for name in CONTACT_FIELDS[kind]}
+        record = in_pco.pop(key(values), None)
+        if record is None:
+            continue
+        contact.pco_id = record["pco_id"]
+        contact.pco_updated_at = record["pco_updated_at"]
+        agree(person, with_contact(person.pco_synced_state, kind, record))
+        changed = {name: value for name, value in values.items() if record.get(name) != value}
+        if changed:  # the same contact point, told differently here (location, primary)
+            patch_contact(client, person, kind, record["pco_id"], changed)
 
 
 def create_new_contacts(client, person, kind):
