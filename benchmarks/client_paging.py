@@ -2,9 +2,10 @@
 
     .venv/bin/python -m benchmarks.client_paging [--people 10000] [--paced-seconds 60]
 
-Prints, with the rate limit off: requests made and records/s for the whole listing; with PCO's
-real limit on (100 requests / 20 s): the achieved request rate as a fraction of that ceiling,
-and how many requests the sandbox had to refuse (429) or saw beyond its limit.
+Prints how long the sandbox takes to generate 10,000 and 50,000 people; with the rate limit
+off: requests made and records/s for the whole listing; with PCO's real limit on (100 requests
+/ 20 s): the achieved request rate as a fraction of that ceiling, and how many requests the
+sandbox had to refuse (429) or saw beyond its limit.
 """
 import argparse
 import os
@@ -65,11 +66,21 @@ def paced(people, seconds, limit=100, period=20):
           f"{stats['over_limit']}, before Retry-After: {stats['before_retry_after']}")
 
 
+def generation(sizes=(10_000, 50_000)):
+    from pcosync.sandbox.generator import generate
+
+    for people in sizes:
+        started = time.perf_counter()
+        generate(people, seed=1)
+        print(f"sandbox data: {people:,} people generated in {time.perf_counter() - started:.2f} s")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--people", type=int, default=10_000)
     parser.add_argument("--paced-seconds", type=float, default=60.0)
     args = parser.parse_args()
+    generation()
     unpaced(args.people)
     paced(200, args.paced_seconds)
 

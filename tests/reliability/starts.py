@@ -32,7 +32,9 @@ def start_together(base_url, sessions):
 
 
 def concurrent_starts(app, server, base_url, seed, clients=10):
-    """Exactly one run starts, the others get 409 naming it, and that run converges."""
+    """Exactly one run starts, the others get 409 naming it, and that run converges. The
+    barrier sends the starts together; their spread is reported (spread_ms), not asserted:
+    a timing assertion would fail on a busy machine without anything being wrong."""
     users = [make_user(f"admin{i}@example.org", "TECH_ADMIN") for i in range(clients // 2)]
     sessions = [logged_in_session(base_url, users[i % len(users)].email)
                 for i in range(clients)]
@@ -40,7 +42,6 @@ def concurrent_starts(app, server, base_url, seed, clients=10):
     sent = [r[0] for r in results]
     statuses = sorted(r[1] for r in results)
     with seeded(seed):
-        assert max(sent) - min(sent) < 0.1, f"starts spread over {max(sent) - min(sent):.3f} s"
         assert statuses == [202] + [409] * (clients - 1), statuses
         winner = next(body for _, status, body in results if status == 202)["run"]["id"]
         refused = [body for _, status, body in results if status == 409]

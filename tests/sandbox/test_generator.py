@@ -73,12 +73,6 @@ def test_hard_cases_present_at_small_sizes():
     assert len(messy) >= 3
 
 
-def test_generation_is_fast():
-    started = time.monotonic()
-    generate(10_000, seed=1)
-    assert time.monotonic() - started < 3
-
-
 def test_app_exposes_the_store():
     app = create_sandbox_app({"SANDBOX_PEOPLE": 60, "SANDBOX_NOW": NOW})
     store = app.extensions["pco_sandbox"]
