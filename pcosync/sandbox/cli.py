@@ -4,7 +4,7 @@ import json
 
 import click
 from flask.cli import AppGroup
-from werkzeug.serving import run_simple
+from werkzeug.serving import make_server
 
 sandbox_cli = AppGroup("sandbox", help="Run the PCO sandbox (a local PCO look-alike).")
 
@@ -37,4 +37,12 @@ def run_command(host, port, people, seed, rate_limit, rate_period, app_id, secre
     hooks = f", webhooks -> {webhook_url}" if webhook_url and webhook_secret else ""
     click.echo(f"PCO sandbox: {people} people (seed {seed}) on http://{host}:{port} "
                f"as {app_id}:{'*' * len(secret)}{hooks}")
-    run_simple(host, port, app, threaded=True, use_reloader=False)
+    # Not run_simple: its "development server" banner alarmed newcomers running `make run`;
+    # the sandbox is a local stand-in for PCO and never serves production traffic.
+    server = make_server(host, port, app, threaded=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
