@@ -108,8 +108,10 @@ def remove_family_member(family_id, member_id):
     family = family_or_404(family_id)
     member = member_or_404(family, member_id)
     name = member.person.full_name
-    families.remove_member(family, member)
-    flash(f"{name} was removed from the family.", "success")
+    message = f"{name} was removed from the family."
+    if families.remove_member(family, member):
+        message += " The next Push Families removes them from the PCO household too."
+    flash(message, "success")
     return back_to(family)
 
 

@@ -119,6 +119,6 @@ def remove_group_member(group_id, membership_id):
     held_by_pco = groups_service.remove_membership(group, membership)
     message = f"{name} was removed from the group here."
     if held_by_pco:
-        message += " PCO keeps the membership until the next push or pull."
+        message += " The next Push Group Memberships removes it in PCO too."
     flash(message, "success")
     return back_to(group)

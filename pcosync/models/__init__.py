@@ -2,8 +2,8 @@
 from .families import Family, FamilyMember
 from .groups import PCO_GROUPS_DEPARTMENT, Department, Group, GroupMembership
 from .people import SYNCED_PERSON_FIELDS, Address, Email, Person, PhoneNumber
-from .sync import (RUN_KINDS, RUN_STATUSES, SyncIssue, SyncRun, WebhookDelivery,
-                   WebhookSubscription)
+from .sync import (RUN_KINDS, RUN_STATUSES, PendingRemoval, SyncIssue, SyncRun,
+                   WebhookDelivery, WebhookSubscription)
 from .types import UTCDateTime, utcnow
 from .users import (
     BUILTIN_ROLES, PCO_MANAGE, PEOPLE_MANAGE, TECH_ADMIN, Permission, Role, User,
@@ -11,7 +11,8 @@ from .users import (
 
 __all__ = [
     "Address", "BUILTIN_ROLES", "Department", "Email", "Family", "FamilyMember", "Group",
-    "GroupMembership", "PCO_GROUPS_DEPARTMENT", "PCO_MANAGE", "PEOPLE_MANAGE", "Permission",
+    "GroupMembership", "PCO_GROUPS_DEPARTMENT", "PCO_MANAGE", "PEOPLE_MANAGE", "PendingRemoval",
+    "Permission",
     "Person", "PhoneNumber", "RUN_KINDS", "RUN_STATUSES", "Role", "SYNCED_PERSON_FIELDS",
     "SyncIssue", "SyncRun", "TECH_ADMIN", "UTCDateTime", "User", "WebhookDelivery",
     "WebhookSubscription", "utcnow",

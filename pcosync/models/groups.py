@@ -49,6 +49,8 @@ class GroupMembership(db.Model):
     role: Mapped[str] = mapped_column(String(20), default="member")
     joined_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
     pco_membership_id: Mapped[Optional[str]] = mapped_column(String(40), unique=True)
+    # The role PCO holds as far as we know: a local role that differs is the next push's PATCH.
+    pco_synced_role: Mapped[Optional[str]] = mapped_column(String(20))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     group: Mapped["Group"] = relationship(back_populates="memberships")

@@ -2,7 +2,7 @@
 from datetime import datetime
 from typing import Optional
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -115,3 +115,21 @@ class WebhookSubscription(db.Model):
 
     def __repr__(self):  # never the secret
         return f"<WebhookSubscription {self.pco_id} {self.name!r} active={self.active}>"
+
+
+class PendingRemoval(db.Model):
+    """A membership removed here that PCO still holds (of a PCO group, or of a PCO household):
+    the next push removes it in PCO, and until then pulls and webhooks do not bring it back."""
+    __tablename__ = "pending_removals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    parent_pco_id: Mapped[str] = mapped_column(String(40))
+    person_pco_id: Mapped[str] = mapped_column(String(40))
+    membership_pco_id: Mapped[Optional[str]] = mapped_column(String(40))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (
+        UniqueConstraint("kind", "parent_pco_id", "person_pco_id"),
+        CheckConstraint("kind in ('group', 'household')", name="kind_known"),
+    )

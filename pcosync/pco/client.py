@@ -214,6 +214,22 @@ class PCOClient:
         path = f"/groups/v2/groups/{_segment(group_id)}/memberships"
         return self._write("POST", path, document("Membership", attributes))
 
+    def update_group_membership(self, group_id, membership_id, role: str) -> dict:
+        path = f"/groups/v2/groups/{_segment(group_id)}/memberships/{_segment(membership_id)}"
+        return self._update("Membership", path, membership_id, {"role": role})
+
+    def delete_group_membership(self, group_id, membership_id) -> None:
+        self.delete(f"/groups/v2/groups/{_segment(group_id)}/memberships/"
+                    f"{_segment(membership_id)}")
+
+    def iter_household_memberships(self, household_id) -> Iterator[Page]:
+        return self.iter_pages(
+            f"/people/v2/households/{_segment(household_id)}/household_memberships")
+
+    def delete_household_membership(self, household_id, membership_id) -> None:
+        self.delete(f"/people/v2/households/{_segment(household_id)}/household_memberships/"
+                    f"{_segment(membership_id)}")
+
     # Internals
 
     def _create_child(self, person_id, collection: str, type_: str, attributes: dict) -> dict:

@@ -8,6 +8,7 @@ from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..models import Family, FamilyMember, Person
+from . import pending_removals
 from .directory import DirectoryError, paginate
 from .directory_contacts import ADDRESS_FIELDS
 
@@ -72,6 +73,7 @@ def add_member(family, person_id, role):
     family.members.append(FamilyMember(person=person, role=role))
     if family.primary_member_id is None:
         family.primary_member = person  # a family's first member is its primary contact
+    pending_removals.forget(pending_removals.HOUSEHOLD, family.pco_household_id, person.pco_id)
     db.session.commit()
     return person
 
@@ -86,11 +88,15 @@ def set_member_role(member, role):
 
 
 def remove_member(family, member):
-    """Remove; when it was the primary member, no one is primary until the admin chooses."""
+    """Remove; when it was the primary member, no one is primary until the admin chooses.
+    Returns True when PCO's household still holds them: the next push removes them there."""
     if family.primary_member_id == member.person_id:
         family.primary_member = None
+    held_by_pco = member.from_pco and pending_removals.remember(
+        pending_removals.HOUSEHOLD, family.pco_household_id, member.person.pco_id)
     family.members.remove(member)
     db.session.commit()
+    return held_by_pco
 
 
 def make_primary(family, member):

@@ -9,6 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..models import Department, Group, GroupMembership, Person, utcnow
+from . import pending_removals
 from .directory import DirectoryError
 
 GROUP_ROLES = (("member", "Member"), ("leader", "Leader"))
@@ -99,6 +100,7 @@ def add_membership(group, person_id, role):
     if any(m.person_id == person.id for m in group.memberships):
         raise DirectoryError(f"{person.full_name} is already in this group.")
     group.memberships.append(GroupMembership(person=person, role=role, joined_at=utcnow()))
+    pending_removals.forget(pending_removals.GROUP, group.pco_group_id, person.pco_id)
     db.session.commit()
     return person
 
@@ -113,8 +115,11 @@ def set_membership_role(membership, role):
 
 
 def remove_membership(group, membership):
-    """Delete the row. Returns True when PCO still holds the membership (it had a PCO id)."""
-    held_by_pco = membership.pco_membership_id is not None
+    """Delete the row. Returns True when PCO still holds the membership: the next push removes
+    it there, and pulls leave it out until then."""
+    held_by_pco = membership.pco_membership_id is not None and pending_removals.remember(
+        pending_removals.GROUP, group.pco_group_id, membership.person.pco_id,
+        membership.pco_membership_id)
     group.memberships.remove(membership)
     db.session.commit()
     return held_by_pco

@@ -5,6 +5,7 @@ from sqlalchemy.orm import selectinload
 from ..extensions import db
 from ..models import Family, FamilyMember, utcnow
 from .merge import CREATED, SKIPPED, UPDATED, is_stale
+from .pending_removals import HOUSEHOLD, removed_people
 from .state import ADDRESS_FIELDS, family_state
 
 FAMILY_ADDRESS_FIELDS = tuple(f for f in ADDRESS_FIELDS if f != "is_primary")
@@ -22,14 +23,17 @@ def find_family(pco_household_id):
     return families_by_household_id([pco_household_id]).get(pco_household_id)
 
 
-def apply_household(record, family, people, progress):
+def apply_household(record, family, people, progress, removed=frozenset()):
     """`family`: the local family linked to this household, or None; `people`: local people by
-    PCO id (at least this household's, with their addresses). Returns (outcome, family)."""
+    PCO id (at least this household's, with their addresses); `removed`: PCO ids of people
+    removed from this family here, whom the next push removes in PCO (see removed_from_households).
+    Returns (outcome, family)."""
     if family is not None and is_stale(family.pco_updated_at, record["pco_updated_at"]):
         return SKIPPED, family
     members = _linked_members(record, people, progress)
     primary = people.get(record["primary_contact_pco_id"])
     address = _primary_address(primary)
+    # The hash is of what PCO holds, removals pending or not, so the push still sees them.
     new_hash = family_state(record["name"], [p.pco_id for p in members],
                             primary.pco_id if primary else None, address)
     if family is not None and family.pco_synced_hash == new_hash:
@@ -38,9 +42,20 @@ def apply_household(record, family, people, progress):
     if family is None:
         family = Family(pco_household_id=record["pco_household_id"], name=record["name"])
         db.session.add(family)
-    _write_family(family, record, members, primary, address)
+    kept = [p for p in members if p.pco_id not in removed]
+    if primary is not None and primary.pco_id in removed:
+        primary = None  # removed here: the admin chooses another primary member
+    _write_family(family, record, kept, primary, address)
     family.pco_synced_hash = new_hash
     return outcome, family
+
+
+def removed_from_households(pco_household_ids):
+    """{household PCO id: PCO ids of the people removed from its family here}."""
+    removed = {}
+    for household, person in removed_people(HOUSEHOLD, pco_household_ids):
+        removed.setdefault(household, set()).add(person)
+    return removed
 
 
 def _linked_members(record, people, progress):

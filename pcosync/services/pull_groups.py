@@ -5,6 +5,7 @@ from ..extensions import db
 from ..models import PCO_GROUPS_DEPARTMENT, Department, Group, GroupMembership
 from ..pco import schemas
 from .merge import CREATED, SKIPPED, UPDATED, is_stale
+from .pending_removals import GROUP, removed_people
 from .pull_common import load_records, people_by_pco_id
 
 GROUP_FIELDS = ("name", "description", "archived_at")
@@ -60,17 +61,26 @@ def pull_group(client, record, progress):
     def loader(resource):
         return schemas.load_group_membership(resource, group_pco_id=group.pco_group_id)
 
+    removed = removed_from_group(group)
     for page in client.iter_group_memberships(record["pco_group_id"]):
         memberships = load_records(page.records, loader, "Membership", progress)
         people = people_by_pco_id([m["person_pco_id"] for m in memberships])
         for data in memberships:
             seen.add(data["pco_membership_id"])
-            progress.count(apply_membership(group, data, people, progress))
+            progress.count(apply_membership(group, data, people, progress, removed))
         progress.checkpoint()
     remove_missing_memberships(group, seen)
 
 
-def apply_membership(group, data, people, progress):
+def removed_from_group(group):
+    """PCO ids of the people removed from this group here, until the push removes them in PCO."""
+    return {person for _, person in removed_people(GROUP, [group.pco_group_id])}
+
+
+def apply_membership(group, data, people, progress, removed=frozenset()):
+    """`removed`: see removed_from_group; such a membership is not brought back."""
+    if data["person_pco_id"] in removed:
+        return SKIPPED
     person = people.get(data["person_pco_id"])
     if person is None:
         progress.issue("Membership", f"Person {data['person_pco_id']} of group "
@@ -82,10 +92,13 @@ def apply_membership(group, data, people, progress):
     if membership is None:
         group.memberships.append(GroupMembership(
             person=person, role=role, joined_at=data["joined_at"],
-            pco_membership_id=data["pco_membership_id"]))
+            pco_membership_id=data["pco_membership_id"], pco_synced_role=role))
         return CREATED
-    wanted = {"role": role, "joined_at": data["joined_at"] or membership.joined_at,
-              "pco_membership_id": data["pco_membership_id"]}
+    # A role changed here while PCO's stayed as last synced waits for the push, as a person's
+    # edited fields do; a role PCO changed wins.
+    local_role = membership.role if role == membership.pco_synced_role else role
+    wanted = {"role": local_role, "joined_at": data["joined_at"] or membership.joined_at,
+              "pco_membership_id": data["pco_membership_id"], "pco_synced_role": role}
     if all(getattr(membership, k) == v for k, v in wanted.items()):
         return SKIPPED
     for key, value in wanted.items():

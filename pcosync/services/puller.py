@@ -11,7 +11,9 @@ from ..pco.errors import PCONotFound
 from .matcher import PersonMatcher
 from .merge import CREATED, SKIPPED, apply_person, unchanged_pco_ids
 from .pull_common import load_records, people_by_pco_id
-from .pull_families import apply_household, families_by_household_id
+from .pull_families import (
+    apply_household, families_by_household_id, removed_from_households,
+)
 from .pull_groups import pull_group
 from .tombstones import archive_missing
 
@@ -82,11 +84,12 @@ def pull_families(client, progress):
     def apply_page(records, progress):
         people = people_by_pco_id([i for r in records for i in r["member_pco_ids"]],
                                   selectinload(Person.addresses))
-        families = families_by_household_id(r["pco_household_id"] for r in records)
+        keys = [r["pco_household_id"] for r in records]
+        families, removed = families_by_household_id(keys), removed_from_households(keys)
         for record in records:
             key = record["pco_household_id"]
             outcome, families[key] = apply_household(record, families.get(key), people,
-                                                     progress)
+                                                     progress, removed.get(key, set()))
             progress.count(outcome)
 
     pull_listing(client.iter_households(), schemas.load_household, "Household", apply_page,

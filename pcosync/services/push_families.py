@@ -13,8 +13,9 @@ from sqlalchemy.orm import selectinload
 from ..extensions import db
 from ..models import Address, Family, FamilyMember, Person, utcnow
 from ..pco import schemas
-from ..pco.errors import PCOValidationError
+from ..pco.errors import PCONotFound, PCOValidationError
 from ..pco.jsonapi import document, ref
+from . import pending_removals
 from .merge import CREATED, SKIPPED, UPDATED
 from .pull_families import FAMILY_ADDRESS_FIELDS
 from .push_common import RECORD_ERRORS, RecordPusher
@@ -134,7 +135,31 @@ class FamilyPusher(RecordPusher):
                 self._add_member(family, person)
         if record["name"] != family.name or record["primary_contact_pco_id"] != primary.pco_id:
             update_household(self.client, family, record, primary)
+        self._remove_members(family, present)  # after the primary contact may have moved
         family.pco_updated_at = record["pco_updated_at"] or family.pco_updated_at
+
+    def _remove_members(self, family, present):
+        """People removed from the family here leave the PCO household too."""
+        removals = pending_removals.pending(pending_removals.HOUSEHOLD, family.pco_household_id)
+        still_held = any(removal.person_pco_id in present for removal in removals)
+        held = self._household_memberships(family) if still_held else {}
+        for removal in removals:
+            if removal.person_pco_id in held:
+                try:
+                    self.client.delete_household_membership(family.pco_household_id,
+                                                            held[removal.person_pco_id])
+                except PCONotFound:
+                    pass  # gone from PCO already: that is what we wanted
+            pending_removals.done(removal)
+
+    def _household_memberships(self, family):
+        """{person PCO id: household membership PCO id}."""
+        held = {}
+        for page in self.client.iter_household_memberships(family.pco_household_id):
+            for resource in page.records:
+                record = schemas.load_household_membership(resource)
+                held[record["person_pco_id"]] = record["pco_id"]
+        return held
 
     def _add_member(self, family, person):
         try:

@@ -1,8 +1,9 @@
 """Push Group Memberships: local memberships of groups that have a PCO id.
 
 PCO's API cannot create groups, so a group without a PCO id is skipped. A group whose local
-memberships are all linked costs no request; otherwise PCO's memberships are read once and
-only the ones PCO lacks are created. A membership PCO already has is Skipped, not an error.
+memberships are all linked and unchanged costs no request; otherwise PCO's memberships are
+read once and only the ones PCO lacks are created. A membership PCO already has is Skipped,
+not an error. A role changed here is PATCHed; a membership removed here is deleted in PCO.
 """
 import logging
 
@@ -13,8 +14,9 @@ from sqlalchemy.orm import selectinload
 from ..extensions import db
 from ..models import Group, GroupMembership
 from ..pco import schemas
-from ..pco.errors import PCOValidationError
-from .merge import CREATED, SKIPPED
+from ..pco.errors import PCONotFound, PCOValidationError
+from . import pending_removals
+from .merge import CREATED, SKIPPED, UPDATED
 from .push_common import RECORD_ERRORS, RecordPusher
 
 log = logging.getLogger("pcosync.push")
@@ -28,8 +30,10 @@ def push_memberships(client, progress):
     groups = db.session.scalars(
         select(Group).where(Group.archived_at.is_(None)).order_by(Group.id)
         .options(selectinload(Group.memberships).selectinload(GroupMembership.person))).all()
-    progress.expect(_expected(groups))
+    removals = pending_removals.pending(pending_removals.GROUP)
+    progress.expect(_expected(groups) + len(removals))
     pusher = MembershipPusher(client, progress)
+    pusher.push_removals(removals)
     for group in groups:
         if group.pco_group_id is None:
             progress.count(SKIPPED)  # PCO cannot take memberships of a group it does not have
@@ -65,9 +69,33 @@ class MembershipPusher(RecordPusher):
         for membership in pending:
             self._push(group, membership, held)
 
+    def push_removals(self, removals):
+        """Memberships removed here that PCO still holds: deleted there, then forgotten."""
+        for removal in removals:
+            try:
+                self.client.delete_group_membership(removal.parent_pco_id,
+                                                    removal.membership_pco_id)
+            except PCONotFound:
+                pass  # gone from PCO already: that is what we wanted
+            except RECORD_ERRORS as err:
+                self.failures.failed("Membership", f"The removal of PCO person "
+                                     f"{removal.person_pco_id} from PCO group "
+                                     f"{removal.parent_pco_id} was not pushed", err,
+                                     pco_id=removal.membership_pco_id)
+                continue
+            pending_removals.done(removal)
+            self.failures.succeeded()
+            self.progress.count(UPDATED)
+        self.progress.checkpoint()
+
     def _needs_push(self, group, membership):
-        """Counts the memberships that need nothing (or cannot be pushed) as Skipped."""
+        """Counts the memberships that need nothing (or cannot be pushed) as Skipped; pushes
+        the role of a linked one changed here."""
         person = membership.person
+        if membership.pco_membership_id and person.archived_at is None and (
+                membership.pco_synced_role not in (None, membership.role)):
+            self._push_role(group, membership)
+            return False
         if membership.pco_membership_id or person.archived_at is not None:
             self.progress.count(SKIPPED)
             return False
@@ -79,8 +107,23 @@ class MembershipPusher(RecordPusher):
             return False
         return True
 
+    def _push_role(self, group, membership):
+        try:
+            resource = self.client.update_group_membership(
+                group.pco_group_id, membership.pco_membership_id, membership.role)
+            record = schemas.load_group_membership(resource, group.pco_group_id)
+        except RECORD_ERRORS as err:
+            self.failures.failed("Membership", f"The role of {membership.person.full_name} in "
+                                 f"group {group.name!r} was not pushed", err,
+                                 pco_id=membership.pco_membership_id, local_id=membership.id)
+            return
+        membership.pco_synced_role = record["role"]
+        db.session.commit()
+        self.failures.succeeded()
+        self.progress.count(UPDATED)
+
     def _held_by_pco(self, group):
-        """PCO's memberships of the group: {person PCO id: membership PCO id}."""
+        """PCO's memberships of the group: {person PCO id: (membership PCO id, role)}."""
         held = {}
         for page in self.client.iter_group_memberships(group.pco_group_id):
             for resource in page.records:
@@ -88,15 +131,18 @@ class MembershipPusher(RecordPusher):
                     record = schemas.load_group_membership(resource, group.pco_group_id)
                 except ValidationError:
                     continue
-                held[record["person_pco_id"]] = record["pco_membership_id"]
+                held[record["person_pco_id"]] = (record["pco_membership_id"], record["role"])
         return held
 
     def _push(self, group, membership, held):
         person = membership.person
         if person.pco_id in held:
-            membership.pco_membership_id = held[person.pco_id]
+            membership.pco_membership_id, membership.pco_synced_role = held[person.pco_id]
             db.session.commit()
-            self.progress.count(SKIPPED)
+            if membership.role != membership.pco_synced_role:
+                self._push_role(group, membership)
+            else:
+                self.progress.count(SKIPPED)
             return
         try:
             self.progress.count(self._create(group, membership))
@@ -118,6 +164,7 @@ class MembershipPusher(RecordPusher):
             raise
         record = schemas.load_group_membership(resource, group.pco_group_id)
         membership.pco_membership_id = record["pco_membership_id"]
+        membership.pco_synced_role = record["role"] or membership.role
         # PCO's joined_at (defaulted, or to the second): its webhook echo then changes nothing.
         membership.joined_at = record["joined_at"] or membership.joined_at
         db.session.commit()

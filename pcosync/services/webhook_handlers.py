@@ -13,8 +13,8 @@ from ..pco import schemas
 from ..pco.errors import PCONotFound
 from .merge import SKIPPED
 from .pull_common import people_by_pco_id
-from .pull_families import apply_household, find_family
-from .pull_groups import apply_group, apply_membership
+from .pull_families import apply_household, find_family, removed_from_households
+from .pull_groups import apply_group, apply_membership, removed_from_group
 from .puller import apply_people_page
 
 
@@ -101,7 +101,8 @@ def household_changed(client, payload, log):
     except PCONotFound:
         return "household no longer in PCO"
     people = people_by_pco_id(record["member_pco_ids"] + [record["primary_contact_pco_id"]])
-    outcome, _ = apply_household(record, find_family(household_id), people, log)
+    removed = removed_from_households([household_id]).get(household_id, set())
+    outcome, _ = apply_household(record, find_family(household_id), people, log, removed)
     return outcome
 
 
@@ -143,7 +144,7 @@ def membership_changed(client, payload, log):
     record = schemas.load_group_membership(data, group_pco_id=group_id)
     group = _local_group(client, record["group_pco_id"])
     people = people_by_pco_id([record["person_pco_id"]])
-    return apply_membership(group, record, people, log)
+    return apply_membership(group, record, people, log, removed_from_group(group))
 
 
 def membership_destroyed(client, payload, log):

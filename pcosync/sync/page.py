@@ -12,9 +12,11 @@ PUSH_BUTTONS = (
     ("Push People", "Push People",
      "Local people, with emails, phones and addresses, created or updated in PCO."),
     ("Push Families", "Push Families",
-     "Families as PCO households, and the family address. Run after Push People."),
+     "Families as PCO households (members added and removed), and the family address. "
+     "Run after Push People."),
     ("Push Group Memberships", "Push Group Memberships",
-     "Memberships of groups that came from PCO. Run last."),
+     "Memberships of groups that came from PCO: new ones, role changes and removals. "
+     "Run last."),
     ("Full Push", "Full Push", "People, then Families, then Group Memberships."),
 )
 

@@ -1,6 +1,6 @@
 """Groups: by department, a group's page, local groups, members and leaders."""
 from pcosync.extensions import db
-from pcosync.models import Department, Group, GroupMembership
+from pcosync.models import Department, Group, GroupMembership, PendingRemoval
 from pcosync.services import directory_groups
 from tests.directory.helpers import add_group, add_person, count_statements, fresh, post, text_of
 
@@ -59,16 +59,21 @@ def test_add_member_and_leader_change_role_and_remove(admin_client):
         admin_client.get(response.headers["Location"]))
 
 
-def test_removing_a_pco_membership_says_pco_keeps_it(admin_client):
+def test_removing_a_pco_membership_queues_its_removal_in_pco(admin_client):
     choir = add_group("Choir", pco_group_id="G-1")
     ann = add_person()
     directory_groups.add_membership(choir, ann.id, "member")
     membership = choir.memberships[0]
-    membership.pco_membership_id = "M-1"
+    ann.pco_id, membership.pco_membership_id = "P-1", "M-1"
     db.session.commit()
     response = post(admin_client, group_url(choir, f"/members/{membership.id}/remove"))
-    assert "PCO keeps the membership until the next push or pull." in text_of(
+    assert "The next Push Group Memberships removes it in PCO too." in text_of(
         admin_client.get(response.headers["Location"]))
+    [pending] = db.session.query(PendingRemoval).all()
+    assert (pending.kind, pending.parent_pco_id, pending.person_pco_id,
+            pending.membership_pco_id) == ("group", "G-1", "P-1", "M-1")
+    post(admin_client, group_url(choir, "/members"), {"person_id": ann.id, "role": "member"})
+    assert db.session.query(PendingRemoval).count() == 0  # added back: PCO keeps it
 
 
 def test_adding_someone_twice_is_refused(admin_client):
