@@ -3,7 +3,8 @@ import json
 from pathlib import Path
 
 BASE = "https://api.planningcenteronline.com"
-REAL_RESPONSES = Path("/work/shared/spec/pco-real-responses")
+# Real PCO API bodies (from the spec, kept here so a clone needs nothing outside itself).
+REAL_RESPONSES = Path(__file__).parents[1] / "fixtures" / "pco-real-responses"
 RATE_HEADERS = {"X-PCO-API-Request-Rate-Limit": "100",
                 "X-PCO-API-Request-Rate-Period": "20",
                 "X-PCO-API-Request-Rate-Count": "1"}
