@@ -36,3 +36,15 @@ class RecordPusher:
         self.client = client
         self.progress = progress
         self.failures = RecordFailures(progress)
+
+    def attempt(self, record_type, reason, action, pco_id=None, local_id=None):
+        """`action()` for one record, its outcome counted. A failure that concerns this record
+        alone is filed as a SyncIssue ("<reason>: <error>") and the push goes on."""
+        try:
+            outcome = action()
+        except RECORD_ERRORS as err:
+            self.failures.failed(record_type, reason, err, pco_id=pco_id, local_id=local_id)
+            return None
+        self.failures.succeeded()
+        self.progress.count(outcome)
+        return outcome

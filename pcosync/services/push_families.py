@@ -18,7 +18,7 @@ from ..pco.jsonapi import document, ref
 from . import pending_removals
 from .merge import CREATED, SKIPPED, UPDATED
 from .pull_families import FAMILY_ADDRESS_FIELDS
-from .push_common import RECORD_ERRORS, RecordPusher
+from .push_common import RecordPusher
 from .push_people import agree, with_contact
 from .state import contact_rows, family_state
 
@@ -83,15 +83,9 @@ class FamilyPusher(RecordPusher):
                 family, members, primary):
             self.progress.count(SKIPPED)
             return
-        try:
-            outcome = self._push_changed(family, members, primary)
-        except RECORD_ERRORS as err:
-            self.failures.failed("Family", f"Family {family.name!r} (local id {family.id}) "
-                                 "was not pushed", err, pco_id=family.pco_household_id,
-                                 local_id=family.id)
-            return
-        self.failures.succeeded()
-        self.progress.count(outcome)
+        self.attempt("Family", f"Family {family.name!r} (local id {family.id}) was not pushed",
+                     lambda: self._push_changed(family, members, primary),
+                     pco_id=family.pco_household_id, local_id=family.id)
 
     def _pushable(self, family, members):
         """A family without members has nothing PCO could hold (a household needs people)."""

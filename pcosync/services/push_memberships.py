@@ -72,21 +72,18 @@ class MembershipPusher(RecordPusher):
     def push_removals(self, removals):
         """Memberships removed here that PCO still holds: deleted there, then forgotten."""
         for removal in removals:
-            try:
-                self.client.delete_group_membership(removal.parent_pco_id,
-                                                    removal.membership_pco_id)
-            except PCONotFound:
-                pass  # gone from PCO already: that is what we wanted
-            except RECORD_ERRORS as err:
-                self.failures.failed("Membership", f"The removal of PCO person "
-                                     f"{removal.person_pco_id} from PCO group "
-                                     f"{removal.parent_pco_id} was not pushed", err,
-                                     pco_id=removal.membership_pco_id)
-                continue
-            pending_removals.done(removal)
-            self.failures.succeeded()
-            self.progress.count(UPDATED)
+            self.attempt("Membership", f"The removal of PCO person {removal.person_pco_id} "
+                         f"from PCO group {removal.parent_pco_id} was not pushed",
+                         lambda: self._remove(removal), pco_id=removal.membership_pco_id)
         self.progress.checkpoint()
+
+    def _remove(self, removal):
+        try:
+            self.client.delete_group_membership(removal.parent_pco_id, removal.membership_pco_id)
+        except PCONotFound:
+            pass  # gone from PCO already: that is what we wanted
+        pending_removals.done(removal)
+        return UPDATED
 
     def _needs_push(self, group, membership):
         """Counts the memberships that need nothing (or cannot be pushed) as Skipped; pushes
@@ -108,19 +105,17 @@ class MembershipPusher(RecordPusher):
         return True
 
     def _push_role(self, group, membership):
-        try:
-            resource = self.client.update_group_membership(
-                group.pco_group_id, membership.pco_membership_id, membership.role)
-            record = schemas.load_group_membership(resource, group.pco_group_id)
-        except RECORD_ERRORS as err:
-            self.failures.failed("Membership", f"The role of {membership.person.full_name} in "
-                                 f"group {group.name!r} was not pushed", err,
-                                 pco_id=membership.pco_membership_id, local_id=membership.id)
-            return
+        self.attempt("Membership", f"The role of {membership.person.full_name} in group "
+                     f"{group.name!r} was not pushed", lambda: self._send_role(group, membership),
+                     pco_id=membership.pco_membership_id, local_id=membership.id)
+
+    def _send_role(self, group, membership):
+        resource = self.client.update_group_membership(
+            group.pco_group_id, membership.pco_membership_id, membership.role)
+        record = schemas.load_group_membership(resource, group.pco_group_id)
         membership.pco_synced_role = record["role"]
         db.session.commit()
-        self.failures.succeeded()
-        self.progress.count(UPDATED)
+        return UPDATED
 
     def _held_by_pco(self, group):
         """PCO's memberships of the group: {person PCO id: (membership PCO id, role)}."""
@@ -144,14 +139,9 @@ class MembershipPusher(RecordPusher):
             else:
                 self.progress.count(SKIPPED)
             return
-        try:
-            self.progress.count(self._create(group, membership))
-        except RECORD_ERRORS as err:
-            self.failures.failed("Membership", f"{person.full_name} in group {group.name!r} "
-                                 "was not pushed", err, pco_id=group.pco_group_id,
-                                 local_id=membership.id)
-            return
-        self.failures.succeeded()
+        self.attempt("Membership", f"{person.full_name} in group {group.name!r} was not pushed",
+                     lambda: self._create(group, membership), pco_id=group.pco_group_id,
+                     local_id=membership.id)
 
     def _create(self, group, membership):
         try:

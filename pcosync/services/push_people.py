@@ -20,7 +20,7 @@ from ..pco.errors import PCONotFound, PCOUnavailable
 from .matcher import names_agree
 from .merge import CONTACTS, CREATED, SKIPPED, UPDATED, merge_contacts
 from .normalize import email_key, name_key
-from .push_common import RECORD_ERRORS, RecordPusher
+from .push_common import RecordPusher
 from .state import CONTACT_KINDS, contact_rows, digest, person_state_from_local, \
     person_state_from_pco
 
@@ -77,15 +77,9 @@ class PeoplePusher(RecordPusher):
         if digest(person_state_from_local(person)) == person.pco_synced_hash:
             self.progress.count(SKIPPED)
             return
-        try:
-            outcome = self._push_changed(person)
-        except RECORD_ERRORS as err:
-            self.failures.failed("Person", f"{person.full_name} (local id {person.id}) was "
-                                 "not pushed; the next push retries what is missing", err,
-                                 pco_id=person.pco_id, local_id=person.id)
-            return
-        self.failures.succeeded()
-        self.progress.count(outcome)
+        self.attempt("Person", f"{person.full_name} (local id {person.id}) was not pushed; the "
+                     "next push retries what is missing", lambda: self._push_changed(person),
+                     pco_id=person.pco_id, local_id=person.id)
 
     def _push_changed(self, person):
         outcome = UPDATED
