@@ -27,13 +27,14 @@ ALREADY_MEMBER_HINTS = ("already", "one active membership")
 
 
 def push_memberships(client, progress):
+    pusher = MembershipPusher(client, progress)
+    # Removals first: they commit one by one, which would expire the groups loaded below.
+    removals = pending_removals.pending(pending_removals.GROUP)
+    pusher.push_removals(removals)
     groups = db.session.scalars(
         select(Group).where(Group.archived_at.is_(None)).order_by(Group.id)
         .options(selectinload(Group.memberships).selectinload(GroupMembership.person))).all()
-    removals = pending_removals.pending(pending_removals.GROUP)
     progress.expect(_expected(groups) + len(removals))
-    pusher = MembershipPusher(client, progress)
-    pusher.push_removals(removals)
     for group in groups:
         if group.pco_group_id is None:
             progress.count(SKIPPED)  # PCO cannot take memberships of a group it does not have
