@@ -70,8 +70,8 @@ def apply_people_page(records, progress):
             if match.duplicates:
                 possible_duplicates.append((person, match.duplicates))
         progress.count(outcome)
-    # One flush for the page: the new people go in as batched INSERTs (a flush per person made
-    # a first pull of 10,000 people several times slower), and the issues need their ids.
+    # One flush for the page, not one per new person: a unit-of-work pass per person made a
+    # first pull much slower (PostgreSQL also batches the INSERTs). The issues need the ids.
     db.session.flush()
     for person, duplicates in possible_duplicates:
         ids = ", ".join(str(i) for i in duplicates)
