@@ -36,9 +36,9 @@ def unchanged_pco_ids(records):
     query = (select(Person.pco_id, Person.pco_updated_at, Person.pco_synced_hash)
              .where(Person.pco_id.in_([r["pco_id"] for r in records])))
     held = {row.pco_id: row for row in db.session.execute(query)}
-    return {r["pco_id"] for r in records if r["pco_id"] in held
-            and is_unchanged(held[r["pco_id"]].pco_updated_at, held[r["pco_id"]].pco_synced_hash,
-                             r)}
+    return {r["pco_id"] for r in records
+            if (row := held.get(r["pco_id"])) is not None
+            and is_unchanged(row.pco_updated_at, row.pco_synced_hash, r)}
 
 
 def apply_person(person, record):

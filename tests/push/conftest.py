@@ -12,7 +12,7 @@ from pcosync.models import Address, Email, Person, PhoneNumber, SyncIssue, SyncR
 from pcosync.services.execute import execute_run
 from pcosync.services.normalize import email_key, name_key, phone_digits
 from pcosync.services.runs import start_run
-from tests.integration.conftest import sandbox, sandbox_admin  # noqa: F401 (fixture)
+from tests.integration.conftest import live_app, sandbox, sandbox_admin  # noqa: F401 (fixtures)
 
 WRITE_METHODS = ("POST", "PATCH", "DELETE")
 

@@ -1,11 +1,14 @@
 """Removals and role changes made here reach PCO with the next push, and no pull or webhook
 brings the removed membership back in the meantime."""
+import requests
 from sqlalchemy import select
 
 from pcosync.extensions import db
 from pcosync.models import Family, Group, GroupMembership, PendingRemoval
 from pcosync.services import directory_families, directory_groups
+from tests.integration.conftest import send_webhooks_to, wait_for_webhooks, work_burst
 from tests.push.conftest import dump, reset_stats, run, stats
+from tests.webhooks.helpers import SECRET
 
 
 def pco_group(server, pco_id):
@@ -93,3 +96,27 @@ def test_adding_the_person_back_before_the_push_keeps_pco_as_it_is(sandbox):
         select(GroupMembership.id).where(GroupMembership.person_id == person_id,
                                          GroupMembership.group_id == group.id))
     ).person.pco_id in held
+
+
+def test_a_webhook_for_a_membership_pending_removal_does_not_bring_it_back(
+        app, sandbox, live_app):
+    assert run("Full Sync").status == "COMPLETED"
+    group, _, removed = linked_group_with_two_members()
+    person_pco_id, membership_pco_id = removed.person.pco_id, removed.pco_membership_id
+    group_id, group_pco_id = group.id, group.pco_group_id
+    other_role = "leader" if removed.role == "member" else "member"
+    directory_groups.remove_membership(group, removed)
+    send_webhooks_to(sandbox, live_app, SECRET)
+    response = requests.patch(
+        f"{sandbox.url}/groups/v2/groups/{group_pco_id}/memberships/{membership_pco_id}",
+        json={"data": {"type": "Membership", "attributes": {"role": other_role}}},
+        auth=("sandbox", "sandbox"), timeout=10)
+    assert response.status_code == 200, response.text
+
+    deliveries = wait_for_webhooks(sandbox)["deliveries"]
+    work_burst(app)
+
+    assert [d["status"] for d in deliveries] == [200]  # PCO told us, and we took it
+    group = db.session.get(Group, group_id)
+    assert person_pco_id not in {m.person.pco_id for m in group.memberships}
+    assert len(db.session.scalars(select(PendingRemoval)).all()) == 1  # still to push
