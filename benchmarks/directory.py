@@ -28,7 +28,7 @@ from pcosync import create_app
 from pcosync.extensions import db
 from pcosync.models import Email, Person, PhoneNumber
 from pcosync.sandbox import namebank
-from pcosync.services.normalize import email_key, name_key, phone_digits
+from pcosync.services.rules.normalize import email_key, name_key, phone_digits
 
 BATCH = 5000
 PASSWORD = "benchmark-password"
@@ -181,7 +181,7 @@ def percentile(values, share):
 
 def explain(sample):
     """The plans of the list and search queries, to see the indexes at work."""
-    from pcosync.services.directory_search import person_condition
+    from pcosync.services.directory.search import person_condition
 
     base = select(Person.id).where(Person.archived_at.is_(None)).order_by(
         Person.last_name, Person.first_name, Person.id).limit(50)

@@ -83,8 +83,8 @@ def sandbox_requests(sandbox_url, reset=False):
 def run_step(kind, sandbox_url, clock):
     from pcosync.extensions import db
     from pcosync.models import SyncRun
-    from pcosync.services.execute import execute_run
-    from pcosync.services.runs import start_run
+    from pcosync.services.runs.execute import execute_run
+    from pcosync.services.runs.lifecycle import start_run
 
     sandbox_requests(sandbox_url, reset=True)
     http_before = clock.seconds

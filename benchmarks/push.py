@@ -64,8 +64,8 @@ def create_people(count, contacts):
 
 
 def timed_push(server):
-    from pcosync.services.execute import execute_run
-    from pcosync.services.runs import start_run
+    from pcosync.services.runs.execute import execute_run
+    from pcosync.services.runs.lifecycle import start_run
 
     requests.post(server.url + "/sandbox/stats/reset", timeout=10).raise_for_status()
     started = time.perf_counter()

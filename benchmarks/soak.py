@@ -24,8 +24,8 @@ from pcosync.extensions import db
 from pcosync.queues import get_redis
 from pcosync.sandbox import create_sandbox_app
 from pcosync.sandbox.server import start_sandbox_in_thread
-from pcosync.services.execute import execute_run
-from pcosync.services.runs import start_run
+from pcosync.services.runs.execute import execute_run
+from pcosync.services.runs.lifecycle import start_run
 from tests import support
 from tests.conftest import empty_tables
 from tests.reliability import crash, faulty_pco, hostile, outages, starts, storm

@@ -29,8 +29,8 @@ def create_user_command(email, role, name, password):
 @with_appcontext
 def worker_command(burst):
     """Run the RQ worker (HerokuWorker) inside the app context."""
-    from .services.runs import recover_stale_runs
-    from .services.webhooks import sweep
+    from .services.runs.lifecycle import recover_stale_runs
+    from .services.webhooks.receive import sweep
     from .worker import run_worker
 
     recover_stale_runs()  # runs whose worker died while this one was down

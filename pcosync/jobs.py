@@ -3,12 +3,12 @@ app context (see `flask worker`)."""
 
 
 def run_sync(run_id):
-    from .services.execute import execute_run
+    from .services.runs.execute import execute_run
 
     return execute_run(run_id)
 
 
 def process_webhook(delivery_row_id):
-    from .services.webhook_processing import process_delivery
+    from .services.webhooks.process import process_delivery
 
     return process_delivery(delivery_row_id)

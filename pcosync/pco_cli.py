@@ -17,8 +17,8 @@ PUSH_KINDS = {"people": "Push People", "families": "Push Families",
 def run_kind(kind, enqueue):
     """Start a run; in the foreground print its progress and exit non-zero unless COMPLETED."""
     from .services.dispatch import QueueUnavailable, start_in_worker
-    from .services.execute import execute_run
-    from .services.runs import RunAlreadyActive, start_run
+    from .services.runs.execute import execute_run
+    from .services.runs.lifecycle import RunAlreadyActive, start_run
 
     try:
         if enqueue:
@@ -80,7 +80,7 @@ def test_connection_command():
 @pco_cli.command("cancel")
 def cancel_command():
     """Ask the running sync to stop at its next page."""
-    from .services.runs import active_run, request_cancel
+    from .services.runs.lifecycle import active_run, request_cancel
 
     run = active_run()
     if run is None or not request_cancel(run.id):
@@ -95,7 +95,7 @@ pco_cli.add_command(webhooks_cli)
 @webhooks_cli.command("retry")
 def retry_webhooks_command():
     """Queue every failed delivery again."""
-    from .services.webhooks import retry_failed
+    from .services.webhooks.receive import retry_failed
 
     click.echo(f"Queued {retry_failed()} failed deliveries again.")
 
@@ -103,7 +103,7 @@ def retry_webhooks_command():
 @webhooks_cli.command("sweep")
 def sweep_webhooks_command():
     """Queue deliveries that were recorded while the queue was down."""
-    from .services.webhooks import sweep
+    from .services.webhooks.receive import sweep
 
     click.echo(f"Queued {sweep()} waiting deliveries.")
 
@@ -113,7 +113,7 @@ def import_secrets_command():
     """Store the authenticity secret of every PCO webhook subscription of this app."""
     from .pco.errors import PCOError
     from .services.connection import while_admin_waits
-    from .services.webhook_subscriptions import import_subscriptions
+    from .services.webhooks.subscriptions import import_subscriptions
 
     try:
         click.echo(while_admin_waits(import_subscriptions).summary())

@@ -3,8 +3,8 @@ from flask import flash, redirect, render_template, request, url_for
 
 from ..auth.permissions import permission_required
 from ..models import PEOPLE_MANAGE
-from ..services import directory_contacts as contacts
-from ..services import directory_people as people_service
+from ..services.directory import contacts
+from ..services.directory import people as people_service
 from . import bp
 from .forms import CONTACT_FORMS, keep_current_choice
 from .helpers import INVALID, found_or_404

@@ -3,9 +3,9 @@ from flask import flash, redirect, render_template, request, url_for
 
 from ..auth.permissions import permission_required
 from ..models import PEOPLE_MANAGE
-from ..services import directory_families as families
-from ..services.directory_contacts import ADDRESS_FIELDS
-from ..services.directory_people import find_people
+from ..services.directory import families
+from ..services.directory.contacts import ADDRESS_FIELDS
+from ..services.directory.people import find_people
 from . import bp
 from .forms import FamilyEditForm, FamilyForm, FamilyMemberForm, FamilyRoleForm, keep_current_choice
 from .helpers import (add_member, first_error, found_or_404, render_form, requested_page,

@@ -11,9 +11,9 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
-from ..services.directory_families import FAMILY_ROLES
-from ..services.directory_groups import GROUP_ROLES
-from ..services.normalize import phone_digits
+from ..services.directory.families import FAMILY_ROLES
+from ..services.directory.groups import GROUP_ROLES
+from ..services.rules.normalize import phone_digits
 
 STATUSES = (("active", "Active"), ("inactive", "Inactive"))
 GENDERS = (("", "Not set"), ("M", "Male"), ("F", "Female"))

@@ -3,9 +3,9 @@ from flask import flash, redirect, render_template, url_for
 
 from ..auth.permissions import permission_required
 from ..models import PEOPLE_MANAGE
-from ..services import directory_groups as groups_service
-from ..services.directory import DirectoryError
-from ..services.directory_people import find_people
+from ..services.directory import groups as groups_service
+from ..services.directory.common import DirectoryError
+from ..services.directory.people import find_people
 from . import bp
 from .forms import GroupForm, GroupMemberForm, GroupRoleForm
 from .helpers import add_member, first_error, found_or_404, render_form, search_text

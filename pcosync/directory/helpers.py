@@ -1,7 +1,7 @@
 """Small things the directory views share."""
 from flask import abort, flash, render_template, request
 
-from ..services.directory import DirectoryError, page_number
+from ..services.directory.common import DirectoryError, page_number
 from .forms import CONTROL_CHARACTERS
 
 # A failed form comes back with its messages and this status, so tests and tools can tell a

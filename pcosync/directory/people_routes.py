@@ -3,7 +3,7 @@ from flask import flash, redirect, render_template, request, url_for
 
 from ..auth.permissions import permission_required
 from ..models import PEOPLE_MANAGE
-from ..services import directory_people as people_service
+from ..services.directory import people as people_service
 from . import bp
 from .forms import NewPersonForm, PersonForm
 from .helpers import found_or_404, render_form, requested_page, search_text

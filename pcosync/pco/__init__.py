@@ -1,6 +1,6 @@
 """Planning Center Online API client and schemas. Knows nothing about the database."""
-from pcosync.pco.client import Page, PCOClient
-from pcosync.pco.errors import (
+from .client import Page, PCOClient
+from .errors import (
     PCOAuthError, PCOBadResponse, PCOError, PCONotFound, PCORateLimited, PCOUnavailable,
     PCOValidationError,
 )

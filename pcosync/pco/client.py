@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from urllib.parse import quote
 
-from pcosync.pco.errors import PCOAuthError, PCOBadResponse
-from pcosync.pco.jsonapi import document, ref, resolve_document
-from pcosync.pco.ratelimit import make_rate_limiter
-from pcosync.pco.transport import DEFAULT_BASE_URL, Transport
+from .errors import PCOAuthError, PCOBadResponse
+from .jsonapi import document, ref, resolve_document
+from .ratelimit import make_rate_limiter
+from .transport import DEFAULT_BASE_URL, Transport
 
 PER_PAGE = 100
 PERSON_INCLUDES = ("emails", "phone_numbers", "addresses")

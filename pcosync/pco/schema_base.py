@@ -11,7 +11,7 @@ from datetime import date, datetime, timezone
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields
 
-from pcosync.pco.jsonapi import resource_key
+from .jsonapi import resource_key
 
 
 MAX_ID_LENGTH = 40  # the size of every PCO id column

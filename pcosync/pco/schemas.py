@@ -9,12 +9,12 @@ carries only the changed fields.
 """
 from marshmallow import ValidationError, fields, pre_load, validate
 
-from pcosync.pco.jsonapi import document
-from pcosync.pco.schema_base import (
+from .jsonapi import document
+from .schema_base import (
     AttributesSchema, IsoDate, ResourceId, UTCDateTime, describe, is_resolved, load_resource,
     malformed, plain_text, related_id, related_ids, related_list,
 )
-from pcosync.pco.webhook_schemas import (
+from .webhook_schemas import (
     load_event_deliveries, load_event_delivery, load_webhook_subscription,
 )
 

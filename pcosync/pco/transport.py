@@ -12,8 +12,8 @@ from urllib.parse import urlsplit
 
 import requests
 
-from pcosync.pco.errors import PCOBadResponse, PCOUnavailable, error_for_status
-from pcosync.pco.ratelimit import parse_retry_after
+from .errors import PCOBadResponse, PCOUnavailable, error_for_status
+from .ratelimit import parse_retry_after
 
 DEFAULT_BASE_URL = "https://api.planningcenteronline.com"
 # The one place the API version of each product is pinned (facts §1.2).

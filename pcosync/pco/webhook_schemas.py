@@ -7,7 +7,7 @@ import json
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
-from pcosync.pco.schema_base import (
+from .schema_base import (
     AttributesSchema, ResourceSchema, flatten_messages, load_resource, plain_text, related_id,
 )
 

@@ -3,7 +3,7 @@ import redis as redis_lib
 
 from .. import jobs
 from ..queues import enqueue
-from .runs import finish_run, start_run
+from .runs.lifecycle import finish_run, start_run
 
 
 class QueueUnavailable(Exception):

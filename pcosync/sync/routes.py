@@ -7,11 +7,11 @@ from ..auth.permissions import permission_required
 from ..extensions import db
 from ..models import PCO_MANAGE, RUN_KINDS, SyncRun
 from ..pco.errors import PCOError
-from ..services import sync_status
-from ..services import webhook_subscriptions
+from ..services.runs import status as sync_status
+from ..services.webhooks import subscriptions as webhook_subscriptions
 from ..services.connection import test_connection, while_admin_waits
 from ..services.dispatch import QueueUnavailable, start_in_worker
-from ..services.runs import RunAlreadyActive, request_cancel
+from ..services.runs.lifecycle import RunAlreadyActive, request_cancel
 from .page import PULL_BUTTONS, PUSH_BUTTONS, connection_facts, webhook_url
 
 bp = Blueprint("sync", __name__, url_prefix="/sync")

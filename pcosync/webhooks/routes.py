@@ -4,7 +4,7 @@ import logging
 from flask import Blueprint, current_app, jsonify, request
 
 from ..extensions import csrf
-from ..services import webhooks
+from ..services.webhooks import receive as webhooks
 
 bp = Blueprint("webhooks", __name__)
 log = logging.getLogger("pcosync.webhooks")

@@ -4,7 +4,9 @@ import re
 
 from pcosync.extensions import db
 from pcosync.models import Department, Group
-from pcosync.services import directory_families, directory_groups, directory_people
+from pcosync.services.directory import families as directory_families
+from pcosync.services.directory import groups as directory_groups
+from pcosync.services.directory import people as directory_people
 from tests import support
 
 

@@ -1,7 +1,7 @@
 """Families: list, page, create, edit name and address, members, roles, primary member."""
 from pcosync.extensions import db
 from pcosync.models import Address, Family, FamilyMember, Person
-from pcosync.services.directory_people import archive_person
+from pcosync.services.directory.people import archive_person
 from tests.directory.helpers import (
     add_family, add_person, count_statements, fresh, post, text_of,
 )

@@ -1,7 +1,7 @@
 """Groups: by department, a group's page, local groups, members and leaders."""
 from pcosync.extensions import db
 from pcosync.models import Department, Group, GroupMembership, PendingRemoval
-from pcosync.services import directory_groups
+from pcosync.services.directory import groups as directory_groups
 from tests.directory.helpers import add_group, add_person, count_statements, fresh, post, text_of
 
 

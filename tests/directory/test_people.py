@@ -3,8 +3,8 @@ from datetime import date, datetime, timedelta, timezone
 
 from pcosync.extensions import db
 from pcosync.models import Address, Person
-from pcosync.services import directory_groups
-from pcosync.services.state import person_hash_from_local
+from pcosync.services.directory import groups as directory_groups
+from pcosync.services.rules.state import person_hash_from_local
 from tests.directory.helpers import add_family, add_group, add_person, fresh, post, text_of
 
 VALID = {"first_name": "Grace", "last_name": "Hopper", "status": "active"}
@@ -22,7 +22,7 @@ def test_list_shows_people_by_last_then_first_name(admin_client):
 
 def test_list_shows_the_primary_email(admin_client):
     person = add_person("Ann", "Lee", email="first@example.org")
-    from pcosync.services.directory_contacts import add_contact
+    from pcosync.services.directory.contacts import add_contact
     add_contact(person, "emails", {"address": "main@example.org", "location": "Home",
                                    "is_primary": True})
     page = text_of(admin_client.get("/directory/people/"))

@@ -6,8 +6,8 @@ from sqlalchemy import insert
 
 from pcosync.extensions import db
 from pcosync.models import Person
-from pcosync.services.directory_people import find_people, list_people
-from pcosync.services.directory_search import prefix_upper_bound
+from pcosync.services.directory.people import find_people, list_people
+from pcosync.services.directory.search import prefix_upper_bound
 from tests.directory.helpers import add_person, count_statements, person_names, text_of
 
 
@@ -62,7 +62,7 @@ def test_search(people, text, expected):
 
 
 def test_search_leaves_out_archived_unless_asked(people):
-    from pcosync.services.directory_people import archive_person
+    from pcosync.services.directory.people import archive_person
 
     ann = db.session.query(Person).filter_by(first_name="Ann").one()
     archive_person(ann)
@@ -136,7 +136,7 @@ def test_pages_read_backwards_match_the_forward_order_with_ties_and_missing_name
             for n in range(131)]
     db.session.execute(insert(Person), rows)
     db.session.commit()
-    from pcosync.services.directory_people import PEOPLE_ORDER
+    from pcosync.services.directory.people import PEOPLE_ORDER
 
     everyone = db.session.scalars(db.select(Person.id).order_by(*PEOPLE_ORDER)).all()
     paged = [p.id for number in (1, 2, 3) for p in list_people(page=number).items]

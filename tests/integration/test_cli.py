@@ -3,7 +3,7 @@ from sqlalchemy import func, select
 
 from pcosync.extensions import db
 from pcosync.models import Person, SyncRun
-from pcosync.services.runs import start_run
+from pcosync.services.runs.lifecycle import start_run
 from tests.webhooks.helpers import queued_jobs
 
 

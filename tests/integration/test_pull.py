@@ -5,8 +5,8 @@ from sqlalchemy import func, select
 from pcosync.extensions import db
 from pcosync.models import Person, SyncIssue, SyncRun
 from pcosync.services.dispatch import start_in_worker
-from pcosync.services.execute import execute_run
-from pcosync.services.runs import RunAlreadyActive, request_cancel, start_run
+from pcosync.services.runs.execute import execute_run
+from pcosync.services.runs.lifecycle import RunAlreadyActive, request_cancel, start_run
 
 from .conftest import sandbox_admin, work_burst
 from .convergence import assert_converged

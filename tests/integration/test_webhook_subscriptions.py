@@ -3,10 +3,10 @@ from sqlalchemy import func, select
 
 from pcosync.extensions import db
 from pcosync.models import WebhookDelivery, WebhookSubscription
-from pcosync.services import webhook_subscriptions
+from pcosync.services.webhooks import subscriptions as webhook_subscriptions
 from pcosync.services.connection import while_admin_waits
-from pcosync.services.execute import execute_run
-from pcosync.services.runs import start_run
+from pcosync.services.runs.execute import execute_run
+from pcosync.services.runs.lifecycle import start_run
 from tests.support import csrf_token
 
 from .conftest import sandbox_admin, send_webhooks_to, wait_for_webhooks, work_burst

@@ -7,8 +7,8 @@ from sqlalchemy import func, select
 from pcosync.extensions import db
 from pcosync.models import (Email, Family, GroupMembership, Person, SyncIssue,
                             WebhookDelivery)
-from pcosync.services.execute import execute_run
-from pcosync.services.runs import start_run
+from pcosync.services.runs.execute import execute_run
+from pcosync.services.runs.lifecycle import start_run
 from tests.webhooks.helpers import SECRET, envelope, post
 
 from .conftest import send_webhooks_to, wait_for_webhooks, work_burst
@@ -145,7 +145,7 @@ def test_failed_delivery_can_be_retried_from_the_cli(app, client, sandbox):
     app.config["PCO_API_URL"] = "http://127.0.0.1:9"
     body = envelope(payload=person_payload(first_person().pco_id, "2099-01-01T00:00:00Z"))
     assert post(client, body).status_code == 200
-    from pcosync.services.webhook_processing import process_delivery
+    from pcosync.services.webhooks.process import process_delivery
 
     row_id = db.session.scalar(select(WebhookDelivery.id))
     try:

@@ -3,7 +3,7 @@ from sqlalchemy import select
 
 from pcosync.extensions import db
 from pcosync.models import Family, FamilyMember, Group, GroupMembership, Person, SyncRun
-from pcosync.services import webhook_handlers
+from pcosync.services.webhooks import handlers as webhook_handlers
 from pcosync.services.connection import make_client
 from pcosync.services.dispatch import start_in_worker
 from tests.integration.conftest import work_burst

@@ -3,8 +3,8 @@ from datetime import datetime, timezone
 
 from pcosync.extensions import db
 from pcosync.models import Department, Group, GroupMembership, Person
-from pcosync.services.push_memberships import MembershipPusher
-from pcosync.services.runs import Progress
+from pcosync.services.push.memberships import MembershipPusher
+from pcosync.services.runs.lifecycle import Progress
 from tests.push.conftest import dump, issues, make_person, reload, reset_stats, run, stats
 
 JOINED = datetime(2025, 9, 14, 10, 30, tzinfo=timezone.utc)
@@ -64,7 +64,7 @@ def test_memberships_are_created_skipped_or_reported(sandbox, recorder):
 
 def test_already_a_member_answer_is_skipped_not_an_error(app, sandbox):
     from pcosync.services.connection import make_client
-    from pcosync.services.runs import start_run
+    from pcosync.services.runs.lifecycle import start_run
 
     held = pco_group(sandbox)
     member = Person(first_name="Already", last_name="There", search_name="already there",

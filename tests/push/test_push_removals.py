@@ -5,7 +5,8 @@ from sqlalchemy import select
 
 from pcosync.extensions import db
 from pcosync.models import Family, Group, GroupMembership, PendingRemoval
-from pcosync.services import directory_families, directory_groups
+from pcosync.services.directory import families as directory_families
+from pcosync.services.directory import groups as directory_groups
 from tests.integration.conftest import send_webhooks_to, wait_for_webhooks, work_burst
 from tests.push.conftest import dump, reset_stats, run, stats
 from tests.webhooks.helpers import SECRET

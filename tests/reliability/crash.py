@@ -15,7 +15,7 @@ from sqlalchemy import select
 from pcosync.extensions import db
 from pcosync.models import Person, SyncRun
 from pcosync.services.dispatch import start_in_worker
-from pcosync.services.runs import active_run
+from pcosync.services.runs.lifecycle import active_run
 
 from .faulty_pco import run_full_sync
 from .helpers import (NO_FAULTS, assert_invariants, dump_of, sandbox_call, seeded, start_worker,

@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 
 from pcosync.extensions import db
 from pcosync.models import Person, SyncIssue, SyncRun
-from pcosync.services.execute import execute_run
-from pcosync.services.runs import start_run
+from pcosync.services.runs.execute import execute_run
+from pcosync.services.runs.lifecycle import start_run
 
 from .helpers import assert_invariants, dump_of, seeded
 

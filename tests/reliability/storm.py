@@ -26,7 +26,7 @@ from benchmarks import harness
 from pcosync.extensions import db
 from pcosync.models import WebhookDelivery
 from pcosync.queues import get_redis
-from pcosync.services.webhooks import MAX_BODY_BYTES
+from pcosync.services.webhooks.receive import MAX_BODY_BYTES
 from tests.integration.conftest import work_burst
 
 from .helpers import Process, app_environment, sandbox_call, seeded

@@ -5,8 +5,8 @@ from sqlalchemy import select
 from pcosync.extensions import db
 from pcosync.models import Person, SyncRun
 from pcosync.pco import transport
-from pcosync.services.execute import execute_run
-from pcosync.services.runs import active_run, start_run
+from pcosync.services.runs.execute import execute_run
+from pcosync.services.runs.lifecycle import active_run, start_run
 
 from . import faulty_pco as scenario
 from .helpers import assert_invariants, assert_nothing_lost, dump_of, seeded

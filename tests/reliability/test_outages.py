@@ -2,8 +2,8 @@
 database (concurrent webhook processing and a pull never tell anyone "database is locked")."""
 import pytest
 
-from pcosync.services.execute import execute_run
-from pcosync.services.runs import start_run
+from pcosync.services.runs.execute import execute_run
+from pcosync.services.runs.lifecycle import start_run
 
 from . import outages, storm
 

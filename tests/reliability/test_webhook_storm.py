@@ -4,8 +4,8 @@ import random
 
 import pytest
 
-from pcosync.services.execute import execute_run
-from pcosync.services.runs import start_run
+from pcosync.services.runs.execute import execute_run
+from pcosync.services.runs.lifecycle import start_run
 
 from . import storm as scenario
 from .helpers import assert_invariants, dump_of

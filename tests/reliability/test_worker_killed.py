@@ -7,7 +7,7 @@ import pytest
 
 from pcosync.extensions import db
 from pcosync.models import utcnow
-from pcosync.services.runs import active_run, recover_stale_runs, start_run, start_step
+from pcosync.services.runs.lifecycle import active_run, recover_stale_runs, start_run, start_step
 
 from . import crash as scenario
 from .helpers import NO_FAULTS

@@ -1,6 +1,6 @@
 from datetime import date
 
-from pcosync.services.matcher import PersonMatcher
+from pcosync.services.rules.matcher import PersonMatcher
 
 from .factories import email_record, local_person, person_record
 

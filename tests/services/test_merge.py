@@ -4,7 +4,7 @@ from sqlalchemy import select
 
 from pcosync.extensions import db
 from pcosync.models import Email, Person
-from pcosync.services.merge import apply_person, unchanged_pco_ids
+from pcosync.services.rules.merge import apply_person, unchanged_pco_ids
 
 from .factories import email_record, local_person, person_record, phone_record, when
 

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from pcosync.extensions import db
 from pcosync.models import WebhookDelivery
-from pcosync.services.webhooks import signature_matches
+from pcosync.services.webhooks.receive import signature_matches
 
 from .helpers import SECRET, VECTOR, envelope, post, queued_jobs, sign
 
@@ -92,7 +92,7 @@ def test_duplicate_delivery_is_acknowledged_and_recorded_once(app, client):
 
 def test_queue_down_keeps_the_delivery_and_the_sweep_queues_it(app, client):
     from pcosync.queues import get_redis
-    from pcosync.services.webhooks import sweep
+    from pcosync.services.webhooks.receive import sweep
 
     working = get_redis(app)
     app.extensions.pop("pcosync_redis")

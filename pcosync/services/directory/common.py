@@ -1,0 +1,73 @@
+"""What the directory pages share: server-side paging and the error a refused edit raises.
+
+The directory's logic lives in `directory_people`, `directory_contacts`, `directory_families`
+and `directory_groups`; searching in `directory_search`.
+"""
+import math
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+
+from ...extensions import db
+
+PAGE_SIZE = 50
+
+
+class DirectoryError(ValueError):
+    """An edit that can't be made as asked; the message says why, in words for the admin."""
+
+
+@dataclass
+class Page:
+    items: list
+    number: int
+    size: int
+    total: int
+
+    @property
+    def pages(self):
+        return max(1, math.ceil(self.total / self.size))
+
+    @property
+    def has_prev(self):
+        return self.number > 1
+
+    @property
+    def has_next(self):
+        return self.number < self.pages
+
+    @property
+    def first_index(self):
+        """1-based position of the first item shown, for "Showing 51–100 of 812"."""
+        return (self.number - 1) * self.size + 1 if self.items else 0
+
+    @property
+    def last_index(self):
+        return (self.number - 1) * self.size + len(self.items)
+
+
+def page_number(raw):
+    """A page number from the query string; anything odd means page 1."""
+    try:
+        return max(1, int(raw))
+    except (TypeError, ValueError):
+        return 1
+
+
+def paginate(query, order, number, size=PAGE_SIZE):
+    """One page of `query` in `order` (columns an index serves), by LIMIT/OFFSET.
+
+    A page past the middle is read from the other end of the index and turned round, so the
+    last page costs what the first does and the worst is the middle one."""
+    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    number = min(number, max(1, math.ceil(total / size)))
+    offset = (number - 1) * size
+    wanted = max(0, min(size, total - offset))
+    if offset > total / 2:
+        backwards = query.order_by(*[column.desc() for column in order])
+        rows = db.session.scalars(backwards.limit(wanted).offset(total - offset - wanted))
+        items = list(reversed(rows.unique().all()))
+    else:
+        rows = db.session.scalars(query.order_by(*order).limit(size).offset(offset))
+        items = rows.unique().all()
+    return Page(items=items, number=number, size=size, total=total)

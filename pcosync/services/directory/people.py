@@ -1,0 +1,116 @@
+"""People in the local directory: the list, one person's page, create, edit, archive.
+
+Edits write only the fields a form may change. The PCO link (`pco_id`, `pco_updated_at`,
+`pco_synced_hash`) is never written here: the pusher finds local edits by comparing the hash of
+the person's synced fields with `pco_synced_hash`, so changing the fields is all it needs.
+"""
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from ...extensions import db
+from ...models import (
+    Email, Family, FamilyMember, Group, GroupMembership, Person, PhoneNumber, utcnow,
+)
+from .common import paginate
+from .search import person_condition
+from ..rules.normalize import email_key, name_key, phone_digits
+
+# What the person form may write; everything else on Person belongs to the sync.
+EDITABLE_PERSON_FIELDS = (
+    "first_name", "middle_name", "last_name", "nickname", "gender", "birthdate", "status",
+    "membership", "child", "allergies", "photo_url", "verification_status",
+)
+PICKER_LIMIT = 20
+# The index ix_people_last_first serves it (id breaks ties, so pages never overlap).
+PEOPLE_ORDER = (Person.last_name, Person.first_name, Person.id)
+
+
+def list_people(search="", page=1, archived=False):
+    """One page of people, with what the list shows loaded in two extra queries in all."""
+    query = select(Person).options(
+        selectinload(Person.emails), selectinload(Person.phone_numbers))
+    query = query.where(Person.archived_at.is_not(None) if archived
+                        else Person.archived_at.is_(None))
+    condition = person_condition(search)
+    if condition is not None:
+        query = query.where(condition)
+    return paginate(query, PEOPLE_ORDER, page)
+
+
+def find_people(search, exclude_ids=(), limit=PICKER_LIMIT):
+    """Active-directory people matching `search`, for "add a member" pickers."""
+    condition = person_condition(search)
+    if condition is None:
+        return []
+    query = (select(Person).where(condition, Person.archived_at.is_(None))
+             .order_by(*PEOPLE_ORDER).options(selectinload(Person.emails)).limit(limit))
+    if exclude_ids:
+        query = query.where(Person.id.not_in(list(exclude_ids)))
+    return db.session.scalars(query).all()
+
+
+def load_person(person_id):
+    """The person with contact points loaded, or None."""
+    options = [selectinload(Person.emails), selectinload(Person.phone_numbers),
+               selectinload(Person.addresses)]
+    return db.session.get(Person, person_id, options=options)
+
+
+def families_of(person):
+    query = (select(FamilyMember).join(Family).where(FamilyMember.person_id == person.id)
+             .options(selectinload(FamilyMember.family)).order_by(Family.name, Family.id))
+    return db.session.scalars(query).all()
+
+
+def groups_of(person):
+    query = (select(GroupMembership).join(Group).where(GroupMembership.person_id == person.id)
+             .options(selectinload(GroupMembership.group).selectinload(Group.department))
+             .order_by(Group.name, Group.id))
+    return db.session.scalars(query).all()
+
+
+def apply_person_fields(person, data):
+    for name in EDITABLE_PERSON_FIELDS:
+        if name in data and getattr(person, name) != data[name]:
+            setattr(person, name, data[name])
+    person.search_name = name_key(person.first_name, person.last_name)
+
+
+def create_person(data, email=None, phone=None):
+    """A new local person (no PCO id until a push), with an optional first email and phone."""
+    person = Person()
+    apply_person_fields(person, data)
+    if email:
+        person.emails.append(Email(address=email, normalized=email_key(email),
+                                   location="Home", is_primary=True))
+    if phone:
+        person.phone_numbers.append(PhoneNumber(number=phone, digits=phone_digits(phone),
+                                                location="Mobile", is_primary=True))
+    db.session.add(person)
+    db.session.commit()
+    return person
+
+
+def update_person(person, data):
+    apply_person_fields(person, data)
+    db.session.commit()
+    return person
+
+
+def archive_person(person):
+    """Hide from the directory; the row stays (a person linked to PCO is never deleted)."""
+    if person.archived_at is None:
+        person.archived_at = utcnow()
+        db.session.commit()
+
+
+def restore_person(person):
+    if person.archived_at is not None:
+        person.archived_at = None
+        db.session.commit()
+
+
+def pco_person_url(person):
+    if not person.pco_id:
+        return None
+    return f"https://people.planningcenteronline.com/people/AC{person.pco_id}"

@@ -1,0 +1,7 @@
+"""Pull from PCO: People, then Families, then Groups. Work is committed page by page, so a
+crash loses at most a page and a re-run converges."""
+from .families import pull_families
+from .groups import pull_groups
+from .people import pull_people
+
+PULLERS = {"People": pull_people, "Families": pull_families, "Groups": pull_groups}

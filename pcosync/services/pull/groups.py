@@ -1,0 +1,129 @@
+"""Apply PCO groups and their memberships, under the department "PCO Groups"."""
+from sqlalchemy import select
+
+from ...extensions import db
+from ...models import PCO_GROUPS_DEPARTMENT, Department, Group, GroupMembership
+from ...pco import schemas
+from ..rules.merge import CREATED, SKIPPED, UPDATED, is_stale
+from ..rules.pending_removals import GROUP, removed_people
+from .listing import load_records, people_by_pco_id, pull_listing, still_in_pco
+
+GROUP_FIELDS = ("name", "description", "archived_at")
+
+
+def pco_groups_department():
+    department = db.session.scalar(
+        select(Department).where(Department.name == PCO_GROUPS_DEPARTMENT))
+    if department is None:
+        department = Department(name=PCO_GROUPS_DEPARTMENT)
+        db.session.add(department)
+        db.session.flush()
+    return department
+
+
+def apply_group(record):
+    """Create or update one group. Returns (outcome, group)."""
+    group = db.session.scalar(select(Group).where(Group.pco_group_id == record["pco_group_id"]))
+    if group is None:
+        group = Group(pco_group_id=record["pco_group_id"], department=pco_groups_department(),
+                      name=record["name"] or "(unnamed group)")
+        db.session.add(group)
+        _set_fields(group, record)
+        db.session.flush()
+        return CREATED, group
+    if is_stale(group.pco_updated_at, record["pco_updated_at"]):
+        return SKIPPED, group
+    changed = _set_fields(group, record)
+    group.pco_updated_at = record["pco_updated_at"] or group.pco_updated_at
+    return (UPDATED if changed else SKIPPED), group
+
+
+def _set_fields(group, record):
+    changed = False
+    for name in GROUP_FIELDS:
+        value = record.get(name)
+        if name == "name":
+            value = value or group.name
+        if getattr(group, name) != value:
+            setattr(group, name, value)
+            changed = True
+    if group.pco_updated_at is None:
+        group.pco_updated_at = record["pco_updated_at"]
+    return changed
+
+
+def pull_group(client, record, progress):
+    """The group, then all its memberships (PCO decides the memberships of linked people)."""
+    outcome, group = apply_group(record)
+    progress.count(outcome)
+    seen = set()
+
+    def loader(resource):
+        return schemas.load_group_membership(resource, group_pco_id=group.pco_group_id)
+
+    removed = removed_from_group(group)
+    for page in client.iter_group_memberships(record["pco_group_id"]):
+        memberships = load_records(page.records, loader, "Membership", progress)
+        people = people_by_pco_id([m["person_pco_id"] for m in memberships])
+        for data in memberships:
+            seen.add(data["pco_membership_id"])
+            progress.count(apply_membership(group, data, people, progress, removed))
+        progress.checkpoint()
+    remove_missing_memberships(group, seen)
+
+
+def removed_from_group(group):
+    """PCO ids of the people removed from this group here, until the push removes them in PCO."""
+    return {person for _, person in removed_people(GROUP, [group.pco_group_id])}
+
+
+def apply_membership(group, data, people, progress, removed=frozenset()):
+    """`removed`: see removed_from_group; such a membership is not brought back."""
+    if data["person_pco_id"] in removed:
+        return SKIPPED
+    person = people.get(data["person_pco_id"])
+    if person is None:
+        progress.issue("Membership", f"Person {data['person_pco_id']} of group "
+                       f"{group.name!r} is not in the local database yet: run Sync People "
+                       "first.", pco_id=data["pco_membership_id"])
+        return SKIPPED
+    membership = _find_membership(group, person, data["pco_membership_id"])
+    role = data["role"] if data["role"] in ("member", "leader") else "member"
+    if membership is None:
+        group.memberships.append(GroupMembership(
+            person=person, role=role, joined_at=data["joined_at"],
+            pco_membership_id=data["pco_membership_id"], pco_synced_role=role))
+        return CREATED
+    # A role changed here while PCO's stayed as last synced waits for the push, as a person's
+    # edited fields do; a role PCO changed wins.
+    local_role = membership.role if role == membership.pco_synced_role else role
+    wanted = {"role": local_role, "joined_at": data["joined_at"] or membership.joined_at,
+              "pco_membership_id": data["pco_membership_id"], "pco_synced_role": role}
+    if all(getattr(membership, k) == v for k, v in wanted.items()):
+        return SKIPPED
+    for key, value in wanted.items():
+        setattr(membership, key, value)
+    return UPDATED
+
+
+def _find_membership(group, person, pco_membership_id):
+    for membership in group.memberships:
+        if membership.pco_membership_id == pco_membership_id or membership.person_id == person.id:
+            return membership
+    return None
+
+
+def remove_missing_memberships(group, seen):
+    for membership in list(group.memberships):
+        if membership.pco_membership_id and membership.pco_membership_id not in seen:
+            group.memberships.remove(membership)
+
+
+def pull_groups(client, progress):
+    def apply_page(records, progress):
+        for record in records:  # each group costs its own membership requests
+            pull_group(client, record, progress)
+            progress.checkpoint()
+
+    pull_listing(client.iter_groups(), schemas.load_group, "Group", apply_page, progress,
+                 (Group, Group.pco_group_id, still_in_pco(client.get_group)))

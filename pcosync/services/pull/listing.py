@@ -1,0 +1,66 @@
+"""What every pull shares: one loop over a listing's pages (load, apply, commit, archive
+what PCO no longer lists) and the small helpers the resources need."""
+import logging
+
+from marshmallow import ValidationError
+from sqlalchemy import select
+
+from ...extensions import db
+from ...models import Person
+from ...pco.errors import PCONotFound
+from ..rules.tombstones import archive_missing
+
+log = logging.getLogger("pcosync.pull")
+
+
+def load_records(page_records, loader, record_type, progress):
+    """Turn a page's resources into plain dicts; a malformed one becomes a SyncIssue."""
+    loaded = []
+    for resource in page_records:
+        try:
+            loaded.append(loader(resource))
+        except ValidationError as err:
+            pco_id = resource.get("id") if isinstance(resource, dict) else None
+            progress.issue(record_type, str(err),
+                           pco_id=str(pco_id)[:40] if pco_id is not None else None, failed=True)
+    return loaded
+
+
+def people_by_pco_id(pco_ids, *options):
+    """Local people (archived ones too) by PCO id, in one query (plus one per loader option)."""
+    wanted = {i for i in pco_ids if i}
+    if not wanted:
+        return {}
+    query = select(Person).where(Person.pco_id.in_(wanted)).options(*options)
+    return {p.pco_id: p for p in db.session.scalars(query)}
+
+
+def pull_listing(pages, loader, record_type, apply_page, progress, tombstone):
+    """Every pull: page by page, load (bad records become issues), apply, commit; then the
+    linked records PCO no longer lists are archived. `tombstone`: (model, PCO id column,
+    a function telling whether PCO still has an id)."""
+    seen = set()
+    for page in pages:
+        progress.expect(page.total_count)
+        seen.update(str(r.get("id")) for r in page.records if isinstance(r, dict))
+        apply_page(load_records(page.records, loader, record_type, progress), progress)
+        progress.checkpoint()
+        log.info("pull page run_id=%s kind=%s offset=%s", progress.run.id, record_type,
+                 page.offset)
+    model, id_column, exists = tombstone
+    archive_missing(model, id_column, seen, progress, record_type, exists)
+    progress.checkpoint()
+
+
+def still_in_pco(fetch):
+    """A record missing from a listing may only have moved: with offset paging, each record
+    deleted in PCO before the cursor while we read makes the next page skip one live record.
+    Only what PCO confirms gone (404) is archived; a wrongly archived record stayed archived,
+    since later pulls skip it as unchanged. One request per missing record, only then."""
+    def exists(pco_id):
+        try:
+            fetch(pco_id)
+        except PCONotFound:
+            return False
+        return True
+    return exists

@@ -1,0 +1,322 @@
+"""Push People: every active local person to PCO, sending only what changed.
+
+`pco_synced_state` is what PCO holds as far as we know. Each write to PCO is followed at once
+by a commit of its result (a new PCO id, the agreed state), so a crash or a refused request
+leaves every person consistently linked, and a re-run sends exactly what is still missing.
+An unchanged person (state hash equal to `pco_synced_hash`) costs no request at all.
+"""
+import json
+import logging
+from contextlib import contextmanager
+
+from marshmallow import ValidationError
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from ...extensions import db
+from ...models import SYNCED_PERSON_FIELDS, Person, utcnow
+from ...pco import schemas
+from ...pco.errors import PCONotFound, PCOUnavailable
+from ..rules.matcher import names_agree
+from ..rules.merge import CONTACTS, CREATED, SKIPPED, UPDATED, merge_contacts
+from ..rules.normalize import email_key, name_key
+from .base import RecordPusher
+from ..rules.state import CONTACT_KINDS, contact_rows, digest, person_state_from_local, \
+    person_state_from_pco
+
+log = logging.getLogger("pcosync.push")
+
+BATCH_SIZE = 100
+SINGULAR = {"emails": "email", "phone_numbers": "phone_number", "addresses": "address"}
+CONTACT_FIELDS = dict(CONTACT_KINDS)
+CONTACT_KEYS = {kind: key for kind, _, _, key in CONTACTS}  # what makes two the same
+
+
+def push_people(client, progress):
+    progress.expect(db.session.scalar(
+        select(func.count()).select_from(Person).where(Person.archived_at.is_(None))))
+    pusher = PeoplePusher(client, progress)
+    with commits_keep_loaded_rows():
+        for batch in active_people_batches():
+            for person in batch:
+                pusher.push(person)
+            progress.checkpoint()
+            log.info("push people batch run_id=%s last_id=%s", progress.run.id, batch[-1].id)
+
+
+@contextmanager
+def commits_keep_loaded_rows():
+    """Each write to PCO is committed at once (several per new person); expiring the whole
+    batch at every commit would reload it row by row (a third of a push's time). Only this run
+    writes these people's PCO columns, so the loaded rows stay true between commits."""
+    session = db.session()
+    before, session.expire_on_commit = session.expire_on_commit, False
+    try:
+        yield
+    finally:
+        session.expire_on_commit = before
+
+
+def active_people_batches(size=BATCH_SIZE):
+    """Archived people are never pushed; batches by id, so a re-run resumes cleanly."""
+    last_id = 0
+    while True:
+        query = (select(Person).where(Person.archived_at.is_(None), Person.id > last_id)
+                 .order_by(Person.id).limit(size)
+                 .options(selectinload(Person.emails), selectinload(Person.phone_numbers),
+                          selectinload(Person.addresses)))
+        batch = db.session.scalars(query).all()
+        if not batch:
+            return
+        last_id = batch[-1].id
+        yield batch
+
+
+class PeoplePusher(RecordPusher):
+    def push(self, person):
+        if digest(person_state_from_local(person)) == person.pco_synced_hash:
+            self.progress.count(SKIPPED)
+            return
+        self.attempt("Person", f"{person.full_name} (local id {person.id}) was not pushed; the "
+                     "next push retries what is missing", lambda: self._push_changed(person),
+                     pco_id=person.pco_id, local_id=person.id)
+
+    def _push_changed(self, person):
+        outcome = UPDATED
+        # Linked before this run: PCO may hold contact points an earlier push created.
+        was_linked = person.pco_id is not None
+        if not was_linked:
+            outcome = self._link_or_create(person)
+        elif person.pco_synced_state is None:
+            # Linked before states were kept: start from what PCO holds now.
+            adopt(person, self.client.get_person(person.pco_id))
+        send_changes(self.client, person, look_first=was_linked)
+        settle(person)
+        return outcome
+
+    def _link_or_create(self, person):
+        pco_id = self._find_in_pco(person)
+        if pco_id is not None:
+            adopt(person, self.client.get_person(pco_id))
+            return UPDATED
+        local = person_state_from_local(person)
+        attributes = schemas.dump_person({name: local[name] for name in SYNCED_PERSON_FIELDS})
+        try:
+            resource = self.client.create_person(attributes)
+        except PCOUnavailable:
+            landed = self._landed_anyway(person)
+            if landed is None:
+                raise
+            adopt(person, landed)
+            return CREATED
+        record = schemas.load_person(resource)
+        person.pco_id = record["pco_id"]
+        agree(person, person_state_from_pco(record), record["pco_updated_at"])
+        return CREATED
+
+    def _landed_anyway(self, person):
+        """PCO may have created the person although its answer was lost (the client never
+        retries a POST): find them by name and birthdate rather than create them twice."""
+        key = name_key(person.first_name, person.last_name)
+        full_name = " ".join(part for part in (person.first_name, person.last_name) if part)
+        # Just created by us: same name and birthdate, no email yet, linked to no one here.
+        found = [record for record in self._search(full_name)
+                 if name_key(record["first_name"], record["last_name"]) == key
+                 and record["birthdate"] == person.birthdate and not record["emails"]
+                 and not linked_locally(record["pco_id"])]
+        return self.client.get_person(found[0]["pco_id"]) if len(found) == 1 else None
+
+    def _find_in_pco(self, person):
+        """The PCO id of this person if PCO already has them (by email), else None."""
+        primary_first = sorted(person.emails, key=lambda email: not email.is_primary)
+        for key in dict.fromkeys(email_key(email.address) for email in primary_first):
+            if not key:
+                continue
+            candidates = self._candidates(person, key)
+            if len(candidates) == 1:
+                return candidates[0]
+            if candidates:
+                self.progress.issue(
+                    "Person", f"{person.full_name} (local id {person.id}) may be any of PCO "
+                    f"people {', '.join(candidates)} (same email, names agree): created a new "
+                    "PCO person; merge them in PCO if they are the same.", local_id=person.id)
+                return None
+        return None
+
+    def _candidates(self, person, key):
+        found = []
+        for record in self._search(key):
+            emails = {email_key(email["address"]) for email in record["emails"]}
+            if (key in emails and record["pco_id"] not in found and names_agree(person, record)
+                    and not linked_locally(record["pco_id"])):
+                found.append(record["pco_id"])
+        return found
+
+    def _search(self, text):
+        """PCO people whose name or email matches `text` (with their emails), as records."""
+        records = []
+        for resource in self.client.find_people_by_email(text):
+            try:
+                records.append(schemas.load_person(resource))
+            except ValidationError:
+                continue  # a malformed candidate is simply not a match
+        return records
+
+
+def linked_locally(pco_id):
+    return db.session.scalar(select(Person.id).where(Person.pco_id == pco_id)) is not None
+
+
+def adopt(person, resource):
+    """Link to a PCO person and take PCO's current state as the agreed one.
+
+    PCO's contact points join the local ones (a local one with the same value is linked to
+    it rather than sent again), as a pull would; only local differences are pushed after.
+    """
+    record = schemas.load_person(resource)
+    person.pco_id = record["pco_id"]
+    fill_blanks(person, record)
+    for kind, model, fields, key in CONTACTS:
+        merge_contacts(person, kind, model, fields, key, record[kind],
+                       remove_missing=record["contacts_included"])
+    agree(person, person_state_from_pco(record), record["pco_updated_at"])
+
+
+def fill_blanks(person, record):
+    """Linking must not erase what PCO knows and we do not (a middle name, a birthdate)."""
+    for name in SYNCED_PERSON_FIELDS:
+        if getattr(person, name) is None and record.get(name) is not None:
+            setattr(person, name, record[name])
+    person.search_name = name_key(person.first_name, person.last_name)
+
+
+def agree(person, state, pco_updated_at=None):
+    """Record what PCO now holds, committed at once: a crash must never lose a PCO id."""
+    person.pco_synced_state = state
+    person.pco_synced_hash = digest(state)
+    if pco_updated_at is not None:
+        # Our own change's webhook carries this updated_at: it will be skipped as an echo.
+        person.pco_updated_at = pco_updated_at
+    db.session.commit()
+
+
+def settle(person):
+    person.pco_synced_at = utcnow()
+    agree(person, person_state_from_local(person))
+
+
+def send_changes(client, person, look_first=True):
+    """PATCH what differs from the agreed state; create and delete contact points.
+    `look_first`: before creating contact points, link those PCO already has."""
+    local = person_state_from_local(person)
+    send_person_fields(client, person, local)
+    for kind in CONTACT_FIELDS:
+        update_changed_contacts(client, person, local, kind)
+        if look_first:
+            link_contacts_already_in_pco(client, person, kind)
+        create_new_contacts(client, person, kind)
+        delete_removed_contacts(client, person, kind)
+
+
+def send_person_fields(client, person, local):
+    stored = person.pco_synced_state
+    changed = {name: local[name] for name in SYNCED_PERSON_FIELDS
+               if local[name] != stored.get(name)}
+    if not changed:
+        return
+    resource = client.update_person(person.pco_id, schemas.dump_person(changed))
+    record = schemas.load_person(resource)
+    now_held = person_state_from_pco(record)
+    fields = {name: now_held[name] for name in SYNCED_PERSON_FIELDS}
+    agree(person, {**stored, **fields}, record["pco_updated_at"])
+
+
+def update_changed_contacts(client, person, local, kind):
+    stored = contact_rows(person.pco_synced_state, kind)
+    for pco_id, values in contact_rows(local, kind).items():
+        if pco_id is None:
+            continue
+        held = stored.get(pco_id)
+        changed = {name: value for name, value in values.items()
+                   if held is None or held.get(name) != value}
+        if changed:
+            patch_contact(client, person, kind, pco_id, changed)
+
+
+def patch_contact(client, person, kind, pco_id, changed):
+    update = getattr(client, f"update_{SINGULAR[kind]}")
+    record = load_contact(kind, update(pco_id, dump_contact(kind, changed)))
+    agree(person, with_contact(person.pco_synced_state, kind, record))
+
+
+def link_contacts_already_in_pco(client, person, kind):
+    """A POST whose answer was lost, or whose worker died before the commit, created a contact
+    point in PCO that we never linked: link it rather than create it twice. One GET, only for
+    a person already in PCO who has new contact points of this kind."""
+    pending = [item for item in getattr(person, kind) if item.pco_id is None]
+    if not pending:
+        return
+    key = CONTACT_KEYS[kind]
+    linked = {item.pco_id for item in getattr(person, kind)}
+    in_pco = {}
+    for page in client.iter_person_contacts(person.pco_id, kind):
+        for resource in page.records:
+            try:
+                record = load_contact(kind, resource)
+            except ValidationError:
+                continue  # a malformed one is simply not a match
+            if record["pco_id"] not in linked:
+                in_pco.setdefault(key(record), record)
+    for contact in pending:
+        values = {name: getattr(contact, name) for name in CONTACT_FIELDS[kind]}
+        record = in_pco.pop(key(values), None)
+        if record is None:
+            continue
+        contact.pco_id = record["pco_id"]
+        contact.pco_updated_at = record["pco_updated_at"]
+        agree(person, with_contact(person.pco_synced_state, kind, record))
+        changed = {name: value for name, value in values.items() if record.get(name) != value}
+        if changed:  # the same contact point, told differently here (location, primary)
+            patch_contact(client, person, kind, record["pco_id"], changed)
+
+
+def create_new_contacts(client, person, kind):
+    create = getattr(client, f"create_{SINGULAR[kind]}")
+    for contact in [item for item in getattr(person, kind) if item.pco_id is None]:
+        values = {name: getattr(contact, name) for name in CONTACT_FIELDS[kind]}
+        record = load_contact(kind, create(person.pco_id, dump_contact(kind, values)))
+        contact.pco_id = record["pco_id"]
+        contact.pco_updated_at = record["pco_updated_at"]
+        agree(person, with_contact(person.pco_synced_state, kind, record))
+
+
+def delete_removed_contacts(client, person, kind):
+    """A contact point removed here (PCO still held it) is removed in PCO too."""
+    kept = {item.pco_id for item in getattr(person, kind)}
+    for pco_id in contact_rows(person.pco_synced_state, kind):
+        if pco_id is None or pco_id in kept:
+            continue
+        try:
+            client.delete(f"/people/v2/{kind}/{pco_id}")
+        except PCONotFound:
+            pass  # already gone from PCO: that is what we wanted
+        agree(person, without_contact(person.pco_synced_state, kind, pco_id))
+
+
+def dump_contact(kind, values):
+    return getattr(schemas, f"dump_{SINGULAR[kind]}")(values)
+
+
+def load_contact(kind, resource):
+    return getattr(schemas, f"load_{SINGULAR[kind]}")(resource)
+
+
+def with_contact(state, kind, record):
+    """`state` with one contact point's row set to PCO's values (rows as state.py orders them)."""
+    row = [record["pco_id"]] + [record.get(name) for name in CONTACT_FIELDS[kind]]
+    rows = [item for item in state.get(kind, []) if item[0] != record["pco_id"]] + [row]
+    return {**state, kind: sorted(rows, key=lambda item: json.dumps(item, default=str))}
+
+
+def without_contact(state, kind, pco_id):
+    return {**state, kind: [item for item in state.get(kind, []) if item[0] != pco_id]}

@@ -1,0 +1,198 @@
+"""The SyncRun lifecycle: one run at a time, counters, heartbeat, cancel, stale recovery.
+
+The SyncRun row is the truth the Sync page polls. "One at a time" is a partial unique index on
+`active_slot`, so two processes racing to start cannot both win.
+"""
+import logging
+import threading
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+
+from ...extensions import db
+from ...models import SyncIssue, SyncRun, utcnow
+
+log = logging.getLogger("pcosync.runs")
+
+HEARTBEAT_SECONDS = 10
+STALE_AFTER = timedelta(seconds=90)  # the default of the SYNC_STALE_SECONDS setting
+PULL_STEPS = {"Full Sync": ("People", "Families", "Groups")}
+PUSH_STEPS = {"Full Push": ("Push People", "Push Families", "Push Group Memberships")}
+STEPS = {**PULL_STEPS, **PUSH_STEPS}
+
+
+class RunAlreadyActive(Exception):
+    def __init__(self, run):
+        self.run = run
+        super().__init__(f"A sync is already running ({run.kind}, started "
+                         f"{run.started_at:%H:%M:%S} UTC). Wait for it or cancel it.")
+
+
+class RunCancelled(Exception):
+    """Raised at a checkpoint when an admin asked to cancel."""
+
+
+def active_run():
+    return db.session.scalar(select(SyncRun).where(SyncRun.active_slot == 1))
+
+
+def start_run(kind, triggered_by="cli", user_id=None):
+    """Create a RUNNING top-level run, or raise RunAlreadyActive."""
+    recover_stale_runs()
+    run = SyncRun(kind=kind, status="RUNNING", triggered_by=triggered_by, user_id=user_id,
+                  active_slot=1, heartbeat_at=utcnow())
+    db.session.add(run)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        current = active_run()
+        if current is None:  # it finished between our insert and this read
+            return start_run(kind, triggered_by, user_id)
+        raise RunAlreadyActive(current)
+    log.info("run started run_id=%s kind=%r by=%r", run.id, kind, triggered_by)
+    return run
+
+
+def start_step(parent, kind):
+    step = SyncRun(kind=kind, status="RUNNING", triggered_by=parent.triggered_by,
+                   user_id=parent.user_id, parent_id=parent.id, heartbeat_at=utcnow())
+    db.session.add(step)
+    db.session.commit()
+    return step
+
+
+def finish_run(run, status, error=None):
+    run.status = status
+    run.error = error[:4000] if error else None
+    run.finished_at = utcnow()
+    run.active_slot = None
+    db.session.commit()
+    log.info("run finished run_id=%s kind=%r status=%s created=%s updated=%s skipped=%s "
+             "failed=%s seconds=%.1f", run.id, run.kind, status, run.created_count,
+             run.updated_count, run.skipped_count, run.failed_count, run.duration_seconds)
+
+
+def request_cancel(run_id):
+    """Ask a running run to stop at its next checkpoint. Returns False if it is not running."""
+    result = db.session.execute(
+        update(SyncRun).where(SyncRun.id == run_id, SyncRun.status == "RUNNING")
+        .values(cancel_requested=True))
+    db.session.commit()
+    return result.rowcount == 1
+
+
+def cancel_requested(run):
+    return bool(db.session.scalar(
+        select(SyncRun.cancel_requested).where(SyncRun.id.in_(_lineage(run)))
+        .where(SyncRun.cancel_requested.is_(True)).limit(1)))
+
+
+def _lineage(run):
+    return [run.id] + ([run.parent_id] if run.parent_id else [])
+
+
+def stale_after(app=None):
+    """How long a run may go without a heartbeat before it counts as dead (SYNC_STALE_SECONDS;
+    tests that kill workers shorten it, so they need not wait the production 90 s)."""
+    config = (app or current_app).config
+    return timedelta(seconds=float(config.get("SYNC_STALE_SECONDS") or
+                                   STALE_AFTER.total_seconds()))
+
+
+def heartbeat_seconds(app=None):
+    """Beat a few times per stale period, so a live run never looks dead."""
+    return min(HEARTBEAT_SECONDS, stale_after(app).total_seconds() / 3)
+
+
+def recover_stale_runs(now=None):
+    """A run whose worker died stops heart-beating: mark it FAILED and free the slot."""
+    now, limit = now or utcnow(), stale_after()
+    stale = db.session.scalars(select(SyncRun).where(
+        SyncRun.status == "RUNNING", SyncRun.heartbeat_at < now - limit)).all()
+    # A step dies with its run's worker even if its last beat came a moment later.
+    stale += [step for run in list(stale) for step in run.steps
+              if step.status == "RUNNING" and step not in stale]
+    for run in stale:
+        run.status, run.finished_at, run.active_slot = "FAILED", now, None
+        run.error = ("The worker stopped responding (no heartbeat for "
+                     f"{int(limit.total_seconds())} s): it was stopped or crashed, or "
+                     "no worker is running. Committed pages are kept; run it again.")
+        log.warning("run recovered as FAILED run_id=%s kind=%r", run.id, run.kind)
+    if stale:
+        db.session.commit()
+    return stale
+
+
+class Progress:
+    """Counters for one run, written to the row at every checkpoint (at least once a page)."""
+
+    def __init__(self, run, parent=None):
+        self.run = run
+        self.parent = parent
+
+    def expect(self, total):
+        if total is not None and not self.run.total_expected:
+            self.run.total_expected = total
+
+    def count(self, outcome, n=1):
+        for run in filter(None, (self.run, self.parent)):
+            name = f"{outcome}_count"
+            setattr(run, name, (getattr(run, name) or 0) + n)
+
+    def issue(self, record_type, reason, pco_id=None, local_id=None, failed=False):
+        db.session.add(SyncIssue(run_id=self.run.id, record_type=record_type, pco_id=pco_id,
+                                 local_id=local_id, reason=reason[:2000]))
+        if failed:
+            self.count("failed")
+
+    def checkpoint(self):
+        """Commit the page's work with the counters, then honour a cancel request."""
+        now = utcnow()
+        for run in filter(None, (self.run, self.parent)):
+            run.heartbeat_at = now
+        db.session.commit()
+        if cancel_requested(self.run):
+            raise RunCancelled()
+
+
+class Heartbeat:
+    """Beats from a thread while a job works, so a long wait on PCO's rate limit never looks like
+    a dead worker; a killed worker stops beating and its run is recovered as FAILED."""
+
+    def __init__(self, app, run_ids):
+        self.app, self.run_ids = app, list(run_ids)
+        self.interval = heartbeat_seconds(app)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, daemon=True, name="heartbeat")
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join(timeout=5)
+
+    def add(self, run_id):
+        self.run_ids.append(run_id)
+
+    def _loop(self):
+        while not self._stop.wait(self.interval):
+            try:
+                with self.app.app_context():
+                    self._beat()
+            except Exception:  # a missed beat is harmless; the next one tries again
+                log.exception("heartbeat failed")
+
+    def _beat(self):
+        """One row per transaction: a beat never holds one run's row lock while it waits for
+        another's. Updating the parent and its step together deadlocked on PostgreSQL with the
+        page checkpoint, which locks the same two rows in its own order."""
+        for run_id in list(self.run_ids):
+            with db.engine.begin() as conn:
+                conn.execute(update(SyncRun).where(SyncRun.id == run_id,
+                                                   SyncRun.status == "RUNNING")
+                             .values(heartbeat_at=utcnow()))

@@ -1,0 +1,66 @@
+"""What the Sync page shows: the active run, the history, webhook counts. Read-only queries,
+except that a run whose worker died is marked FAILED when the page looks at it."""
+from sqlalchemy import func, select
+
+from ...extensions import db
+from ...models import SyncRun, WebhookDelivery
+from ...queues import redis_is_up
+from .lifecycle import active_run, recover_stale_runs
+
+HISTORY_SIZE = 20
+
+
+def history(limit=HISTORY_SIZE):
+    """The newest top-level runs (a Full Sync's steps show inside their parent)."""
+    query = (select(SyncRun).where(SyncRun.parent_id.is_(None))
+             .order_by(SyncRun.started_at.desc(), SyncRun.id.desc()).limit(limit))
+    return db.session.scalars(query).all()
+
+
+def current_step(run):
+    running = [s for s in run.steps if s.status == "RUNNING"]
+    return running[-1].kind if running else None
+
+
+def run_summary(run):
+    return {
+        "id": run.id,
+        "kind": run.kind,
+        "status": run.status,
+        "started_at": run.started_at.isoformat(),
+        "finished_at": run.finished_at.isoformat() if run.finished_at else None,
+        "elapsed_seconds": round(run.duration_seconds, 1),
+        "created": run.created_count,
+        "updated": run.updated_count,
+        "skipped": run.skipped_count,
+        "failed": run.failed_count,
+        "total_expected": run.total_expected,
+        "step": current_step(run),
+        "cancel_requested": run.cancel_requested,
+        "triggered_by": run.triggered_by,
+        "error": run.error,
+    }
+
+
+def webhook_counts():
+    rows = db.session.execute(
+        select(WebhookDelivery.status, func.count()).group_by(WebhookDelivery.status))
+    counts = {"received": 0, "processed": 0, "ignored": 0, "failed": 0}
+    counts.update({status: n for status, n in rows})
+    return counts
+
+
+def status():
+    # The page polls this every 3 s. Without it, a run whose worker was killed stayed RUNNING
+    # (and every start got 409) until someone started another run: a worker restarted within
+    # the stale period recovers nothing at its start, and nothing else looks.
+    recover_stale_runs()
+    run = active_run()
+    latest = db.session.scalar(select(func.max(SyncRun.id)).where(SyncRun.parent_id.is_(None)))
+    return {
+        "active": run_summary(run) if run else None,
+        "latest_run_id": latest,
+        "webhooks": webhook_counts(),
+        # Redis down: the page says so (runs cannot start; deliveries wait in the database).
+        "queue": {"up": redis_is_up()},
+    }

@@ -1,0 +1,191 @@
+"""What each PCO event does locally. A handler returns a short outcome note; it never commits.
+
+Webhook payloads are hints: people and households are re-fetched with their contact points or
+members, so a late or out-of-order delivery applies PCO's newest data, never older data.
+"""
+from datetime import datetime, timezone
+
+from sqlalchemy import select
+
+from ...extensions import db
+from ...models import Family, FamilyMember, Group, GroupMembership, Person, utcnow
+from ...pco import schemas
+from ...pco.errors import PCONotFound
+from ..rules.merge import SKIPPED
+from ..pull.listing import people_by_pco_id
+from ..pull.families import apply_household, find_family, removed_from_households
+from ..pull.groups import apply_group, apply_membership, removed_from_group
+from ..pull.people import apply_people_page
+
+
+def _data(payload):
+    data = payload.get("data") or {}
+    if not isinstance(data, dict) or not data.get("id"):
+        raise ValueError("payload has no data.id")
+    return data
+
+
+def _related_id(data, name):
+    rel = (data.get("relationships") or {}).get(name) or {}
+    ref = rel.get("data") if isinstance(rel, dict) else None
+    return str(ref["id"]) if isinstance(ref, dict) and ref.get("id") else None
+
+
+def parse_time(value):
+    try:
+        moment = datetime.fromisoformat(str(value))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def _local_person(pco_id):
+    return db.session.scalar(select(Person).where(Person.pco_id == pco_id))
+
+
+def refresh_person(client, pco_id, log):
+    """Fetch the person with contact points and apply it like one record of a pull page."""
+    try:
+        resource = client.get_person(pco_id)
+    except PCONotFound:
+        return "person no longer in PCO"
+    apply_people_page([schemas.load_person(resource)], log)
+    return log.outcomes[-1] if log.outcomes else SKIPPED
+
+
+def person_changed(client, payload, log):
+    data = _data(payload)
+    person = _local_person(str(data["id"]))
+    updated_at = (data.get("attributes") or {}).get("updated_at")
+    if person is not None and person.pco_updated_at and updated_at:
+        incoming = parse_time(updated_at)
+        if incoming is not None and incoming <= person.pco_updated_at:
+            return SKIPPED  # we hold this version or a newer one (our own push's echo, too)
+    return refresh_person(client, str(data["id"]), log)
+
+
+def person_destroyed(client, payload, log):
+    person = _local_person(str(_data(payload)["id"]))
+    if person is None or person.archived_at is not None:
+        return SKIPPED
+    person.archived_at = utcnow()  # a tombstone: every local field is kept
+    return "archived"
+
+
+def contact_changed(client, payload, log):
+    person_id = _related_id(_data(payload), "person")
+    if person_id is None:
+        raise ValueError("contact point payload names no person")
+    return refresh_person(client, person_id, log)
+
+
+def contact_destroyed(client, payload, log):
+    data = _data(payload)
+    person_id = _related_id(data, "person")
+    if person_id is not None and _local_person(person_id) is not None:
+        return refresh_person(client, person_id, log)
+    from ...models import Address, Email, PhoneNumber
+
+    model = {"Email": Email, "PhoneNumber": PhoneNumber, "Address": Address}.get(data.get("type"))
+    item = model and db.session.scalar(select(model).where(model.pco_id == str(data["id"])))
+    if item is None:
+        return SKIPPED
+    db.session.delete(item)
+    return "removed"
+
+
+def household_changed(client, payload, log):
+    household_id = str(_data(payload)["id"])
+    try:
+        record = schemas.load_household(client.get_household(household_id))
+    except PCONotFound:
+        return "household no longer in PCO"
+    people = people_by_pco_id(record["member_pco_ids"] + [record["primary_contact_pco_id"]])
+    removed = removed_from_households([household_id]).get(household_id, set())
+    outcome, _ = apply_household(record, find_family(household_id), people, log, removed)
+    return outcome
+
+
+def household_destroyed(client, payload, log):
+    family = find_family(str(_data(payload)["id"]))
+    if family is None or family.archived_at is not None:
+        return SKIPPED
+    family.archived_at = utcnow()
+    return "archived"
+
+
+def _local_group(client, group_id):
+    group = db.session.scalar(select(Group).where(Group.pco_group_id == group_id))
+    if group is None:
+        _, group = apply_group(schemas.load_group(client.get_group(group_id)))
+    return group
+
+
+def group_changed(client, payload, log):
+    group_id = str(_data(payload)["id"])
+    try:
+        outcome, _ = apply_group(schemas.load_group(client.get_group(group_id)))
+    except PCONotFound:
+        return "group no longer in PCO"
+    return outcome
+
+
+def group_destroyed(client, payload, log):
+    group = db.session.scalar(select(Group).where(Group.pco_group_id == str(_data(payload)["id"])))
+    if group is None or group.archived_at is not None:
+        return SKIPPED
+    group.archived_at = utcnow()
+    return "archived"
+
+
+def membership_changed(client, payload, log):
+    data = _data(payload)
+    group_id = _related_id(data, "group")
+    record = schemas.load_group_membership(data, group_pco_id=group_id)
+    group = _local_group(client, record["group_pco_id"])
+    people = people_by_pco_id([record["person_pco_id"]])
+    return apply_membership(group, record, people, log, removed_from_group(group))
+
+
+def membership_destroyed(client, payload, log):
+    membership = db.session.scalar(select(GroupMembership).where(
+        GroupMembership.pco_membership_id == str(_data(payload)["id"])))
+    if membership is None:
+        return SKIPPED
+    db.session.delete(membership)
+    return "removed"
+
+
+def person_merged(client, payload, log):
+    """PCO merged two people: the removed one's local links move to the kept one."""
+    data = _data(payload)
+    attributes = data.get("attributes") or {}
+    keep_id = str(attributes.get("person_to_keep_id") or _related_id(data, "person_to_keep"))
+    remove_id = str(attributes.get("person_to_remove_id") or _related_id(data, "person_to_remove"))
+    removed, kept = _local_person(remove_id), _local_person(keep_id)
+    if removed is None:
+        return SKIPPED
+    if kept is None:
+        removed.pco_id = keep_id
+        note = f"local person {removed.id} now linked to PCO person {keep_id}"
+    else:
+        _move_links(removed, kept)
+        removed.pco_id, removed.archived_at = None, utcnow()
+        note = f"links of local person {removed.id} moved to {kept.id}; {removed.id} archived"
+    log.issue("Person", f"PCO merged person {remove_id} into {keep_id}: {note}. Review the "
+              "two local records.", pco_id=keep_id, local_id=removed.id)
+    return "merged"
+
+
+def _move_links(source, target):
+    for model in (FamilyMember, GroupMembership):
+        owner = "family_id" if model is FamilyMember else "group_id"
+        taken = set(db.session.scalars(select(getattr(model, owner))
+                                       .where(model.person_id == target.id)))
+        for link in db.session.scalars(select(model).where(model.person_id == source.id)):
+            if getattr(link, owner) in taken:
+                db.session.delete(link)
+            else:
+                link.person_id = target.id
+    for family in db.session.scalars(select(Family).where(Family.primary_member_id == source.id)):
+        family.primary_member_id = target.id
