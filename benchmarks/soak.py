@@ -21,7 +21,7 @@ from flask import g
 
 from pcosync import create_app
 from pcosync.extensions import db
-from pcosync.queues import get_redis
+from pcosync.redis_connection import get_redis
 from pcosync.sandbox import create_sandbox_app
 from pcosync.sandbox.server import start_sandbox_in_thread
 from pcosync.services.runs.execute import execute_run

@@ -47,11 +47,11 @@ def register_extensions(app):
 
 
 def register_blueprints(app):
-    from .auth.routes import bp as auth_bp
-    from .directory.routes import bp as directory_bp
+    from .auth import bp as auth_bp
+    from .directory import bp as directory_bp
     from .home import bp as home_bp
-    from .sync.routes import bp as sync_bp
-    from .webhooks.routes import bp as webhooks_bp
+    from .sync import bp as sync_bp
+    from .webhooks import bp as webhooks_bp
 
     app.register_blueprint(home_bp)
     app.register_blueprint(auth_bp)

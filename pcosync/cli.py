@@ -30,11 +30,11 @@ def create_user_command(email, role, name, password):
 def worker_command(burst):
     """Run the RQ worker (HerokuWorker) inside the app context."""
     from .services.runs.lifecycle import recover_stale_runs
-    from .services.webhooks.receive import sweep
+    from .jobs import sweep_deliveries
     from .worker import run_worker
 
     recover_stale_runs()  # runs whose worker died while this one was down
-    sweep()  # deliveries recorded while the queue was down
+    sweep_deliveries()  # deliveries recorded while the queue was down
     run_worker(current_app._get_current_object(), burst=burst)
 
 

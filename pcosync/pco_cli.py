@@ -5,24 +5,25 @@ import click
 from flask.cli import AppGroup
 
 from .extensions import db
-from .models import SyncRun
+from .models import RunKind, RunStatus, SyncRun
 
 pco_cli = AppGroup("pco", help="Sync with Planning Center Online.")
 
-PULL_KINDS = {"people": "People", "families": "Families", "groups": "Groups", "all": "Full Sync"}
-PUSH_KINDS = {"people": "Push People", "families": "Push Families",
-              "memberships": "Push Group Memberships", "all": "Full Push"}
+PULL_KINDS = {"people": RunKind.PEOPLE, "families": RunKind.FAMILIES, "groups": RunKind.GROUPS,
+              "all": RunKind.FULL_SYNC}
+PUSH_KINDS = {"people": RunKind.PUSH_PEOPLE, "families": RunKind.PUSH_FAMILIES,
+              "memberships": RunKind.PUSH_MEMBERSHIPS, "all": RunKind.FULL_PUSH}
 
 
 def run_kind(kind, enqueue):
     """Start a run; in the foreground print its progress and exit non-zero unless COMPLETED."""
-    from .services.dispatch import QueueUnavailable, start_in_worker
+    from .jobs import QueueUnavailable, start_run_in_worker
     from .services.runs.execute import execute_run
     from .services.runs.lifecycle import RunAlreadyActive, start_run
 
     try:
         if enqueue:
-            run = start_in_worker(kind, triggered_by="cli")
+            run = start_run_in_worker(kind, triggered_by="cli")
             click.echo(f"Queued run {run.id} ({kind}); the worker will run it.")
             return
         run = start_run(kind, triggered_by="cli")
@@ -31,7 +32,7 @@ def run_kind(kind, enqueue):
     click.echo(f"Run {run.id}: {kind} started.")
     status = execute_run(run.id)
     report(db.session.get(SyncRun, run.id))
-    if status != "COMPLETED":
+    if status != RunStatus.COMPLETED:
         sys.exit(1)
 
 
@@ -95,17 +96,17 @@ pco_cli.add_command(webhooks_cli)
 @webhooks_cli.command("retry")
 def retry_webhooks_command():
     """Queue every failed delivery again."""
-    from .services.webhooks.receive import retry_failed
+    from .jobs import retry_failed_deliveries
 
-    click.echo(f"Queued {retry_failed()} failed deliveries again.")
+    click.echo(f"Queued {retry_failed_deliveries()} failed deliveries again.")
 
 
 @webhooks_cli.command("sweep")
 def sweep_webhooks_command():
     """Queue deliveries that were recorded while the queue was down."""
-    from .services.webhooks.receive import sweep
+    from .jobs import sweep_deliveries
 
-    click.echo(f"Queued {sweep()} waiting deliveries.")
+    click.echo(f"Queued {sweep_deliveries()} waiting deliveries.")
 
 
 @webhooks_cli.command("import-secrets")

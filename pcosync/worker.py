@@ -26,7 +26,8 @@ class PcosyncWorker(HerokuWorker):
 
 
 def run_worker(app, burst=False, worker_class=PcosyncWorker):
-    from .queues import get_queue, get_redis
+    from .jobs import get_queue
+    from .redis_connection import get_redis
 
     worker = worker_class([get_queue(app)], connection=get_redis(app))
     return worker.work(burst=burst, logging_level=app.config.get("LOG_LEVEL", "INFO"),

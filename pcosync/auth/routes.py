@@ -1,12 +1,10 @@
 """Login and logout pages."""
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import login_required, login_user, logout_user
 
-from . import service
-
-bp = Blueprint("auth", __name__)
+from . import bp, service
 
 
 def safe_next(target):

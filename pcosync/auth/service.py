@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from ..extensions import db
 from ..models import BUILTIN_ROLES, Permission, Role, User, utcnow
 from ..models.users import PERMISSION_DESCRIPTIONS
-from ..queues import get_redis
+from ..redis_connection import get_redis
 
 log = logging.getLogger("pcosync.auth")
 

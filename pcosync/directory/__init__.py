@@ -1,8 +1,8 @@
-"""The local directory: people, families and groups that admins see, create and edit.
-
-One blueprint; its views live in people_routes, contact_routes, family_routes and group_routes
-(imported by routes.py, which is what the app registers).
-"""
+"""The local directory: people, families and groups that admins see, create and edit."""
 from flask import Blueprint
 
 bp = Blueprint("directory", __name__, url_prefix="/directory")
+
+from . import (  # noqa: E402,F401  (the views attach themselves to bp)
+    contact_routes, family_routes, group_routes, people_routes,
+)

@@ -6,14 +6,8 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueC
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
+from .enums import DeliveryStatus, RemovalKind, RunStatus, check_in
 from .types import UTCDateTime, utcnow
-
-RUN_STATUSES = ("RUNNING", "COMPLETED", "FAILED", "CANCELLED")
-RUN_KINDS = (
-    "People", "Families", "Groups", "Full Sync",
-    "Push People", "Push Families", "Push Group Memberships", "Full Push",
-)
-DELIVERY_STATUSES = ("received", "processed", "ignored", "failed")
 
 
 class SyncRun(db.Model):
@@ -21,7 +15,7 @@ class SyncRun(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(40))
-    status: Mapped[str] = mapped_column(String(20), default="RUNNING")
+    status: Mapped[str] = mapped_column(String(20), default=RunStatus.RUNNING)
     started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     finished_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
     heartbeat_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime, default=utcnow)
@@ -48,8 +42,7 @@ class SyncRun(db.Model):
         back_populates="run", cascade="all, delete-orphan", order_by="SyncIssue.id")
 
     __table_args__ = (
-        CheckConstraint(
-            "status in ('RUNNING', 'COMPLETED', 'FAILED', 'CANCELLED')", name="status_known"),
+        CheckConstraint(check_in("status", RunStatus), name="status_known"),
         CheckConstraint("active_slot IS NULL OR active_slot = 1", name="active_slot_one"),
         Index("uq_sync_runs_active_slot", "active_slot", unique=True,
               sqlite_where=text("active_slot IS NOT NULL"),
@@ -88,14 +81,13 @@ class WebhookDelivery(db.Model):
     event_name: Mapped[str] = mapped_column(String(120), index=True)
     attempt: Mapped[int] = mapped_column(default=1)
     body: Mapped[str] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(20), default="received", index=True)
+    status: Mapped[str] = mapped_column(String(20), default=DeliveryStatus.RECEIVED, index=True)
     error: Mapped[Optional[str]] = mapped_column(Text)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     processed_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
 
     __table_args__ = (
-        CheckConstraint(
-            "status in ('received', 'processed', 'ignored', 'failed')", name="status_known"),
+        CheckConstraint(check_in("status", DeliveryStatus), name="status_known"),
     )
 
 
@@ -131,5 +123,5 @@ class PendingRemoval(db.Model):
 
     __table_args__ = (
         UniqueConstraint("kind", "parent_pco_id", "person_pco_id"),
-        CheckConstraint("kind in ('group', 'household')", name="kind_known"),
+        CheckConstraint(check_in("kind", RemovalKind), name="kind_known"),
     )

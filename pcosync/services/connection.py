@@ -2,7 +2,7 @@
 from flask import current_app
 
 from ..pco.client import PCOClient
-from ..queues import get_redis, redis_is_up
+from ..redis_connection import get_redis, redis_is_up
 
 
 def make_client(app=None, shared_budget=True, **options):

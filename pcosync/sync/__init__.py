@@ -1,0 +1,6 @@
+"""The PCO Sync page (Configuration -> PCO Sync)."""
+from flask import Blueprint
+
+bp = Blueprint("sync", __name__, url_prefix="/sync")
+
+from . import routes  # noqa: E402,F401  (the views attach themselves to bp)

@@ -1,20 +1,19 @@
 """The PCO Sync page (Configuration -> PCO Sync): thin views over the run services."""
-from flask import (Blueprint, abort, current_app, flash, jsonify, redirect, render_template,
+from flask import (abort, current_app, flash, jsonify, redirect, render_template,
                    request, url_for)
 from flask_login import current_user
 
 from ..auth.permissions import permission_required
 from ..extensions import db
-from ..models import PCO_MANAGE, RUN_KINDS, SyncRun
+from ..jobs import QueueUnavailable, start_run_in_worker
+from ..models import PCO_MANAGE, RunKind, SyncRun
 from ..pco.errors import PCOError
-from ..services.runs import status as sync_status
-from ..services.webhooks import subscriptions as webhook_subscriptions
 from ..services.connection import test_connection, while_admin_waits
-from ..services.dispatch import QueueUnavailable, start_in_worker
+from ..services.runs import status as sync_status
 from ..services.runs.lifecycle import RunAlreadyActive, request_cancel
+from ..services.webhooks import subscriptions as webhook_subscriptions
+from . import bp
 from .page import PULL_BUTTONS, PUSH_BUTTONS, connection_facts, webhook_url
-
-bp = Blueprint("sync", __name__, url_prefix="/sync")
 
 
 def wants_json():
@@ -75,10 +74,10 @@ def import_webhook_secrets():
 @permission_required(PCO_MANAGE)
 def start():
     kind = request.form.get("kind", "")
-    if kind not in RUN_KINDS:
+    if kind not in set(RunKind):
         return answer(f"Unknown sync type {kind[:40]!r}.", "error", 400)
     try:
-        run = start_in_worker(kind, triggered_by=current_user.email, user_id=current_user.id)
+        run = start_run_in_worker(kind, triggered_by=current_user.email, user_id=current_user.id)
     except RunAlreadyActive as err:
         return answer(str(err), "error", 409, run_id=err.run.id)
     except QueueUnavailable as err:

@@ -1,12 +1,13 @@
 """POST /api/pco-webhook: the one CSRF-exempt route. Authenticity first, then record, then 200."""
 import logging
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import current_app, jsonify, request
 
+from .. import jobs
 from ..extensions import csrf
 from ..services.webhooks import receive as webhooks
+from . import bp
 
-bp = Blueprint("webhooks", __name__)
 log = logging.getLogger("pcosync.webhooks")
 SIGNATURE_HEADER = "X-PCO-Webhooks-Authenticity"
 
@@ -45,5 +46,5 @@ def receive():
         return refuse(400, str(err))
     if row_id is None:
         return jsonify(status="duplicate"), 200
-    queued = webhooks.hand_to_worker(row_id)
+    queued = jobs.queue_delivery(row_id)
     return jsonify(status="accepted", queued=queued), 200

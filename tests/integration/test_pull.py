@@ -4,7 +4,7 @@ from sqlalchemy import func, select
 
 from pcosync.extensions import db
 from pcosync.models import Person, SyncIssue, SyncRun
-from pcosync.services.dispatch import start_in_worker
+from pcosync.jobs import start_run_in_worker
 from pcosync.services.runs.execute import execute_run
 from pcosync.services.runs.lifecycle import RunAlreadyActive, request_cancel, start_run
 
@@ -15,7 +15,7 @@ AUTH = ("sandbox", "sandbox")
 
 
 def full_sync_in_worker(app):
-    run_id = start_in_worker("Full Sync", triggered_by="test").id
+    run_id = start_run_in_worker("Full Sync", triggered_by="test").id
     work_burst(app)
     return db.session.get(SyncRun, run_id)
 

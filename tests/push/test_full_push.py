@@ -5,7 +5,7 @@ from pcosync.extensions import db
 from pcosync.models import Family, FamilyMember, Group, GroupMembership, Person, SyncRun
 from pcosync.services.webhooks import handlers as webhook_handlers
 from pcosync.services.connection import make_client
-from pcosync.services.dispatch import start_in_worker
+from pcosync.jobs import start_run_in_worker
 from tests.integration.conftest import work_burst
 from tests.push.conftest import make_person, reload, reset_stats, run, stats
 
@@ -13,7 +13,7 @@ from tests.push.conftest import make_person, reload, reset_stats, run, stats
 def test_full_push_in_the_worker_writes_a_parent_and_three_steps(app, sandbox):
     make_person(emails=["ruth.push@example.org"])
 
-    run_id = start_in_worker("Full Push", triggered_by="test").id
+    run_id = start_run_in_worker("Full Push", triggered_by="test").id
     work_burst(app)
 
     parent = db.session.get(SyncRun, run_id)

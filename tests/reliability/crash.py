@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from pcosync.extensions import db
 from pcosync.models import Person, SyncRun
-from pcosync.services.dispatch import start_in_worker
+from pcosync.jobs import start_run_in_worker
 from pcosync.services.runs.lifecycle import active_run
 
 from .faulty_pco import run_full_sync
@@ -79,7 +79,7 @@ def killed_mid_run(app, server, seed, rng, sequence, status_of, grace=8.0):
     app.config["SYNC_STALE_SECONDS"] = STALE_SECONDS
     pages = len(dump_of(server)["people"]) // PER_PAGE
     page = rng.randint(1, max(1, pages - 1))
-    run_id = start_in_worker("Full Sync", triggered_by="reliability").id
+    run_id = start_run_in_worker("Full Sync", triggered_by="reliability").id
     worker = start_worker(app, SYNC_STALE_SECONDS=STALE_SECONDS)
     try:
         kill_at_page(worker, server, run_id, page, sequence, grace)

@@ -11,7 +11,7 @@ import threading
 
 from pcosync.extensions import db
 from pcosync.models import SyncRun
-from pcosync.services.dispatch import start_in_worker
+from pcosync.jobs import start_run_in_worker
 from tests.integration.conftest import work_burst
 
 from .helpers import NO_FAULTS, assert_invariants, dump_of, sandbox_call, seeded
@@ -59,7 +59,7 @@ class Mutator:
 
 def run_full_sync(app):
     """A Full Sync as the Sync page starts it: a queued job, run by the production worker."""
-    run_id = start_in_worker("Full Sync", triggered_by="reliability").id
+    run_id = start_run_in_worker("Full Sync", triggered_by="reliability").id
     work_burst(app)
     db.session.expire_all()
     return db.session.get(SyncRun, run_id)

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from pcosync.extensions import db
 from pcosync.models import SyncRun
-from pcosync.queues import get_redis
+from pcosync.redis_connection import get_redis
 from tests.integration.conftest import work_burst
 from tests.support import make_user
 

@@ -8,7 +8,7 @@ from sqlalchemy import text
 
 from pcosync.extensions import db
 from pcosync.models import PCO_MANAGE, PEOPLE_MANAGE, SyncIssue, SyncRun, utcnow
-from pcosync.queues import get_redis
+from pcosync.redis_connection import get_redis
 from tests.directory.helpers import one_of_everything
 from tests.support import PASSWORD, make_user
 

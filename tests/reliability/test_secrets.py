@@ -10,7 +10,7 @@ from sqlalchemy import select
 from pcosync import register_logging
 from pcosync.extensions import db
 from pcosync.models import SyncRun
-from pcosync.services.dispatch import start_in_worker
+from pcosync.jobs import start_run_in_worker
 from tests.support import csrf_token, login, make_user
 from tests.webhooks.helpers import envelope, post
 
@@ -42,7 +42,7 @@ def pages_of(client, run_ids):
 
 
 def run_in_worker(app):
-    run_id = start_in_worker("Full Sync", triggered_by="canary").id
+    run_id = start_run_in_worker("Full Sync", triggered_by="canary").id
     worker = start_worker(app, "--burst", LOG_LEVEL="DEBUG")
     try:
         worker.wait(60)

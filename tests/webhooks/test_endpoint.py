@@ -91,8 +91,8 @@ def test_duplicate_delivery_is_acknowledged_and_recorded_once(app, client):
 
 
 def test_queue_down_keeps_the_delivery_and_the_sweep_queues_it(app, client):
-    from pcosync.queues import get_redis
-    from pcosync.services.webhooks.receive import sweep
+    from pcosync.redis_connection import get_redis
+    from pcosync.jobs import sweep_deliveries
 
     working = get_redis(app)
     app.extensions.pop("pcosync_redis")
@@ -101,9 +101,9 @@ def test_queue_down_keeps_the_delivery_and_the_sweep_queues_it(app, client):
     assert response.status_code == 200 and response.get_json()["queued"] is False
     assert db.session.scalar(select(WebhookDelivery)).status == "received"
     app.extensions["pcosync_redis"] = working
-    assert sweep() == 1
+    assert sweep_deliveries() == 1
     assert queued_jobs(app) == 1
-    assert sweep() == 0  # already queued: not queued twice
+    assert sweep_deliveries() == 0  # already queued: not queued twice
 
 
 def test_webhook_needs_no_csrf_token_but_other_posts_do(app, client):

@@ -5,11 +5,13 @@ status) are never touched. Unchanged means no write at all; older than held mean
 from sqlalchemy import select
 
 from ...extensions import db
-from ...models import SYNCED_PERSON_FIELDS, Address, Email, Person, PhoneNumber, utcnow
+from ...models import (
+    SYNCED_PERSON_FIELDS, Address, Email, Outcome, Person, PhoneNumber, utcnow,
+)
 from .normalize import email_key, name_key, phone_digits
 from .state import ADDRESS_FIELDS, EMAIL_FIELDS, PHONE_FIELDS, digest, person_state_from_pco
 
-CREATED, UPDATED, SKIPPED = "created", "updated", "skipped"
+CREATED, UPDATED, SKIPPED = Outcome.CREATED, Outcome.UPDATED, Outcome.SKIPPED
 
 CONTACTS = (
     ("emails", Email, EMAIL_FIELDS, lambda d: email_key(d["address"])),

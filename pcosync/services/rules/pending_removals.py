@@ -8,9 +8,9 @@ adding the person back here forgets it too.
 from sqlalchemy import delete, select
 
 from ...extensions import db
-from ...models import PendingRemoval
+from ...models import PendingRemoval, RemovalKind
 
-GROUP, HOUSEHOLD = "group", "household"
+GROUP, HOUSEHOLD = RemovalKind.GROUP, RemovalKind.HOUSEHOLD
 
 
 def remember(kind, parent_pco_id, person_pco_id, membership_pco_id=None):

@@ -8,7 +8,7 @@ import logging
 from sqlalchemy import select
 
 from ...extensions import db
-from ...models import utcnow
+from ...models import Outcome, utcnow
 
 log = logging.getLogger("pcosync.pull")
 MAX_SHARE = 0.10
@@ -39,6 +39,6 @@ def archive_missing(model, id_column, seen, progress, record_type, exists=None):
     now = utcnow()
     for row in missing:
         row.archived_at = now
-    progress.count("updated", len(missing))
+    progress.count(Outcome.UPDATED, len(missing))
     log.info("archived records gone from PCO kind=%s count=%s", record_type, len(missing))
     return len(missing)

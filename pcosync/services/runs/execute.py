@@ -4,19 +4,17 @@ import logging
 from flask import current_app
 
 from ...extensions import db
-from ...models import SyncRun
+from ...models import RunStatus, SyncRun
 from ...pco.errors import PCOError
 from ..connection import make_client
 from ..pull import PULLERS
+from ..push import PUSHERS
 from .lifecycle import STEPS, Heartbeat, Progress, RunCancelled, finish_run, start_step
 
 log = logging.getLogger("pcosync.runs")
 
 
-def operations():
-    from ..push import PUSHERS
-
-    return {**PULLERS, **PUSHERS}
+OPERATIONS = {**PULLERS, **PUSHERS}  # every run kind that is not a sequence of steps
 
 
 class StepFailed(Exception):
@@ -35,7 +33,7 @@ def describe(err):
 def execute_run(run_id):
     """Execute a RUNNING run (from the worker or the CLI). Returns its final status."""
     run = db.session.get(SyncRun, run_id)
-    if run is None or run.status != "RUNNING":
+    if run is None or run.status != RunStatus.RUNNING:
         log.warning("run not executed run_id=%s: it is not RUNNING", run_id)
         return run.status if run else None
     app = current_app._get_current_object()
@@ -46,17 +44,18 @@ def execute_run(run_id):
             if run.kind in STEPS:
                 _run_steps(run, client, heartbeat)
             else:
-                operations()[run.kind](client, Progress(run))
-            finish_run(run, "COMPLETED")
+                OPERATIONS[run.kind](client, Progress(run))
+            finish_run(run, RunStatus.COMPLETED)
         except RunCancelled:
             db.session.rollback()
-            finish_run(run, "CANCELLED", "Cancelled by an admin; work up to that point is kept.")
+            finish_run(run, RunStatus.CANCELLED,
+                       "Cancelled by an admin; work up to that point is kept.")
         except StepFailed as err:
-            finish_run(run, "FAILED", str(err))
+            finish_run(run, RunStatus.FAILED, str(err))
         except BaseException as err:
             db.session.rollback()
             log.exception("run failed run_id=%s", run.id)
-            finish_run(run, "FAILED", describe(err))
+            finish_run(run, RunStatus.FAILED, describe(err))
             if not isinstance(err, Exception):
                 raise
         finally:
@@ -70,20 +69,20 @@ def _run_steps(parent, client, heartbeat):
         step = start_step(parent, kind)
         heartbeat.add(step.id)
         try:
-            operations()[kind](client, Progress(step, parent=parent))
+            OPERATIONS[kind](client, Progress(step, parent=parent))
         except RunCancelled:
             db.session.rollback()
-            finish_run(step, "CANCELLED")
+            finish_run(step, RunStatus.CANCELLED)
             raise
         except Exception as err:
             db.session.rollback()
             log.exception("step failed run_id=%s step=%r", parent.id, kind)
-            finish_run(step, "FAILED", describe(err))
+            finish_run(step, RunStatus.FAILED, describe(err))
             raise StepFailed(f"Step {kind} failed: {describe(err)}") from err
         except BaseException as err:
             # A shutdown (RQ's ShutDownImminentException is no Exception) used to end only the
             # parent run: its step stayed RUNNING under a FAILED run.
             db.session.rollback()
-            finish_run(step, "FAILED", describe(err))
+            finish_run(step, RunStatus.FAILED, describe(err))
             raise
-        finish_run(step, "COMPLETED")
+        finish_run(step, RunStatus.COMPLETED)

@@ -12,15 +12,16 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from ...extensions import db
-from ...models import SyncIssue, SyncRun, utcnow
+from ...models import Outcome, RunKind, RunStatus, SyncIssue, SyncRun, utcnow
 
 log = logging.getLogger("pcosync.runs")
 
 HEARTBEAT_SECONDS = 10
 STALE_AFTER = timedelta(seconds=90)  # the default of the SYNC_STALE_SECONDS setting
-PULL_STEPS = {"Full Sync": ("People", "Families", "Groups")}
-PUSH_STEPS = {"Full Push": ("Push People", "Push Families", "Push Group Memberships")}
-STEPS = {**PULL_STEPS, **PUSH_STEPS}
+STEPS = {
+    RunKind.FULL_SYNC: (RunKind.PEOPLE, RunKind.FAMILIES, RunKind.GROUPS),
+    RunKind.FULL_PUSH: (RunKind.PUSH_PEOPLE, RunKind.PUSH_FAMILIES, RunKind.PUSH_MEMBERSHIPS),
+}
 
 
 class RunAlreadyActive(Exception):
@@ -41,7 +42,7 @@ def active_run():
 def start_run(kind, triggered_by="cli", user_id=None):
     """Create a RUNNING top-level run, or raise RunAlreadyActive."""
     recover_stale_runs()
-    run = SyncRun(kind=kind, status="RUNNING", triggered_by=triggered_by, user_id=user_id,
+    run = SyncRun(kind=kind, status=RunStatus.RUNNING, triggered_by=triggered_by, user_id=user_id,
                   active_slot=1, heartbeat_at=utcnow())
     db.session.add(run)
     try:
@@ -57,7 +58,7 @@ def start_run(kind, triggered_by="cli", user_id=None):
 
 
 def start_step(parent, kind):
-    step = SyncRun(kind=kind, status="RUNNING", triggered_by=parent.triggered_by,
+    step = SyncRun(kind=kind, status=RunStatus.RUNNING, triggered_by=parent.triggered_by,
                    user_id=parent.user_id, parent_id=parent.id, heartbeat_at=utcnow())
     db.session.add(step)
     db.session.commit()
@@ -78,7 +79,7 @@ def finish_run(run, status, error=None):
 def request_cancel(run_id):
     """Ask a running run to stop at its next checkpoint. Returns False if it is not running."""
     result = db.session.execute(
-        update(SyncRun).where(SyncRun.id == run_id, SyncRun.status == "RUNNING")
+        update(SyncRun).where(SyncRun.id == run_id, SyncRun.status == RunStatus.RUNNING)
         .values(cancel_requested=True))
     db.session.commit()
     return result.rowcount == 1
@@ -111,12 +112,12 @@ def recover_stale_runs(now=None):
     """A run whose worker died stops heart-beating: mark it FAILED and free the slot."""
     now, limit = now or utcnow(), stale_after()
     stale = db.session.scalars(select(SyncRun).where(
-        SyncRun.status == "RUNNING", SyncRun.heartbeat_at < now - limit)).all()
+        SyncRun.status == RunStatus.RUNNING, SyncRun.heartbeat_at < now - limit)).all()
     # A step dies with its run's worker even if its last beat came a moment later.
     stale += [step for run in list(stale) for step in run.steps
-              if step.status == "RUNNING" and step not in stale]
+              if step.status == RunStatus.RUNNING and step not in stale]
     for run in stale:
-        run.status, run.finished_at, run.active_slot = "FAILED", now, None
+        run.status, run.finished_at, run.active_slot = RunStatus.FAILED, now, None
         run.error = ("The worker stopped responding (no heartbeat for "
                      f"{int(limit.total_seconds())} s): it was stopped or crashed, or "
                      "no worker is running. Committed pages are kept; run it again.")
@@ -146,7 +147,7 @@ class Progress:
         db.session.add(SyncIssue(run_id=self.run.id, record_type=record_type, pco_id=pco_id,
                                  local_id=local_id, reason=reason[:2000]))
         if failed:
-            self.count("failed")
+            self.count(Outcome.FAILED)
 
     def checkpoint(self):
         """Commit the page's work with the counters, then honour a cancel request."""
@@ -194,5 +195,5 @@ class Heartbeat:
         for run_id in list(self.run_ids):
             with db.engine.begin() as conn:
                 conn.execute(update(SyncRun).where(SyncRun.id == run_id,
-                                                   SyncRun.status == "RUNNING")
+                                                   SyncRun.status == RunStatus.RUNNING)
                              .values(heartbeat_at=utcnow()))

@@ -3,8 +3,8 @@ except that a run whose worker died is marked FAILED when the page looks at it."
 from sqlalchemy import func, select
 
 from ...extensions import db
-from ...models import SyncRun, WebhookDelivery
-from ...queues import redis_is_up
+from ...models import DeliveryStatus, RunStatus, SyncRun, WebhookDelivery
+from ...redis_connection import redis_is_up
 from .lifecycle import active_run, recover_stale_runs
 
 HISTORY_SIZE = 20
@@ -18,7 +18,7 @@ def history(limit=HISTORY_SIZE):
 
 
 def current_step(run):
-    running = [s for s in run.steps if s.status == "RUNNING"]
+    running = [s for s in run.steps if s.status == RunStatus.RUNNING]
     return running[-1].kind if running else None
 
 
@@ -45,7 +45,7 @@ def run_summary(run):
 def webhook_counts():
     rows = db.session.execute(
         select(WebhookDelivery.status, func.count()).group_by(WebhookDelivery.status))
-    counts = {"received": 0, "processed": 0, "ignored": 0, "failed": 0}
+    counts = dict.fromkeys(DeliveryStatus, 0)
     counts.update({status: n for status, n in rows})
     return counts
 

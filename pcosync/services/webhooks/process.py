@@ -5,7 +5,7 @@ import logging
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from ...extensions import db
-from ...models import SyncIssue, WebhookDelivery, utcnow
+from ...models import DeliveryStatus, SyncIssue, WebhookDelivery, utcnow
 from ...pco.errors import PCOError
 from ...pco.webhook_schemas import load_event_delivery
 from . import handlers
@@ -52,27 +52,27 @@ class DeliveryLog:
 
 def process_delivery(row_id):
     row = db.session.get(WebhookDelivery, row_id)
-    if row is None or row.status != "received":
+    if row is None or row.status != DeliveryStatus.RECEIVED:
         return row.status if row else None  # already handled: never applied twice
     delivery = load_event_delivery_from(row)
     handler = HANDLERS.get(delivery["event_name"])
     if handler is None:
-        return finish(row, "ignored", f"event {delivery['event_name']} is not synced")
+        return finish(row, DeliveryStatus.IGNORED, f"event {delivery['event_name']} is not synced")
     # RQ retries the job later (10 s, 1 min, 5 min): no long waits inside one attempt.
     client = make_client(max_retries=2)
     try:
         outcome = run_with_race_retry(handler, client, delivery, row)
     except PCOError as err:
         db.session.rollback()
-        finish(row, "failed", str(err))
+        finish(row, DeliveryStatus.FAILED, str(err))
         raise  # RQ retries transient PCO errors; the row says what happened meanwhile
     except Exception as err:
         db.session.rollback()
         log.exception("webhook processing failed delivery_id=%s", row.delivery_id)
-        return finish(row, "failed", f"{type(err).__name__}: {err}")
+        return finish(row, DeliveryStatus.FAILED, f"{type(err).__name__}: {err}")
     finally:
         client.close()
-    return finish(row, "processed", outcome)
+    return finish(row, DeliveryStatus.PROCESSED, outcome)
 
 
 def load_event_delivery_from(row):
@@ -97,10 +97,10 @@ def run_with_race_retry(handler, client, delivery, row):
 
 
 def finish(row, status, note=None):
-    if status == "failed":
+    if status == DeliveryStatus.FAILED:
         row = db.session.get(WebhookDelivery, row.id)
     row.status = status
-    row.error = note if status in ("failed", "ignored") else None
+    row.error = note if status in (DeliveryStatus.FAILED, DeliveryStatus.IGNORED) else None
     row.processed_at = utcnow()
     db.session.commit()
     log.info("webhook %s delivery_id=%s event=%s note=%r", status, row.delivery_id,

@@ -1,9 +1,6 @@
-"""Receiving PCO webhooks: verify the signature, record the delivery once, hand it to the worker.
-
-Rule when the queue is down: the delivery is recorded (durably, in the database) and answered
-200; a sweep enqueues every recorded-but-unqueued delivery as soon as Redis is back (on the next
-delivery, when a worker starts, or `flask pco webhooks sweep`). PCO therefore never retries a
-delivery we hold, and nothing is lost.
+"""Receiving PCO webhooks: verify the signature and record the delivery once. The blueprint
+then hands it to the worker (jobs.queue_delivery); a delivery recorded while the queue was down
+waits here until the sweep queues it, so PCO never retries a delivery we hold.
 """
 import hashlib
 import hmac
@@ -11,24 +8,20 @@ import json
 import logging
 from datetime import timedelta
 
-import redis as redis_lib
 from marshmallow import ValidationError
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from ... import config as settings
-from ... import jobs
 from ...extensions import db
-from ...models import WebhookDelivery, utcnow
+from ...models import DeliveryStatus, WebhookDelivery, utcnow
 from ...pco.webhook_schemas import load_event_delivery
-from ...queues import WEBHOOK_JOB_TIMEOUT, enqueue, get_queue, webhook_retry
 from .subscriptions import active_secrets
 
 log = logging.getLogger("pcosync.webhooks")
 
 MAX_BODY_BYTES = 1024 * 1024
 SWEEP_BATCH = 500
-PENDING_JOB_STATES = ("queued", "started", "scheduled", "deferred")
 
 
 class BadDelivery(ValueError):
@@ -89,57 +82,19 @@ def record(body):
     return row_id
 
 
-def job_id_for(row_id):
-    """One job id per delivery: the sweep can tell whether a delivery is already queued."""
-    return f"webhook-{row_id}"
-
-
-def hand_to_worker(row_id):
-    """Enqueue processing; False (and the row stays for the sweep) when Redis is down. The hot
-    path writes nothing more to the database: one commit per delivery."""
-    global _queue_was_down
-    try:
-        enqueue(jobs.process_webhook, row_id, job_timeout=WEBHOOK_JOB_TIMEOUT,
-                job_id=job_id_for(row_id), retry=webhook_retry())
-    except redis_lib.RedisError:
-        log.warning("webhook queue unavailable row=%s: kept for the sweep", row_id)
-        _queue_was_down = True
-        return False
-    if _queue_was_down:  # Redis is back: queue what this process recorded meanwhile
-        _queue_was_down = False
-        sweep()
-    return True
-
-
-_queue_was_down = False
-
-
-def sweep(limit=SWEEP_BATCH, min_age=timedelta(0)):
-    """Enqueue recorded deliveries that are in no queue (recorded while Redis was down, or
-    lost from Redis). Run when a worker starts, when Redis comes back, and by the CLI."""
-    queue = get_queue()
-    rows = db.session.scalars(
-        select(WebhookDelivery.id).where(WebhookDelivery.status == "received",
+def waiting_delivery_ids(limit=SWEEP_BATCH, min_age=timedelta(0)):
+    """Ids of recorded deliveries not yet processed, oldest first: what the sweep queues."""
+    return db.session.scalars(
+        select(WebhookDelivery.id).where(WebhookDelivery.status == DeliveryStatus.RECEIVED,
                                          WebhookDelivery.received_at <= utcnow() - min_age)
         .order_by(WebhookDelivery.id).limit(limit)).all()
-    queued = 0
-    for row_id in rows:
-        job = queue.fetch_job(job_id_for(row_id))
-        if job is not None and job.get_status(refresh=False) in PENDING_JOB_STATES:
-            continue
-        if not hand_to_worker(row_id):
-            break
-        queued += 1
-    if queued:
-        log.info("webhook sweep queued=%s", queued)
-    return queued
 
 
-def retry_failed():
-    """Put failed deliveries back in the queue (`flask pco webhooks retry`)."""
+def reset_failed():
+    """Mark failed deliveries as received again; returns their ids, for the queue."""
     rows = db.session.scalars(
-        select(WebhookDelivery).where(WebhookDelivery.status == "failed")).all()
+        select(WebhookDelivery).where(WebhookDelivery.status == DeliveryStatus.FAILED)).all()
     for row in rows:
-        row.status, row.error = "received", None
+        row.status, row.error = DeliveryStatus.RECEIVED, None
     db.session.commit()
-    return sum(1 for row in rows if hand_to_worker(row.id))
+    return [row.id for row in rows]

@@ -1,8 +1,8 @@
-"""The landing page after login."""
-from flask import Blueprint, render_template
+"""The landing page."""
+from flask import render_template
 from flask_login import login_required
 
-bp = Blueprint("home", __name__)
+from . import bp
 
 
 @bp.route("/")
