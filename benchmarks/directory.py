@@ -28,7 +28,7 @@ from pcosync import create_app
 from pcosync.extensions import db
 from pcosync.models import Email, Person, PhoneNumber
 from pcosync.sandbox import namebank
-from pcosync.services.rules.normalize import email_key, name_key, phone_digits
+from pcosync.models.keys import email_key, name_key, phone_digits
 
 BATCH = 5000
 PASSWORD = "benchmark-password"

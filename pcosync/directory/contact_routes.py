@@ -28,7 +28,7 @@ def contact_sections(person, failed=None):
     form): that submitted form replaces the fresh one so its messages show where it was."""
     sections = {}
     for kind in CONTACT_FORMS:
-        rows = [(c, edit_form(kind, c)) for c in getattr(person, contacts.KINDS[kind].relation)]
+        rows = [(c, edit_form(kind, c)) for c in contacts.KINDS[kind].items(person)]
         sections[kind] = {"existing": rows, "new": new_form(kind)}
     if failed:
         kind, contact, form = failed
@@ -64,7 +64,7 @@ def add_contact(person_id, kind):
     if not form.validate():
         return render_contacts(person, failed=(kind, None, form))
     contacts.add_contact(person, kind, form.data)
-    flash(f"The {contacts.KINDS[kind].singular} was added.", "success")
+    flash(f"The {contacts.KINDS[kind].label} was added.", "success")
     return back_to(person, kind)
 
 
@@ -77,7 +77,7 @@ def update_contact(person_id, kind, contact_id):
     if not form.validate():
         return render_contacts(person, failed=(kind, contact, form))
     contacts.update_contact(person, kind, contact, form.data)
-    flash(f"The {contacts.KINDS[kind].singular} was saved.", "success")
+    flash(f"The {contacts.KINDS[kind].label} was saved.", "success")
     return back_to(person, kind)
 
 
@@ -87,7 +87,7 @@ def remove_contact(person_id, kind, contact_id):
     person = found_or_404(people_service.load_person(person_id))
     contact = found_or_404(contacts.find_contact(person, kind, contact_id))
     held_by_pco = contacts.remove_contact(person, kind, contact)
-    message = f"The {contacts.KINDS[kind].singular} was removed here."
+    message = f"The {contacts.KINDS[kind].label} was removed here."
     if held_by_pco:
         message += " PCO keeps its copy until the next push or pull."
     flash(message, "success")

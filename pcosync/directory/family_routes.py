@@ -4,7 +4,7 @@ from flask import flash, redirect, render_template, request, url_for
 from ..auth.permissions import permission_required
 from ..models import PEOPLE_MANAGE
 from ..services.directory import families
-from ..services.directory.contacts import ADDRESS_FIELDS
+from ..services.directory.contacts import FAMILY_ADDRESS_FIELDS
 from ..services.directory.people import find_people
 from . import bp
 from .forms import FamilyEditForm, FamilyForm, FamilyMemberForm, FamilyRoleForm, keep_current_choice
@@ -74,7 +74,7 @@ def edit_family(family_id):
 def _current_values(family):
     values = {"name": family.name}
     if family.address is not None:
-        values.update({name: getattr(family.address, name) for name in ADDRESS_FIELDS})
+        values.update({name: getattr(family.address, name) for name in FAMILY_ADDRESS_FIELDS})
     return values
 
 

@@ -13,7 +13,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 
 from ..services.directory.families import FAMILY_ROLES
 from ..services.directory.groups import GROUP_ROLES
-from ..services.rules.normalize import phone_digits
+from ..models.keys import phone_digits
 
 STATUSES = (("active", "Active"), ("inactive", "Inactive"))
 GENDERS = (("", "Not set"), ("M", "Male"), ("F", "Female"))

@@ -3,9 +3,10 @@ from datetime import date, datetime
 from typing import Optional
 
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from ..extensions import db
+from .keys import email_key, name_key, phone_digits
 from .types import UTCDateTime, utcnow
 
 # Fields that a PCO pull owns; everything else on Person is local (see DESIGN §4).
@@ -28,7 +29,7 @@ class Person(db.Model):
     status: Mapped[str] = mapped_column(String(20), default="active")
     membership: Mapped[Optional[str]] = mapped_column(String(120))
     child: Mapped[bool] = mapped_column(default=False)
-    # Search key: lower-cased, accent-free "first last", kept in step by the services.
+    # Search key: lower-cased, accent-free "first last", kept in step by the model itself.
     search_name: Mapped[str] = mapped_column(String(255), default="", index=True)
 
     # Local operational data: never written by a sync.
@@ -59,6 +60,14 @@ class Person(db.Model):
         CheckConstraint("status in ('active', 'inactive')", name="status_known"),
         Index("ix_people_last_first", "last_name", "first_name"),
     )
+
+    @validates("first_name", "last_name")
+    def _keep_search_name(self, key, value):
+        """Whoever writes a name (a pull, the directory, another module, a script) leaves a
+        person the name + birthdate match and the search can find."""
+        first, last = (value, self.last_name) if key == "first_name" else (self.first_name, value)
+        self.search_name = name_key(first, last)
+        return value
 
     @property
     def full_name(self):
@@ -95,6 +104,11 @@ class Email(ContactPoint, db.Model):
 
     person: Mapped["Person"] = relationship(back_populates="emails")
 
+    @validates("address")
+    def _keep_normalized(self, key, value):
+        self.normalized = email_key(value)
+        return value
+
 
 class PhoneNumber(ContactPoint, db.Model):
     __tablename__ = "phone_numbers"
@@ -106,6 +120,11 @@ class PhoneNumber(ContactPoint, db.Model):
     digits: Mapped[str] = mapped_column(String(60), default="", index=True)
 
     person: Mapped["Person"] = relationship(back_populates="phone_numbers")
+
+    @validates("number")
+    def _keep_digits(self, key, value):
+        self.digits = phone_digits(value)
+        return value
 
 
 class Address(ContactPoint, db.Model):

@@ -171,27 +171,17 @@ class PCOClient:
         return self._update("Person", f"/people/v2/people/{_segment(person_id)}",
                             person_id, attributes)
 
-    def create_email(self, person_id, attributes: dict) -> dict:
-        return self._create_child(person_id, "emails", "Email", attributes)
+    def create_contact(self, person_id, collection: str, type_: str, attributes: dict) -> dict:
+        """A person's new email, phone number or address (`collection` "emails", type "Email")."""
+        path = f"/people/v2/people/{_segment(person_id)}/{collection}"
+        return self._write("POST", path, document(type_, attributes))
 
-    def update_email(self, email_id, attributes: dict) -> dict:
-        return self._update("Email", f"/people/v2/emails/{_segment(email_id)}",
-                            email_id, attributes)
+    def update_contact(self, collection: str, type_: str, contact_id, attributes: dict) -> dict:
+        return self._update(type_, f"/people/v2/{collection}/{_segment(contact_id)}",
+                            contact_id, attributes)
 
-    def create_phone_number(self, person_id, attributes: dict) -> dict:
-        return self._create_child(person_id, "phone_numbers", "PhoneNumber", attributes)
-
-    def update_phone_number(self, phone_number_id, attributes: dict) -> dict:
-        return self._update("PhoneNumber",
-                            f"/people/v2/phone_numbers/{_segment(phone_number_id)}",
-                            phone_number_id, attributes)
-
-    def create_address(self, person_id, attributes: dict) -> dict:
-        return self._create_child(person_id, "addresses", "Address", attributes)
-
-    def update_address(self, address_id, attributes: dict) -> dict:
-        return self._update("Address", f"/people/v2/addresses/{_segment(address_id)}",
-                            address_id, attributes)
+    def delete_contact(self, collection: str, contact_id) -> None:
+        self.delete(f"/people/v2/{collection}/{_segment(contact_id)}")
 
     def create_household(self, name: str, person_ids, primary_contact_id) -> dict:
         relationships = {
@@ -231,10 +221,6 @@ class PCOClient:
                     f"{_segment(membership_id)}")
 
     # Internals
-
-    def _create_child(self, person_id, collection: str, type_: str, attributes: dict) -> dict:
-        path = f"/people/v2/people/{_segment(person_id)}/{collection}"
-        return self._write("POST", path, document(type_, attributes))
 
     def _update(self, type_: str, path: str, resource_id, attributes: dict) -> dict:
         body = document(type_, attributes, resource_id=resource_id)

@@ -309,6 +309,7 @@ class AddressWrite(AttributesSchema):
     city = _optional()
     state = _optional()
     zip = _optional()
+    country_code = _optional()
     location = _optional()
     is_primary = fields.Boolean(data_key="primary", allow_none=True)
 

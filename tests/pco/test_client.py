@@ -209,20 +209,21 @@ class TestWrites:
         assert requests_mock.last_request.json() == {
             "data": {"type": "Person", "id": "9", "attributes": {"last_name": "Lee"}}}
 
-    @pytest.mark.parametrize("method,collection,type_", [
-        ("email", "emails", "Email"),
-        ("phone_number", "phone_numbers", "PhoneNumber"),
-        ("address", "addresses", "Address"),
+    @pytest.mark.parametrize("collection,type_", [
+        ("emails", "Email"), ("phone_numbers", "PhoneNumber"), ("addresses", "Address"),
     ])
-    def test_child_resources(self, client, requests_mock, method, collection, type_):
+    def test_contact_points(self, client, requests_mock, collection, type_):
         created = {"data": {"type": type_, "id": "3", "attributes": {}}}
         requests_mock.post(f"{PEOPLE}/9/{collection}", **ok(created, 201))
         requests_mock.patch(f"{BASE}/people/v2/{collection}/3", **ok(created))
-        assert getattr(client, f"create_{method}")(9, {"location": "Home"})["id"] == "3"
+        requests_mock.delete(f"{BASE}/people/v2/{collection}/3", status_code=204)
+        assert client.create_contact(9, collection, type_, {"location": "Home"})["id"] == "3"
         assert requests_mock.last_request.json()["data"]["type"] == type_
-        getattr(client, f"update_{method}")(3, {"location": "Work"})
+        client.update_contact(collection, type_, 3, {"location": "Work"})
         assert requests_mock.last_request.json()["data"] == {
             "type": type_, "id": "3", "attributes": {"location": "Work"}}
+        client.delete_contact(collection, 3)
+        assert requests_mock.last_request.method == "DELETE"
 
     def test_create_household_uses_relationships(self, client, requests_mock):
         requests_mock.post(f"{BASE}/people/v2/households",

@@ -277,7 +277,7 @@ class TestDumps:
             "number": "555", "location": "Mobile"}
         assert schemas.dump_address({"street_line_1": "1 Main", "zip": "62701",
                                      "country_code": "US", "pco_id": "1"}) == {
-            "street_line_1": "1 Main", "zip": "62701"}
+            "street_line_1": "1 Main", "zip": "62701", "country_code": "US"}
         assert schemas.dump_household({"name": "Lee", "member_pco_ids": ["1"]}) == {"name": "Lee"}
 
     def test_document(self):

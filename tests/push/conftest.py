@@ -10,7 +10,7 @@ from sqlalchemy import select
 from pcosync.extensions import db
 from pcosync.models import Address, Email, Person, PhoneNumber, SyncIssue, SyncRun
 from pcosync.services.runs.execute import execute_run
-from pcosync.services.rules.normalize import email_key, name_key, phone_digits
+from pcosync.models.keys import email_key, name_key, phone_digits
 from pcosync.services.runs.lifecycle import start_run
 from tests.integration.conftest import live_app, sandbox, sandbox_admin  # noqa: F401 (fixtures)
 

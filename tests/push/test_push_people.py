@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from pcosync.extensions import db
 from pcosync.models import Person
-from pcosync.services.rules.normalize import phone_digits
+from pcosync.models.keys import phone_digits
 from pcosync.services.rules.state import digest, person_state_from_local
 from tests.push.conftest import (
     dump, issues, make_person, pco_person, reload, reset_stats, run, stats,

@@ -4,7 +4,7 @@ from itertools import count
 
 from pcosync.extensions import db
 from pcosync.models import Email, Person, PhoneNumber
-from pcosync.services.rules.normalize import email_key, name_key, phone_digits
+from pcosync.models.keys import email_key, name_key, phone_digits
 
 _ids = count(1000)
 

@@ -10,7 +10,7 @@ from ...extensions import db
 from ...models import Family, FamilyMember, Person
 from ..rules import pending_removals
 from .common import DirectoryError, paginate
-from .contacts import ADDRESS_FIELDS
+from .contacts import FAMILY_ADDRESS_FIELDS
 
 # PCO's household roles; a role pulled from elsewhere is kept and shown as it is.
 FAMILY_ROLES = (("adult", "Adult"), ("child", "Child"),
@@ -53,7 +53,7 @@ def update_family(family, name, address_data):
 
 
 def _set_address(family, data):
-    values = {name: data.get(name) for name in ADDRESS_FIELDS}
+    values = {name: data.get(name) for name in FAMILY_ADDRESS_FIELDS}
     if not any(values.values()):
         family.address = None
         return

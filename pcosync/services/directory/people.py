@@ -13,7 +13,6 @@ from ...models import (
 )
 from .common import paginate
 from .search import person_condition
-from ..rules.normalize import email_key, name_key, phone_digits
 
 # What the person form may write; everything else on Person belongs to the sync.
 EDITABLE_PERSON_FIELDS = (
@@ -73,7 +72,6 @@ def apply_person_fields(person, data):
     for name in EDITABLE_PERSON_FIELDS:
         if name in data and getattr(person, name) != data[name]:
             setattr(person, name, data[name])
-    person.search_name = name_key(person.first_name, person.last_name)
 
 
 def create_person(data, email=None, phone=None):
@@ -81,11 +79,9 @@ def create_person(data, email=None, phone=None):
     person = Person()
     apply_person_fields(person, data)
     if email:
-        person.emails.append(Email(address=email, normalized=email_key(email),
-                                   location="Home", is_primary=True))
+        person.emails.append(Email(address=email, location="Home", is_primary=True))
     if phone:
-        person.phone_numbers.append(PhoneNumber(number=phone, digits=phone_digits(phone),
-                                                location="Mobile", is_primary=True))
+        person.phone_numbers.append(PhoneNumber(number=phone, location="Mobile", is_primary=True))
     db.session.add(person)
     db.session.commit()
     return person

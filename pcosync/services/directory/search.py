@@ -15,7 +15,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
 from ...models import Email, Person, PhoneNumber
-from ..rules.normalize import email_key, name_part, phone_digits
+from ...models.keys import email_key, name_part, phone_digits
 
 # Characters a prefix upper bound may step through without leaving "plain" collation order.
 _ALPHABET = string.digits + string.ascii_lowercase

@@ -7,10 +7,8 @@ from ...models import Family, FamilyMember, Person, utcnow
 from ...pco import schemas
 from ..rules.merge import CREATED, SKIPPED, UPDATED, is_stale
 from ..rules.pending_removals import HOUSEHOLD, removed_people
-from ..rules.state import ADDRESS_FIELDS, family_state
+from ..rules.families import address_values, family_state, primary_address_row
 from .listing import people_by_pco_id, pull_listing, still_in_pco
-
-FAMILY_ADDRESS_FIELDS = tuple(f for f in ADDRESS_FIELDS if f != "is_primary")
 
 
 def families_by_household_id(pco_household_ids):
@@ -34,7 +32,7 @@ def apply_household(record, family, people, progress, removed=frozenset()):
         return SKIPPED, family
     members = _linked_members(record, people, progress)
     primary = people.get(record["primary_contact_pco_id"])
-    address = _primary_address(primary)
+    address = address_values(primary_address_row(primary))
     # The hash is of what PCO holds, removals pending or not, so the push still sees them.
     new_hash = family_state(record["name"], [p.pco_id for p in members],
                             primary.pco_id if primary else None, address)
@@ -71,13 +69,6 @@ def _linked_members(record, people, progress):
         else:
             members.append(person)
     return members
-
-
-def _primary_address(primary):
-    if primary is None or not primary.addresses:
-        return None
-    chosen = next((a for a in primary.addresses if a.is_primary), primary.addresses[0])
-    return {name: getattr(chosen, name) for name in FAMILY_ADDRESS_FIELDS}
 
 
 def _write_family(family, record, members, primary, address):

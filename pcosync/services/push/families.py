@@ -11,16 +11,17 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from ...extensions import db
-from ...models import Address, Family, FamilyMember, Person, utcnow
+from ...models import Family, FamilyMember, Person, utcnow
 from ...pco import schemas
 from ...pco.errors import PCONotFound, PCOValidationError
 from ...pco.jsonapi import document, ref
 from ..rules import pending_removals
+from ..rules.contact_kinds import ADDRESSES
+from ..rules.families import address_values, family_state, primary_address_row
 from ..rules.merge import CREATED, SKIPPED, UPDATED
-from ..pull.families import FAMILY_ADDRESS_FIELDS
+from ..rules.state import contact_rows, with_contact
 from .base import RecordPusher
-from .people import agree, with_contact
-from ..rules.state import contact_rows, family_state
+from .people import agree
 
 log = logging.getLogger("pcosync.push")
 
@@ -50,19 +51,6 @@ def family_batches(size=BATCH_SIZE):
             return
         last_id = batch[-1].id
         yield batch
-
-
-def primary_address_row(person):
-    """The address the pull takes as the family's: the primary one, else the first."""
-    if person is None or not person.addresses:
-        return None
-    return next((item for item in person.addresses if item.is_primary), person.addresses[0])
-
-
-def address_values(address):
-    if address is None:
-        return None
-    return {name: getattr(address, name) for name in FAMILY_ADDRESS_FIELDS}
 
 
 def family_hash(family, members, primary):
@@ -186,17 +174,17 @@ def push_family_address(client, family, primary):
     else:
         record = _update_address(client, primary, target, wanted)
     if record is not None and primary.pco_synced_state is not None:
-        agree(primary, with_contact(primary.pco_synced_state, "addresses", record))
+        agree(primary, with_contact(primary.pco_synced_state, ADDRESSES.name, record))
     db.session.commit()
 
 
 def _create_address(client, primary, target, wanted):
     is_primary = target.is_primary if target is not None else True
-    resource = client.create_address(
-        primary.pco_id, schemas.dump_address({**wanted, "is_primary": is_primary}))
-    record = schemas.load_address(resource)
+    attributes = ADDRESSES.dump({**wanted, "is_primary": is_primary})
+    record = ADDRESSES.load(client.create_contact(primary.pco_id, ADDRESSES.name,
+                                                  ADDRESSES.pco_type, attributes))
     if target is None:
-        target = Address(is_primary=is_primary)
+        target = ADDRESSES.model(is_primary=is_primary)
         primary.addresses.append(target)
     _copy(target, wanted)
     target.pco_id, target.pco_updated_at = record["pco_id"], record["pco_updated_at"]
@@ -210,14 +198,14 @@ def _update_address(client, primary, target, wanted):
     _copy(target, wanted)
     if not changed:
         return None
-    record = schemas.load_address(client.update_address(target.pco_id,
-                                                        schemas.dump_address(changed)))
+    record = ADDRESSES.load(client.update_contact(ADDRESSES.name, ADDRESSES.pco_type,
+                                                  target.pco_id, ADDRESSES.dump(changed)))
     target.pco_updated_at = record["pco_updated_at"]
     return record
 
 
 def _held_address(primary, target):
-    held = contact_rows(primary.pco_synced_state, "addresses").get(target.pco_id)
+    held = contact_rows(primary.pco_synced_state, ADDRESSES.name).get(target.pco_id)
     return held if held is not None else address_values(target)
 
 

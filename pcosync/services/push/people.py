@@ -5,7 +5,6 @@ by a commit of its result (a new PCO id, the agreed state), so a crash or a refu
 leaves every person consistently linked, and a re-run sends exactly what is still missing.
 An unchanged person (state hash equal to `pco_synced_hash`) costs no request at all.
 """
-import json
 import logging
 from contextlib import contextmanager
 
@@ -18,18 +17,18 @@ from ...models import SYNCED_PERSON_FIELDS, Person, utcnow
 from ...pco import schemas
 from ...pco.errors import PCONotFound, PCOUnavailable
 from ..rules.matcher import names_agree
-from ..rules.merge import CONTACTS, CREATED, SKIPPED, UPDATED, merge_contacts
-from ..rules.normalize import email_key, name_key
+from ...models.keys import email_key, name_key
+from ..rules.contact_kinds import CONTACT_KINDS
+from ..rules.merge import CREATED, SKIPPED, UPDATED, merge_contacts
+from ..rules.state import (
+    contact_rows, digest, person_state_from_local, person_state_from_pco, with_contact,
+    without_contact,
+)
 from .base import RecordPusher
-from ..rules.state import CONTACT_KINDS, contact_rows, digest, person_state_from_local, \
-    person_state_from_pco
 
 log = logging.getLogger("pcosync.push")
 
 BATCH_SIZE = 100
-SINGULAR = {"emails": "email", "phone_numbers": "phone_number", "addresses": "address"}
-CONTACT_FIELDS = dict(CONTACT_KINDS)
-CONTACT_KEYS = {kind: key for kind, _, _, key in CONTACTS}  # what makes two the same
 
 
 def push_people(client, progress):
@@ -176,9 +175,8 @@ def adopt(person, resource):
     record = schemas.load_person(resource)
     person.pco_id = record["pco_id"]
     fill_blanks(person, record)
-    for kind, model, fields, key in CONTACTS:
-        merge_contacts(person, kind, model, fields, key, record[kind],
-                       remove_missing=record["contacts_included"])
+    for kind in CONTACT_KINDS:
+        merge_contacts(person, kind, record[kind.name], remove_missing=record["contacts_included"])
     agree(person, person_state_from_pco(record), record["pco_updated_at"])
 
 
@@ -187,7 +185,6 @@ def fill_blanks(person, record):
     for name in SYNCED_PERSON_FIELDS:
         if getattr(person, name) is None and record.get(name) is not None:
             setattr(person, name, record[name])
-    person.search_name = name_key(person.first_name, person.last_name)
 
 
 def agree(person, state, pco_updated_at=None):
@@ -210,7 +207,7 @@ def send_changes(client, person, look_first=True):
     `look_first`: before creating contact points, link those PCO already has."""
     local = person_state_from_local(person)
     send_person_fields(client, person, local)
-    for kind in CONTACT_FIELDS:
+    for kind in CONTACT_KINDS:
         update_changed_contacts(client, person, local, kind)
         if look_first:
             link_contacts_already_in_pco(client, person, kind)
@@ -232,8 +229,8 @@ def send_person_fields(client, person, local):
 
 
 def update_changed_contacts(client, person, local, kind):
-    stored = contact_rows(person.pco_synced_state, kind)
-    for pco_id, values in contact_rows(local, kind).items():
+    stored = contact_rows(person.pco_synced_state, kind.name)
+    for pco_id, values in contact_rows(local, kind.name).items():
         if pco_id is None:
             continue
         held = stored.get(pco_id)
@@ -244,79 +241,64 @@ def update_changed_contacts(client, person, local, kind):
 
 
 def patch_contact(client, person, kind, pco_id, changed):
-    update = getattr(client, f"update_{SINGULAR[kind]}")
-    record = load_contact(kind, update(pco_id, dump_contact(kind, changed)))
-    agree(person, with_contact(person.pco_synced_state, kind, record))
+    resource = client.update_contact(kind.name, kind.pco_type, pco_id, kind.dump(changed))
+    agree(person, with_contact(person.pco_synced_state, kind.name, kind.load(resource)))
 
 
 def link_contacts_already_in_pco(client, person, kind):
     """A POST whose answer was lost, or whose worker died before the commit, created a contact
     point in PCO that we never linked: link it rather than create it twice. One GET, only for
     a person already in PCO who has new contact points of this kind."""
-    pending = [item for item in getattr(person, kind) if item.pco_id is None]
+    pending = [item for item in kind.items(person) if item.pco_id is None]
     if not pending:
         return
-    key = CONTACT_KEYS[kind]
-    linked = {item.pco_id for item in getattr(person, kind)}
-    in_pco = {}
-    for page in client.iter_person_contacts(person.pco_id, kind):
-        for resource in page.records:
-            try:
-                record = load_contact(kind, resource)
-            except ValidationError:
-                continue  # a malformed one is simply not a match
-            if record["pco_id"] not in linked:
-                in_pco.setdefault(key(record), record)
+    in_pco = _unlinked_in_pco(client, person, kind)
     for contact in pending:
-        values = {name: getattr(contact, name) for name in CONTACT_FIELDS[kind]}
-        record = in_pco.pop(key(values), None)
+        values = kind.values(contact)
+        record = in_pco.pop(kind.match_key(values), None)
         if record is None:
             continue
         contact.pco_id = record["pco_id"]
         contact.pco_updated_at = record["pco_updated_at"]
-        agree(person, with_contact(person.pco_synced_state, kind, record))
+        agree(person, with_contact(person.pco_synced_state, kind.name, record))
         changed = {name: value for name, value in values.items() if record.get(name) != value}
         if changed:  # the same contact point, told differently here (location, primary)
             patch_contact(client, person, kind, record["pco_id"], changed)
 
 
+def _unlinked_in_pco(client, person, kind):
+    """{match key: record} of the person's contact points in PCO that no local one links."""
+    linked = {item.pco_id for item in kind.items(person)}
+    found = {}
+    for page in client.iter_person_contacts(person.pco_id, kind.name):
+        for resource in page.records:
+            try:
+                record = kind.load(resource)
+            except ValidationError:
+                continue  # a malformed one is simply not a match
+            if record["pco_id"] not in linked:
+                found.setdefault(kind.match_key(record), record)
+    return found
+
+
 def create_new_contacts(client, person, kind):
-    create = getattr(client, f"create_{SINGULAR[kind]}")
-    for contact in [item for item in getattr(person, kind) if item.pco_id is None]:
-        values = {name: getattr(contact, name) for name in CONTACT_FIELDS[kind]}
-        record = load_contact(kind, create(person.pco_id, dump_contact(kind, values)))
+    for contact in [item for item in kind.items(person) if item.pco_id is None]:
+        attributes = kind.dump(kind.values(contact))
+        record = kind.load(client.create_contact(person.pco_id, kind.name, kind.pco_type,
+                                                 attributes))
         contact.pco_id = record["pco_id"]
         contact.pco_updated_at = record["pco_updated_at"]
-        agree(person, with_contact(person.pco_synced_state, kind, record))
+        agree(person, with_contact(person.pco_synced_state, kind.name, record))
 
 
 def delete_removed_contacts(client, person, kind):
     """A contact point removed here (PCO still held it) is removed in PCO too."""
-    kept = {item.pco_id for item in getattr(person, kind)}
-    for pco_id in contact_rows(person.pco_synced_state, kind):
+    kept = {item.pco_id for item in kind.items(person)}
+    for pco_id in contact_rows(person.pco_synced_state, kind.name):
         if pco_id is None or pco_id in kept:
             continue
         try:
-            client.delete(f"/people/v2/{kind}/{pco_id}")
+            client.delete_contact(kind.name, pco_id)
         except PCONotFound:
             pass  # already gone from PCO: that is what we wanted
-        agree(person, without_contact(person.pco_synced_state, kind, pco_id))
-
-
-def dump_contact(kind, values):
-    return getattr(schemas, f"dump_{SINGULAR[kind]}")(values)
-
-
-def load_contact(kind, resource):
-    return getattr(schemas, f"load_{SINGULAR[kind]}")(resource)
-
-
-def with_contact(state, kind, record):
-    """`state` with one contact point's row set to PCO's values (rows as state.py orders them)."""
-    row = [record["pco_id"]] + [record.get(name) for name in CONTACT_FIELDS[kind]]
-    rows = [item for item in state.get(kind, []) if item[0] != record["pco_id"]] + [row]
-    return {**state, kind: sorted(rows, key=lambda item: json.dumps(item, default=str))}
-
-
-def without_contact(state, kind, pco_id):
-    return {**state, kind: [item for item in state.get(kind, []) if item[0] != pco_id]}
+        agree(person, without_contact(person.pco_synced_state, kind.name, pco_id))

@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from ...extensions import db
 from ...models import Email, Person
-from .normalize import email_key, name_key, name_part
+from ...models.keys import email_key, name_key, name_part
 
 
 @dataclass

@@ -5,20 +5,11 @@ status) are never touched. Unchanged means no write at all; older than held mean
 from sqlalchemy import select
 
 from ...extensions import db
-from ...models import (
-    SYNCED_PERSON_FIELDS, Address, Email, Outcome, Person, PhoneNumber, utcnow,
-)
-from .normalize import email_key, name_key, phone_digits
-from .state import ADDRESS_FIELDS, EMAIL_FIELDS, PHONE_FIELDS, digest, person_state_from_pco
+from ...models import SYNCED_PERSON_FIELDS, Outcome, Person, utcnow
+from .contact_kinds import CONTACT_KINDS
+from .state import digest, person_state_from_pco
 
 CREATED, UPDATED, SKIPPED = Outcome.CREATED, Outcome.UPDATED, Outcome.SKIPPED
-
-CONTACTS = (
-    ("emails", Email, EMAIL_FIELDS, lambda d: email_key(d["address"])),
-    ("phone_numbers", PhoneNumber, PHONE_FIELDS, lambda d: phone_digits(d["number"])),
-    ("addresses", Address, ADDRESS_FIELDS,
-     lambda d: (d.get("street_line_1") or "", d.get("zip") or "")),
-)
 
 
 def is_stale(held, incoming):
@@ -69,9 +60,8 @@ def _write(person, record):
             value = bool(value)
         if getattr(person, name) != value:
             setattr(person, name, value)
-    person.search_name = name_key(person.first_name, person.last_name)
-    for kind, model, fields, key in CONTACTS:
-        merge_contacts(person, kind, model, fields, key, record[kind],
+    for kind in CONTACT_KINDS:
+        merge_contacts(person, kind, record[kind.name],
                        remove_missing=record.get("contacts_included", True))
     person.pco_updated_at = record["pco_updated_at"] or person.pco_updated_at
     person.pco_synced_state = person_state_from_pco(record)
@@ -79,26 +69,22 @@ def _write(person, record):
     person.pco_synced_at = utcnow()
 
 
-def merge_contacts(person, kind, model, fields, key, incoming, remove_missing=True):
+def merge_contacts(person, kind, incoming, remove_missing=True):
     """Bring the PCO-linked contact points of one kind in line with PCO's list."""
-    current = getattr(person, kind)
+    current = kind.items(person)
     by_pco_id = {c.pco_id: c for c in current if c.pco_id}
-    local_only = {key(_values(c, fields)): c for c in current if not c.pco_id}
+    local_only = {kind.match_key(kind.values(c)): c for c in current if not c.pco_id}
     seen = set()
     for data in incoming:
         seen.add(data["pco_id"])
-        item = by_pco_id.get(data["pco_id"]) or local_only.pop(key(data), None)
+        item = by_pco_id.get(data["pco_id"]) or local_only.pop(kind.match_key(data), None)
         if item is None:
-            item = model(pco_id=data["pco_id"])
+            item = kind.model(pco_id=data["pco_id"])
             current.append(item)
-        _set_contact(item, data, fields)
+        _set_contact(item, data, kind.fields)
     if remove_missing:
         for item in [c for c in current if c.pco_id and c.pco_id not in seen]:
             current.remove(item)
-
-
-def _values(item, fields):
-    return {name: getattr(item, name) for name in fields}
 
 
 def _set_contact(item, data, fields):
@@ -108,7 +94,3 @@ def _set_contact(item, data, fields):
         value = bool(data.get(name)) if name == "is_primary" else data.get(name)
         if getattr(item, name) != value:
             setattr(item, name, value)
-    if isinstance(item, Email):
-        item.normalized = email_key(item.address)
-    elif isinstance(item, PhoneNumber):
-        item.digits = phone_digits(item.number)

@@ -5,13 +5,7 @@ import json
 from datetime import date, datetime
 
 from ...models import SYNCED_PERSON_FIELDS
-
-EMAIL_FIELDS = ("address", "location", "is_primary")
-PHONE_FIELDS = ("number", "location", "is_primary")
-ADDRESS_FIELDS = ("street_line_1", "street_line_2", "city", "state", "zip", "location",
-                  "is_primary")
-CONTACT_KINDS = (("emails", EMAIL_FIELDS), ("phone_numbers", PHONE_FIELDS),
-                 ("addresses", ADDRESS_FIELDS))
+from .contact_kinds import BY_NAME, CONTACT_KINDS
 
 
 def digest(value):
@@ -24,22 +18,27 @@ def _plain(value):
     return value.isoformat() if isinstance(value, (date, datetime)) else value
 
 
-def _contact_state(items, names, get):
-    rows = [[get(item, "pco_id")] + [_plain(get(item, n)) for n in names] for item in items]
+def _row(pco_id, kind, values):
+    return [pco_id] + [_plain(values.get(name)) for name in kind.fields]
+
+
+def _sorted_rows(rows):
     return sorted(rows, key=lambda row: json.dumps(row, default=str))
 
 
 def person_state_from_pco(record):
     state = {name: _plain(record.get(name)) for name in SYNCED_PERSON_FIELDS}
-    for kind, names in CONTACT_KINDS:
-        state[kind] = _contact_state(record[kind], names, lambda d, n: d.get(n))
+    for kind in CONTACT_KINDS:
+        state[kind.name] = _sorted_rows(_row(item.get("pco_id"), kind, item)
+                                        for item in record[kind.name])
     return state
 
 
 def person_state_from_local(person):
     state = {name: _plain(getattr(person, name)) for name in SYNCED_PERSON_FIELDS}
-    for kind, names in CONTACT_KINDS:
-        state[kind] = _contact_state(getattr(person, kind), names, getattr)
+    for kind in CONTACT_KINDS:
+        state[kind.name] = _sorted_rows(_row(item.pco_id, kind, kind.values(item))
+                                        for item in kind.items(person))
     return state
 
 
@@ -47,16 +46,22 @@ def person_hash_from_pco(record):
     return digest(person_state_from_pco(record))
 
 
-def contact_rows(state, kind):
-    """{pco_id: {field: value}} of one kind of contact point in a stored state."""
-    names = dict(CONTACT_KINDS)[kind]
-    return {row[0]: dict(zip(names, row[1:])) for row in (state or {}).get(kind, [])}
-
-
 def person_hash_from_local(person):
     return digest(person_state_from_local(person))
 
 
-def family_state(name, member_pco_ids, primary_pco_id, address_values):
-    return digest({"name": name, "members": sorted(member_pco_ids),
-                   "primary": primary_pco_id, "address": address_values})
+def contact_rows(state, kind_name):
+    """{pco_id: {field: value}} of one kind of contact point in a stored state."""
+    names = BY_NAME[kind_name].fields
+    return {row[0]: dict(zip(names, row[1:])) for row in (state or {}).get(kind_name, [])}
+
+
+def with_contact(state, kind_name, record):
+    """`state` with one contact point's row set to PCO's values."""
+    kind = BY_NAME[kind_name]
+    rows = [row for row in state.get(kind_name, []) if row[0] != record["pco_id"]]
+    return {**state, kind_name: _sorted_rows(rows + [_row(record["pco_id"], kind, record)])}
+
+
+def without_contact(state, kind_name, pco_id):
+    return {**state, kind_name: [row for row in state.get(kind_name, []) if row[0] != pco_id]}

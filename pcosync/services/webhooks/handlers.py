@@ -11,6 +11,7 @@ from ...extensions import db
 from ...models import Family, FamilyMember, Group, GroupMembership, Person, utcnow
 from ...pco import schemas
 from ...pco.errors import PCONotFound
+from ..rules.contact_kinds import BY_PCO_TYPE
 from ..rules.merge import SKIPPED
 from ..pull.listing import people_by_pco_id
 from ..pull.families import apply_household, find_family, removed_from_households
@@ -84,10 +85,10 @@ def contact_destroyed(client, payload, log):
     person_id = _related_id(data, "person")
     if person_id is not None and _local_person(person_id) is not None:
         return refresh_person(client, person_id, log)
-    from ...models import Address, Email, PhoneNumber
-
-    model = {"Email": Email, "PhoneNumber": PhoneNumber, "Address": Address}.get(data.get("type"))
-    item = model and db.session.scalar(select(model).where(model.pco_id == str(data["id"])))
+    kind = BY_PCO_TYPE.get(data.get("type"))
+    if kind is None:
+        return SKIPPED
+    item = db.session.scalar(select(kind.model).where(kind.model.pco_id == str(data["id"])))
     if item is None:
         return SKIPPED
     db.session.delete(item)
