@@ -4,6 +4,7 @@ from flask import flash, redirect, render_template, request, url_for
 from ..auth.permissions import permission_required
 from ..models import PEOPLE_MANAGE
 from ..services.directory import families
+from ..services.directory.common import find_by_id, set_role
 from ..services.directory.contacts import FAMILY_ADDRESS_FIELDS
 from ..services.directory.people import find_people
 from . import bp
@@ -17,7 +18,7 @@ def family_or_404(family_id):
 
 
 def member_or_404(family, member_id):
-    return found_or_404(families.find_member(family, member_id))
+    return found_or_404(find_by_id(family.members, member_id))
 
 
 def back_to(family):
@@ -97,7 +98,7 @@ def set_family_role(family_id, member_id):
     if not form.validate():
         flash(first_error(form), "error")
         return back_to(family)
-    families.set_member_role(member, form.role.data)
+    set_role(member, form.role.data)
     flash(f"{member.person.full_name}'s role was saved.", "success")
     return back_to(family)
 

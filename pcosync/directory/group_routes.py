@@ -4,7 +4,7 @@ from flask import flash, redirect, render_template, url_for
 from ..auth.permissions import permission_required
 from ..models import PEOPLE_MANAGE
 from ..services.directory import groups as groups_service
-from ..services.directory.common import DirectoryError
+from ..services.directory.common import DirectoryError, find_by_id, set_role
 from ..services.directory.people import find_people
 from . import bp
 from .forms import GroupForm, GroupMemberForm, GroupRoleForm
@@ -16,7 +16,7 @@ def group_or_404(group_id):
 
 
 def membership_or_404(group, membership_id):
-    return found_or_404(groups_service.find_membership(group, membership_id))
+    return found_or_404(find_by_id(group.memberships, membership_id))
 
 
 def back_to(group):
@@ -105,7 +105,7 @@ def set_group_role(group_id, membership_id):
     if not form.validate():
         flash(first_error(form), "error")
         return back_to(group)
-    groups_service.set_membership_role(membership, form.role.data)
+    set_role(membership, form.role.data)
     flash(f"{membership.person.full_name} is now a {form.role.data} of this group.", "success")
     return back_to(group)
 

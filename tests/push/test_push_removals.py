@@ -7,6 +7,7 @@ from pcosync.extensions import db
 from pcosync.models import Family, Group, GroupMembership, PendingRemoval
 from pcosync.services.directory import families as directory_families
 from pcosync.services.directory import groups as directory_groups
+from pcosync.services.directory.common import set_role
 from tests.integration.conftest import send_webhooks_to, wait_for_webhooks, work_burst
 from tests.push.conftest import dump, reset_stats, run, stats
 from tests.webhooks.helpers import SECRET
@@ -32,7 +33,7 @@ def test_a_role_change_and_a_removal_reach_pco_and_survive_a_pull_before(sandbox
     assert run("Full Sync").status == "COMPLETED"
     group, changed, removed = linked_group_with_two_members()
     new_role = "leader" if changed.role == "member" else "member"
-    directory_groups.set_membership_role(changed, new_role)
+    set_role(changed, new_role)
     gone_person, changed_id = removed.person.pco_id, changed.id
     assert directory_groups.remove_membership(group, removed)
 

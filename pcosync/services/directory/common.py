@@ -1,7 +1,7 @@
 """What the directory pages share: server-side paging and the error a refused edit raises.
 
-The directory's logic lives in `directory_people`, `directory_contacts`, `directory_families`
-and `directory_groups`; searching in `directory_search`.
+The directory's logic lives in `people`, `contacts`, `families` and `groups` beside this
+module; searching in `search`.
 """
 import math
 from dataclasses import dataclass
@@ -9,12 +9,35 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from ...extensions import db
+from ...models import Person
 
 PAGE_SIZE = 50
 
 
 class DirectoryError(ValueError):
     """An edit that can't be made as asked; the message says why, in words for the admin."""
+
+
+def find_by_id(rows, row_id):
+    """The member (or membership) with that id among a family's or group's, else None."""
+    return next((row for row in rows if row.id == row_id), None)
+
+
+def set_role(link, role):
+    """A family member's or group membership's role."""
+    link.role = role
+    db.session.commit()
+
+
+def person_to_add(person_id, present_ids, already):
+    """The live person to add to a family or a group; DirectoryError when they can't be
+    (`already`: how to say they are in it, e.g. "already in this group")."""
+    person = db.session.get(Person, person_id)
+    if person is None or person.archived_at is not None:
+        raise DirectoryError("That person is not in the directory.")
+    if person.id in present_ids:
+        raise DirectoryError(f"{person.full_name} is {already}.")
+    return person
 
 
 @dataclass

@@ -7,9 +7,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from ...extensions import db
-from ...models import Family, FamilyMember, Person
+from ...models import Family, FamilyMember
 from ..rules import pending_removals
-from .common import DirectoryError, paginate
+from .common import paginate, person_to_add
 from .contacts import FAMILY_ADDRESS_FIELDS
 
 # PCO's household roles; a role pulled from elsewhere is kept and shown as it is.
@@ -65,26 +65,13 @@ def member_ids(family):
 
 
 def add_member(family, person_id, role):
-    person = db.session.get(Person, person_id)
-    if person is None or person.archived_at is not None:
-        raise DirectoryError("That person is not in the directory.")
-    if person.id in member_ids(family):
-        raise DirectoryError(f"{person.full_name} is already a member of this family.")
+    person = person_to_add(person_id, member_ids(family), "already a member of this family")
     family.members.append(FamilyMember(person=person, role=role))
     if family.primary_member_id is None:
         family.primary_member = person  # a family's first member is its primary contact
     pending_removals.forget(pending_removals.HOUSEHOLD, family.pco_household_id, person.pco_id)
     db.session.commit()
     return person
-
-
-def find_member(family, member_id):
-    return next((m for m in family.members if m.id == member_id), None)
-
-
-def set_member_role(member, role):
-    member.role = role
-    db.session.commit()
 
 
 def remove_member(family, member):

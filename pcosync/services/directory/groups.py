@@ -8,9 +8,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from ...extensions import db
-from ...models import Department, Group, GroupMembership, Person, utcnow
+from ...models import Department, Group, GroupMembership, utcnow
 from ..rules import pending_removals
-from .common import DirectoryError
+from .common import DirectoryError, person_to_add
 
 GROUP_ROLES = (("member", "Member"), ("leader", "Leader"))
 
@@ -94,24 +94,12 @@ def update_group(group, name, description, department_id=None, new_department_na
 
 
 def add_membership(group, person_id, role):
-    person = db.session.get(Person, person_id)
-    if person is None or person.archived_at is not None:
-        raise DirectoryError("That person is not in the directory.")
-    if any(m.person_id == person.id for m in group.memberships):
-        raise DirectoryError(f"{person.full_name} is already in this group.")
+    present = {membership.person_id for membership in group.memberships}
+    person = person_to_add(person_id, present, "already in this group")
     group.memberships.append(GroupMembership(person=person, role=role, joined_at=utcnow()))
     pending_removals.forget(pending_removals.GROUP, group.pco_group_id, person.pco_id)
     db.session.commit()
     return person
-
-
-def find_membership(group, membership_id):
-    return next((m for m in group.memberships if m.id == membership_id), None)
-
-
-def set_membership_role(membership, role):
-    membership.role = role
-    db.session.commit()
 
 
 def remove_membership(group, membership):

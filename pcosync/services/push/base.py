@@ -1,5 +1,9 @@
-"""What the three pushes share: which errors concern one record, and how they are filed."""
+"""What the pushes share: the local rows they walk, which errors concern one record, and how
+they are filed."""
 from marshmallow import ValidationError
+from sqlalchemy import func, select
+
+from ...extensions import db
 
 from ...pco.errors import PCOBadResponse, PCONotFound, PCOUnavailable, PCOValidationError
 
@@ -48,3 +52,23 @@ class RecordPusher:
         self.failures.succeeded()
         self.progress.count(outcome)
         return outcome
+
+
+def count_live(model):
+    """How many rows a push walks (archived ones are never pushed), for the progress bar."""
+    return db.session.scalar(
+        select(func.count()).select_from(model).where(model.archived_at.is_(None)))
+
+
+def live_batches(model, size, *options):
+    """The rows that are not archived, in batches by id (keyset paging, so commits between
+    batches never skip a row and a re-run resumes cleanly)."""
+    last_id = 0
+    while True:
+        query = (select(model).where(model.archived_at.is_(None), model.id > last_id)
+                 .order_by(model.id).limit(size).options(*options))
+        batch = db.session.scalars(query).all()
+        if not batch:
+            return
+        last_id = batch[-1].id
+        yield batch

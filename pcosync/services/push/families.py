@@ -7,7 +7,6 @@ push-then-pull is all Skipped, and an unchanged family costs no request.
 """
 import logging
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from ...extensions import db
@@ -20,37 +19,24 @@ from ..rules.contact_kinds import ADDRESSES
 from ..rules.families import address_values, family_state, primary_address_row
 from ..rules.merge import CREATED, SKIPPED, UPDATED
 from ..rules.state import contact_rows, with_contact
-from .base import RecordPusher
+from .base import RecordPusher, count_live, live_batches
 from .people import agree
 
 log = logging.getLogger("pcosync.push")
 
 BATCH_SIZE = 50
+FAMILY_OPTIONS = (selectinload(Family.members).selectinload(FamilyMember.person)
+                  .selectinload(Person.addresses),
+                  selectinload(Family.address), selectinload(Family.primary_member))
 
 
 def push_families(client, progress):
-    progress.expect(db.session.scalar(
-        select(func.count()).select_from(Family).where(Family.archived_at.is_(None))))
+    progress.expect(count_live(Family))
     pusher = FamilyPusher(client, progress)
-    for batch in family_batches():
+    for batch in live_batches(Family, BATCH_SIZE, *FAMILY_OPTIONS):
         for family in batch:
             pusher.push(family)
         progress.checkpoint()
-
-
-def family_batches(size=BATCH_SIZE):
-    last_id = 0
-    options = [selectinload(Family.members).selectinload(FamilyMember.person)
-               .selectinload(Person.addresses),
-               selectinload(Family.address), selectinload(Family.primary_member)]
-    while True:
-        query = (select(Family).where(Family.archived_at.is_(None), Family.id > last_id)
-                 .order_by(Family.id).limit(size).options(*options))
-        batch = db.session.scalars(query).all()
-        if not batch:
-            return
-        last_id = batch[-1].id
-        yield batch
 
 
 def family_hash(family, members, primary):

@@ -9,7 +9,7 @@ import logging
 from contextlib import contextmanager
 
 from marshmallow import ValidationError
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ...extensions import db
@@ -24,19 +24,19 @@ from ..rules.state import (
     contact_rows, digest, person_state_from_local, person_state_from_pco, with_contact,
     without_contact,
 )
-from .base import RecordPusher
+from .base import RecordPusher, count_live, live_batches
 
 log = logging.getLogger("pcosync.push")
 
 BATCH_SIZE = 100
+CONTACT_OPTIONS = tuple(selectinload(getattr(Person, kind.name)) for kind in CONTACT_KINDS)
 
 
 def push_people(client, progress):
-    progress.expect(db.session.scalar(
-        select(func.count()).select_from(Person).where(Person.archived_at.is_(None))))
+    progress.expect(count_live(Person))
     pusher = PeoplePusher(client, progress)
     with commits_keep_loaded_rows():
-        for batch in active_people_batches():
+        for batch in live_batches(Person, BATCH_SIZE, *CONTACT_OPTIONS):
             for person in batch:
                 pusher.push(person)
             progress.checkpoint()
@@ -54,21 +54,6 @@ def commits_keep_loaded_rows():
         yield
     finally:
         session.expire_on_commit = before
-
-
-def active_people_batches(size=BATCH_SIZE):
-    """Archived people are never pushed; batches by id, so a re-run resumes cleanly."""
-    last_id = 0
-    while True:
-        query = (select(Person).where(Person.archived_at.is_(None), Person.id > last_id)
-                 .order_by(Person.id).limit(size)
-                 .options(selectinload(Person.emails), selectinload(Person.phone_numbers),
-                          selectinload(Person.addresses)))
-        batch = db.session.scalars(query).all()
-        if not batch:
-            return
-        last_id = batch[-1].id
-        yield batch
 
 
 class PeoplePusher(RecordPusher):
