@@ -11,8 +11,8 @@ phone; prints p50/p95 milliseconds per kind of request.
 
 --reset wipes the database first (PostgreSQL: the whole public schema); without it the
 database must be empty. Redis: $REDIS_URL, else the bundled one.
+`--json`: the last line is one JSON object of named figures (`<kind>_p50_ms`, `<kind>_p95_ms`).
 """
-import argparse
 import os
 import random
 import re
@@ -30,13 +30,15 @@ from pcosync.models import Email, Person, PhoneNumber
 from pcosync.sandbox import namebank
 from pcosync.models.keys import email_key, name_key, phone_digits
 
+from .harness import argument_parser, print_figures
+
 BATCH = 5000
 PASSWORD = "benchmark-password"
 ADMIN = "bench-admin@example.org"
 
 
 def parse_args(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argument_parser(__doc__.split("\n\n")[0])
     parser.add_argument("--database-url", help="default: SQLite in a temporary folder")
     parser.add_argument("--reset", action="store_true", help="wipe the database first")
     parser.add_argument("--people", type=int, default=50_000)
@@ -138,7 +140,8 @@ def logged_in_client(app):
 
 
 def sample_queries(rng, count):
-    """Per kind of request, `count` paths to ask for (real values from the database)."""
+    """Per kind of request (its figure's name: its label and `count` paths to ask for, real
+    values from the database)."""
     active = Person.archived_at.is_(None)
     last_page = -(-db.session.scalar(select(func.count()).where(active)) // 50)
     middle = last_page // 2  # the deepest OFFSET: later pages are read from the other end
@@ -149,15 +152,19 @@ def sample_queries(rng, count):
         .where(active).order_by(Person.id).limit(2000)).all()
     picks = rng.sample(picks, count)
     return {
-        "list page 1": ["/directory/people/"] * count,
-        f"list page {middle} (middle)": [f"/directory/people/?page={middle}"] * count,
-        f"list page {last_page} (last)": [f"/directory/people/?page={last_page}"] * count,
-        "search name prefix": [f"/directory/people/?q={p[0][:3]}" if i % 2 else
-                               f"/directory/people/?q={p[0]}+{p[1][:2]}"
-                               for i, p in enumerate(picks)],
-        "search last name": [f"/directory/people/?q={p[1][:4]}" for p in picks],
-        "search email": [f"/directory/people/?q={p[2]}" for p in picks],
-        "search phone": [f"/directory/people/?q={p[3][:7]}" for p in picks],
+        "list_page_1": ("list page 1", ["/directory/people/"] * count),
+        "list_page_middle": (f"list page {middle} (middle)",
+                             [f"/directory/people/?page={middle}"] * count),
+        "list_page_last": (f"list page {last_page} (last)",
+                           [f"/directory/people/?page={last_page}"] * count),
+        "search_name_prefix": ("search name prefix",
+                               [f"/directory/people/?q={p[0][:3]}" if i % 2 else
+                                f"/directory/people/?q={p[0]}+{p[1][:2]}"
+                                for i, p in enumerate(picks)]),
+        "search_last_name": ("search last name",
+                             [f"/directory/people/?q={p[1][:4]}" for p in picks]),
+        "search_email": ("search email", [f"/directory/people/?q={p[2]}" for p in picks]),
+        "search_phone": ("search phone", [f"/directory/people/?q={p[3][:7]}" for p in picks]),
     }
 
 
@@ -207,21 +214,26 @@ def run(args):
         seconds = build(args.people, args.seed)
         print(f"{db.engine.dialect.name}: built {args.people:,} people with emails and phones "
               f"in {seconds:.1f} s")
+        figures = {"people": args.people, "build_seconds": round(seconds, 1),
+                   "requests_per_kind": args.requests}
         client = logged_in_client(app)
         rng = random.Random(args.seed)
         print(f"\n{'request':<28}{'p50 ms':>9}{'p95 ms':>9}   ({args.requests} requests each)")
-        for kind, paths in sample_queries(rng, args.requests).items():
+        for kind, (label, paths) in sample_queries(rng, args.requests).items():
             timings = measure(client, paths)
-            print(f"{kind:<28}{statistics.median(timings):>9.1f}"
-                  f"{percentile(timings, 0.95):>9.1f}")
+            p50, p95 = statistics.median(timings), percentile(timings, 0.95)
+            print(f"{label:<28}{p50:>9.1f}{p95:>9.1f}")
+            figures.update({f"{kind}_p50_ms": round(p50, 2), f"{kind}_p95_ms": round(p95, 2)})
         if args.explain:
             explain({"name": "mary sm", "email": "mary.smith1@example.org", "phone": "614555"})
         db.session.remove()
         db.engine.dispose()
+    return figures
 
 
 def main(argv=None):
-    run(parse_args(argv))
+    args = parse_args(argv)
+    print_figures(args, run(args))
 
 
 if __name__ == "__main__":

@@ -1,5 +1,7 @@
 """Pieces the benchmarks share: a migrated throwaway database, the app's environment, the
-sandbox, and a gunicorn of the real app on loopback."""
+sandbox, a gunicorn of the real app on loopback, and the `--json` option every benchmark takes."""
+import argparse
+import json
 import os
 import socket
 import subprocess
@@ -11,6 +13,21 @@ import redis as redis_lib
 import requests
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def argument_parser(description):
+    """An ArgumentParser with the `--json` option every benchmark takes."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--json", action="store_true",
+                        help="end the output with one line: a JSON object of named figures")
+    return parser
+
+
+def print_figures(args, figures):
+    """With `--json`: the benchmark's last line of output, one JSON object of named figures
+    (snake_case names with their unit in them; the readable output stays above it)."""
+    if args.json:
+        print(json.dumps(figures, sort_keys=True, allow_nan=False), flush=True)
 
 
 def free_port():

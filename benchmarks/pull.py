@@ -1,17 +1,32 @@
 """Pull benchmark: Full Sync of generated people, households and groups from the sandbox.
 
-    .venv/bin/python -m benchmarks.pull [--people 10000] [--sizes 2500,10000] [--paced-people N]
+    .venv/bin/python -m benchmarks.pull [--sizes 2500,10000] [--paced-people N]
+                                        [--quick-people N] [--no-naive] [--json]
 
 Each size runs in a fresh process (so its peak memory is its own) against a sandbox in another
 process (so the two do not share one interpreter), on a new SQLite database. Rate limit off:
 per step, wall time, records/s, the time pcosync itself spends (wall time minus time waiting on
 HTTP) and people/s on that, requests made vs the minimum (ceil(N/100) per listing, one listing
-per group for its memberships), and peak RSS. Rate limit on (PCO's 100 requests / 20 s): the
+per group for its memberships, one request per choice list: People's 6 lists, Groups' tag groups
+and each one's tags), and peak RSS. Rate limit on (PCO's 100 requests / 20 s): the
 Full Sync's wall time vs the floor the limit imposes (each 100 requests after the first 100 wait
 for a new 20 s window).
 "again" is People pulled a second time, every record unchanged (Skipped).
+Naive baseline (benchmarks/naive.py; on the first of --sizes, same sandbox, --no-naive skips
+it): People as a script on pypco's defaults syncs them (25 per page, no include, a request per
+person for each of emails, phone numbers and addresses, a commit per record into SQLite); its
+requests and wall time beside pcosync's Sync People, and the ratios.
+Quick Sync (--quick-people, 20,000 by default): after a Sync People, a Quick Sync with nothing
+changed (requests, writes), then with 50 people changed in PCO (names, emails, phones, a merge:
+requests vs 5 + 1 per 100 changed records, and whether every changed person converged), then a
+Quick Sync that crashes mid-run after 150 changes and a re-run (converged, nothing skipped).
 Targets: at least 5,000 people/s of local processing, requests within 5% of the minimum,
-memory flat in N.
+memory flat in N; Quick Sync within its request budget, writing nothing when nothing changed.
+`--json`: the last line is one JSON object of named figures. people_per_s_first,
+people_per_s_unchanged, families_per_s and groups_records_per_s are local processing (wall time
+minus HTTP); requests, requests_minimum and peak_rss_mib are the Full Sync steps'; these
+unsuffixed figures are the largest of --sizes (`people`), and each size's are repeated with
+`_<size>` on the end.
 """
 import argparse
 import json
@@ -26,7 +41,9 @@ import time
 import redis as redis_lib
 import requests
 
-from benchmarks.harness import free_port, migrated_app, redis_url_or_bundled, wait_for
+from benchmarks import naive, quick_sync
+from benchmarks.harness import (argument_parser, free_port, migrated_app, print_figures,
+                                redis_url_or_bundled, wait_for)
 
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/15"
 STEPS = ("People", "Families", "Groups")
@@ -61,15 +78,23 @@ def start_sandbox(people, rate_limit):
     return process, url
 
 
+# Sync People reads PCO's choice lists once per run (marital statuses, inactive reasons, name
+# prefixes, name suffixes, school options, campuses: each fits one page); Sync Groups reads the
+# tag groups, then each one's tags (Groups has no list of all tags).
+CHOICE_LISTS = 6
+
+
 def minimum_requests(sandbox_url):
-    """What a perfect pull of the sandbox's data costs: ceil(N/100) per listing."""
+    """What a perfect pull of the sandbox's data costs: ceil(N/100) per listing, plus one
+    request per choice list."""
     data = requests.get(sandbox_url + "/sandbox/dump", timeout=120).json()
     pages = lambda count: max(1, math.ceil(count / 100))  # noqa: E731 (an empty list is a page)
     return {
-        "People": pages(data["counts"]["people"]),
+        "People": pages(data["counts"]["people"]) + CHOICE_LISTS,
         "Families": pages(data["counts"]["households"]),
         "Groups": pages(len(data["groups"])) + sum(pages(len(group["memberships"]))
-                                                   for group in data["groups"]),
+                                                   for group in data["groups"])
+        + 1 + data["counts"]["tag_groups"],
     }
 
 
@@ -102,8 +127,9 @@ def run_step(kind, sandbox_url, clock):
             + run.failed_count, "created": run.created_count, "failed": run.failed_count}
 
 
-def measure(people, rate_limit, redis_url):
-    """One size in this process: the sandbox, a new database, the steps (or one Full Sync)."""
+def measure(people, rate_limit, redis_url, with_naive=False):
+    """One size in this process: the sandbox, a new database, the steps (or one Full Sync),
+    then, `with_naive`, the naive baseline against the same sandbox."""
     clock = HttpClock()
     folder = tempfile.mkdtemp(prefix="pcosync-bench-")
     redis_url, bundled = redis_url_or_bundled(redis_url, folder)
@@ -118,9 +144,14 @@ def measure(people, rate_limit, redis_url):
             steps = [run_step(kind, sandbox_url, clock) for kind in kinds]
             rss_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
             # After the peak is read: the sandbox's whole dump is larger than any pull.
-            return {"people": people, "rate_limit": rate_limit, "steps": steps,
-                    "minimum": minimum_requests(sandbox_url), "rss_before_kib": rss_before,
-                    "rss_peak_kib": rss_peak}
+            result = {"people": people, "rate_limit": rate_limit, "steps": steps,
+                      "minimum": minimum_requests(sandbox_url), "rss_before_kib": rss_before,
+                      "rss_peak_kib": rss_peak}
+        if with_naive:
+            result["naive"] = naive.run(
+                sandbox_url, lambda: sandbox_requests(sandbox_url, reset=True),
+                lambda: sandbox_requests(sandbox_url))
+        return result
     finally:
         sandbox.terminate()
         sandbox.wait()
@@ -128,11 +159,168 @@ def measure(people, rate_limit, redis_url):
             bundled.terminate()
 
 
-def measure_in_child(people, rate_limit, redis_url):
-    command = [sys.executable, "-m", "benchmarks.pull", "--child", str(people),
+def measure_in_child(people, rate_limit, redis_url, mode="--child", with_naive=False):
+    command = [sys.executable, "-m", "benchmarks.pull", mode, str(people),
                "--rate-limit", str(rate_limit), "--redis-url", redis_url]
+    if with_naive:
+        command.append("--naive-child")
     done = subprocess.run(command, capture_output=True, text=True, check=True)
     return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def quick_step(sandbox_url, clock, crash_on_page=None):
+    """One Quick Sync: its run's figures, requests, and writes to the synced data."""
+    from pcosync.extensions import db
+    from pcosync.services.pull import quick
+
+    counter, original = quick_sync.WriteCounter(db.engine), quick.apply_people_page
+    if crash_on_page:
+        calls = []
+
+        def crashing(records, progress):
+            calls.append(1)
+            if len(calls) == crash_on_page:
+                raise RuntimeError("simulated crash in the middle of a Quick Sync")
+            return original(records, progress)
+        quick.apply_people_page = crashing
+    try:
+        step = run_step("Quick Sync", sandbox_url, clock)
+    finally:
+        quick.apply_people_page = original
+        counter.close()
+    return dict(step, writes=counter.count)
+
+
+def measure_quick(people, redis_url):
+    """Quick Sync after a Sync People of `people`, in this process."""
+    clock = HttpClock()
+    folder = tempfile.mkdtemp(prefix="pcosync-bench-")
+    redis_url, bundled = redis_url_or_bundled(redis_url, folder)
+    sandbox, sandbox_url = start_sandbox(people, 0)
+    try:
+        app = migrated_app(folder, redis_url, sandbox_url)
+        with app.app_context():
+            redis_lib.Redis.from_url(redis_url).flushdb()
+            return quick_scenarios(people, sandbox_url, clock)
+    finally:
+        sandbox.terminate()
+        sandbox.wait()
+        if bundled is not None:
+            bundled.terminate()
+
+
+def quick_scenarios(people, sandbox_url, clock):
+    dump = lambda: requests.get(sandbox_url + "/sandbox/dump", timeout=300).json()  # noqa: E731
+    first = run_step("People", sandbox_url, clock)
+    unchanged = quick_step(sandbox_url, clock)
+    changed, removed = quick_sync.make_changes(sandbox_url, dump(), 50, seed=5)
+    after_50 = quick_step(sandbox_url, clock)
+    wrong_50 = quick_sync.mismatches(dump(), changed, removed)
+    crash_changed, crash_removed = quick_sync.make_changes(sandbox_url, dump(), 150, seed=6)
+    crashed = quick_step(sandbox_url, clock, crash_on_page=2)
+    rerun = quick_step(sandbox_url, clock)
+    wrong_crash = quick_sync.mismatches(dump(), crash_changed, crash_removed)
+    return {"people": people, "first_pull": first, "unchanged": unchanged,
+            "after_50": after_50, "wrong_50": wrong_50, "crashed": crashed, "rerun": rerun,
+            "wrong_crash": wrong_crash}
+
+
+def report_quick(result):
+    unchanged, after = result["unchanged"], result["after_50"]
+    print(f"\nQuick Sync, {result['people']:,} people in PCO (rate limit off; Sync People "
+          f"first: {result['first_pull']['requests']} requests)")
+    print(f"  nothing changed: {unchanged['requests']} requests (at most 5), "
+          f"{unchanged['writes']} writes, {unchanged['seconds']:.2f} s, {unchanged['status']}")
+    print(f"  50 people changed (names, emails, phones, a merge): {after['requests']} requests "
+          f"(budget {quick_sync.budget(50)}), {after['seconds']:.2f} s, {after['status']}; "
+          f"converged: {'yes' if not result['wrong_50'] else result['wrong_50'][:5]}")
+    crashed, rerun = result["crashed"], result["rerun"]
+    print(f"  150 changed, crash mid-run: {crashed['status']} after {crashed['requests']} "
+          f"requests; re-run {rerun['status']} in {rerun['requests']} requests; converged, "
+          f"none skipped: {'yes' if not result['wrong_crash'] else result['wrong_crash'][:5]}")
+
+
+def quick_figures(result):
+    return {
+        "quick_people": result["people"],
+        "quick_requests_unchanged": result["unchanged"]["requests"],
+        "quick_writes_unchanged": result["unchanged"]["writes"],
+        "quick_seconds_unchanged": round(result["unchanged"]["seconds"], 3),
+        "quick_requests_50_changed": result["after_50"]["requests"],
+        "quick_budget_50_changed": quick_sync.budget(50),
+        "quick_seconds_50_changed": round(result["after_50"]["seconds"], 3),
+        "quick_converged_50_changed": not result["wrong_50"],
+        "quick_crash_status": result["crashed"]["status"],
+        "quick_requests_rerun_after_crash": result["rerun"]["requests"],
+        "quick_converged_after_crash": not result["wrong_crash"],
+    }
+
+
+def local_rate(step):
+    """Records per second of pcosync's own processing (wall time minus time on HTTP)."""
+    return round(step["records"] / max(step["seconds"] - step["http_seconds"], 1e-9))
+
+
+def unpaced_figures(result):
+    """One size's figures, unsuffixed (the caller adds `_<size>`)."""
+    people, families, groups, again = result["steps"]
+    full_sync = result["steps"][:len(STEPS)]
+    return {"people_per_s_first": local_rate(people),
+            "people_per_s_unchanged": local_rate(again),
+            "families_per_s": local_rate(families),
+            "groups_records_per_s": local_rate(groups),
+            "people_seconds_first": round(people["seconds"], 3),
+            "full_sync_seconds": round(sum(step["seconds"] for step in full_sync), 3),
+            "requests": sum(step["requests"] for step in full_sync),
+            "requests_minimum": sum(result["minimum"].values()),
+            "peak_rss_mib": round(result["rss_peak_kib"] / 1024, 1),
+            "rss_growth_mib": round((result["rss_peak_kib"] - result["rss_before_kib"]) / 1024,
+                                    1)}
+
+
+def naive_figures(result):
+    """The naive script vs pcosync's Sync People (the first pull), same sandbox."""
+    ours, theirs = result["steps"][0], result["naive"]
+    return {"naive_people": theirs["people"], "naive_requests": theirs["requests"],
+            "naive_seconds": round(theirs["seconds"], 3),
+            "pcosync_people_requests": ours["requests"],
+            "pcosync_people_seconds": round(ours["seconds"], 3),
+            "naive_requests_ratio": round(theirs["requests"] / max(ours["requests"], 1), 1),
+            "naive_seconds_ratio": round(theirs["seconds"] / max(ours["seconds"], 1e-9), 1)}
+
+
+def report_naive(result):
+    ours, theirs = result["steps"][0], result["naive"]
+    print(f"\nNaive baseline, {theirs['people']:,} people, same sandbox, rate limit off "
+          f"(pypco's defaults: 25 per page, no include, emails / phone numbers / addresses "
+          f"one request per person each, a commit per record into SQLite)")
+    print(f"  {'':<26}{'requests':>10}{'wall s':>9}")
+    print(f"  {'pcosync Sync People':<26}{ours['requests']:>10,}{ours['seconds']:>9.2f}")
+    print(f"  {'naive script':<26}{theirs['requests']:>10,}{theirs['seconds']:>9.2f}"
+          f"  ({theirs['records']:,} records written)")
+    print(f"  naive / pcosync: {theirs['requests'] / max(ours['requests'], 1):.1f}x the "
+          f"requests, {theirs['seconds'] / max(ours['seconds'], 1e-9):.1f}x the wall time")
+
+
+def paced_figures(result):
+    step = result["steps"][0]
+    floor = paced_floor(step)
+    return {"paced_people": result["people"], "paced_seconds": round(step["seconds"], 1),
+            "paced_requests": step["requests"], "paced_floor_seconds": floor,
+            "paced_ratio": paced_ratio(step),
+            "paced_refused": step["refused"]}
+
+
+def paced_floor(step):
+    """A window of 100 requests per 20 s: request 101 waits for the window opened by
+    request 1."""
+    return (step["requests"] - 1) // PCO_LIMIT * PCO_PERIOD
+
+
+def paced_ratio(step):
+    """Wall time / the limit's floor; None when the run fits one window (a floor of 0 s)."""
+    floor = paced_floor(step)
+    return round(step["seconds"] / floor, 2) if floor else None
 
 
 def report_unpaced(result):
@@ -158,37 +346,63 @@ def report_unpaced(result):
 
 def report_paced(result):
     step = result["steps"][0]
-    # A window of 100 requests per 20 s: request 101 waits for the window opened by request 1.
-    floor = (step["requests"] - 1) // PCO_LIMIT * PCO_PERIOD
+    floor, ratio = paced_floor(step), paced_ratio(step)
     print(f"\n{result['people']:,} people, PCO's limit on ({PCO_LIMIT} per {PCO_PERIOD} s): "
           f"Full Sync {step['status']} in {step['seconds']:.1f} s, {step['requests']} requests; "
-          f"the limit's floor {floor:.1f} s ({step['seconds'] / max(floor, 1e-9):.2f}x); "
+          f"the limit's floor {floor:.1f} s "
+          f"({f'{ratio:.2f}x' if ratio else 'one window: no floor'}); "
           f"refused (429) {step['refused']}, over the limit {step['over_limit']}")
 
 
 def parse_args():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argument_parser(__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="2500,10000",
                         help="people counts for the unpaced runs, comma-separated")
     parser.add_argument("--paced-people", type=int, default=20000,
                         help="people for the run with the rate limit on (0 skips it)")
     parser.add_argument("--redis-url", default=os.environ.get("BENCH_REDIS_URL",
                                                               DEFAULT_REDIS_URL))
+    parser.add_argument("--quick-people", type=int, default=20000,
+                        help="people in PCO for the Quick Sync figures (0 skips them)")
+    parser.add_argument("--no-naive", action="store_true",
+                        help="skip the naive baseline (run on the first of --sizes)")
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--naive-child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--quick-child", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--rate-limit", type=int, default=0, help=argparse.SUPPRESS)
     return parser.parse_args()
 
 
 def main():
     args = parse_args()
-    if args.child:
-        print(json.dumps(measure(args.child, args.rate_limit, args.redis_url)))
+    if args.child or args.quick_child:
+        result = (measure(args.child, args.rate_limit, args.redis_url, args.naive_child)
+                  if args.child else measure_quick(args.quick_child, args.redis_url))
+        print(json.dumps(result, default=str))
         return
     print("Pull benchmark: Full Sync steps from the sandbox into a new SQLite database.")
-    for people in (int(size) for size in args.sizes.split(",")):
-        report_unpaced(measure_in_child(people, 0, args.redis_url))
+    figures = {}
+    sizes = [int(size) for size in args.sizes.split(",") if size.strip()]
+    for number, people in enumerate(sizes):
+        with_naive = number == 0 and not args.no_naive
+        result = measure_in_child(people, 0, args.redis_url, with_naive=with_naive)
+        report_unpaced(result)
+        size_figures = unpaced_figures(result)
+        figures.update({f"{name}_{people}": value for name, value in size_figures.items()})
+        if people == max(sizes):
+            figures.update(size_figures, people=people)
+        if with_naive:
+            report_naive(result)
+            figures.update(naive_figures(result))
     if args.paced_people:
-        report_paced(measure_in_child(args.paced_people, PCO_LIMIT, args.redis_url))
+        result = measure_in_child(args.paced_people, PCO_LIMIT, args.redis_url)
+        report_paced(result)
+        figures.update(paced_figures(result))
+    if args.quick_people:
+        result = measure_in_child(args.quick_people, 0, args.redis_url, mode="--quick-child")
+        report_quick(result)
+        figures.update(quick_figures(result))
+    print_figures(args, figures)
 
 
 if __name__ == "__main__":

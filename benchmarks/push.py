@@ -1,13 +1,13 @@
 """Push People benchmark: requests per new and per unchanged person, and records/s.
 
-    .venv/bin/python -m benchmarks.push [--people 1000] [--contacts 2] [--redis-url URL]
+    .venv/bin/python -m benchmarks.push [--people 1000] [--contacts 2] [--redis-url URL] [--json]
 
 Starts a sandbox (rate limit off, no generated people) and a throw-away SQLite app, creates
 local people with `--contacts` contact points each (an email first, then a phone, then an
 address, in turn), runs Push People twice and reads the request counts from /sandbox/stats.
 Target: 1 + k requests per new person (+1 for the look-up by email), 0 per unchanged one.
+`--json`: the last line is one JSON object of named figures.
 """
-import argparse
 import os
 import sys
 import tempfile
@@ -18,7 +18,8 @@ import requests
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from benchmarks.harness import migrated_app, redis_url_or_bundled  # noqa: E402
+from benchmarks.harness import (argument_parser, migrated_app, print_figures,  # noqa: E402
+                                redis_url_or_bundled)
 from pcosync.extensions import db  # noqa: E402
 from pcosync.models import Address, Email, Person, PhoneNumber, SyncRun  # noqa: E402
 from pcosync.sandbox import create_sandbox_app  # noqa: E402
@@ -28,7 +29,7 @@ DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/15"
 
 
 def parse_args():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argument_parser(__doc__.splitlines()[0])
     parser.add_argument("--people", type=int, default=1000)
     parser.add_argument("--contacts", type=int, default=2, help="contact points per person (k)")
     parser.add_argument("--redis-url", default=os.environ.get("BENCH_REDIS_URL",
@@ -87,6 +88,13 @@ def report(label, run, stats, seconds, people):
         print(f"    {count:6d}  {route}")
 
 
+def push_figures(label, run, stats, seconds, people):
+    return {f"push_requests_per_{label}_person": round(stats["total"] / people, 2),
+            f"push_{label}_people_per_s": round(people / seconds),
+            f"push_{label}_seconds": round(seconds, 2),
+            f"push_{label}_failed": run.failed_count}
+
+
 def main():
     args = parse_args()
     folder = tempfile.mkdtemp(prefix="pcosync-bench-")
@@ -101,12 +109,17 @@ def main():
             print(f"Push People: {args.people} new people, k={args.contacts} contact points "
                   f"each; target {1 + args.contacts} requests (+1 look-up by email) per new "
                   "person, 0 per unchanged one.")
-            report("first push (new)", *timed_push(server), args.people)
-            report("second push (unchanged)", *timed_push(server), args.people)
+            figures = {"people": args.people, "contacts_per_person": args.contacts}
+            for label, title in (("new", "first push (new)"),
+                                 ("unchanged", "second push (unchanged)")):
+                measured = timed_push(server)
+                report(title, *measured, args.people)
+                figures.update(push_figures(label, *measured, args.people))
     finally:
         server.stop()
         if bundled is not None:
             bundled.terminate()
+    print_figures(args, figures)
 
 
 if __name__ == "__main__":

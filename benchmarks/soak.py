@@ -1,14 +1,15 @@
 """Reliability soak: the scenarios of tests/reliability at full volume, then a table of results.
 
     .venv/bin/python -m benchmarks.soak [--database-url postgresql+psycopg://postgres@127.0.0.1/x]
-                                        [--seed N] [--only faulty,storm,...]
+                                        [--seed N] [--only faulty,storm,...] [--json]
 
 Each scenario starts from an empty database, an empty Redis (the bundled redis-server, which
 the Redis scenario stops and starts) and a new sandbox, and ends with the invariants of
 tests/reliability/helpers.py: nothing lost, no duplicates, convergence with the sandbox, every
 delivery applied once. A failure prints its message and the seed that reproduces it.
+`--json`: the last line is one JSON object of named figures (per scenario `<name>_passed` and
+`<name>_seconds`; the storm's `storm_requests` and `storm_requests_seconds`).
 """
-import argparse
 import logging
 import os
 import random
@@ -27,9 +28,8 @@ from pcosync.sandbox.server import start_sandbox_in_thread
 from pcosync.services.runs.execute import execute_run
 from pcosync.services.runs.lifecycle import start_run
 from tests import support
-from tests.conftest import empty_tables
 from tests.reliability import crash, faulty_pco, hostile, outages, starts, storm
-from tests.reliability.helpers import NO_FAULTS, point_app_at
+from tests.reliability.helpers import NO_FAULTS
 
 from . import harness
 
@@ -125,20 +125,22 @@ def sandbox_for(settings, people, seed):
 
 
 def run_one(app, redis, scenario, people, seed):
-    """One scenario from a clean slate; returns what happened in a few words."""
+    """One scenario from a clean slate; returns (passed, what happened in a few words, the
+    scenario's own figures or None)."""
     name, _, _, function, settings = scenario
     server = sandbox_for(settings, people, seed)
     try:
         with app.app_context():
-            empty_tables(db.engine)
+            support.empty_tables(db.engine)
             outages.use_redis(app, redis.url)
             get_redis(app).flushdb()
-            point_app_at(app, server, PCO_TIMEOUT=30, SYNC_STALE_SECONDS=90)
+            support.point_app_at(app, server, PCO_TIMEOUT=30, SYNC_STALE_SECONDS=90)
             try:
-                return "ok: " + brief(function(app, server, seed, redis))
+                result = function(app, server, seed, redis)
+                return True, "ok: " + brief(result), result
             except Exception as err:  # the table says what failed; the details go above it
                 traceback.print_exc()
-                return f"FAILED (seed {seed}): {str(err).splitlines()[0][:160]}"
+                return False, f"FAILED (seed {seed}): {str(err).splitlines()[0][:160]}", None
             finally:
                 db.session.remove()
     finally:
@@ -170,8 +172,21 @@ def print_table(rows):
         print(line.format(*row))
 
 
+def soak_figures(outcomes, people, seed):
+    """outcomes: (name, passed, seconds, result) per scenario run."""
+    figures = {"seed": seed, "people": people, "scenarios_run": len(outcomes),
+               "scenarios_passed": sum(1 for _, passed, _, _ in outcomes if passed),
+               "soak_seconds": round(sum(seconds for _, _, seconds, _ in outcomes), 1)}
+    for name, passed, seconds, result in outcomes:
+        figures.update({f"{name}_passed": passed, f"{name}_seconds": round(seconds, 1)})
+        if name == "storm" and result:
+            figures.update(storm_requests=result["requests"],
+                           storm_requests_seconds=result["seconds"])
+    return figures
+
+
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = harness.argument_parser(__doc__.splitlines()[0])
     parser.add_argument("--database-url", default=None)
     parser.add_argument("--seed", type=int, default=None)
     parser.add_argument("--people", type=int, default=PEOPLE)
@@ -186,13 +201,15 @@ def main():
                                          RQ_QUEUE="soak"))
     quiet_logs(app)
     print(f"soak seed={seed} database={database_url.split('@')[-1]}", flush=True)
-    rows = []
+    rows, outcomes = [], []
     try:
         for scenario in chosen:
             started = time.perf_counter()
-            result = run_one(app, redis, scenario, args.people, seed)
-            rows.append((*scenario[:3], f"{time.perf_counter() - started:.0f}", result))
-            print(f"{scenario[0]}: {result}", flush=True)
+            passed, text, result = run_one(app, redis, scenario, args.people, seed)
+            seconds = time.perf_counter() - started
+            rows.append((*scenario[:3], f"{seconds:.0f}", text))
+            outcomes.append((scenario[0], passed, seconds, result))
+            print(f"{scenario[0]}: {text}", flush=True)
     finally:
         with app.app_context():
             db.engine.dispose()
@@ -203,6 +220,7 @@ def main():
             shutil.rmtree(os.path.dirname(database_url[len("sqlite:///"):]), ignore_errors=True)
     print()
     print_table(rows)
+    harness.print_figures(args, soak_figures(outcomes, args.people, seed))
 
 
 if __name__ == "__main__":

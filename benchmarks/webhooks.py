@@ -1,13 +1,14 @@
 """Webhook endpoint under gunicorn on loopback, then the worker's processing throughput.
 
     .venv/bin/python -m benchmarks.webhooks [--deliveries 2000] [--clients 8]
-                                            [--database-url postgresql+psycopg://...]
+                                            [--database-url postgresql+psycopg://...] [--json]
 
 2,000 signed deliveries (20% duplicates, 10% bad signatures) are sent by concurrent clients;
 it prints accepted deliveries/s, p50/p99 latency, then times `flask worker --burst` processing
-the queue against the PCO sandbox (each delivery re-fetches its person, as in production).
+the queue against the PCO sandbox (each delivery re-fetches its person, as in production) and
+counts the worker's requests to PCO per delivery.
+`--json`: the last line is one JSON object of named figures.
 """
-import argparse
 import hashlib
 import hmac
 import json
@@ -84,7 +85,7 @@ def fire(port, planned, clients):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = harness.argument_parser(__doc__.splitlines()[0])
     parser.add_argument("--deliveries", type=int, default=2000)
     parser.add_argument("--clients", type=int, default=4, help="client processes")
     parser.add_argument("--workers", type=int, default=3, help="gunicorn workers")
@@ -109,23 +110,35 @@ def main():
     finally:
         web.terminate()
         web.wait()
-    report_endpoint(results, seconds, unique)
+    figures = report_endpoint(results, seconds, unique)
+    requests.post(sandbox.url + "/sandbox/stats/reset", timeout=10).raise_for_status()
     started = time.perf_counter()
     harness.flask(env, "worker", "--burst")
     processing = time.perf_counter() - started
-    print(f"worker: {unique} deliveries processed in {processing:.1f} s = "
-          f"{unique / processing:.0f} deliveries/s (one PCO fetch each, sandbox on loopback)")
+    pco_requests = requests.get(sandbox.url + "/sandbox/stats", timeout=10).json()["total"]
     sandbox.stop()
+    print(f"worker: {unique} deliveries processed in {processing:.1f} s = "
+          f"{unique / processing:.0f} deliveries/s; {pco_requests} requests to PCO = "
+          f"{pco_requests / unique:.2f} per delivery (sandbox on loopback)")
+    figures.update(worker_deliveries=unique, worker_seconds=round(processing, 2),
+                   worker_deliveries_per_s=round(unique / processing),
+                   pco_requests_per_delivery=round(pco_requests / unique, 2))
+    harness.print_figures(args, figures)
 
 
 def report_endpoint(results, seconds, unique):
     latencies = [r[0] * 1000 for r in results]
     wrong = sum(1 for _, status, expected in results if status != expected)
     accepted = sum(1 for _, status, _ in results if status == 200)
+    p50, p99 = harness.percentile(latencies, 0.5), harness.percentile(latencies, 0.99)
     print(f"endpoint: {len(results)} requests in {seconds:.2f} s = {len(results) / seconds:.0f} "
           f"requests/s, {accepted / seconds:.0f} accepted deliveries/s ({unique} unique); "
-          f"latency p50 {harness.percentile(latencies, 0.5):.1f} ms, "
-          f"p99 {harness.percentile(latencies, 0.99):.1f} ms; unexpected statuses: {wrong}")
+          f"latency p50 {p50:.1f} ms, p99 {p99:.1f} ms; unexpected statuses: {wrong}")
+    return {"endpoint_requests": len(results), "endpoint_seconds": round(seconds, 2),
+            "endpoint_requests_per_s": round(len(results) / seconds),
+            "endpoint_accepted_per_s": round(accepted / seconds),
+            "endpoint_p50_ms": round(p50, 2), "endpoint_p99_ms": round(p99, 2),
+            "endpoint_unexpected_statuses": wrong}
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ def create_app(test_config=None):
     load_config(app, test_config)
     os.makedirs(app.instance_path, exist_ok=True)
     register_logging(app)
+    register_security(app)
     register_extensions(app)
     register_blueprints(app)
     register_cli(app)
@@ -32,6 +33,16 @@ def register_logging(app):
     from .logs import configure_logging
 
     configure_logging(app)
+
+
+def register_security(app):
+    """The proxy's view of the client, security headers, and ids bounded in every URL."""
+    from .routing import register_converters
+    from .security import add_security_headers, trust_proxies
+
+    trust_proxies(app)
+    add_security_headers(app)
+    register_converters(app)
 
 
 def register_extensions(app):

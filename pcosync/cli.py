@@ -24,17 +24,34 @@ def create_user_command(email, role, name, password):
     click.echo(f"Created user {user.email} with role {role}.")
 
 
+@users_cli.command("set-password")
+@click.argument("email")
+@click.option("--password", default=None, help="For scripts; prompted for when omitted.")
+def set_password_command(email, password):
+    """Set a user's password; every session of that user ends (log in again)."""
+    from .auth.service import UserError, set_password
+
+    if password is None:
+        password = click.prompt("New password", hide_input=True, confirmation_prompt=True)
+    try:
+        user = set_password(email, password)
+    except UserError as err:
+        raise click.ClickException(str(err))
+    click.echo(f"Password of {user.email} changed; their sessions have ended.")
+
+
 @click.command("worker")
 @click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
 @with_appcontext
 def worker_command(burst):
     """Run the RQ worker (HerokuWorker) inside the app context."""
     from .services.runs.lifecycle import recover_stale_runs
-    from .jobs import sweep_deliveries
+    from .jobs import ensure_schedules, sweep_deliveries
     from .worker import run_worker
 
     recover_stale_runs()  # runs whose worker died while this one was down
     sweep_deliveries()  # deliveries recorded while the queue was down
+    ensure_schedules()  # the stored schedules, even if Redis lost their scheduled ticks
     run_worker(current_app._get_current_object(), burst=burst)
 
 

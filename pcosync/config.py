@@ -3,6 +3,7 @@
 The setting names are the interface operators and scripts use (see README "Configuration").
 """
 import os
+from datetime import timedelta
 
 ENV_SETTINGS = (
     "SECRET_KEY",
@@ -17,6 +18,10 @@ ENV_SETTINGS = (
     "LOG_LEVEL",
     "RQ_QUEUE",
     "SYNC_STALE_SECONDS",
+    "SYNC_GUARD_PERCENT",
+    "TIMEZONE",
+    "TRUSTED_PROXIES",
+    "PCO_ORGANIZATION_ID",
 )
 
 PCO_REAL_API_URL = "https://api.planningcenteronline.com"
@@ -35,10 +40,22 @@ class Defaults:
     LOG_LEVEL = "INFO"
     RQ_QUEUE = "pcosync"
     SYNC_STALE_SECONDS = 90  # a run without a heartbeat for this long is marked FAILED
+    # A pull or push that would update or archive more than this share (%) of the records it
+    # goes through stops for a human (services/runs/guard.py); 100 turns the guard off.
+    SYNC_GUARD_PERCENT = 25
+    TIMEZONE = "UTC"  # the church's time zone, for the nightly Full Sync's time of day
+    # How many proxies in front of the app set X-Forwarded-For/-Proto (Heroku's router: 1).
+    # 0 trusts none: a client could otherwise forge its address and dodge the login throttle.
+    TRUSTED_PROXIES = 0
+    # The PCO organization whose webhook deliveries are applied; when unset, the one the last
+    # Test Connection reached (see services/organization.py).
+    PCO_ORGANIZATION_ID = None
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
+    # "Keep me logged in" lasts this long; the server-side session row expires with it.
+    REMEMBER_COOKIE_DURATION = timedelta(days=30)
     WTF_CSRF_TIME_LIMIT = None
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
@@ -73,6 +90,8 @@ def finish(config, instance_path):
     if not config.get("REDIS_URL"):
         config["REDIS_URL"] = bundled_redis_url(instance_path)
     config["PCO_TIMEOUT"] = float(config.get("PCO_TIMEOUT") or 30)
+    config["TRUSTED_PROXIES"] = trusted_proxies(config.get("TRUSTED_PROXIES"))
+    config["SYNC_GUARD_PERCENT"] = guard_percent(config.get("SYNC_GUARD_PERCENT"))
     secure_cookies(config)
     if not config.get("SECRET_KEY"):
         if not (config.get("DEBUG") or config.get("TESTING")):
@@ -83,11 +102,37 @@ def finish(config, instance_path):
         config["SECRET_KEY"] = "dev-only-not-secret"
 
 
+def trusted_proxies(value):
+    try:
+        hops = int(value or 0)
+    except (TypeError, ValueError):
+        hops = -1
+    if hops < 0:
+        raise ConfigError(f"TRUSTED_PROXIES must be a whole number of proxies (0, 1, ...), "
+                          f"not {value!r}; on Heroku set it to 1.")
+    return hops
+
+
+def guard_percent(value):
+    try:
+        percent = float(25 if value is None or value == "" else value)
+    except (TypeError, ValueError):
+        percent = -1
+    if not 0 < percent <= 100:
+        raise ConfigError(f"SYNC_GUARD_PERCENT must be a percentage above 0 and up to 100 (100 "
+                          f"turns the guard off), not {value!r}.")
+    return percent
+
+
 def secure_cookies(config):
     """A site served over HTTPS (PUBLIC_BASE_URL https://...) sends its login cookies over HTTPS
     only; without the Secure flag one plain-http request would carry them in the clear."""
-    if str(config.get("PUBLIC_BASE_URL") or "").startswith("https://"):
+    if serves_https(config):
         config["SESSION_COOKIE_SECURE"] = config["REMEMBER_COOKIE_SECURE"] = True
+
+
+def serves_https(config):
+    return str(config.get("PUBLIC_BASE_URL") or "").startswith("https://")
 
 
 def bundled_redis_url(instance_path):

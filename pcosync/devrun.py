@@ -49,16 +49,15 @@ def start_bundled_redis(env):
 
 
 def sandbox_settings(env):
-    """Point the app at the sandbox, and the sandbox's webhooks at the app."""
-    webhook_secret = secrets.token_hex(16)
+    """Point the app at the sandbox. Webhooks are set up from the Sync page (Set up webhooks),
+    as a church would: the sandbox then delivers to this address, each subscription signed with
+    its own secret (the sandbox, unlike PCO, may deliver to plain http on this machine)."""
     env.update({
         "PCO_API_URL": f"http://127.0.0.1:{SANDBOX_PORT}",
         "PCO_APP_ID": "sandbox",
         "PCO_SECRET": "sandbox",
-        "PCO_WEBHOOK_SECRET": webhook_secret,
-        "SANDBOX_WEBHOOK_URL": f"http://127.0.0.1:{WEB_PORT}/api/pco-webhook",
-        "SANDBOX_WEBHOOK_SECRET": webhook_secret,
     })
+    env.setdefault("PUBLIC_BASE_URL", f"http://127.0.0.1:{WEB_PORT}")
     return (f"flask --app wsgi sandbox run --port {SANDBOX_PORT} --people 200 --seed 1")
 
 

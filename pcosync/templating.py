@@ -9,6 +9,7 @@ NAV = (
     ("Directory", "Families", "directory.families", PEOPLE_MANAGE),
     ("Directory", "Groups", "directory.groups", PEOPLE_MANAGE),
     ("Configuration", "PCO Sync", "sync.index", PCO_MANAGE),
+    ("Configuration", "Review queue", "sync.review", PCO_MANAGE),
 )
 
 

@@ -1,10 +1,14 @@
-"""Login and logout pages."""
+"""Login, logout and the password change."""
+import logging
 from urllib.parse import urlsplit
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_login import login_required, login_user, logout_user
+from flask_login import current_user, login_required
 
-from . import bp, service
+from . import bp, service, throttle
+from .session import end_session, start_session
+
+log = logging.getLogger("pcosync.auth")
 
 
 def safe_next(target):
@@ -32,23 +36,47 @@ def login():
 
 
 def _attempt_login(form):
-    email, remote = form.email.data, request.remote_addr or "-"
-    if service.is_throttled(email, remote):
-        flash("Too many failed attempts. Wait 15 minutes and try again.", "error")
-        return render_template("auth/login.html", form=form), 429
-    user = service.authenticate(email, form.password.data)
+    attempt = throttle.begin(form.email.data, request.remote_addr or "-")
+    if attempt.refused:
+        return _throttled(form, attempt)
+    user = service.authenticate(form.email.data, form.password.data)
     if user is None:
-        service.record_failure(email, remote)
+        log.warning("login failed remote_addr=%s", request.remote_addr)
         flash("Wrong email or password.", "error")
         return render_template("auth/login.html", form=form), 401
-    service.clear_failures(email, remote)
-    login_user(user, remember=form.remember.data)
+    throttle.succeeded(attempt)
+    start_session(user, remember=form.remember.data)
     return redirect(safe_next(form.next.data) or url_for("home.index"))
+
+
+def _throttled(form, attempt):
+    wait = attempt.retry_after
+    when = f"{wait} seconds" if wait < 120 else f"{(wait + 59) // 60} minutes"
+    flash(f"Too many failed attempts. Wait {when} and try again.", "error")
+    page = render_template("auth/login.html", form=form)
+    return page, 429, {"Retry-After": str(wait)}
 
 
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
-    logout_user()
+    end_session()
     flash("You are logged out.", "info")
     return redirect(url_for("auth.login"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    from .forms import PasswordForm
+
+    form = PasswordForm()
+    if form.validate_on_submit():
+        try:
+            service.change_password(current_user, form.current.data, form.new.data)
+        except service.UserError as err:
+            flash(f"Password not changed: {err}.", "error")
+            return render_template("auth/password.html", form=form), 400
+        flash("Password changed. Your other sessions have been logged out.", "success")
+        return redirect(url_for("home.index"))
+    return render_template("auth/password.html", form=form)

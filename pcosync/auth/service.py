@@ -1,20 +1,17 @@
-"""Checking credentials, throttling guessers, and making users."""
-import hashlib
+"""Checking credentials, changing passwords, and making users."""
 import logging
 import secrets
 
-import redis as redis_lib
 from sqlalchemy import func, select
 
 from ..extensions import db
 from ..models import BUILTIN_ROLES, Permission, Role, User, utcnow
 from ..models.users import PERMISSION_DESCRIPTIONS
-from ..redis_connection import get_redis
+from ..passwords import spend_a_check
+from . import session as sessions
 
 log = logging.getLogger("pcosync.auth")
-
-MAX_FAILURES = 5
-FAILURE_WINDOW_SECONDS = 15 * 60
+MIN_PASSWORD_LENGTH = 10
 
 
 class UserError(ValueError):
@@ -27,45 +24,45 @@ def find_user(email):
 
 
 def authenticate(email, password):
-    """The active user with these credentials, or None."""
+    """The active user with these credentials, or None. Exactly one password check whether
+    or not the email has an account, so the time taken does not tell which emails do."""
     user = find_user(email)
-    if user is None or not user.active or not user.check_password(password):
+    if user is None:
+        spend_a_check(password)
+        return None
+    if not user.check_password(password) or not user.active:
         return None
     user.last_login_at = utcnow()
-    db.session.commit()
+    db.session.commit()  # with the hash upgraded to today's strength, if it was older
     return user
 
 
-def _failure_key(email, remote_addr):
-    digest = hashlib.sha256(f"{email.strip().lower()}|{remote_addr}".encode()).hexdigest()
-    return f"pcosync:login-failures:{digest[:32]}"
+def check_new_password(password):
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise UserError(f"the password must be at least {MIN_PASSWORD_LENGTH} characters")
 
 
-def is_throttled(email, remote_addr):
-    try:
-        count = get_redis().get(_failure_key(email, remote_addr))
-    except redis_lib.RedisError:
-        return False  # a Redis outage must not lock every admin out
-    return int(count or 0) >= MAX_FAILURES
+def change_password(user, current, new):
+    """The user's own change: the current password first; their other sessions end."""
+    if not user.check_password(current):
+        raise UserError("the current password is wrong")
+    check_new_password(new)
+    user.set_password(new)
+    sessions.end_other_sessions(user)
+    db.session.commit()
+    log.info("password changed user_id=%s; other sessions ended", user.id)
 
 
-def record_failure(email, remote_addr):
-    log.warning("login failed remote_addr=%s", remote_addr)
-    try:
-        pipe = get_redis().pipeline()
-        key = _failure_key(email, remote_addr)
-        pipe.incr(key)
-        pipe.expire(key, FAILURE_WINDOW_SECONDS)
-        pipe.execute()
-    except redis_lib.RedisError:
-        log.warning("login throttle unavailable: Redis is down")
-
-
-def clear_failures(email, remote_addr):
-    try:
-        get_redis().delete(_failure_key(email, remote_addr))
-    except redis_lib.RedisError:
-        pass
+def set_password(email, password):
+    """An operator's reset (the CLI): every session of the user ends."""
+    user = find_user(email)
+    if user is None:
+        raise UserError(f"no user with the email {email}")
+    check_new_password(password)
+    user.set_password(password)
+    sessions.end_all_sessions(user)
+    db.session.commit()
+    return user
 
 
 def ensure_builtin_roles():
@@ -88,8 +85,7 @@ def create_user(email, password, role_name, name=None):
     email = email.strip()
     if "@" not in email:
         raise UserError(f"{email!r} is not an email address")
-    if len(password) < 10:
-        raise UserError("the password must be at least 10 characters")
+    check_new_password(password)
     if find_user(email) is not None:
         raise UserError(f"a user with the email {email} already exists")
     roles = ensure_builtin_roles()

@@ -5,6 +5,7 @@ from ..auth.permissions import permission_required
 from ..models import PEOPLE_MANAGE
 from ..services.directory import families
 from ..services.directory.common import find_by_id, set_role
+from ..services.review import queue as review_queue
 from ..services.directory.contacts import FAMILY_ADDRESS_FIELDS
 from ..services.directory.people import find_people
 from . import bp
@@ -56,7 +57,8 @@ def family(family_id):
         keep_current_choice(role_forms[member.id].role, member.role)
     return render_template("directory/family.html", family=family, search=search,
                            candidates=candidates, role_forms=role_forms,
-                           add_form=FamilyMemberForm(formdata=None))
+                           add_form=FamilyMemberForm(formdata=None),
+                           review_items=review_queue.for_family(family.id))
 
 
 @bp.route("/families/<int:family_id>/edit", methods=["GET", "POST"])

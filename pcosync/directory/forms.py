@@ -9,10 +9,13 @@ from wtforms import (
     TextAreaField, URLField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import (
+    DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError,
+)
 
 from ..services.directory.families import FAMILY_ROLES
 from ..services.directory.groups import GROUP_ROLES
+from ..services.directory.profile import GRADES
 from ..models.keys import phone_digits
 
 STATUSES = (("active", "Active"), ("inactive", "Inactive"))
@@ -52,7 +55,7 @@ def email_address(form, field):
 
 def not_in_future(form, field):
     if field.data and field.data > date.today():
-        raise ValidationError("The birthdate can't be in the future.")
+        raise ValidationError(f"The {field.label.text.lower()} can't be in the future.")
 
 
 def web_address(form, field):
@@ -102,16 +105,43 @@ class OptionalSelectField(SelectField):
             super().pre_validate(form)
 
 
+def optional_int(value):
+    """A select's value as an integer; "" (not set) as None."""
+    if value in ("", None):
+        return None
+    return int(value)
+
+
+def choice_select(label):
+    """A select of one of PCO's lists; its options are set per request (set_profile_choices)."""
+    return OptionalSelectField(label, [])
+
+
 class PersonForm(FlaskForm):
+    name_prefix = choice_select("Prefix")
     first_name = text("First name", 120, required("a first name"))
+    given_name = text("Given name", 120)
     middle_name = text("Middle name", 120)
     last_name = text("Last name", 120, required("a last name"))
+    name_suffix = choice_select("Suffix")
     nickname = text("Nickname", 120)
     gender = OptionalSelectField("Gender", options(GENDERS))
     birthdate = DateField("Birthdate", validators=[Optional(), not_in_future])
     status = SelectField("Status", choices=options(STATUSES))
+    inactive_reason = choice_select("Inactive reason")
     membership = text("Membership", 120)
     child = BooleanField("Child")
+    marital_status = choice_select("Marital status")
+    anniversary = DateField("Anniversary", validators=[Optional(), not_in_future])
+    campus_id = SelectField("Campus", coerce=optional_int, validate_choice=False)
+    grade = OptionalSelectField("Grade", options([("", "Not set")] + list(GRADES)),
+                                coerce=optional_int)
+    graduation_year = IntegerField("Graduation year",
+                                   validators=[Optional(), NumberRange(min=1900, max=2200)])
+    school = choice_select("School")
+    medical_notes = TextAreaField("Medical notes",
+                                  validators=[Optional(), Length(max=2000), plain_text],
+                                  filters=[blank_to_none])
     allergies = TextAreaField("Allergies",
                               validators=[Optional(), Length(max=2000), plain_text],
                               filters=[blank_to_none])
@@ -124,6 +154,20 @@ class PersonForm(FlaskForm):
     def keep_current_choices(self, person):
         keep_current_choice(self.gender, person.gender)
         keep_current_choice(self.verification_status, person.verification_status)
+
+    def set_profile_choices(self, values, campuses, person=None):
+        """PCO's lists as kept here (`values`: {kind: [value]}), the campuses; a person's
+        current value stays selectable even when the list no longer has it."""
+        for kind, choices in values.items():
+            field = getattr(self, kind)
+            field.choices = options([("", "Not set")] + [(value, value) for value in choices])
+            if person is not None:
+                keep_current_choice(field, getattr(person, kind))
+        self.campus_id.choices = options([("", "Not set")] + [(c.id, c.name) for c in campuses])
+
+    def validate_campus_id(self, field):
+        if field.data is not None and field.data not in {c.value for c in field.choices}:
+            raise ValidationError("Choose a campus from the list.")
 
 
 class NewPersonForm(PersonForm):
@@ -180,6 +224,15 @@ class AddressForm(AddressFields):
 
 
 CONTACT_FORMS = {"emails": EmailForm, "phones": PhoneForm, "addresses": AddressForm}
+
+
+class ArchiveForm(FlaskForm):
+    """Archive a person: inactive in PCO with the next push, with an optional reason."""
+    inactive_reason = choice_select("Inactive reason (optional)")
+
+    def set_reasons(self, reasons):
+        self.inactive_reason.choices = options([("", "No reason")] +
+                                               [(value, value) for value in reasons])
 
 
 class FamilyForm(FlaskForm):

@@ -1,5 +1,5 @@
 """Groups: the list by department, a group's page, local groups, members and leaders."""
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 
 from ..auth.permissions import permission_required
 from ..models import PEOPLE_MANAGE
@@ -26,8 +26,10 @@ def back_to(group):
 @bp.route("/groups/")
 @permission_required(PEOPLE_MANAGE)
 def groups():
-    return render_template("directory/groups.html",
-                           departments=groups_service.groups_by_department())
+    group_type = request.args.get("type", "").strip()[:200]
+    departments, group_types = groups_service.groups_by_department(group_type)
+    return render_template("directory/groups.html", group_type=group_type,
+                           group_types=group_types, departments=departments)
 
 
 @bp.route("/groups/<int:group_id>")

@@ -4,8 +4,10 @@ from flask import flash, redirect, render_template, request, url_for
 from ..auth.permissions import permission_required
 from ..models import PEOPLE_MANAGE
 from ..services.directory import people as people_service
+from ..services.review import queue as review_queue
+from ..services.directory import profile as profile_service
 from . import bp
-from .forms import NewPersonForm, PersonForm
+from .forms import ArchiveForm, NewPersonForm, PersonForm
 from .helpers import found_or_404, render_form, requested_page, search_text
 
 
@@ -22,6 +24,7 @@ def people():
 @permission_required(PEOPLE_MANAGE)
 def new_person():
     form = NewPersonForm()
+    with_profile_choices(form)
     if form.validate_on_submit():
         person = people_service.create_person(form.data, email=form.email.data,
                                               phone=form.phone.data)
@@ -36,7 +39,10 @@ def person(person_id):
     person = found_or_404(people_service.load_person(person_id))
     return render_template(
         "directory/person.html", person=person, families=people_service.families_of(person),
-        groups=people_service.groups_of(person), pco_url=people_service.pco_person_url(person))
+        groups=people_service.groups_of(person), pco_url=people_service.pco_person_url(person),
+        archive_form=archive_form(), grade_name=profile_service.grade_name,
+        review_items=review_queue.for_person(person.id),
+        waiting=people_service.waiting_for_push(person))
 
 
 @bp.route("/people/<int:person_id>/edit", methods=["GET", "POST"])
@@ -45,6 +51,7 @@ def edit_person(person_id):
     person = found_or_404(people_service.load_person(person_id))
     form = PersonForm(obj=person)
     form.keep_current_choices(person)
+    with_profile_choices(form, person)
     if form.validate_on_submit():
         people_service.update_person(person, form.data)
         flash("Changes saved.", "success")
@@ -56,9 +63,15 @@ def edit_person(person_id):
 @permission_required(PEOPLE_MANAGE)
 def archive_person(person_id):
     person = found_or_404(people_service.load_person(person_id))
-    people_service.archive_person(person)
-    flash(f"{person.full_name} is archived: hidden from the directory until restored.",
-          "success")
+    form = archive_form()
+    if not form.validate():
+        flash("Choose an inactive reason from the list, or none.", "error")
+        return redirect(url_for(".person", person_id=person.id))
+    people_service.archive_person(person, form.inactive_reason.data)
+    message = f"{person.full_name} is archived: hidden from the directory until restored."
+    if person.pco_id:
+        message += " The next Push People makes them inactive in PCO."
+    flash(message, "success")
     return redirect(url_for(".person", person_id=person.id))
 
 
@@ -69,3 +82,14 @@ def restore_person(person_id):
     people_service.restore_person(person)
     flash(f"{person.full_name} is back in the directory.", "success")
     return redirect(url_for(".person", person_id=person.id))
+
+
+def with_profile_choices(form, person=None):
+    form.set_profile_choices(profile_service.all_choice_values(), profile_service.campuses(),
+                             person)
+
+
+def archive_form():
+    form = ArchiveForm()
+    form.set_reasons(profile_service.choice_values("inactive_reason"))
+    return form

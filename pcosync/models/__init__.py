@@ -1,18 +1,34 @@
 """The platform's data model. Models know nothing of PCO's wire format."""
 from .families import Family, FamilyMember
 from .groups import PCO_GROUPS_DEPARTMENT, Department, Group, GroupMembership
-from .people import SYNCED_PERSON_FIELDS, Address, Email, Person, PhoneNumber
-from .enums import DeliveryStatus, Outcome, RemovalKind, RunKind, RunStatus
-from .sync import PendingRemoval, SyncIssue, SyncRun, WebhookDelivery, WebhookSubscription
+from .people import (
+    PULL_ONLY_PERSON_FIELDS, SYNCED_PERSON_FIELDS, Address, Email, Person, PhoneNumber,
+)
+from .profile import (
+    CHOICE_KINDS, GROUP_TAG, PERSON_CHOICE_KINDS, Campus, ProfileChoice,
+)
+from .enums import (
+    DeliveryStatus, Outcome, RemovalKind, ReviewKind, ReviewStatus, RunKind, RunStatus,
+)
+from .schedules import SyncCursor, SyncSchedule
+from .sync import (
+    ConnectedOrganization, PendingRemoval, SyncIssue, SyncRun, WebhookDelivery,
+    WebhookSubscription,
+)
+from .review import DistinctPeople, ReviewItem
 from .types import UTCDateTime, utcnow
 from .users import (
-    BUILTIN_ROLES, PCO_MANAGE, PEOPLE_MANAGE, TECH_ADMIN, Permission, Role, User,
+    BUILTIN_ROLES, PCO_MANAGE, PEOPLE_MANAGE, TECH_ADMIN, Permission, Role, User, UserSession,
 )
 
 __all__ = [
-    "Address", "BUILTIN_ROLES", "DeliveryStatus", "Department", "Email", "Family",
-    "FamilyMember", "Group", "GroupMembership", "Outcome", "PCO_GROUPS_DEPARTMENT", "PCO_MANAGE",
-    "PEOPLE_MANAGE", "PendingRemoval", "Permission", "Person", "PhoneNumber", "RemovalKind",
-    "Role", "RunKind", "RunStatus", "SYNCED_PERSON_FIELDS", "SyncIssue", "SyncRun",
-    "TECH_ADMIN", "UTCDateTime", "User", "WebhookDelivery", "WebhookSubscription", "utcnow",
+    "CHOICE_KINDS", "Campus", "GROUP_TAG", "PERSON_CHOICE_KINDS", "PULL_ONLY_PERSON_FIELDS",
+    "ProfileChoice",
+    "Address", "BUILTIN_ROLES", "ConnectedOrganization", "DeliveryStatus", "Department",
+    "DistinctPeople", "Email", "Family", "FamilyMember", "Group", "GroupMembership", "Outcome",
+    "PCO_GROUPS_DEPARTMENT", "PCO_MANAGE", "PendingRemoval", "PEOPLE_MANAGE", "Permission",
+    "Person", "PhoneNumber", "RemovalKind", "ReviewItem", "ReviewKind", "ReviewStatus", "Role",
+    "RunKind", "RunStatus", "SyncCursor", "SYNCED_PERSON_FIELDS", "SyncIssue", "SyncRun",
+    "SyncSchedule", "TECH_ADMIN", "User", "UserSession", "UTCDateTime", "utcnow",
+    "WebhookDelivery", "WebhookSubscription",
 ]

@@ -13,6 +13,8 @@ class RunKind(StrEnum):
     PUSH_FAMILIES = "Push Families"
     PUSH_MEMBERSHIPS = "Push Group Memberships"
     FULL_PUSH = "Full Push"
+    # People, contact points and person mergers changed since a stored cursor; never archives.
+    QUICK_SYNC = "Quick Sync"
 
 
 class RunStatus(StrEnum):
@@ -20,6 +22,8 @@ class RunStatus(StrEnum):
     COMPLETED = "COMPLETED"
     FAILED = "FAILED"
     CANCELLED = "CANCELLED"
+    # A scheduled run that found another run going: recorded, never queued behind it.
+    SKIPPED = "SKIPPED"
 
 
 class Outcome(StrEnum):
@@ -35,6 +39,23 @@ class DeliveryStatus(StrEnum):
     PROCESSED = "processed"
     IGNORED = "ignored"
     FAILED = "failed"
+
+
+class ReviewKind(StrEnum):
+    """What a review item asks a human to decide; the queue groups items by kind."""
+    DUPLICATE_HERE = "duplicate_here"  # two local people who look like one
+    DUPLICATE_IN_PCO = "duplicate_in_pco"  # a local person who matches several PCO people
+    PCO_MERGE = "pco_merge"  # PCO merged two people: confirm the local result
+    REJECTED = "rejected"  # PCO refused a record we pushed
+    MEMBER_NOT_PULLED = "member_not_pulled"  # a household member not pulled yet
+    ARCHIVED_BY_PCO = "archived_by_pco"  # archived here because PCO deleted it
+    CONFLICT = "conflict"  # changed here and in PCO to different values
+
+
+class ReviewStatus(StrEnum):
+    OPEN = "open"
+    RESOLVED = "resolved"
+    DISMISSED = "dismissed"
 
 
 class RemovalKind(StrEnum):

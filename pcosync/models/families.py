@@ -17,6 +17,8 @@ class Family(db.Model):
     primary_member_id: Mapped[Optional[int]] = mapped_column(
         ForeignKey("people.id", ondelete="SET NULL"))
     pco_household_id: Mapped[Optional[str]] = mapped_column(String(40), unique=True)
+    # PCO's household photo (pull only).
+    pco_avatar_url: Mapped[Optional[str]] = mapped_column(String(500))
     pco_updated_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
     pco_synced_hash: Mapped[Optional[str]] = mapped_column(String(64))
     pco_synced_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)

@@ -2,7 +2,7 @@
 from datetime import datetime
 from typing import Optional
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -28,6 +28,12 @@ class Group(db.Model):
     department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"), index=True)
     name: Mapped[str] = mapped_column(String(200))
     description: Mapped[Optional[str]] = mapped_column(Text)
+    # What PCO says about its groups (pull only: PCO's API does not let other apps change them).
+    group_type: Mapped[Optional[str]] = mapped_column(String(200), index=True)
+    schedule: Mapped[Optional[str]] = mapped_column(String(500))
+    location_name: Mapped[Optional[str]] = mapped_column(String(255))
+    contact_email: Mapped[Optional[str]] = mapped_column(String(320))
+    tags: Mapped[Optional[list]] = mapped_column(JSON)  # tag names
     pco_group_id: Mapped[Optional[str]] = mapped_column(String(40), unique=True)
     pco_updated_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
     archived_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)

@@ -9,11 +9,17 @@ from ..extensions import db
 from .keys import email_key, name_key, phone_digits
 from .types import UTCDateTime, utcnow
 
-# Fields that a PCO pull owns; everything else on Person is local (see DESIGN §4).
+# Fields that a PCO pull owns; everything else on Person is local (see DESIGN §4). The choice
+# fields hold a value of PCO's list (see models/profile.py), `campus_id` a Campus row.
 SYNCED_PERSON_FIELDS = (
     "first_name", "middle_name", "last_name", "nickname", "gender",
     "birthdate", "status", "membership", "child",
+    "given_name", "name_prefix", "name_suffix", "anniversary", "marital_status", "grade",
+    "graduation_year", "school", "medical_notes", "inactive_reason", "campus_id",
+    "inactivated_at", "pco_avatar_url",
 )
+# Synced, but only from PCO to here: PCO sets them (inactivated_at follows the status).
+PULL_ONLY_PERSON_FIELDS = ("inactivated_at", "pco_avatar_url")
 
 
 class Person(db.Model):
@@ -29,6 +35,23 @@ class Person(db.Model):
     status: Mapped[str] = mapped_column(String(20), default="active")
     membership: Mapped[Optional[str]] = mapped_column(String(120))
     child: Mapped[bool] = mapped_column(default=False)
+    given_name: Mapped[Optional[str]] = mapped_column(String(120))
+    name_prefix: Mapped[Optional[str]] = mapped_column(String(200))
+    name_suffix: Mapped[Optional[str]] = mapped_column(String(200))
+    anniversary: Mapped[Optional[date]]
+    marital_status: Mapped[Optional[str]] = mapped_column(String(200))
+    # PCO's scale: -1 pre-K, 0 kindergarten, 1-12 the school grades (see directory's names).
+    grade: Mapped[Optional[int]]
+    graduation_year: Mapped[Optional[int]]
+    school: Mapped[Optional[str]] = mapped_column(String(200))
+    # PCO's medical notes: its own column; the local `allergies` is never written by a sync.
+    medical_notes: Mapped[Optional[str]] = mapped_column(Text)
+    inactive_reason: Mapped[Optional[str]] = mapped_column(String(200))
+    inactivated_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    campus_id: Mapped[Optional[int]] = mapped_column(
+        ForeignKey("campuses.id", ondelete="SET NULL"), index=True)
+    # PCO's photo (pull only); the local `photo_url` is never written by a sync.
+    pco_avatar_url: Mapped[Optional[str]] = mapped_column(String(500))
     # Search key: lower-cased, accent-free "first last", kept in step by the model itself.
     search_name: Mapped[str] = mapped_column(String(255), default="", index=True)
 
@@ -45,9 +68,14 @@ class Person(db.Model):
     # The synced fields as last agreed with PCO, so a push can PATCH only what changed.
     pco_synced_state: Mapped[Optional[dict]] = mapped_column(JSON)
     archived_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    # Set when an admin merged this person into another one (the review queue): a pointer to
+    # the person who holds everything now.
+    merged_into_id: Mapped[Optional[int]] = mapped_column(
+        ForeignKey("people.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
+    campus: Mapped[Optional["Campus"]] = relationship()  # noqa: F821
     emails: Mapped[list["Email"]] = relationship(
         back_populates="person", cascade="all, delete-orphan", order_by="Email.id")
     phone_numbers: Mapped[list["PhoneNumber"]] = relationship(
@@ -77,6 +105,15 @@ class Person(db.Model):
     @property
     def is_archived(self):
         return self.archived_at is not None
+
+    @property
+    def shown_photo(self):
+        """The photo to show: the local one, else PCO's; only a web address (a javascript:
+        or data: URL written elsewhere must not become an image or a link)."""
+        for url in (self.photo_url, self.pco_avatar_url):
+            if url and url.lower().startswith(("http://", "https://")):
+                return url
+        return None
 
     def __repr__(self):
         return f"<Person {self.id} pco={self.pco_id}>"

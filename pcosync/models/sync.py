@@ -2,7 +2,9 @@
 from datetime import datetime
 from typing import Optional
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, text
+from sqlalchemy import (
+    JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, false, text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -34,6 +36,14 @@ class SyncRun(db.Model):
     # 1 while a top-level run is active, NULL otherwise: the partial unique index below
     # makes "one run at a time" an atomic database rule, across every process.
     active_slot: Mapped[Optional[int]]
+    # A preview runs the same code but writes nothing lasting here and sends nothing to PCO;
+    # `report` then holds what it would have done (services/runs/preview.py).
+    preview: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # An admin said "Run anyway": the guard (services/runs/guard.py) does not stop this run.
+    guard_confirmed: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # The guard stopped it: a human looks at its preview, then runs it anyway or not.
+    needs_review: Mapped[bool] = mapped_column(default=False, server_default=false())
+    report: Mapped[Optional[dict]] = mapped_column(JSON)
 
     steps: Mapped[list["SyncRun"]] = relationship(
         back_populates="parent", order_by="SyncRun.id", cascade="all, delete-orphan")
@@ -104,6 +114,15 @@ class WebhookSubscription(db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     authenticity_secret: Mapped[str] = mapped_column(String(200))
     imported_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # After "Rotate secrets" the old secret still verifies until then: deliveries PCO signed
+    # before the rotation may still be on their way.
+    previous_secret: Mapped[Optional[str]] = mapped_column(String(200))
+    previous_secret_until: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    # Created or adopted by "Set up webhooks" (its URL is this app's): the daily check keeps it.
+    managed: Mapped[bool] = mapped_column(default=False, server_default=false())
+    checked_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    # When the daily check found it deactivated by PCO and switched it back on.
+    reactivated_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
 
     def __repr__(self):  # never the secret
         return f"<WebhookSubscription {self.pco_id} {self.name!r} active={self.active}>"
@@ -125,3 +144,14 @@ class PendingRemoval(db.Model):
         UniqueConstraint("kind", "parent_pco_id", "person_pco_id"),
         CheckConstraint(check_in("kind", RemovalKind), name="kind_known"),
     )
+
+
+class ConnectedOrganization(db.Model):
+    """The PCO organization the credentials reached at the last Test Connection: webhook
+    deliveries from any other organization are refused. One row."""
+    __tablename__ = "connected_organizations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pco_id: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    checked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

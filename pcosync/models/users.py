@@ -1,13 +1,14 @@
 """Users, roles and permissions for the admin UI."""
+import hashlib
 from datetime import datetime
 from typing import Optional
 
 from flask_login import UserMixin
 from sqlalchemy import Column, ForeignKey, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
-from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db
+from ..passwords import hash_password, verify_password
 from .types import UTCDateTime, utcnow
 
 PCO_MANAGE = "pco.manage"
@@ -20,9 +21,6 @@ PERMISSION_DESCRIPTIONS = {
     PCO_MANAGE: "Run PCO syncs and pushes, configure webhooks",
     PEOPLE_MANAGE: "View and edit people, families and groups",
 }
-# scrypt is werkzeug's default; spelt out so a change of default cannot weaken it silently.
-PASSWORD_METHOD = "scrypt:32768:8:1"
-
 role_permissions = Table(
     "role_permissions", db.metadata,
     Column("role_id", ForeignKey("roles.id", ondelete="CASCADE"), primary_key=True),
@@ -72,14 +70,45 @@ class User(UserMixin, db.Model):
     def display_name(self):
         return self.name or self.email
 
+    # The token of the session this object was loaded for (not a column): Flask-Login keeps
+    # get_id() in the session and the remember-me cookie, so both name a UserSession row.
+    session_token = None
+
+    def get_id(self):
+        if not self.session_token:
+            raise RuntimeError("log in through auth.sessions.start, which makes a session row")
+        return self.session_token
+
     def set_password(self, password):
-        self.password_hash = generate_password_hash(password, method=PASSWORD_METHOD)
+        self.password_hash = hash_password(password)
 
     def check_password(self, password):
-        return check_password_hash(self.password_hash, password)
+        """Whether it matches; a hash of older strength is replaced (the caller commits)."""
+        matches, stale = verify_password(self.password_hash, password)
+        if matches and stale:
+            self.set_password(password)
+        return matches
 
     def permission_names(self):
         return {perm.name for role in self.roles for perm in role.permissions}
 
     def can(self, permission):
         return permission in self.permission_names()
+
+
+def token_digest(token):
+    """Sessions are stored by digest: a copy of the table does not hand out live sessions."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class UserSession(db.Model):
+    """One login: ended by logout, by a password change (the others), or by expiry."""
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_digest: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    user: Mapped["User"] = relationship(lazy="joined")

@@ -11,12 +11,19 @@ from datetime import date, datetime, timezone
 from urllib.parse import quote
 
 from .errors import PCOAuthError, PCOBadResponse
+from .group_schemas import GROUP_FIELDS
 from .jsonapi import document, ref, resolve_document
+from .preview import PreviewTransport
+from .profile_schemas import PERSON_CHOICE_INCLUDES, ChoiceList
 from .ratelimit import make_rate_limiter
 from .transport import DEFAULT_BASE_URL, Transport
 
 PER_PAGE = 100
-PERSON_INCLUDES = ("emails", "phone_numbers", "addresses")
+# A person's contact points and the choices (marital status, campus ...) a page uses, so a page
+# of people costs one request whatever they hold.
+PERSON_INCLUDES = ("emails", "phone_numbers", "addresses") + PERSON_CHOICE_INCLUDES
+GROUP_INCLUDES = ("group_type", "location")
+GROUP_PARAMS = {"fields[Group]": ",".join(GROUP_FIELDS)}
 
 
 @dataclass
@@ -45,7 +52,8 @@ class PCOClient:
 
     def __init__(self, app_id: str, secret: str, base_url: str = DEFAULT_BASE_URL, *,
                  redis=None, timeout: float = 30.0, max_retries: int = 5,
-                 max_backoff: float = 60.0, sleep=time.sleep, clock=time.time, logger=None):
+                 max_backoff: float = 60.0, sleep=time.sleep, clock=time.time, logger=None,
+                 preview: bool = False):
         if not app_id or not secret:
             raise PCOAuthError("PCO credentials are not configured: set PCO_APP_ID and PCO_SECRET")
         self.limiter = make_rate_limiter(app_id, redis, sleep=sleep, clock=clock)
@@ -53,6 +61,16 @@ class PCOClient:
             app_id, secret, base_url or DEFAULT_BASE_URL, limiter=self.limiter,
             timeout=timeout, max_retries=max_retries, max_backoff=max_backoff,
             sleep=sleep, clock=clock, logger=logger)
+        if preview:  # reads as usual, writes recorded and never sent (pco/preview.py)
+            self.transport = PreviewTransport(self.transport)
+
+    @property
+    def preview(self) -> bool:
+        return isinstance(self.transport, PreviewTransport)
+
+    def would_be_writes(self) -> dict | None:
+        """A preview client's recorded writes ({"total", "by_kind", "first"}); None otherwise."""
+        return self.transport.summary() if self.preview else None
 
     @classmethod
     def from_config(cls, config: Mapping, redis=None, **options) -> "PCOClient":
@@ -101,10 +119,10 @@ class PCOClient:
             # A link pointing back at the page we just read would loop forever.
             target = next_target if next_target != target else None
 
-    def get_resource(self, path: str, include=()) -> dict:
+    def get_resource(self, path: str, include=(), params: Mapping | None = None) -> dict:
         """GET one resource with its includes resolved."""
-        params = {"include": ",".join(include)} if include else None
-        body = self._expect_document(self.get(path, params), path)
+        params = dict(params or {}, **({"include": ",".join(include)} if include else {}))
+        body = self._expect_document(self.get(path, params or None), path)
         return _single_resource(body, path)
 
     # Typed reads (the typed iterators yield Pages, for progress reporting)
@@ -121,7 +139,9 @@ class PCOClient:
 
     def iter_groups(self) -> Iterator[Page]:
         # Archived groups too, so a group archived in PCO is archived locally, not forgotten.
-        return self.iter_pages("/groups/v2/groups", {"where[archive_status]": "include"})
+        return self.iter_pages("/groups/v2/groups",
+                               {"where[archive_status]": "include", **GROUP_PARAMS},
+                               include=GROUP_INCLUDES)
 
     def iter_group_memberships(self, group_id) -> Iterator[Page]:
         path = f"/groups/v2/groups/{_segment(group_id)}/memberships"
@@ -146,7 +166,30 @@ class PCOClient:
         return self.get_resource(path, include=("people",))
 
     def get_group(self, group_id) -> dict:
-        return self.get_resource(f"/groups/v2/groups/{_segment(group_id)}")
+        return self.get_resource(f"/groups/v2/groups/{_segment(group_id)}",
+                                 include=GROUP_INCLUDES, params=GROUP_PARAMS)
+
+    def iter_tag_groups(self) -> Iterator[Page]:
+        return self.iter_pages("/groups/v2/tag_groups")
+
+    def iter_tags(self, tag_group_id) -> Iterator[Page]:
+        return self.iter_pages(f"/groups/v2/tag_groups/{_segment(tag_group_id)}/tags")
+
+    def iter_group_tags(self, group_id) -> Iterator[Page]:
+        return self.iter_pages(f"/groups/v2/groups/{_segment(group_id)}/tags")
+
+    # Choice lists (marital statuses, ..., campuses): see profile_schemas.CHOICE_LISTS.
+
+    def iter_choices(self, choice: ChoiceList) -> Iterator[Page]:
+        return self.iter_pages(choice.path)
+
+    def get_choice(self, choice: ChoiceList, choice_id) -> dict:
+        return self.get_resource(f"{choice.path}/{_segment(choice_id)}")
+
+    def create_choice(self, choice: ChoiceList, value: str) -> dict:
+        """A new option of a list (PCO lets the API create every one of them)."""
+        body = document(choice.pco_type, {choice.value_attribute: value})
+        return self._write("POST", choice.path, body)
 
     def find_people_by_email(self, email: str) -> list[dict]:
         """Candidates whose name or email matches; the caller checks the exact address."""
@@ -156,20 +199,29 @@ class PCOClient:
 
     def test_connection(self) -> str:
         """The organization's name; raises PCOAuthError etc. when the credentials are wrong."""
+        return self.organization()["name"]
+
+    def organization(self) -> dict:
+        """{"pco_id", "name"} of the organization these credentials reach."""
         organization = self.get_resource("/people/v2")
         name = (organization.get("attributes") or {}).get("name")
-        if organization.get("type") != "Organization" or not isinstance(name, str):
+        pco_id = organization.get("id")
+        if (organization.get("type") != "Organization" or not isinstance(name, str)
+                or not isinstance(pco_id, (str, int))):
             raise PCOBadResponse("GET /people/v2 did not return the Organization")
-        return name
+        return {"pco_id": str(pco_id), "name": name}
 
     # Writes: each takes attributes from a schemas.dump_* function, returns the new resource.
 
-    def create_person(self, attributes: dict) -> dict:
-        return self._write("POST", "/people/v2/people", document("Person", attributes))
+    def create_person(self, attributes: dict, relationships: dict | None = None) -> dict:
+        body = document("Person", attributes, relationships)
+        return self._write("POST", "/people/v2/people", body)
 
-    def update_person(self, person_id, attributes: dict) -> dict:
-        return self._update("Person", f"/people/v2/people/{_segment(person_id)}",
-                            person_id, attributes)
+    def update_person(self, person_id, attributes: dict,
+                      relationships: dict | None = None) -> dict:
+        """`relationships`: choices named by id (profile_schemas.choice_write)."""
+        body = document("Person", attributes, relationships, resource_id=person_id)
+        return self._write("PATCH", f"/people/v2/people/{_segment(person_id)}", body)
 
     def create_contact(self, person_id, collection: str, type_: str, attributes: dict) -> dict:
         """A person's new email, phone number or address (`collection` "emails", type "Email")."""

@@ -14,6 +14,8 @@ from .schema_base import (
     AttributesSchema, IsoDate, ResourceId, UTCDateTime, describe, is_resolved, load_resource,
     malformed, plain_text, related_id, related_ids, related_list,
 )
+from .group_schemas import load_group, load_group_membership
+from .profile_schemas import load_person_choices
 from .webhook_schemas import (
     load_event_deliveries, load_event_delivery, load_webhook_subscription,
 )
@@ -22,7 +24,8 @@ __all__ = [
     "document", "dump_address", "dump_email", "dump_household", "dump_person",
     "dump_phone_number", "load_address", "load_email", "load_event_deliveries",
     "load_event_delivery", "load_group", "load_group_membership", "load_household",
-    "load_household_membership", "load_organization", "load_person", "load_phone_number",
+    "load_household_membership", "load_organization", "load_person", "load_person_merger",
+    "load_phone_number",
     "load_webhook_subscription",
 ]
 
@@ -45,16 +48,32 @@ def _updated_at():
     return UTCDateTime(data_key="updated_at", load_default=None, allow_none=True)
 
 
+def _date():
+    return fields.Date(load_default=None, allow_none=True)
+
+
+def _number():
+    return fields.Integer(load_default=None, allow_none=True)
+
+
 class PersonAttributes(AttributesSchema):
     first_name = _text(120)
     middle_name = _text(120)
     last_name = _text(120)
     nickname = _text(120)
     gender = _text(40)
-    birthdate = fields.Date(load_default=None, allow_none=True)
+    birthdate = _date()
     status = _text(40)
     membership = _text(120)
     child = _flag()
+    given_name = _text(120)
+    anniversary = _date()
+    grade = _number()
+    graduation_year = _number()
+    medical_notes = _text()
+    inactivated_at = UTCDateTime(load_default=None, allow_none=True)
+    pco_avatar_url = fields.String(data_key="avatar", load_default=None, allow_none=True,
+                                   validate=[plain_text, validate.Length(max=500)])
     pco_updated_at = _updated_at()
 
 
@@ -96,6 +115,8 @@ class AddressAttributes(AttributesSchema):
 
 class HouseholdAttributes(AttributesSchema):
     name = _text(200)
+    avatar = fields.String(load_default=None, allow_none=True,
+                           validate=[plain_text, validate.Length(max=500)])
     primary_contact_id = ResourceId(load_default=None, allow_none=True)
     pco_updated_at = _updated_at()
 
@@ -106,28 +127,14 @@ class HouseholdMembershipAttributes(AttributesSchema):
     person_id = ResourceId(load_default=None, allow_none=True)
 
 
-class GroupAttributes(AttributesSchema):
-    name = _text(200)
-    description = _text()
-    description_as_plain_text = _text()
-    archived_at = UTCDateTime(load_default=None, allow_none=True)
-    pco_updated_at = _updated_at()
-
-
-class GroupMembershipAttributes(AttributesSchema):
-    role = fields.String(load_default="member", allow_none=True)
-    joined_at = UTCDateTime(load_default=None, allow_none=True)
-    person_id = ResourceId(load_default=None, allow_none=True)
-
-    @pre_load
-    def lowercase_role(self, data, **kwargs):
-        if isinstance(data, dict) and isinstance(data.get("role"), str):
-            data = {**data, "role": data["role"].strip().lower()}
-        return data
-
-
 class OrganizationAttributes(AttributesSchema):
     name = _text(200)
+
+
+class PersonMergerAttributes(AttributesSchema):
+    person_to_keep_id = ResourceId(load_default=None, allow_none=True)
+    person_to_remove_id = ResourceId(load_default=None, allow_none=True)
+    created_at = UTCDateTime(load_default=None, allow_none=True)
 
 
 _PERSON = PersonAttributes()
@@ -136,10 +143,8 @@ _PHONE = PhoneNumberAttributes()
 _ADDRESS = AddressAttributes()
 _HOUSEHOLD = HouseholdAttributes()
 _HOUSEHOLD_MEMBERSHIP = HouseholdMembershipAttributes()
-_GROUP = GroupAttributes()
-_GROUP_MEMBERSHIP = GroupMembershipAttributes()
 _ORGANIZATION = OrganizationAttributes()
-_ROLES = validate.OneOf(["member", "leader"])
+_PERSON_MERGER = PersonMergerAttributes()
 
 
 # People
@@ -157,6 +162,7 @@ def load_person(resource) -> dict:
         complete = complete and whole
     # Only when all three lists are complete may the caller drop local copies missing here.
     person["contacts_included"] = complete
+    person["choices"] = load_person_choices(envelope["relationships"], label)
     return person
 
 
@@ -201,6 +207,18 @@ def load_address(resource) -> dict:
     return _load_contact(resource, "Address", _ADDRESS)
 
 
+def load_person_merger(resource) -> dict:
+    """PCO merged two people: who was kept, who was removed (attributes, else relationships)."""
+    envelope, merger = load_resource(resource, "PersonMerger", _PERSON_MERGER)
+    relationships = envelope["relationships"]
+    keep = merger["person_to_keep_id"] or related_id(relationships, "person_to_keep")
+    remove = merger["person_to_remove_id"] or related_id(relationships, "person_to_remove")
+    if keep is None or remove is None:
+        raise malformed(describe(resource, "PersonMerger"), "no person to keep or to remove")
+    return {"pco_id": envelope["id"], "person_to_keep_id": keep,
+            "person_to_remove_id": remove, "created_at": merger["created_at"]}
+
+
 def load_organization(resource) -> dict:
     envelope, organization = load_resource(resource, "Organization", _ORGANIZATION)
     return {"pco_id": envelope["id"], "name": organization["name"]}
@@ -217,6 +235,7 @@ def load_household(resource) -> dict:
         "name": household["name"],
         "primary_contact_pco_id": primary,
         "member_pco_ids": related_ids(relationships, "people"),
+        "avatar": household["avatar"],
         "pco_updated_at": household["pco_updated_at"],
     }
 
@@ -236,43 +255,6 @@ def load_household_membership(resource) -> dict:
     }
 
 
-# Groups
-
-def load_group(resource) -> dict:
-    envelope, group = load_resource(resource, "Group", _GROUP)
-    return {
-        "pco_group_id": envelope["id"],
-        "name": group["name"],
-        "description": group["description_as_plain_text"] or group["description"],
-        "archived_at": group["archived_at"],
-        "pco_updated_at": group["pco_updated_at"],
-    }
-
-
-def load_group_membership(resource, group_pco_id=None) -> dict:
-    envelope, membership = load_resource(resource, "Membership", _GROUP_MEMBERSHIP)
-    label = describe(resource, "Membership")
-    relationships = envelope["relationships"]
-    person_id = related_id(relationships, "person") or membership["person_id"]
-    group_id = related_id(relationships, "group") or group_pco_id
-    role = membership["role"] or "member"
-    if person_id is None:
-        raise malformed(label, "no person")
-    if group_id is None:
-        raise malformed(label, "no group")
-    try:
-        _ROLES(role)
-    except ValidationError:
-        raise malformed(label, f"attributes.role: unknown role {role!r}") from None
-    return {
-        "pco_membership_id": envelope["id"],
-        "group_pco_id": str(group_id),
-        "person_pco_id": person_id,
-        "role": role,
-        "joined_at": membership["joined_at"],
-    }
-
-
 # Dumps for writes
 
 def _optional():
@@ -280,6 +262,7 @@ def _optional():
 
 
 class PersonWrite(AttributesSchema):
+    """Person attributes a write may carry (choices go by id: see profile_schemas)."""
     first_name = _optional()
     middle_name = _optional()
     last_name = _optional()
@@ -289,6 +272,11 @@ class PersonWrite(AttributesSchema):
     status = _optional()
     membership = _optional()
     child = fields.Boolean(allow_none=True)
+    given_name = _optional()
+    anniversary = IsoDate(allow_none=True)
+    grade = fields.Integer(allow_none=True)
+    graduation_year = fields.Integer(allow_none=True)
+    medical_notes = _optional()
 
 
 class EmailWrite(AttributesSchema):

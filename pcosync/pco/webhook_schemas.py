@@ -16,7 +16,8 @@ class EventDeliveryAttributes(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    name = fields.String(required=True, validate=validate.Length(min=1))
+    # plain_text: a NUL in the name made PostgreSQL refuse the row (500, retried by PCO).
+    name = fields.String(required=True, validate=[validate.Length(min=1), plain_text])
     attempt = fields.Integer(required=True, validate=validate.Range(min=1))
     payload = fields.String(required=True)
 
@@ -65,7 +66,7 @@ def _load_one(item) -> dict:
 def _parse_payload(text: str) -> dict:
     try:
         payload = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested deeper than Python goes
         raise _reject("attributes.payload is not valid JSON") from None
     if not isinstance(payload, dict):
         raise _reject("attributes.payload is not a JSON object")
@@ -96,7 +97,13 @@ class WebhookSubscriptionAttributes(AttributesSchema):
 _SUBSCRIPTION = WebhookSubscriptionAttributes()
 
 
+SUBSCRIPTION_TYPES = ("WebhookSubscription", "Subscription")  # 2022-10-20, and before it
+
+
 def load_webhook_subscription(resource) -> dict:
-    """A Webhooks v2 WebhookSubscription: one event name, its delivery URL and its secret."""
-    envelope, subscription = load_resource(resource, "WebhookSubscription", _SUBSCRIPTION)
+    """A Webhooks v2 WebhookSubscription (or Subscription, its name before 2022-10-20): one
+    event name, its delivery URL and its secret."""
+    given = resource.get("type") if isinstance(resource, dict) else None
+    expected = given if given in SUBSCRIPTION_TYPES else SUBSCRIPTION_TYPES[0]
+    envelope, subscription = load_resource(resource, expected, _SUBSCRIPTION)
     return {"pco_id": envelope["id"], **subscription}

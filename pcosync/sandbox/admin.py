@@ -10,7 +10,8 @@ from .pipeline import json_body, runtime
 
 bp = Blueprint("sandbox_admin", __name__, url_prefix="/sandbox")
 CONFIG_KEYS = frozenset({"rate_limit", "rate_period", "rate_period_format", "faults",
-                         "webhook_url", "webhook_secret", "webhook_retry_delays"})
+                         "webhook_url", "webhook_secret", "webhook_retry_delays",
+                         "webhook_paths"})
 
 
 def _body():
@@ -30,6 +31,20 @@ def mutate_data():
     rt.remember_base_url(request.host_url)
     changes = mutate(rt.store, body.get("count", 10), body.get("seed"))
     return json_body({"count": len(changes), "changes": changes})
+
+
+@bp.post("/merge")
+def merge_people():
+    """Merge two people as PCO's UI does (PCO's API cannot): {"keep": id, "remove": id}."""
+    body = _body()
+    try:
+        keep, remove = int(body["keep"]), int(body["remove"])
+    except (KeyError, TypeError, ValueError):
+        return json_body({"error": "give the ids to keep and to remove"}, status=400)
+    runtime().remember_base_url(request.host_url)
+    merger = runtime().store.merge_people(keep, remove)
+    return json_body({"id": str(merger["id"]), "person_to_keep_id": str(keep),
+                      "person_to_remove_id": str(remove)})
 
 
 @bp.get("/stats")

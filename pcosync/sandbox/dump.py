@@ -4,6 +4,7 @@ Plain JSON, not JSON:API: ids are strings (as PCO gives them), times ISO 8601, l
 sorted by id so two dumps of equal data are equal.
 """
 from . import records
+from .list_kinds import PERSON_LINKS
 from .tables import CONTACT_KINDS
 
 CONTACT_FIELDS = {
@@ -19,7 +20,7 @@ def dump(store):
         db = store.db
         return {
             "counts": {"people": len(db.people), "households": len(db.households),
-                       "groups": len(db.groups),
+                       "groups": len(db.groups), "tag_groups": len(db.lists["tag_groups"]),
                        **{kind: len(db.contacts[kind]) for kind in CONTACT_KINDS}},
             "people": [_person(db, person) for person in db.people.values()],
             "households": [_household(db, household) for household in db.households.values()],
@@ -37,6 +38,9 @@ def _person(db, person):
         if name not in ("avatar", "demographic_avatar_url"):
             value = person.get(name, records.PERSON_DEFAULTS[name])
             entry[name] = records.iso(value) if name in records.TIME_FIELDS else value
+    for _, key in PERSON_LINKS.values():
+        entry[key] = str(person[key]) if person.get(key) is not None else None
+    entry["avatar"] = person.get("avatar") or records.avatar_for(person)
     for kind in CONTACT_KINDS:
         entry[kind] = [_contact(kind, contact) for contact in db.contacts_of(kind, person["id"])]
     return entry
@@ -53,6 +57,7 @@ def _household(db, household):
     members = sorted(db.members_of_household(household["id"]), key=lambda m: m["person_id"])
     return {
         "id": str(household["id"]), "name": household["name"],
+        "avatar": household.get("avatar") or records.NO_PHOTO_URL,
         "primary_contact_id": str(household["primary_contact_id"]),
         "members": [{"person_id": str(m["person_id"]), "household_role": m["household_role"],
                      "pending": m["pending"]} for m in members],
@@ -65,8 +70,17 @@ def _group(db, group):
     return {
         "id": str(group["id"]), "name": group["name"],
         "archived_at": records.iso(group["archived_at"]),
+        "group_type": _list_name(db, "group_types", group.get("group_type_id")),
+        "location_name": _list_name(db, "locations", group.get("location_id")),
+        "schedule": group.get("schedule"), "contact_email": group.get("contact_email"),
+        "tags": [_list_name(db, "tags", tag_id) for tag_id in group.get("tag_ids") or []],
         "memberships": [{"id": str(m["id"]), "person_id": str(m["person_id"]),
                          "role": m["role"], "joined_at": records.iso(m["joined_at"])}
                         for m in members],
         **_times(group),
     }
+
+
+def _list_name(db, collection, item_id):
+    item = db.lists[collection].get(item_id)
+    return item.get("name") if item else None

@@ -9,7 +9,7 @@ import re
 import time
 import unicodedata
 
-from . import namebank, records
+from . import namebank, profile_data, records
 from .hardcases import HARD_CASE_HOUSEHOLDS
 from .tables import Database
 
@@ -24,7 +24,7 @@ PHONE_LOCATIONS = ("Mobile", "Home", "Work")
 def generate(people=200, seed=1, now=None):
     """Return a filled Database with `people` persons, households, groups and hard cases."""
     now = int(now if now is not None else time.time() // 3600 * 3600)
-    builder = _Builder(random.Random(seed), now)
+    builder = _Builder(random.Random(seed), now, profile_data.rng_for(seed))
     for spec in HARD_CASE_HOUSEHOLDS:
         if builder.count + len(spec["people"]) > people:
             break
@@ -41,12 +41,14 @@ def ascii_slug(text):
 
 
 class _Builder:
-    def __init__(self, rng, now):
+    def __init__(self, rng, now, profile_rng):
         self.rng = rng
+        self.profile_rng = profile_rng  # profile fields draw from their own stream
         self.now = now
         self.db = Database()
         self.db.hard_cases = {}
         self.count = 0
+        profile_data.fill_lists(self.db, now)
 
     # -- timestamps -------------------------------------------------------------------
 
@@ -112,6 +114,7 @@ class _Builder:
         if self.rng.random() < 0.04:
             person.update(status="inactive", inactivated_at=person["updated_at"])
         self.db.add_person(person)
+        profile_data.fill_person(self.profile_rng, self.db, person, self.now)
         self.count += 1
         self._add_contacts(person, spec.get("emails"), home_address)
         return person
@@ -180,6 +183,7 @@ class _Builder:
             "name": records.household_name_for(primary["last_name"], primary["first_name"]),
             "avatar": None, "primary_contact_id": primary["id"],
             "created_at": created, "updated_at": self._updated(created)})
+        profile_data.fill_household(self.profile_rng, household)
         for person in members:
             role = "child_or_dependent" if person["child"] else "adult"
             self.db.add_household_member(household["id"], person["id"], {
@@ -193,6 +197,7 @@ class _Builder:
             group = self.db.add_group(_group_record(name, description, created, self.now))
             group["updated_at"] = self._updated(created)
             group["archived_at"] = group["updated_at"] if archived else None
+            profile_data.fill_group(self.profile_rng, self.db, group)
             size = min(len(people_ids), self.rng.randint(5, 25) + len(people_ids) // 2000)
             for rank, person_id in enumerate(self.rng.sample(people_ids, size)):
                 joined = self._updated(self.db.people.rows[person_id]["created_at"])

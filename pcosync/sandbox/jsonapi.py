@@ -15,11 +15,12 @@ PAGING_KEYS = ("offset", "per_page")
 
 # -- resources ------------------------------------------------------------------------
 
-def serialize(kind_name, record, ctx, includes=(), full_links=False):
+def serialize(kind_name, record, ctx, includes=(), full_links=False, fields=None):
+    """`fields`: {type: names} from `fields[Type]=a,b` (JSON:API sparse fieldsets)."""
     kind = KINDS[kind_name]
     self_url = ctx.url(kind.self_path(record))
     resource = {"type": kind.type, "id": str(record["id"]),
-                "attributes": kind.attributes(record, ctx)}
+                "attributes": _attributes(kind, record, ctx, (fields or {}).get(kind.type))}
     relationships = kind.relationships(record, ctx) if kind.relationships else {}
     for name in includes:
         related = _fetch(kind, name, record, ctx)
@@ -29,6 +30,15 @@ def serialize(kind_name, record, ctx, includes=(), full_links=False):
         resource["relationships"] = relationships
     resource["links"] = _links(kind, record, self_url, full_links)
     return resource
+
+
+def _attributes(kind, record, ctx, wanted):
+    attributes = kind.attributes(record, ctx)
+    if wanted is None:
+        return attributes
+    if kind.on_request:
+        attributes.update(kind.on_request(record, ctx))
+    return {name: value for name, value in attributes.items() if name in wanted}
 
 
 def _fetch(kind, name, record, ctx):
@@ -51,7 +61,7 @@ def _links(kind, record, self_url, full_links):
     return links
 
 
-def included_resources(kind_name, records, includes, ctx):
+def included_resources(kind_name, records, includes, ctx, fields=None):
     """Every related resource once, in first-seen order (refs stay in relationships)."""
     kind = KINDS[kind_name]
     seen = {}
@@ -63,14 +73,15 @@ def included_resources(kind_name, records, includes, ctx):
             for item in items:
                 key = (target, item["id"]) if item is not None else None
                 if key is not None and key not in seen:
-                    seen[key] = serialize(target, item, ctx)
+                    seen[key] = serialize(target, item, ctx, fields=fields)
     return list(seen.values())
 
 
-def single_document(kind_name, record, ctx, includes=()):
+def single_document(kind_name, record, ctx, includes=(), fields=None):
     kind = KINDS[kind_name]
-    document = {"data": serialize(kind_name, record, ctx, includes, full_links=True),
-                "included": included_resources(kind_name, [record], includes, ctx),
+    document = {"data": serialize(kind_name, record, ctx, includes, full_links=True,
+                                  fields=fields),
+                "included": included_resources(kind_name, [record], includes, ctx, fields),
                 "meta": {}}
     if kind.includes:
         document["meta"]["can_include"] = _can_include(kind)
@@ -94,6 +105,7 @@ class ListParams:
     per_page: int
     includes: tuple
     args: dict  # every other query argument, echoed into links
+    fields: dict = None  # {type: names}, from `fields[Type]=a,b`
 
     @classmethod
     def from_args(cls, args, kind_name):
@@ -101,7 +113,16 @@ class ListParams:
         includes = tuple(name for name in dict.fromkeys(
             part.strip() for part in args.get("include", "").split(",")) if name in kind.includes)
         other = {key: value for key, value in args.items() if key not in PAGING_KEYS}
-        return cls(_offset(args.get("offset")), _per_page(args.get("per_page")), includes, other)
+        return cls(_offset(args.get("offset")), _per_page(args.get("per_page")), includes, other,
+                   sparse_fields(args))
+
+
+def sparse_fields(args):
+    found = {}
+    for key, value in args.items():
+        if key.startswith("fields[") and key.endswith("]"):
+            found[key[7:-1]] = {name.strip() for name in value.split(",") if name.strip()}
+    return found
 
 
 def _per_page(raw):
@@ -135,8 +156,10 @@ def list_document(kind_name, records, params, ctx, path, parent=None):
                 can_include=_can_include(kind), can_filter=list(kind.can_filter),
                 parent=parent or organization_parent(ctx))
     return {"links": links,
-            "data": [serialize(kind_name, record, ctx, params.includes) for record in page],
-            "included": included_resources(kind_name, page, params.includes, ctx),
+            "data": [serialize(kind_name, record, ctx, params.includes, fields=params.fields)
+                     for record in page],
+            "included": included_resources(kind_name, page, params.includes, ctx,
+                                           params.fields),
             "meta": meta}
 
 

@@ -1,4 +1,5 @@
 """The registry of resource kinds the sandbox serves (see resources.Kind)."""
+from . import list_kinds as lists
 from . import resources as r
 from .resources import Include, Kind
 
@@ -14,7 +15,8 @@ PERSON_CAN_ORDER_BY = (
     "inactivated_at", "status", "created_at", "updated_at", "remote_id",
 )
 PERSON_CAN_QUERY_BY = PERSON_CAN_ORDER_BY[:-3] + (
-    "medical_notes", "created_at", "updated_at", "search_name", "search_name_or_email",
+    "medical_notes", "primary_campus_id", "created_at", "updated_at", "search_name",
+    "search_name_or_email",
     "search_name_or_email_or_phone_number", "search_phone_number", "search_phone_number_e164",
     "remote_id", "id",
 )
@@ -52,6 +54,28 @@ def _contact_kind(kind, type_name):
         can_order_by=CONTACT_ORDER[kind], can_query_by=CONTACT_QUERY[kind])
 
 
+def _list_kind(spec):
+    query = (spec.value,) if spec.value == "value" else ()
+    return Kind(
+        name=spec.collection, type=spec.type, self_path=lists.self_path(spec),
+        attributes=lists.item_attributes(spec),
+        relationships=lists.tag_relationships if spec.collection == "tags" else None,
+        can_order_by=(spec.value,), can_query_by=query + ("id",))
+
+
+PERSON_CHOICE_INCLUDES = {
+    name: Include(collection, False, lists.linked_item(collection, key))
+    for name, (collection, key) in lists.PERSON_LINKS.items()}
+
+
+def _subscription_kind(collection, type_name):
+    return Kind(
+        name=collection, type=type_name,
+        self_path=lambda s, c=collection: f"/webhooks/v2/{c}/{s['id']}",
+        attributes=r.webhook_subscription_attributes, relationships=lambda s, ctx: {},
+        can_query_by=("application_id",))
+
+
 KINDS = {
     "people": Kind(
         name="people", type="Person", self_path=lambda p: f"/people/v2/people/{p['id']}",
@@ -63,6 +87,7 @@ KINDS = {
             "households": Include("households", True,
                                   lambda ctx, p: ctx.db.households_of(p["id"])),
             "organization": Include("organization", False, lambda ctx, p: ctx.organization),
+            **PERSON_CHOICE_INCLUDES,
         },
         can_order_by=PERSON_CAN_ORDER_BY, can_query_by=PERSON_CAN_QUERY_BY,
         can_filter=("created_since", "admins", "organization_admins")),
@@ -91,6 +116,11 @@ KINDS = {
     "groups": Kind(
         name="groups", type="Group", self_path=lambda g: f"/groups/v2/groups/{g['id']}",
         attributes=r.group_attributes, relationships=r._group_relationships,
+        on_request=r.group_requested_attributes,
+        includes={"group_type": Include("group_types", False,
+                                        lists.linked_item("group_types", "group_type_id")),
+                  "location": Include("locations", False,
+                                      lists.linked_item("locations", "location_id"))},
         can_order_by=("name", "created_at", "updated_at", "memberships_count"),
         can_query_by=("name", "archive_status"),
         can_filter=("my_groups", "published", "group_type", "tag")),
@@ -111,4 +141,15 @@ KINDS = {
     "organization": Kind(
         name="organization", type="Organization", self_path=lambda o: "/people/v2",
         attributes=r.organization_attributes),
+    # People 2025-11-10: read-only, ordered and queried by created_at (mergers never change).
+    "person_mergers": Kind(
+        name="person_mergers", type="PersonMerger",
+        self_path=lambda m: f"/people/v2/person_mergers/{m['id']}",
+        attributes=r.person_merger_attributes, relationships=r._person_merger_relationships,
+        can_order_by=("created_at",),
+        can_query_by=("created_at", "person_to_keep_id", "person_to_remove_id")),
+    # Webhooks 2022-10-20 names them WebhookSubscription; the 2018-08-01 document, Subscription.
+    "webhook_subscriptions": _subscription_kind("webhook_subscriptions", "WebhookSubscription"),
+    "subscriptions": _subscription_kind("subscriptions", "Subscription"),
+    **{spec.collection: _list_kind(spec) for spec in lists.LISTS},
 }

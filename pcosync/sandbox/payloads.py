@@ -8,11 +8,11 @@ from . import jsonapi, records
 DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 BOOLEAN_FIELDS = frozenset({
     "child", "primary", "pending", "site_administrator", "accounting_administrator",
-    "blocked",
+    "blocked", "active",
 })
 INTEGER_FIELDS = frozenset({"remote_id", "grade", "graduation_year", "person_id",
                             "primary_contact_id", "primary_campus_id", "gender_id",
-                            "member_count"})
+                            "member_count", "marital_status_id"})
 CHOICES = {"role": records.GROUP_MEMBERSHIP_ROLES, "household_role": records.HOUSEHOLD_ROLES}
 
 
@@ -64,6 +64,22 @@ def related_ids(data, name):
     if not isinstance(linkage, list):
         return []
     return [_integer(name, item.get("id")) for item in linkage if isinstance(item, dict)]
+
+
+def linked_ids(data, links):
+    """{record key: integer id or None} for each to-one relationship of `links` (name ->
+    (list, record key)) the body sends; `data: null` clears it."""
+    relationships = data.get("relationships") or {}
+    found = {}
+    for name, (_, key) in links.items():
+        relationship = relationships.get(name)
+        if not isinstance(relationship, dict) or "data" not in relationship:
+            continue
+        linkage = relationship["data"]
+        if linkage is not None and not isinstance(linkage, dict):
+            raise _invalid(name)
+        found[key] = None if linkage is None else _integer(name, linkage.get("id"))
+    return found
 
 
 def coerce(name, value):

@@ -1,8 +1,10 @@
-"""People v2: the organization, people and their emails, phone numbers and addresses."""
+"""People v2: the organization, people and their emails, phone numbers and addresses, and the
+records of person merges (read-only: PCO merges in its UI, never through the API)."""
 from flask import Blueprint
 
 from . import jsonapi, records
-from .payloads import read_attributes
+from .list_kinds import PERSON_LINKS
+from .payloads import linked_ids, read_attributes
 from .pipeline import runtime
 from .tables import CONTACT_KINDS
 from .views import list_response, parent_ref, show_response
@@ -20,9 +22,18 @@ def list_people():
     return list_response("people", lambda store: store.db.people.values(), "/people/v2/people")
 
 
+def person_attributes():
+    """The write's attributes, and the choices it names as relationships (`inactive_reason`,
+    ...; `data: null` clears one), as the person record's `*_id` keys."""
+    data, attributes = read_attributes(records.PERSON_ASSIGNABLE)
+    attributes.update(linked_ids(data, PERSON_LINKS))
+    runtime().store.check_person_links(attributes)
+    return attributes
+
+
 @bp.post("/people/v2/people")
 def create_person():
-    _, attributes = read_attributes(records.PERSON_ASSIGNABLE)
+    attributes = person_attributes()
     person = runtime().store.create_person(attributes)
     return show_response("people", lambda store: person, status=201)
 
@@ -35,8 +46,7 @@ def show_person(person_id):
 @bp.patch("/people/v2/people/<int:person_id>")
 def update_person(person_id):
     runtime().store.get_person(person_id)  # an unknown id is a 404 before any 422
-    _, attributes = read_attributes(records.PERSON_ASSIGNABLE)
-    person = runtime().store.update_person(person_id, attributes)
+    person = runtime().store.update_person(person_id, person_attributes())
     return show_response("people", lambda store: person)
 
 
@@ -62,6 +72,17 @@ def list_person_household_memberships(person_id):
     return list_response("household_memberships", memberships,
                          f"/people/v2/people/{person_id}/household_memberships",
                          parent_of=lambda store: parent_ref("Person", person_id))
+
+
+@bp.get("/people/v2/person_mergers")
+def list_person_mergers():
+    return list_response("person_mergers", lambda store: store.db.person_mergers.values(),
+                         "/people/v2/person_mergers")
+
+
+@bp.get("/people/v2/person_mergers/<int:merger_id>")
+def show_person_merger(merger_id):
+    return show_response("person_mergers", lambda store: store.get_person_merger(merger_id))
 
 
 def _checked(store, person_id):

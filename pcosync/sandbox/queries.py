@@ -3,6 +3,7 @@
 - `where[attr]=value`: case-insensitive equality; a leading/trailing `%` matches partially.
 - `where[attr][gt|gte|lt|lte]=<ISO 8601>` on date-times; combinable.
 - People's search scopes (`search_name_or_email` ...).
+- `where[id]=1,2,3`: any of the ids (an assumption pcosync does not depend on, see above).
 - `order=attr` / `order=-attr`, ties broken by id like a database primary key would.
 """
 import operator
@@ -49,6 +50,11 @@ def _predicate(kind, attr, op, value, ctx):
     special = SEARCHES.get(attr)
     if special and kind.name == "people":
         return special(value, ctx)
+    if attr == "id" and not op:
+        # Several ids, comma-separated, select each of them (pcosync re-reads people in bulk
+        # this way and falls back to one request per person where a PCO answers otherwise).
+        wanted = {part.strip() for part in value.split(",") if part.strip()}
+        return lambda row: str(row["id"]) in wanted
     if attr not in kind.can_query_by and attr != "id":
         raise QueryError(f"where[{attr}] is not a queryable attribute of {kind.type}")
     if attr in records.TIME_FIELDS:

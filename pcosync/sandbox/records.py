@@ -32,6 +32,8 @@ PERSON_ASSIGNABLE = frozenset({
     "anniversary", "gender", "grade", "child", "graduation_year", "site_administrator",
     "accounting_administrator", "people_permissions", "membership", "inactivated_at",
     "status", "medical_notes", "avatar", "primary_campus_id", "gender_id", "remote_id",
+    # PCO's staff: a person's marital status is set with this attribute (developers #683).
+    "marital_status_id",
 })
 
 EMAIL_DEFAULTS = {

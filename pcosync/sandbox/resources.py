@@ -41,6 +41,9 @@ class Kind:
     can_order_by: tuple = ()
     can_query_by: tuple = ()
     can_filter: tuple = ()
+    # (record, ctx) -> attributes only sent when named in `fields[Type]` (PCO: "Only available
+    # when requested with the `?fields` param").
+    on_request: object = None
 
 
 def formatted(record, defaults):
@@ -90,8 +93,11 @@ def household_membership_attributes(membership, ctx):
             "person_name": person.get("name")}
 
 
+GROUP_LINK_KEYS = frozenset({"id", "group_type_id", "location_id", "tag_ids"})
+
+
 def group_attributes(group, ctx):
-    attrs = {key: value for key, value in group.items() if key != "id"}
+    attrs = {key: value for key, value in group.items() if key not in GROUP_LINK_KEYS}
     attrs["memberships_count"] = len(ctx.db.group_members.ids(group["id"]))
     for key in ("archived_at", "created_at", "updated_at"):
         attrs[key] = iso(group[key])
@@ -121,6 +127,21 @@ def groups_person_attributes(person, ctx):
     }
 
 
+def person_merger_attributes(merger, ctx):
+    return {"created_at": iso(merger["created_at"]),
+            "person_to_keep_id": str(merger["person_to_keep_id"]),
+            "person_to_remove_id": str(merger["person_to_remove_id"])}
+
+
+def webhook_subscription_attributes(subscription, ctx):
+    """Webhooks 2022-10-20 (and Subscription before it): the secret is listed too, as PCO does."""
+    names = ("active", "application_id", "authenticity_secret", "name", "url")
+    attrs = {name: subscription.get(name) for name in names}
+    attrs.update(created_at=iso(subscription["created_at"]),
+                 updated_at=iso(subscription["updated_at"]))
+    return dict(sorted(attrs.items()))
+
+
 def organization_attributes(organization, ctx):
     attrs = {key: value for key, value in organization.items() if key != "id"}
     attrs["created_at"] = iso(organization["created_at"])
@@ -131,7 +152,9 @@ def organization_attributes(organization, ctx):
 # -- relationships --------------------------------------------------------------------
 
 def _person_relationships(person, ctx):
-    return {"primary_campus": {"data": None}}
+    """Always there, as in PCO's bodies and webhook payloads; the other choices only when
+    included."""
+    return {"primary_campus": {"data": ref("Campus", person.get("primary_campus_id"))}}
 
 
 def _owned_by_person(record, ctx):
@@ -149,8 +172,18 @@ def _household_membership_relationships(membership, ctx):
             "household": {"data": ref("Household", membership["household_id"])}}
 
 
+def _person_merger_relationships(merger, ctx):
+    return {"person_to_keep": {"data": ref("Person", merger["person_to_keep_id"])},
+            "person_to_remove": {"data": ref("Person", merger["person_to_remove_id"])}}
+
+
 def _group_relationships(group, ctx):
-    return {"group_type": {"data": ref("GroupType", 1)}, "location": {"data": None}}
+    return {"group_type": {"data": ref("GroupType", group.get("group_type_id"))},
+            "location": {"data": ref("Location", group.get("location_id"))}}
+
+
+def group_requested_attributes(group, ctx):
+    return {"tag_ids": [int(tag_id) for tag_id in group.get("tag_ids") or []]}
 
 
 def _group_membership_relationships(membership, ctx):

@@ -7,6 +7,7 @@ from .ratelimit import RateLimiter
 from .resources import Context
 from .stats import RequestStats
 from .store import SandboxStore
+from .subscriptions import SubscriptionTable
 from .webhooks import DEFAULT_RETRY_DELAYS, WebhookDispatcher
 
 DEFAULT_CONFIG = {
@@ -22,9 +23,18 @@ DEFAULT_CONFIG = {
     "SANDBOX_WEBHOOK_URL": None,
     "SANDBOX_WEBHOOK_SECRET": None,
     "SANDBOX_WEBHOOK_RETRY_DELAYS": DEFAULT_RETRY_DELAYS,
+    # Which names of the subscriptions API this "PCO" serves (webhook_paths in /sandbox/config).
+    "SANDBOX_WEBHOOK_PATHS": ("webhook_subscriptions", "subscriptions"),
     "SANDBOX_BASE_URL": None,
 }
 FALLBACK_BASE_URL = "http://127.0.0.1"
+
+
+def webhook_paths(value):
+    known = ("webhook_subscriptions", "subscriptions")
+    if not isinstance(value, (list, tuple)) or not set(value) <= set(known):
+        raise ValueError(f"webhook_paths must be a list of {known}")
+    return tuple(value)
 
 
 class SandboxRuntime:
@@ -36,7 +46,9 @@ class SandboxRuntime:
         self.faults = FaultInjector(dict({"seed": config["SANDBOX_SEED"]},
                                          **config["SANDBOX_FAULTS"]))
         self.stats = RequestStats()
+        self.subscriptions = SubscriptionTable()
         self.webhooks = WebhookDispatcher(self.context, self.store.sent_deliveries,
+                                          self.subscriptions,
                                           config["SANDBOX_WEBHOOK_RETRY_DELAYS"])
         self.webhooks.configure(config["SANDBOX_WEBHOOK_URL"], config["SANDBOX_WEBHOOK_SECRET"])
         self.store.subscribe(self.webhooks.on_change)
@@ -75,6 +87,8 @@ class SandboxRuntime:
                 self.faults.configure(changes["faults"])
             if "webhook_url" in changes or "webhook_secret" in changes:
                 self._configure_webhooks(changes)
+            if "webhook_paths" in changes:
+                self.config["SANDBOX_WEBHOOK_PATHS"] = webhook_paths(changes["webhook_paths"])
             return self.settings()
 
     def _configure_webhooks(self, changes):
@@ -93,6 +107,7 @@ class SandboxRuntime:
             "webhook_url": self.webhooks.url,
             "webhook_secret_set": bool(self.webhooks.secret),
             "webhook_retry_delays": list(self.webhooks.retry_delays),
+            "webhook_paths": list(self.config["SANDBOX_WEBHOOK_PATHS"]),
             "people": len(self.store.db.people), "seed": self.config["SANDBOX_SEED"],
         }
 

@@ -13,6 +13,8 @@ from . import records
 from .errors import Invalid, NotFound
 from .store_groups import GroupWritesMixin
 from .store_households import HouseholdWritesMixin
+from .store_lists import ListWritesMixin
+from .store_mergers import MergerWritesMixin
 from .tables import CONTACT_KINDS, Database
 
 EVENT_PREFIXES = {
@@ -22,6 +24,7 @@ EVENT_PREFIXES = {
     "addresses": "people.v2.events.address",
     "households": "people.v2.events.household",
     "group_memberships": "groups.v2.events.membership",
+    "person_mergers": "people.v2.events.person_merger",
 }
 
 ORGANIZATION = {
@@ -40,7 +43,7 @@ class ChangeEvent:
     at: int
 
 
-class SandboxStore(HouseholdWritesMixin, GroupWritesMixin):
+class SandboxStore(HouseholdWritesMixin, GroupWritesMixin, MergerWritesMixin, ListWritesMixin):
     def __init__(self, database=None):
         self.lock = threading.RLock()
         self.db = database or Database()

@@ -9,9 +9,14 @@ directly (fast), and `SandboxStore` wraps one with PCO's rules.
 FIRST_IDS = {
     "people": 10_000_001, "emails": 20_000_001, "phone_numbers": 30_000_001,
     "addresses": 40_000_001, "households": 50_000_001, "household_memberships": 60_000_001,
-    "groups": 70_001, "group_memberships": 80_000_001,
+    "groups": 70_001, "group_memberships": 80_000_001, "person_mergers": 90_000_001,
 }
 CONTACT_KINDS = ("emails", "phone_numbers", "addresses")
+# People's choice lists and campuses, and Groups' types, locations, tag groups and tags: small
+# tables of their own, each with its own id range.
+LIST_TABLES = ("marital_statuses", "inactive_reasons", "name_prefixes", "name_suffixes",
+               "school_options", "campuses", "group_types", "locations", "tag_groups", "tags")
+LIST_FIRST_IDS = {name: 1_001 + position * 1_000 for position, name in enumerate(LIST_TABLES)}
 
 
 class Table:
@@ -69,6 +74,8 @@ class Database:
         self.household_memberships = Table(FIRST_IDS["household_memberships"])
         self.groups = Table(FIRST_IDS["groups"])
         self.group_memberships = Table(FIRST_IDS["group_memberships"])
+        self.person_mergers = Table(FIRST_IDS["person_mergers"])
+        self.lists = {name: Table(LIST_FIRST_IDS[name]) for name in LIST_TABLES}
         self.person_contacts = {kind: Index() for kind in CONTACT_KINDS}
         self.person_households = Index()
         self.household_members = Index()
@@ -88,6 +95,13 @@ class Database:
         record = self.contacts[kind].pop(contact_id)
         if record is not None:
             self.person_contacts[kind].remove(record["person_id"], contact_id)
+        return record
+
+    def move_contact(self, kind, contact_id, person_id):
+        record = self.contacts[kind].rows[contact_id]
+        self.person_contacts[kind].remove(record["person_id"], contact_id)
+        record["person_id"] = person_id
+        self.person_contacts[kind].add(person_id, contact_id)
         return record
 
     def contacts_of(self, kind, person_id):

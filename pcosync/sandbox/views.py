@@ -31,7 +31,8 @@ def show_response(kind, record_of, status=200):
     params = jsonapi.ListParams.from_args(request.args, kind)
     with rt.store.lock:
         record = record_of(rt.store)
-        document = jsonapi.single_document(kind, record, rt.context(), params.includes)
+        document = jsonapi.single_document(kind, record, rt.context(), params.includes,
+                                           params.fields)
     return jsonapi.api_response(document, status)
 
 

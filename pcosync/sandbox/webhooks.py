@@ -2,6 +2,8 @@
 
 The payload is built the moment the store changes (inside the store lock, so it shows the
 record exactly as changed), then queued; the API answer never waits for the receiver.
+Each active subscription to the event gets its own delivery, signed when it is sent with that
+subscription's secret (so a rotated secret signs everything sent after the rotation).
 A delivery answered with anything but 200 is retried with the same id and attempt+1;
 a 410 deactivates the subscription, as PCO does.
 """
@@ -53,12 +55,14 @@ def delivery_body(delivery):
 
 
 class WebhookDispatcher:
-    def __init__(self, context_provider, log, retry_delays=DEFAULT_RETRY_DELAYS, timeout=5.0):
+    def __init__(self, context_provider, log, subscriptions, retry_delays=DEFAULT_RETRY_DELAYS,
+                 timeout=5.0):
         self._context = context_provider
         self.log = log  # the store's sent_deliveries list
+        self.subscriptions = subscriptions  # a SubscriptionTable
         self.retry_delays = tuple(retry_delays)
         self.timeout = timeout
-        self.url = self.secret = None
+        self.url = self.secret = None  # the hand-made subscriptions' shortcut settings
         self.deactivated = False
         self._queue = []
         self._sequence = itertools.count()
@@ -68,27 +72,31 @@ class WebhookDispatcher:
         self.counters = {"sent": 0, "delivered": 0, "failed": 0, "retried": 0}
 
     def configure(self, url, secret):
+        """The shortcut: subscriptions to the usual events at `url`, all with `secret`."""
         with self._condition:
             self.url, self.secret = url, secret
             self.deactivated = False
+            self.subscriptions.configure_hand_made(url, secret)
 
     @property
     def enabled(self):
-        return bool(self.url and self.secret) and not self.deactivated
+        return self.subscriptions.any_active()
 
     def on_change(self, event):
-        """Store listener: freeze the payload now, deliver later."""
-        if not self.enabled:
+        """Store listener: freeze the payload now, deliver later (one per subscription)."""
+        targets = self.subscriptions.active_for(event.name)
+        if not targets:
             return
         ctx = self._context()
-        delivery = {
-            "id": str(uuid.uuid4()), "name": event.name, "attempt": 1,
-            "payload": json.dumps(event_payload(event, ctx), ensure_ascii=False,
-                                  separators=(",", ":")),
-            "organization_id": str(ctx.organization["id"]),
-            "event_time": iso(event.at),
-        }
-        self._schedule(delivery, due=time.monotonic())
+        payload = json.dumps(event_payload(event, ctx), ensure_ascii=False,
+                             separators=(",", ":"))
+        for subscription in targets:
+            delivery = {
+                "id": str(uuid.uuid4()), "name": event.name, "attempt": 1, "payload": payload,
+                "organization_id": str(ctx.organization["id"]), "event_time": iso(event.at),
+                "subscription_id": subscription["id"],
+            }
+            self._schedule(delivery, due=time.monotonic())
 
     def _schedule(self, delivery, due):
         with self._condition:
@@ -125,15 +133,17 @@ class WebhookDispatcher:
                     self._condition.wait()
 
     def _deliver(self, delivery):
-        url, secret = self.url, self.secret
-        if not (url and secret) or self.deactivated:
-            return
+        subscription = self.subscriptions.get(delivery["subscription_id"])
+        if subscription is None or not subscription["active"]:
+            return  # deleted or deactivated meanwhile: PCO sends nothing more for it
+        url, secret = subscription["url"], subscription["authenticity_secret"]
         body = delivery_body(delivery)
         headers = self._headers(delivery, body, secret)
         status, error = self._post(url, body, headers)
         self._record(delivery, url, body, headers, status, error)
         if status == 410:
-            self.deactivated = True
+            self.subscriptions.set_active(subscription["id"], False)
+            self.deactivated = self.deactivated or subscription["hand_made"]
         elif status != 200 and delivery["attempt"] <= len(self.retry_delays):
             self.counters["retried"] += 1
             delay = self.retry_delays[delivery["attempt"] - 1]
@@ -163,7 +173,8 @@ class WebhookDispatcher:
         self.counters["delivered" if status == 200 else "failed"] += 1
         self.log.append({
             "id": delivery["id"], "name": delivery["name"], "attempt": delivery["attempt"],
-            "url": url, "status": status, "error": error, "sent_at": iso(int(time.time())),
+            "subscription_id": delivery.get("subscription_id"), "url": url, "status": status,
+            "error": error, "sent_at": iso(int(time.time())),
             "headers": headers, "body": body.decode("utf-8"),
         })
         if len(self.log) > LOG_LIMIT:
@@ -186,4 +197,5 @@ class WebhookDispatcher:
 
     def snapshot(self):
         return dict(self.counters, pending=self.pending(), enabled=self.enabled,
-                    deactivated=self.deactivated, url=self.url)
+                    deactivated=self.deactivated, url=self.url,
+                    subscriptions=len(self.subscriptions.listed()))

@@ -3,6 +3,7 @@ from flask import current_app
 
 from ..pco.client import PCOClient
 from ..redis_connection import get_redis, redis_is_up
+from . import organization
 
 
 def make_client(app=None, shared_budget=True, **options):
@@ -25,5 +26,8 @@ def while_admin_waits(action, app=None):
 
 
 def test_connection(app=None):
-    """The organization's name."""
-    return while_admin_waits(lambda client: client.test_connection(), app)
+    """The organization's name; the organization is recorded as the one webhook deliveries
+    must come from (services.organization)."""
+    found = while_admin_waits(lambda client: client.organization(), app)
+    organization.remember(found)
+    return found["name"]

@@ -1,5 +1,13 @@
-"""What the Sync page says about each button and the connection."""
+"""What the Sync page says about each button, the connection, schedules and webhooks."""
+import redis as redis_lib
+from flask import current_app
+
 from .. import config as settings
+from ..jobs import scheduled_ticks
+from ..services.pull import cursors
+from ..services.runs import schedules
+from ..services.webhooks import health as webhook_health
+from ..services.webhooks import setup as webhook_setup
 
 PULL_BUTTONS = (
     ("People", "Sync People", "People with their emails, phone numbers and addresses."),
@@ -7,6 +15,10 @@ PULL_BUTTONS = (
     ("Groups", "Sync Groups",
      "Groups and memberships, under the \u201cPCO Groups\u201d department. Run last."),
     ("Full Sync", "Full Sync", "People, then Families, then Groups, in the right order."),
+    ("Quick Sync", "Quick Sync",
+     "Only what changed in PCO since the last Quick Sync: people, their emails, phones and "
+     "addresses, and merges; a few requests. Never archives. Households and groups come by "
+     "webhook and with the Full Sync (PCO does not date their changes)."),
 )
 PUSH_BUTTONS = (
     ("Push People", "Push People",
@@ -34,3 +46,22 @@ def connection_facts(config):
 def webhook_url(config, request):
     base = (config.get("PUBLIC_BASE_URL") or request.url_root).rstrip("/")
     return base + "/api/pco-webhook"
+
+
+def automation_context():
+    """What the page shows about schedules and webhook subscriptions."""
+    try:
+        ticks = scheduled_ticks()
+    except redis_lib.RedisError:
+        ticks = None  # the page says when they are due anyway
+    try:
+        schedule = schedules.view(ticks)
+    except schedules.ScheduleError as err:
+        schedule, ticks = None, str(err)
+    events = webhook_health.health()
+    return {"schedule": schedule, "schedule_error": ticks if isinstance(ticks, str) else None,
+            "suggested_minutes": schedules.SUGGESTED_QUICK_MINUTES,
+            "quick_cursors": cursors.all_positions(), "webhook_events": events,
+            "webhook_summary": webhook_health.summary(events),
+            "webhook_blocker": webhook_setup.setup_blocker(current_app.config),
+            "webhooks_set_up": webhook_setup.is_set_up()}

@@ -9,11 +9,12 @@ from ..jobs import QueueUnavailable, start_run_in_worker
 from ..models import PCO_MANAGE, RunKind, SyncRun
 from ..pco.errors import PCOError
 from ..services.connection import test_connection, while_admin_waits
+from ..services.review import queue as review_queue
 from ..services.runs import status as sync_status
 from ..services.runs.lifecycle import RunAlreadyActive, request_cancel
 from ..services.webhooks import subscriptions as webhook_subscriptions
 from . import bp
-from .page import PULL_BUTTONS, PUSH_BUTTONS, connection_facts, webhook_url
+from .page import PULL_BUTTONS, PUSH_BUTTONS, automation_context, connection_facts, webhook_url
 
 
 def wants_json():
@@ -35,7 +36,8 @@ def index():
         "sync/index.html", connection=connection_facts(current_app.config),
         pull_buttons=PULL_BUTTONS, push_buttons=PUSH_BUTTONS, runs=sync_status.history(),
         status=sync_status.status(), webhook_url=webhook_url(current_app.config, request),
-        imported_secrets=webhook_subscriptions.count_active())
+        imported_secrets=webhook_subscriptions.count_active(),
+        review_count=review_queue.open_count(), **automation_context())
 
 
 @bp.route("/status")
@@ -76,13 +78,20 @@ def start():
     kind = request.form.get("kind", "")
     if kind not in set(RunKind):
         return answer(f"Unknown sync type {kind[:40]!r}.", "error", 400)
+    preview, confirmed = request.form.get("preview") == "1", request.form.get("confirm") == "1"
     try:
-        run = start_run_in_worker(kind, triggered_by=current_user.email, user_id=current_user.id)
+        run = start_run_in_worker(kind, triggered_by=current_user.email, user_id=current_user.id,
+                                  preview=preview, confirmed=confirmed)
     except RunAlreadyActive as err:
         return answer(str(err), "error", 409, run_id=err.run.id)
     except QueueUnavailable as err:
         return answer(str(err), "error", 503)
-    return answer(f"{kind} started.", "success", 202, run=sync_status.run_summary(run))
+    if preview and not wants_json():  # its page shows the report when it ends
+        flash(f"Preview of {kind} started: nothing is written, nothing is sent to PCO.", "info")
+        return redirect(url_for("sync.run_detail", run_id=run.id))
+    started = f"Preview of {kind}" if preview else kind
+    return answer(f"{started} started.", "success", 202, run=sync_status.run_summary(run),
+                  url=url_for("sync.run_detail", run_id=run.id))
 
 
 @bp.route("/runs/<int:run_id>/cancel", methods=["POST"])
@@ -97,4 +106,13 @@ def cancel(run_id):
 @permission_required(PCO_MANAGE)
 def run_detail(run_id):
     run = db.session.get(SyncRun, run_id) or abort(404)
-    return render_template("sync/run.html", run=run)
+    return render_template("sync/run.html", run=run, summary=sync_status.run_summary(run),
+                           **sync_status.report_view(run))
+
+
+@bp.route("/runs/<int:run_id>/summary")
+@permission_required(PCO_MANAGE)
+def run_summary(run_id):
+    """The run page polls this while the run is going (and reloads when it ends)."""
+    run = db.session.get(SyncRun, run_id) or abort(404)
+    return jsonify(sync_status.run_summary(run))

@@ -1,52 +1,10 @@
-"""Directory test helpers: people, families and groups made through the services."""
+"""Directory test helpers: forms posted as a browser would, what a page shows, what it costs.
+(People, families and groups are built by tests/factories.py.)"""
 import html as html_lib
 import re
 
 from pcosync.extensions import db
-from pcosync.models import Department, Group
-from pcosync.services.directory import families as directory_families
-from pcosync.services.directory import groups as directory_groups
-from pcosync.services.directory import people as directory_people
 from tests import support
-
-
-def add_person(first_name="Ann", last_name="Lee", email=None, phone=None, **extra):
-    data = {"first_name": first_name, "last_name": last_name, "status": "active", **extra}
-    return directory_people.create_person(data, email=email, phone=phone)
-
-
-def add_family(name="Lee family", members=()):
-    family = directory_families.create_family(name)
-    for person in members:
-        directory_families.add_member(family, person.id, "adult")
-    return family
-
-
-def add_group(name="Choir", department="Music", pco_group_id=None):
-    group = Group(name=name, department=Department(name=department), pco_group_id=pco_group_id)
-    db.session.add(group)
-    db.session.commit()
-    return group
-
-
-def one_of_everything():
-    """A person with an email and a phone in a family and a group, and a second person: ids for
-    every directory route's arguments, so each route points at a real row."""
-    ann = add_person("Ann", "Lee", email="ann@example.org", phone="503-555-0101")
-    bob = add_person("Bob", "Lee")
-    family = add_family("Lee family", [ann])
-    group = add_group("Choir")
-    directory_groups.add_membership(group, ann.id, "member")
-    ids = {"person_id": ann.id, "family_id": family.id, "group_id": group.id,
-           "contact_id": ann.emails[0].id, "kind": "emails",
-           "member_id": family.members[0].id, "membership_id": group.memberships[0].id}
-    return ids, bob
-
-
-def fresh(model, row_id):
-    """The row as the database has it now (not the session's cached copy)."""
-    db.session.expire_all()
-    return db.session.get(model, row_id)
 
 
 def token(client, path="/directory/people/"):

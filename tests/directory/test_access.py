@@ -3,7 +3,9 @@ import pytest
 
 from pcosync.extensions import db
 from pcosync.models import PEOPLE_MANAGE, FamilyMember, GroupMembership, Person
-from tests.directory.helpers import fresh, one_of_everything, token
+from tests.directory.helpers import token
+from tests.factories import one_of_everything
+from tests.support import fresh
 
 
 @pytest.fixture

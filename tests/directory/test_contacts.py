@@ -1,7 +1,9 @@
 """A person's emails, phone numbers and addresses: add, edit, remove, without JavaScript."""
 from pcosync.extensions import db
 from pcosync.models import Address, Email, Person, PhoneNumber
-from tests.directory.helpers import add_person, fresh, post, text_of
+from tests.directory.helpers import post, text_of
+from tests.factories import make_person
+from tests.support import fresh
 
 
 def contacts_url(person):
@@ -9,7 +11,7 @@ def contacts_url(person):
 
 
 def test_contacts_page_lists_forms_for_each_contact_point(admin_client):
-    person = add_person(email="ann@example.org", phone="503-555-0101")
+    person = make_person(emails=["ann@example.org"], phones=["503-555-0101"])
     response = admin_client.get(contacts_url(person))
     assert response.status_code == 200
     html = response.get_data(as_text=True)
@@ -21,7 +23,7 @@ def test_contacts_page_lists_forms_for_each_contact_point(admin_client):
 
 
 def test_add_email_derives_the_search_key_and_first_is_primary(admin_client):
-    person = add_person()
+    person = make_person()
     response = post(admin_client, f"/directory/people/{person.id}/emails/new",
                     {"new-emails-address": " Ann@Example.ORG ", "new-emails-location": "Work"})
     assert response.status_code == 302
@@ -33,7 +35,7 @@ def test_add_email_derives_the_search_key_and_first_is_primary(admin_client):
 
 
 def test_marking_one_primary_clears_the_others(admin_client):
-    person = add_person(email="one@example.org")
+    person = make_person(emails=["one@example.org"])
     post(admin_client, f"/directory/people/{person.id}/emails/new",
          {"new-emails-address": "two@example.org", "new-emails-location": "Home",
           "new-emails-is_primary": "y"})
@@ -42,7 +44,7 @@ def test_marking_one_primary_clears_the_others(admin_client):
 
 
 def test_edit_phone_keeps_digits_in_step(admin_client):
-    person = add_person(phone="503-555-0101")
+    person = make_person(phones=["503-555-0101"])
     phone = person.phone_numbers[0]
     prefix = f"phones-{phone.id}-"
     response = post(admin_client, f"/directory/people/{person.id}/phones/{phone.id}",
@@ -55,7 +57,7 @@ def test_edit_phone_keeps_digits_in_step(admin_client):
 
 
 def test_add_and_edit_address(admin_client):
-    person = add_person()
+    person = make_person()
     post(admin_client, f"/directory/people/{person.id}/addresses/new",
          {"new-addresses-street_line_1": "1 Main St", "new-addresses-city": "Portland",
           "new-addresses-zip": "97201", "new-addresses-location": "Home"})
@@ -71,7 +73,7 @@ def test_add_and_edit_address(admin_client):
 
 
 def test_invalid_contact_shows_its_message_in_place(admin_client):
-    person = add_person(email="ann@example.org")
+    person = make_person(emails=["ann@example.org"])
     email = person.emails[0]
     prefix = f"emails-{email.id}-"
     response = post(admin_client, f"/directory/people/{person.id}/emails/{email.id}",
@@ -85,7 +87,7 @@ def test_invalid_contact_shows_its_message_in_place(admin_client):
 
 
 def test_invalid_new_contacts_are_refused(admin_client):
-    person = add_person()
+    person = make_person()
     cases = [("emails", {"new-emails-address": "", "new-emails-location": "Home"},
               "Enter an email address."),
              ("emails", {"new-emails-address": "a@b.org" + "x" * 320,
@@ -107,7 +109,7 @@ def test_invalid_new_contacts_are_refused(admin_client):
 
 
 def test_remove_contact_from_pco_says_pco_keeps_its_copy(admin_client):
-    person = add_person(email="ann@example.org", phone="503-555-0101")
+    person = make_person(emails=["ann@example.org"], phones=["503-555-0101"])
     email, phone = person.emails[0], person.phone_numbers[0]
     email.pco_id = "e-1"
     db.session.commit()
@@ -122,8 +124,8 @@ def test_remove_contact_from_pco_says_pco_keeps_its_copy(admin_client):
 
 
 def test_contact_of_another_person_is_404(admin_client):
-    ann = add_person(email="ann@example.org")
-    bob = add_person("Bob", "Lee")
+    ann = make_person(emails=["ann@example.org"])
+    bob = make_person("Bob", "Lee")
     email = ann.emails[0]
     response = post(admin_client, f"/directory/people/{bob.id}/emails/{email.id}/remove")
     assert response.status_code == 404
@@ -131,5 +133,5 @@ def test_contact_of_another_person_is_404(admin_client):
 
 
 def test_unknown_kind_is_404(admin_client):
-    person = add_person()
+    person = make_person()
     assert post(admin_client, f"/directory/people/{person.id}/faxes/new").status_code == 404

@@ -2,9 +2,9 @@
 from pcosync.extensions import db
 from pcosync.models import Address, Family, FamilyMember, Person
 from pcosync.services.directory.people import archive_person
-from tests.directory.helpers import (
-    add_family, add_person, count_statements, fresh, post, text_of,
-)
+from tests.directory.helpers import count_statements, post, text_of
+from tests.factories import make_family, make_person
+from tests.support import fresh
 
 
 def family_url(family, rest=""):
@@ -12,9 +12,9 @@ def family_url(family, rest=""):
 
 
 def test_families_list_is_paged_with_counts(admin_client):
-    ann = add_person()
+    ann = make_person()
     for n in range(52):
-        add_family(f"Family {n:02d}", [ann] if n == 0 else [])
+        make_family(f"Family {n:02d}", [ann] if n == 0 else [])
     page = text_of(admin_client.get("/directory/families/"))
     assert "Showing 1–50 of 52 families" in page and "Page 1 of 2" in page
     assert "Family 00 1 Ann Lee" in page
@@ -23,7 +23,7 @@ def test_families_list_is_paged_with_counts(admin_client):
 
 
 def test_create_family_then_add_a_member_found_by_search(admin_client):
-    ann = add_person("Ann", "Lee", email="ann@example.org")
+    ann = make_person("Ann", "Lee", emails=["ann@example.org"])
     assert admin_client.get("/directory/families/new").status_code == 200
     response = post(admin_client, "/directory/families/new", {"name": "Lee household"})
     assert response.status_code == 302
@@ -43,9 +43,9 @@ def test_create_family_then_add_a_member_found_by_search(admin_client):
 
 
 def test_search_leaves_out_members_and_archived_people(admin_client):
-    ann, bob, cat = add_person("Ann", "Lee"), add_person("Bob", "Lee"), add_person("Cat", "Lee")
+    ann, bob, cat = make_person("Ann", "Lee"), make_person("Bob", "Lee"), make_person("Cat", "Lee")
     archive_person(cat)
-    family = add_family("Lee", [ann])
+    family = make_family("Lee", [ann])
     html = admin_client.get(family_url(family, "?q=lee")).get_data(as_text=True)
     assert f'name="person_id" value="{bob.id}"' in html
     assert f'name="person_id" value="{ann.id}"' not in html
@@ -61,8 +61,8 @@ def test_create_family_requires_a_name(admin_client):
 
 
 def test_adding_twice_or_an_unknown_person_is_refused(admin_client):
-    ann = add_person()
-    family = add_family("Lee", [ann])
+    ann = make_person()
+    family = make_family("Lee", [ann])
     response = post(admin_client, family_url(family, "/members"),
                     {"person_id": ann.id, "role": "adult"})
     assert "Ann Lee is already a member of this family." in text_of(
@@ -73,8 +73,8 @@ def test_adding_twice_or_an_unknown_person_is_refused(admin_client):
 
 
 def test_set_role_make_primary_and_remove(admin_client):
-    ann, bob = add_person("Ann", "Lee"), add_person("Bob", "Lee")
-    family = add_family("Lee", [ann, bob])
+    ann, bob = make_person("Ann", "Lee"), make_person("Bob", "Lee")
+    family = make_family("Lee", [ann, bob])
     ann_member, bob_member = family.members
     response = post(admin_client, family_url(family, f"/members/{bob_member.id}/role"),
                     {f"member-{bob_member.id}-role": "child"})
@@ -92,8 +92,8 @@ def test_set_role_make_primary_and_remove(admin_client):
 
 
 def test_member_of_another_family_is_404(admin_client):
-    ann = add_person()
-    family, other = add_family("Lee", [ann]), add_family("Other")
+    ann = make_person()
+    family, other = make_family("Lee", [ann]), make_family("Other")
     member = family.members[0]
     assert post(admin_client, family_url(other, f"/members/{member.id}/remove")).status_code \
         == 404
@@ -101,7 +101,7 @@ def test_member_of_another_family_is_404(admin_client):
 
 
 def test_edit_name_and_address(admin_client):
-    family = add_family("Lee")
+    family = make_family("Lee")
     assert 'value="Lee"' in admin_client.get(family_url(family, "/edit")).get_data(as_text=True)
     response = post(admin_client, family_url(family, "/edit"),
                     {"name": "The Lees", "street_line_1": "1 Main St", "city": "Portland",
@@ -118,7 +118,7 @@ def test_edit_name_and_address(admin_client):
 
 
 def test_edit_address_needs_a_street(admin_client):
-    family = add_family("Lee")
+    family = make_family("Lee")
     response = post(admin_client, family_url(family, "/edit"), {"name": "Lee", "city": "Salem"})
     assert response.status_code == 422
     assert "Enter the street, or clear every address field." in text_of(response)
@@ -126,16 +126,16 @@ def test_edit_address_needs_a_street(admin_client):
 
 
 def test_family_page_shows_the_pco_household(admin_client):
-    family = add_family("Lee")
+    family = make_family("Lee")
     family.pco_household_id = "H-42"
     db.session.commit()
     assert "H-42" in text_of(admin_client.get(family_url(family)))
 
 
 def test_family_and_person_pages_cost_the_same_for_one_member_or_ten(admin_client):
-    people = [add_person(f"P{n}", "Lee", email=f"p{n}@example.org") for n in range(10)]
-    add_person("Zed", "Other", email="zed@example.org")  # found by the picker on both pages
-    small, large = add_family("Small", people[:1]), add_family("Large", people)
+    people = [make_person(f"P{n}", "Lee", emails=[f"p{n}@example.org"]) for n in range(10)]
+    make_person("Zed", "Other", emails=["zed@example.org"])  # found by the picker on both pages
+    small, large = make_family("Small", people[:1]), make_family("Large", people)
     pairs = [(family_url(small, "?q=zed"), family_url(large, "?q=zed")),
              (f"/directory/people/{people[0].id}", f"/directory/people/{people[1].id}")]
     for pair in pairs:

@@ -2,7 +2,9 @@
 from pcosync.extensions import db
 from pcosync.models import Department, Group, GroupMembership, PendingRemoval
 from pcosync.services.directory import groups as directory_groups
-from tests.directory.helpers import add_group, add_person, count_statements, fresh, post, text_of
+from tests.directory.helpers import count_statements, post, text_of
+from tests.factories import make_group, make_person
+from tests.support import fresh
 
 
 def group_url(group, rest=""):
@@ -10,12 +12,12 @@ def group_url(group, rest=""):
 
 
 def test_groups_are_listed_by_department_with_counts(admin_client):
-    choir = add_group("Choir", "Music")
-    add_group("Alpha course", "Adults")
-    ann, bob = add_person("Ann", "Lee"), add_person("Bob", "Lee")
+    choir = make_group("Choir", "Music")
+    make_group("Alpha course", "Adults")
+    ann, bob = make_person("Ann", "Lee"), make_person("Bob", "Lee")
     directory_groups.add_membership(choir, ann.id, "leader")
     directory_groups.add_membership(choir, bob.id, "member")
-    archived = add_group("Old group", "Archive")
+    archived = make_group("Old group", "Archive")
     archived.archived_at = archived.created_at
     db.session.commit()
     page = text_of(admin_client.get("/directory/groups/"))
@@ -25,8 +27,8 @@ def test_groups_are_listed_by_department_with_counts(admin_client):
 
 
 def test_group_page_splits_leaders_and_members(admin_client):
-    choir = add_group("Choir", pco_group_id="G-9")
-    ann, bob = add_person("Ann", "Lee"), add_person("Bob", "Lee")
+    choir = make_group("Choir", pco_group_id="G-9")
+    ann, bob = make_person("Ann", "Lee"), make_person("Bob", "Lee")
     directory_groups.add_membership(choir, ann.id, "leader")
     directory_groups.add_membership(choir, bob.id, "member")
     page = text_of(admin_client.get(group_url(choir)))
@@ -37,8 +39,8 @@ def test_group_page_splits_leaders_and_members(admin_client):
 
 
 def test_add_member_and_leader_change_role_and_remove(admin_client):
-    choir = add_group("Choir")
-    ann = add_person("Ann", "Lee")
+    choir = make_group("Choir")
+    ann = make_person("Ann", "Lee")
     html = admin_client.get(group_url(choir, "?q=ann")).get_data(as_text=True)
     assert f'name="person_id" value="{ann.id}"' in html
     response = post(admin_client, group_url(choir, "/members"),
@@ -60,8 +62,8 @@ def test_add_member_and_leader_change_role_and_remove(admin_client):
 
 
 def test_removing_a_pco_membership_queues_its_removal_in_pco(admin_client):
-    choir = add_group("Choir", pco_group_id="G-1")
-    ann = add_person()
+    choir = make_group("Choir", pco_group_id="G-1")
+    ann = make_person()
     directory_groups.add_membership(choir, ann.id, "member")
     membership = choir.memberships[0]
     ann.pco_id, membership.pco_membership_id = "P-1", "M-1"
@@ -77,8 +79,8 @@ def test_removing_a_pco_membership_queues_its_removal_in_pco(admin_client):
 
 
 def test_adding_someone_twice_is_refused(admin_client):
-    choir = add_group("Choir")
-    ann = add_person()
+    choir = make_group("Choir")
+    ann = make_person()
     directory_groups.add_membership(choir, ann.id, "member")
     response = post(admin_client, group_url(choir, "/members"),
                     {"person_id": ann.id, "role": "leader"})
@@ -122,12 +124,12 @@ def test_create_group_validation(admin_client):
 
 
 def test_edit_local_group_but_not_a_pco_group(admin_client):
-    local = add_group("Choir", "Music")
+    local = make_group("Choir", "Music")
     response = post(admin_client, group_url(local, "/edit"),
                     {"name": "Chorus", "description": "", "department_id": local.department_id})
     assert response.status_code == 302
     assert fresh(Group, local.id).name == "Chorus"
-    pco = add_group("Youth", "PCO Groups", pco_group_id="G-2")
+    pco = make_group("Youth", "PCO Groups", pco_group_id="G-2")
     response = post(admin_client, group_url(pco, "/edit"),
                     {"name": "Renamed", "department_id": pco.department_id})
     assert response.status_code == 302
@@ -135,9 +137,9 @@ def test_edit_local_group_but_not_a_pco_group(admin_client):
 
 
 def test_group_pages_do_not_cost_a_query_per_member(admin_client):
-    small, large = add_group("Small", "A"), add_group("Large", "B")
+    small, large = make_group("Small", "A"), make_group("Large", "B")
     for n in range(12):
-        person = add_person(f"P{n}", "Lee")
+        person = make_person(f"P{n}", "Lee")
         directory_groups.add_membership(large, person.id, "leader" if n % 3 else "member")
     directory_groups.add_membership(small, person.id, "member")
     paths = [group_url(small), group_url(large)]

@@ -5,15 +5,17 @@ from pcosync.extensions import db
 from pcosync.models import Address, Person
 from pcosync.services.directory import groups as directory_groups
 from pcosync.services.rules.state import person_hash_from_local
-from tests.directory.helpers import add_family, add_group, add_person, fresh, post, text_of
+from tests.directory.helpers import post, text_of
+from tests.factories import make_family, make_group, make_person
+from tests.support import fresh
 
 VALID = {"first_name": "Grace", "last_name": "Hopper", "status": "active"}
 
 
 def test_list_shows_people_by_last_then_first_name(admin_client):
-    add_person("Zed", "Adams", email="zed@example.org", phone="503-555-0199")
-    add_person("Amy", "Brown")
-    add_person("Abe", "Adams")
+    make_person("Zed", "Adams", emails=["zed@example.org"], phones=["503-555-0199"])
+    make_person("Amy", "Brown")
+    make_person("Abe", "Adams")
     page = text_of(admin_client.get("/directory/people/"))
     assert page.index("Adams, Abe") < page.index("Adams, Zed") < page.index("Brown, Amy")
     assert "zed@example.org" in page and "503-555-0199" in page
@@ -21,7 +23,7 @@ def test_list_shows_people_by_last_then_first_name(admin_client):
 
 
 def test_list_shows_the_primary_email(admin_client):
-    person = add_person("Ann", "Lee", email="first@example.org")
+    person = make_person("Ann", "Lee", emails=["first@example.org"])
     from pcosync.services.directory.contacts import add_contact
     add_contact(person, "emails", {"address": "main@example.org", "location": "Home",
                                    "is_primary": True})
@@ -30,18 +32,18 @@ def test_list_shows_the_primary_email(admin_client):
 
 
 def test_person_page_shows_everything(admin_client):
-    person = add_person("Ann", "Lee", email="ann@example.org", phone="(503) 555-0101",
-                        middle_name="Q", nickname="Annie", gender="F",
-                        birthdate=date(1980, 5, 1), membership="Member",
-                        allergies="Peanuts", photo_url="https://img.example.org/ann.jpg",
-                        verification_status="verified")
+    person = make_person("Ann", "Lee", emails=["ann@example.org"], phones=["(503) 555-0101"],
+                         middle_name="Q", nickname="Annie", gender="F",
+                         birthdate=date(1980, 5, 1), membership="Member",
+                         allergies="Peanuts", photo_url="https://img.example.org/ann.jpg",
+                         verification_status="verified")
     person.addresses.append(Address(street_line_1="1 Main St", city="Portland", zip="97201",
                                     location="Home", is_primary=True))
     person.pco_id = "12345"
     person.pco_synced_at = datetime(2026, 1, 2, 3, 4, 5, tzinfo=timezone.utc)
     db.session.commit()
-    family = add_family("Lee family", [person])
-    directory_groups.add_membership(add_group("Choir"), person.id, "leader")
+    family = make_family("Lee family", [person])
+    directory_groups.add_membership(make_group("Choir"), person.id, "leader")
     response = admin_client.get(f"/directory/people/{person.id}")
     assert response.status_code == 200
     page = text_of(response)
@@ -56,7 +58,7 @@ def test_person_page_shows_everything(admin_client):
 
 
 def test_local_person_says_not_linked(admin_client):
-    person = add_person()
+    person = make_person()
     page = text_of(admin_client.get(f"/directory/people/{person.id}"))
     assert "Not linked to PCO yet" in page
     assert "planningcenteronline.com" not in page
@@ -68,8 +70,8 @@ def test_unknown_person_is_404(admin_client):
 
 
 def test_user_content_is_escaped(admin_client):
-    person = add_person("<script>alert(1)</script>", "O'Brien & <b>Sons</b>",
-                        allergies="<img src=x onerror=alert(1)>")
+    person = make_person("<script>alert(1)</script>", "O'Brien & <b>Sons</b>",
+                         allergies="<img src=x onerror=alert(1)>")
     for path in ("/directory/people/", f"/directory/people/{person.id}"):
         html = admin_client.get(path).get_data(as_text=True)
         assert "<script>alert(1)</script>" not in html
@@ -78,7 +80,7 @@ def test_user_content_is_escaped(admin_client):
 
 
 def test_a_photo_url_that_is_not_a_web_address_is_never_a_link(admin_client):
-    person = add_person(photo_url="javascript:alert(1)")
+    person = make_person(photo_url="javascript:alert(1)")
     html = admin_client.get(f"/directory/people/{person.id}").get_data(as_text=True)
     assert 'href="javascript:' not in html and 'src="javascript:' not in html
 
@@ -155,7 +157,7 @@ def test_refused_form_keeps_what_was_typed(admin_client):
 
 def linked_person():
     """A person as a pull leaves them: linked to PCO, hash agreed."""
-    person = add_person("Ann", "Lee", email="ann@example.org")
+    person = make_person("Ann", "Lee", birthdate=None, emails=["ann@example.org"])
     person.pco_id, person.pco_updated_at = "777", datetime(2026, 1, 1, tzinfo=timezone.utc)
     person.pco_synced_hash = person_hash_from_local(person)
     db.session.commit()
@@ -189,7 +191,7 @@ def test_edit_only_local_fields_keeps_the_synced_hash_equal(admin_client):
 
 
 def test_edit_keeps_a_gender_from_pco_the_form_does_not_list(admin_client):
-    person = add_person(gender="Nonbinary")
+    person = make_person(gender="Nonbinary")
     html = admin_client.get(f"/directory/people/{person.id}/edit").get_data(as_text=True)
     assert '<option selected value="Nonbinary">' in html
     post(admin_client, f"/directory/people/{person.id}/edit",
@@ -198,7 +200,7 @@ def test_edit_keeps_a_gender_from_pco_the_form_does_not_list(admin_client):
 
 
 def test_edit_validation_shows_messages_and_changes_nothing(admin_client):
-    person = add_person()
+    person = make_person()
     response = post(admin_client, f"/directory/people/{person.id}/edit",
                     dict(VALID, first_name="", email="ignored"))
     assert response.status_code == 422 and "Enter a first name." in text_of(response)
@@ -207,7 +209,7 @@ def test_edit_validation_shows_messages_and_changes_nothing(admin_client):
 
 def test_archive_hides_and_restore_brings_back(admin_client):
     person = linked_person()
-    add_person("Bob", "Lee")
+    make_person("Bob", "Lee")
     response = post(admin_client, f"/directory/people/{person.id}/archive")
     assert response.status_code == 302
     archived = fresh(Person, person.id)
@@ -224,6 +226,6 @@ def test_archive_hides_and_restore_brings_back(admin_client):
 
 
 def test_archive_is_post_only(admin_client):
-    person = add_person()
+    person = make_person()
     assert admin_client.get(f"/directory/people/{person.id}/archive").status_code == 405
     assert fresh(Person, person.id).archived_at is None

@@ -8,7 +8,8 @@ from pcosync.extensions import db
 from pcosync.models import Person
 from pcosync.services.directory.people import find_people, list_people
 from pcosync.services.directory.search import prefix_upper_bound
-from tests.directory.helpers import add_person, count_statements, person_names, text_of
+from tests.directory.helpers import count_statements, person_names, text_of
+from tests.factories import make_person
 
 
 @pytest.mark.parametrize("prefix, upper", [
@@ -21,12 +22,12 @@ def test_prefix_upper_bound(prefix, upper):
 
 @pytest.fixture
 def people(app):
-    add_person("Ann", "Lee", email="ann.lee@example.org", phone="503-555-0101")
-    add_person("Anna", "Smith", email="anna@work.example.com", phone="(971) 555-0199")
-    add_person("Zoë", "Müller", email="zoe@example.org")
-    add_person("Bob", "Annan", email="b_o_b@example.org", phone="+1 503 555 0177")
-    add_person("Carl", "McDonald", email="CARL@Example.org")
-    add_person("Dee", "smith")
+    make_person("Ann", "Lee", emails=["ann.lee@example.org"], phones=["503-555-0101"])
+    make_person("Anna", "Smith", emails=["anna@work.example.com"], phones=["(971) 555-0199"])
+    make_person("Zoë", "Müller", emails=["zoe@example.org"])
+    make_person("Bob", "Annan", emails=["b_o_b@example.org"], phones=["+1 503 555 0177"])
+    make_person("Carl", "McDonald", emails=["CARL@Example.org"])
+    make_person("Dee", "smith")
 
 
 def search(text):

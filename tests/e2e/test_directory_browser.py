@@ -2,7 +2,9 @@
 import pytest
 from playwright.sync_api import expect
 
+from tests import support
 from tests.e2e import screenshot
+from tests.factories import make_group, make_person
 
 pytestmark = pytest.mark.browser
 
@@ -59,12 +61,8 @@ def test_person_joins_a_new_family(logged_in_page):
 
 def test_contact_details_and_groups_work_without_javascript(browser, live_server, app):
     """Every directory form is a plain HTML form: the pages work with JavaScript off."""
-    from tests import support
-
-    from tests.directory.helpers import add_group, add_person
-
-    add_person("Ann", "Lee", email="ann@example.org")
-    add_group("Choir", "Music")
+    make_person("Ann", "Lee", emails=["ann@example.org"])
+    make_group("Choir", "Music")
     support.make_user("nojs@example.org", "STAFF")
     context = browser.new_context(base_url=live_server, java_script_enabled=False,
                                   viewport={"width": 1280, "height": 900})
@@ -101,8 +99,6 @@ def test_contact_details_and_groups_work_without_javascript(browser, live_server
 
 
 def log_in(page, email):
-    from tests import support
-
     page.goto("/login")
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(support.PASSWORD)

@@ -10,8 +10,6 @@ from sqlalchemy import func, select
 
 from pcosync.extensions import db
 from pcosync.models import Person
-from pcosync.sandbox import create_sandbox_app
-from pcosync.sandbox.server import start_sandbox_in_thread
 from tests.e2e import screenshot
 from tests.support import ROOT
 
@@ -19,22 +17,18 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def slow_sandbox(app):
+def sandbox_settings():
     """600 people behind 250 ms of latency per request: a Full Sync takes several seconds,
     long enough to watch the counters move."""
-    server = start_sandbox_in_thread(create_sandbox_app({
-        "SANDBOX_PEOPLE": 600, "SANDBOX_RATE_LIMIT": 0, "SANDBOX_FAULTS": {"latency": 0.25}}))
-    app.config.update(PCO_API_URL=server.url, PCO_APP_ID="sandbox", PCO_SECRET="sandbox")
-    yield server
-    server.stop()
+    return {"people": 600, "seed": 1, "SANDBOX_FAULTS": {"latency": 0.25}}
 
 
 @pytest.fixture
-def worker(app, slow_sandbox):
+def worker(app, sandbox):
     env = dict(os.environ, FLASK_APP="wsgi", SECRET_KEY="browser-tests",
                DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"],
                REDIS_URL=app.config["REDIS_URL"], RQ_QUEUE=app.config["RQ_QUEUE"],
-               PCO_API_URL=slow_sandbox.url, PCO_APP_ID="sandbox", PCO_SECRET="sandbox",
+               PCO_API_URL=sandbox.url, PCO_APP_ID="sandbox", PCO_SECRET="sandbox",
                LOG_LEVEL="WARNING")
     process = subprocess.Popen([sys.executable, "-m", "flask", "worker"], env=env, cwd=ROOT)
     yield process
@@ -56,7 +50,7 @@ def start_full_sync(page):
     return time.perf_counter() - clicked
 
 
-def test_connection_shows_the_organization(logged_in_page, slow_sandbox):
+def test_connection_shows_the_organization(logged_in_page, sandbox):
     page = logged_in_page
     page.goto("/sync/")
     assert page.locator("#sandbox-notice").is_visible()
@@ -73,7 +67,7 @@ def test_full_sync_shows_progress_then_a_completed_row(logged_in_page, worker):
     seconds_to_progress = start_full_sync(page)
     print(f"click to progress indicator: {seconds_to_progress * 1000:.0f} ms")
     assert page.get_by_role("button", name="Sync People").is_disabled()
-    page.wait_for_function("Number(document.querySelector('#count-created').textContent) > 0",
+    page.wait_for_function("() => Number(document.querySelector('#count-created').textContent) > 0",
                            timeout=20_000)
     seen_while_running = counter(page, "created")
     screenshot(page, "sync-running")
@@ -94,14 +88,14 @@ def test_cancel_ends_the_run_cancelled(logged_in_page, worker):
     page = logged_in_page
     page.goto("/sync/")
     start_full_sync(page)
-    page.wait_for_function("Number(document.querySelector('#count-created').textContent) > 0",
+    page.wait_for_function("() => Number(document.querySelector('#count-created').textContent) > 0",
                            timeout=20_000)
     page.get_by_role("button", name="Cancel").click()
     page.locator("#progress").wait_for(state="hidden", timeout=30_000)
     page.locator("#history tbody tr").first.locator(".badge-CANCELLED").wait_for()
 
 
-def test_a_second_start_is_refused_with_a_message(logged_in_page, slow_sandbox):
+def test_a_second_start_is_refused_with_a_message(logged_in_page, sandbox):
     page = logged_in_page
     page.goto("/sync/")
     start_full_sync(page)  # no worker: the run stays queued, so it is still active
@@ -111,7 +105,7 @@ def test_a_second_start_is_refused_with_a_message(logged_in_page, slow_sandbox):
     page.locator("#sync-message").filter(has_text="already running").wait_for()
 
 
-def test_bad_credentials_show_the_error(logged_in_page, slow_sandbox, app):
+def test_bad_credentials_show_the_error(logged_in_page, sandbox, app):
     app.config["PCO_SECRET"] = "not-the-secret"
     page = logged_in_page
     page.goto("/sync/")

@@ -5,6 +5,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import pytest
 
 from pcosync.pco import PCOAuthError, PCOBadResponse, PCOClient
+from pcosync.pco.client import PERSON_INCLUDES
 from pcosync.pco.transport import API_VERSIONS
 from tests.pco.helpers import BASE, ok, person, real_body
 
@@ -102,7 +103,7 @@ class TestIncludeResolution:
         body = real_body("people_get_person_include_emails_organization.json")
         requests_mock.get(f"{PEOPLE}/45029164", **ok(body))
         resource = client.get_person("45029164")
-        assert query_of(requests_mock.last_request) == {"include": "emails,phone_numbers,addresses"}
+        assert query_of(requests_mock.last_request) == {"include": ",".join(PERSON_INCLUDES)}
         email = resource["relationships"]["emails"]["data"][0]
         assert email["attributes"]["address"] == "paul.revere@mailinator.com"
 
@@ -148,7 +149,7 @@ class TestTypedReads:
         pages = list(client.iter_people(updated_since=since))
         assert pages[0].records[0]["id"] == "1"
         assert query_of(requests_mock.last_request) == {
-            "per_page": "100", "include": "emails,phone_numbers,addresses",
+            "per_page": "100", "include": ",".join(PERSON_INCLUDES),
             "where[updated_at][gte]": "2024-01-02T03:04:05Z", "order": "updated_at"}
 
     def test_iter_people_full(self, client, requests_mock):

@@ -124,7 +124,7 @@ class TestHouseholdsAndGroups:
         }, name="Lee Household", member_count=2, primary_contact_id="7")
         assert schemas.load_household(household) == {
             "pco_household_id": "4", "name": "Lee Household", "primary_contact_pco_id": "1",
-            "member_pco_ids": ["1", "2"], "pco_updated_at": None}
+            "member_pco_ids": ["1", "2"], "avatar": None, "pco_updated_at": None}
 
     def test_household_primary_contact_from_the_attribute(self):
         loaded = schemas.load_household(resource("Household", "4", name="X",

@@ -1,18 +1,9 @@
-"""Push tests: the sandbox over HTTP (fixtures shared with tests/integration), a recorder of
-the write requests it receives, and helpers that build local people, families and groups."""
+"""Push tests: a recorder of the write requests the sandbox receives (the sandbox itself is the
+shared `sandbox` fixture; people, families and groups come from tests/factories.py)."""
 import io
 import json
-from datetime import date
 
 import pytest
-from sqlalchemy import select
-
-from pcosync.extensions import db
-from pcosync.models import Address, Email, Person, PhoneNumber, SyncIssue, SyncRun
-from pcosync.services.runs.execute import execute_run
-from pcosync.models.keys import email_key, name_key, phone_digits
-from pcosync.services.runs.lifecycle import start_run
-from tests.integration.conftest import live_app, sandbox, sandbox_admin  # noqa: F401 (fixtures)
 
 WRITE_METHODS = ("POST", "PATCH", "DELETE")
 
@@ -56,60 +47,9 @@ class WriteRecorder:
 
 
 @pytest.fixture
-def recorder(sandbox):  # noqa: F811 (the fixture imported above)
+def recorder(sandbox):
     app = sandbox.app
     original = app.wsgi_app
     app.wsgi_app = recorder = WriteRecorder(original)
     yield recorder
     app.wsgi_app = original
-
-
-def stats(server):
-    return sandbox_admin(server, "GET", "/stats")
-
-
-def reset_stats(server):
-    sandbox_admin(server, "POST", "/stats/reset")
-
-
-def dump(server):
-    return sandbox_admin(server, "GET", "/dump")
-
-
-def pco_person(server, pco_id):
-    return next(p for p in dump(server)["people"] if p["id"] == str(pco_id))
-
-
-def run(kind):
-    """Start and execute a run in this process; returns the fresh SyncRun row."""
-    run_id = start_run(kind).id
-    execute_run(run_id)
-    db.session.expire_all()
-    return db.session.get(SyncRun, run_id)
-
-
-def issues(run_row):
-    return db.session.scalars(select(SyncIssue).where(SyncIssue.run_id == run_row.id)).all()
-
-
-def make_person(first_name="Ruth", last_name="Push", emails=(), phones=(), addresses=(),
-                birthdate=date(1984, 3, 9), **extra):
-    """A local-only person; the first contact point of each kind is the primary one."""
-    person = Person(first_name=first_name, last_name=last_name, birthdate=birthdate,
-                    search_name=name_key(first_name, last_name), **extra)
-    for position, address in enumerate(emails):
-        person.emails.append(Email(address=address, normalized=email_key(address),
-                                   location="Home", is_primary=position == 0))
-    for position, number in enumerate(phones):
-        person.phone_numbers.append(PhoneNumber(number=number, digits=phone_digits(number),
-                                                location="Mobile", is_primary=position == 0))
-    for position, values in enumerate(addresses):
-        person.addresses.append(Address(location="Home", is_primary=position == 0, **values))
-    db.session.add(person)
-    db.session.commit()
-    return person
-
-
-def reload(model, row_id):
-    db.session.expire_all()
-    return db.session.get(model, row_id)

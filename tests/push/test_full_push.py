@@ -2,16 +2,16 @@
 from sqlalchemy import select
 
 from pcosync.extensions import db
-from pcosync.models import Family, FamilyMember, Group, GroupMembership, Person, SyncRun
+from pcosync.models import Group, GroupMembership, Person, SyncRun
 from pcosync.services.webhooks import handlers as webhook_handlers
 from pcosync.services.connection import make_client
 from pcosync.jobs import start_run_in_worker
-from tests.integration.conftest import work_burst
-from tests.push.conftest import make_person, reload, reset_stats, run, stats
+from tests.factories import make_family, make_person
+from tests.support import fresh, reset_stats, run, stats, work_burst
 
 
 def test_full_push_in_the_worker_writes_a_parent_and_three_steps(app, sandbox):
-    make_person(emails=["ruth.push@example.org"])
+    make_person("Ruth", "Push", emails=["ruth.push@example.org"])
 
     run_id = start_run_in_worker("Full Push", triggered_by="test").id
     work_burst(app)
@@ -26,7 +26,7 @@ def test_full_push_in_the_worker_writes_a_parent_and_three_steps(app, sandbox):
 
 def edit_locally_after_a_pull():
     """New people, family and membership; edits and a removal on pulled records."""
-    ruth = make_person(emails=["ruth.push@example.org"], phones=["555-201-0001"],
+    ruth = make_person("Ruth", "Push", emails=["ruth.push@example.org"], phones=["555-201-0001"],
                        addresses=[{"street_line_1": "1 Elm St", "city": "Salem"}])
     pulled = db.session.scalars(select(Person).where(Person.pco_id.is_not(None),
                                                      Person.child.is_(False))
@@ -36,9 +36,7 @@ def edit_locally_after_a_pull():
     pulled[1].nickname = "Nick"
     if pulled[2].phone_numbers:
         pulled[2].phone_numbers.remove(pulled[2].phone_numbers[0])
-    family = Family(name="Push Household", primary_member=ruth)
-    family.members.extend([FamilyMember(person=ruth), FamilyMember(person=pulled[1])])
-    db.session.add(family)
+    make_family("Push Household", [ruth, pulled[1]])
     group = db.session.scalars(select(Group).where(Group.pco_group_id.is_not(None))).first()
     group.memberships.append(GroupMembership(person=ruth, role="member"))
     db.session.commit()
@@ -58,7 +56,7 @@ def test_push_then_pull_is_all_skipped(sandbox):
     assert pulled.status == "COMPLETED"
     assert [(s.kind, s.created_count, s.updated_count, s.failed_count) for s in pulled.steps] == [
         ("People", 0, 0, 0), ("Families", 0, 0, 0), ("Groups", 0, 0, 0)]
-    assert reload(Person, ruth.id).pco_id
+    assert fresh(Person, ruth.id).pco_id
     reset_stats(sandbox)
     assert run("Full Push").updated_count == 0
     assert stats(sandbox)["total"] == 0
@@ -76,13 +74,13 @@ class EchoLog:
 
 
 def test_webhooks_echoing_our_own_push_are_skipped(app, sandbox):
-    ruth = make_person(emails=["ruth.push@example.org"])
+    ruth = make_person("Ruth", "Push", emails=["ruth.push@example.org"])
     run("Push People")
-    ruth = reload(Person, ruth.id)
+    ruth = fresh(Person, ruth.id)
     ruth.nickname = "Ruthie"
     db.session.commit()
     run("Push People")
-    ruth = reload(Person, ruth.id)
+    ruth = fresh(Person, ruth.id)
     client = make_client(app)
     person = client.get(f"/people/v2/people/{ruth.pco_id}")
     email = client.get(f"/people/v2/emails/{ruth.emails[0].pco_id}")

@@ -1,23 +1,11 @@
 """Push Families against the sandbox: households, household memberships, family address."""
 from pcosync.extensions import db
-from pcosync.models import Address, Family, FamilyMember, Person
-from tests.push.conftest import (
-    dump, issues, make_person, pco_person, reload, reset_stats, run, stats,
-)
+from pcosync.models import Family, FamilyMember, Person
+from tests.factories import make_family, make_person
+from tests.support import dump, fresh, issues, pco_person, reset_stats, run, stats
 
 HOME = {"street_line_1": "9 Oak Ave", "street_line_2": None, "city": "Salem", "state": "OR",
         "zip": "97302", "location": "Home"}
-
-
-def make_family(name, people, primary=None, address=None):
-    family = Family(name=name, primary_member=primary or people[0])
-    for person in people:
-        family.members.append(FamilyMember(person=person))
-    if address:
-        family.address = Address(is_primary=True, **address)
-    db.session.add(family)
-    db.session.commit()
-    return family
 
 
 def household(server, pco_id):
@@ -25,9 +13,9 @@ def household(server, pco_id):
 
 
 def test_new_family_becomes_a_household_with_members_primary_and_address(sandbox, recorder):
-    ruth = make_person(emails=["ruth.push@example.org"])
-    boaz = make_person("Boaz", addresses=[{"street_line_1": "2 Old Rd", "city": "Salem",
-                                           "zip": "97300"}])
+    ruth = make_person("Ruth", "Push", emails=["ruth.push@example.org"])
+    boaz = make_person("Boaz", "Push", addresses=[{"street_line_1": "2 Old Rd", "city": "Salem",
+                                                   "zip": "97300"}])
     run("Push People")
     family = make_family("Push Household", [ruth, boaz], primary=boaz, address=HOME)
     reset_stats(sandbox)
@@ -35,7 +23,7 @@ def test_new_family_becomes_a_household_with_members_primary_and_address(sandbox
     result = run("Push Families")
 
     assert (result.status, result.created_count, result.failed_count) == ("COMPLETED", 1, 0)
-    family, boaz = reload(Family, family.id), db.session.get(Person, boaz.id)
+    family, boaz = fresh(Family, family.id), db.session.get(Person, boaz.id)
     held = household(sandbox, family.pco_household_id)
     assert held["name"] == "Push Household"
     assert held["primary_contact_id"] == boaz.pco_id
@@ -57,13 +45,14 @@ def test_new_family_becomes_a_household_with_members_primary_and_address(sandbox
 
 
 def test_a_new_member_joins_through_a_household_membership(sandbox, recorder):
-    ruth, boaz = make_person(emails=["ruth.push@example.org"]), make_person("Boaz")
+    ruth = make_person("Ruth", "Push", emails=["ruth.push@example.org"])
+    boaz = make_person("Boaz", "Push")
     run("Push People")
     family = make_family("Push Household", [ruth])
     run("Push Families")
-    obed = make_person("Obed", child=True)
+    obed = make_person("Obed", "Push", child=True)
     run("Push People")
-    family = reload(Family, family.id)
+    family = fresh(Family, family.id)
     for person in (boaz, obed):
         family.members.append(FamilyMember(person=db.session.get(Person, person.id)))
     db.session.commit()
@@ -82,9 +71,9 @@ def test_a_new_member_joins_through_a_household_membership(sandbox, recorder):
 
 
 def test_a_family_with_a_member_not_in_pco_is_skipped_with_an_issue(sandbox):
-    ruth = make_person(emails=["ruth.push@example.org"])
+    ruth = make_person("Ruth", "Push", emails=["ruth.push@example.org"])
     run("Push People")
-    stranger = make_person("Orpah")
+    stranger = make_person("Orpah", "Push")
     family = make_family("Push Household", [ruth, stranger])
     households_before = dump(sandbox)["counts"]["households"]
 
@@ -94,5 +83,5 @@ def test_a_family_with_a_member_not_in_pco_is_skipped_with_an_issue(sandbox):
     [issue] = issues(result)
     assert issue.local_id == family.id and "push People first" in issue.reason
     assert "Orpah Push" in issue.reason
-    assert reload(Family, family.id).pco_household_id is None
+    assert fresh(Family, family.id).pco_household_id is None
     assert dump(sandbox)["counts"]["households"] == households_before

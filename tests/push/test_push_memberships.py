@@ -1,11 +1,11 @@
 """Push Group Memberships against the sandbox."""
 from datetime import datetime, timezone
 
-from pcosync.extensions import db
-from pcosync.models import Department, Group, GroupMembership, Person
+from pcosync.models import Group
 from pcosync.services.push.memberships import MembershipPusher
 from pcosync.services.runs.lifecycle import Progress
-from tests.push.conftest import dump, issues, make_person, reload, reset_stats, run, stats
+from tests.factories import make_group, make_person
+from tests.support import dump, fresh, issues, reset_stats, run, stats
 
 JOINED = datetime(2025, 9, 14, 10, 30, tzinfo=timezone.utc)
 
@@ -14,27 +14,21 @@ def pco_group(server, position=0):
     return [g for g in dump(server)["groups"] if g["archived_at"] is None][position]
 
 
-def make_group(name, pco_group_id=None, members=()):
-    department = db.session.query(Department).filter_by(name="Local").first() or Department(
-        name="Local")
-    group = Group(name=name, department=department, pco_group_id=pco_group_id)
-    for person, role in members:
-        group.memberships.append(GroupMembership(person=person, role=role, joined_at=JOINED))
-    db.session.add(group)
-    db.session.commit()
-    return group
+def local_group(name, pco_group_id, members):
+    return make_group(name, "Local", pco_group_id, members, joined_at=JOINED)
 
 
 def test_memberships_are_created_skipped_or_reported(sandbox, recorder):
     held = pco_group(sandbox)
-    ruth, boaz = make_person(emails=["ruth.push@example.org"]), make_person("Boaz")
+    ruth = make_person("Ruth", "Push", emails=["ruth.push@example.org"])
+    boaz = make_person("Boaz", "Push")
     run("Push People")
-    already = Person(first_name="Already", last_name="There", search_name="already there",
-                     pco_id=held["memberships"][0]["person_id"])
-    stranger = make_person("Orpah")
+    already = make_person("Already", "There", birthdate=None,
+                          pco_id=held["memberships"][0]["person_id"])
+    stranger = make_person("Orpah", "Push")
     members = [(ruth, "leader"), (boaz, "member"), (already, "member"), (stranger, "member")]
-    group = make_group("Choir", held["id"], members)
-    make_group("Local only", None, [(ruth, "member")])
+    group = local_group("Choir", held["id"], members)
+    local_group("Local only", None, [(ruth, "member")])
     reset_stats(sandbox)
 
     result = run("Push Group Memberships")
@@ -47,7 +41,7 @@ def test_memberships_are_created_skipped_or_reported(sandbox, recorder):
     assert "Orpah Push" in issue.reason and "push People first" in issue.reason
     assert stats(sandbox)["by_route"] == {"GET /groups/v2/groups/<id>/memberships": 1,
                                           "POST /groups/v2/groups/<id>/memberships": 2}
-    group = reload(Group, group.id)
+    group = fresh(Group, group.id)
     by_person = {m.person.first_name: m for m in group.memberships}
     assert by_person["Already"].pco_membership_id == held["memberships"][0]["id"]
     assert by_person["Orpah"].pco_membership_id is None
@@ -67,9 +61,9 @@ def test_already_a_member_answer_is_skipped_not_an_error(app, sandbox):
     from pcosync.services.runs.lifecycle import start_run
 
     held = pco_group(sandbox)
-    member = Person(first_name="Already", last_name="There", search_name="already there",
-                    pco_id=held["memberships"][0]["person_id"])
-    group = make_group("Choir", held["id"], [(member, "member")])
+    member = make_person("Already", "There", birthdate=None,
+                         pco_id=held["memberships"][0]["person_id"])
+    group = local_group("Choir", held["id"], [(member, "member")])
     client = make_client(app)
     pusher = MembershipPusher(client, Progress(start_run("Push Group Memberships")))
 

@@ -7,9 +7,8 @@ from pcosync.extensions import db
 from pcosync.models import Person
 from pcosync.models.keys import phone_digits
 from pcosync.services.rules.state import digest, person_state_from_local
-from tests.push.conftest import (
-    dump, issues, make_person, pco_person, reload, reset_stats, run, stats,
-)
+from tests.factories import make_person
+from tests.support import dump, fresh, issues, pco_person, reset_stats, run, stats
 
 ELM_STREET = {"street_line_1": "1 Elm St", "city": "Salem", "state": "OR", "zip": "97301"}
 
@@ -26,15 +25,16 @@ def sandbox_person_with_email(server):
 
 
 def test_new_person_is_created_with_contact_points_and_ids_saved(sandbox, recorder):
-    ruth = make_person(emails=["ruth.push@example.org"], phones=["(555) 201-0001"],
-                       addresses=[ELM_STREET], middle_name="Ann", membership="Member")
+    ruth = make_person("Ruth", "Push", birthdate=date(1984, 3, 9), middle_name="Ann",
+                       emails=["ruth.push@example.org"], phones=["(555) 201-0001"],
+                       addresses=[ELM_STREET], membership="Member")
     people_before = dump(sandbox)["counts"]["people"]
     reset_stats(sandbox)
 
     result = run("Push People")
 
     assert (result.status, result.created_count, result.failed_count) == ("COMPLETED", 1, 0)
-    ruth = reload(Person, ruth.id)
+    ruth = fresh(Person, ruth.id)
     assert ruth.pco_id and ruth.pco_synced_at and ruth.pco_updated_at
     assert all(c.pco_id for c in ruth.emails + ruth.phone_numbers + ruth.addresses)
     assert ruth.pco_synced_hash == digest(person_state_from_local(ruth))
@@ -55,8 +55,8 @@ def test_new_person_is_created_with_contact_points_and_ids_saved(sandbox, record
 
 
 def test_second_push_makes_no_requests(sandbox):
-    make_person(emails=["ruth.push@example.org"], phones=["555-201-0001"])
-    make_person("Boaz", emails=["boaz.push@example.org"])
+    make_person("Ruth", "Push", emails=["ruth.push@example.org"], phones=["555-201-0001"])
+    make_person("Boaz", "Push", emails=["boaz.push@example.org"])
     assert run("Push People").created_count == 2
     reset_stats(sandbox)
 
@@ -67,9 +67,9 @@ def test_second_push_makes_no_requests(sandbox):
 
 
 def test_one_changed_field_is_one_patch_with_only_that_field(sandbox, recorder):
-    ruth = make_person(emails=["ruth.push@example.org"], phones=["555-201-0001"])
+    ruth = make_person("Ruth", "Push", emails=["ruth.push@example.org"], phones=["555-201-0001"])
     run("Push People")
-    ruth = reload(Person, ruth.id)
+    ruth = fresh(Person, ruth.id)
     ruth.nickname = "Ruthie"
     db.session.commit()
     reset_stats(sandbox)
@@ -86,9 +86,10 @@ def test_one_changed_field_is_one_patch_with_only_that_field(sandbox, recorder):
 
 
 def test_changed_and_removed_contact_points_are_patched_and_deleted(sandbox, recorder):
-    ruth = make_person(emails=["ruth.push@example.org"], phones=["555-201-0001", "555-201-0002"])
+    ruth = make_person("Ruth", "Push", emails=["ruth.push@example.org"],
+                       phones=["555-201-0001", "555-201-0002"])
     run("Push People")
-    ruth = reload(Person, ruth.id)
+    ruth = fresh(Person, ruth.id)
     ruth.emails[0].address = ruth.emails[0].normalized = "ruth.new@example.org"
     removed = ruth.phone_numbers[1].pco_id
     ruth.phone_numbers.remove(ruth.phone_numbers[1])
@@ -120,7 +121,7 @@ def test_person_already_in_pco_by_email_is_linked_not_duplicated(sandbox, record
     result = run("Push People")
 
     assert (result.updated_count, result.created_count, result.failed_count) == (1, 0, 0)
-    local = reload(Person, local.id)
+    local = fresh(Person, local.id)
     assert local.pco_id == existing["id"]
     assert dump(sandbox)["counts"]["people"] == people_before
     assert [path for path, _ in recorder.matching("POST")] == [
@@ -145,26 +146,26 @@ def test_someone_else_sharing_the_email_is_not_linked(sandbox):
     result = run("Push People")
 
     assert result.created_count == 1
-    assert reload(Person, spouse.id).pco_id != existing["id"]
+    assert fresh(Person, spouse.id).pco_id != existing["id"]
 
 
 def test_archived_people_are_not_pushed(sandbox):
     from pcosync.models import utcnow
 
-    gone = make_person("Gone", emails=["gone@example.org"], archived_at=utcnow())
+    gone = make_person("Gone", "Push", emails=["gone@example.org"], archived_at=utcnow())
     reset_stats(sandbox)
 
     result = run("Push People")
 
     assert (result.status, result.created_count, result.skipped_count) == ("COMPLETED", 0, 0)
     assert result.total_expected == 0
-    assert reload(Person, gone.id).pco_id is None
+    assert fresh(Person, gone.id).pco_id is None
     assert stats(sandbox)["total"] == 0 and not named(sandbox, "Gone", "Push")
 
 
 def test_a_failed_record_is_an_issue_and_a_rerun_finishes_the_job(sandbox, recorder):
-    ruth = make_person(emails=["ruth.push@example.org"], phones=["555-201-0001"])
-    boaz = make_person("Boaz", emails=["boaz.push@example.org"], phones=["555-201-0002"])
+    ruth = make_person("Ruth", "Push", emails=["ruth.push@example.org"], phones=["555-201-0001"])
+    boaz = make_person("Boaz", "Push", emails=["boaz.push@example.org"], phones=["555-201-0002"])
     recorder.fail(lambda method, path, body: method == "POST" and path.endswith(
         "/phone_numbers") and phone_digits(body["data"]["attributes"]["number"]) == "5552010001")
 
@@ -173,11 +174,11 @@ def test_a_failed_record_is_an_issue_and_a_rerun_finishes_the_job(sandbox, recor
     assert (first.status, first.created_count, first.failed_count) == ("COMPLETED", 1, 1)
     [issue] = issues(first)
     assert issue.local_id == ruth.id and "Ruth Push" in issue.reason and "500" in issue.reason
-    ruth = reload(Person, ruth.id)
+    ruth = fresh(Person, ruth.id)
     # Linked as far as PCO got, never half-linked: the PCO ids PCO gave are all saved.
     assert ruth.pco_id and ruth.emails[0].pco_id and ruth.phone_numbers[0].pco_id is None
     assert ruth.pco_synced_hash != digest(person_state_from_local(ruth))
-    assert reload(Person, boaz.id).phone_numbers[0].pco_id
+    assert fresh(Person, boaz.id).phone_numbers[0].pco_id
     recorder.heal()
     reset_stats(sandbox)
 
@@ -192,24 +193,24 @@ def test_a_failed_record_is_an_issue_and_a_rerun_finishes_the_job(sandbox, recor
 
 
 def test_a_created_person_whose_answer_was_lost_is_found_not_created_twice(sandbox, recorder):
-    ruth = make_person(emails=["ruth.push@example.org"])
+    ruth = make_person("Ruth", "Push", emails=["ruth.push@example.org"])
     recorder.fail(lambda method, path, body: (method, path) == ("POST", "/people/v2/people"),
                   applied=True)
 
     result = run("Push People")
 
     assert (result.created_count, result.failed_count) == (1, 0)
-    ruth = reload(Person, ruth.id)
+    ruth = fresh(Person, ruth.id)
     [held] = named(sandbox, "Ruth", "Push")
     assert ruth.pco_id == held["id"] and ruth.emails[0].pco_id == held["emails"][0]["id"]
 
 
 def test_a_contact_point_whose_answer_was_lost_is_linked_not_created_twice(sandbox, recorder):
-    ruth = make_person(emails=["ruth.push@example.org"], phones=["555-201-0001"])
+    ruth = make_person("Ruth", "Push", emails=["ruth.push@example.org"], phones=["555-201-0001"])
     recorder.fail(lambda method, path, body: method == "POST" and path.endswith(
         "/phone_numbers"), applied=True)
     first = run("Push People")
-    assert first.failed_count == 1 and reload(Person, ruth.id).phone_numbers[0].pco_id is None
+    assert first.failed_count == 1 and fresh(Person, ruth.id).phone_numbers[0].pco_id is None
     recorder.heal()
     reset_stats(sandbox)
 
@@ -219,7 +220,7 @@ def test_a_contact_point_whose_answer_was_lost_is_linked_not_created_twice(sandb
     routes = stats(sandbox)["by_route"]
     assert routes.get("GET /people/v2/people/<id>/phone_numbers") == 1
     assert "POST /people/v2/people/<id>/phone_numbers" not in routes
-    ruth = reload(Person, ruth.id)
+    ruth = fresh(Person, ruth.id)
     [held] = pco_person(sandbox, ruth.pco_id)["phone_numbers"]
     assert ruth.phone_numbers[0].pco_id == held["id"]
     reset_stats(sandbox)
@@ -227,7 +228,7 @@ def test_a_contact_point_whose_answer_was_lost_is_linked_not_created_twice(sandb
 
 
 def test_auth_failure_fails_the_run(app, sandbox):
-    make_person(emails=["ruth.push@example.org"])
+    make_person("Ruth", "Push", emails=["ruth.push@example.org"])
     app.config["PCO_SECRET"] = "wrong"
 
     result = run("Push People")

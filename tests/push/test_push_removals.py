@@ -8,8 +8,9 @@ from pcosync.models import Family, Group, GroupMembership, PendingRemoval
 from pcosync.services.directory import families as directory_families
 from pcosync.services.directory import groups as directory_groups
 from pcosync.services.directory.common import set_role
-from tests.integration.conftest import send_webhooks_to, wait_for_webhooks, work_burst
-from tests.push.conftest import dump, reset_stats, run, stats
+from tests.support import (
+    dump, reset_stats, run, send_webhooks_to, stats, wait_for_webhooks, work_burst,
+)
 from tests.webhooks.helpers import SECRET
 
 

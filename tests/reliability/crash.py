@@ -17,8 +17,10 @@ from pcosync.models import Person, SyncRun
 from pcosync.jobs import start_run_in_worker
 from pcosync.services.runs.lifecycle import active_run
 
+from tests.support import dump, sandbox_admin
+
 from .faulty_pco import run_full_sync
-from .helpers import (NO_FAULTS, assert_invariants, dump_of, sandbox_call, seeded, start_worker,
+from .helpers import (NO_FAULTS, assert_invariants, seeded, start_worker,
                       wait_until)
 
 STALE_SECONDS = 3  # SYNC_STALE_SECONDS for the app and the worker (production: 90)
@@ -42,7 +44,7 @@ def kill_at_page(worker, server, run_id, page, sequence, grace):
         family = worker.signal_group(signal.SIGTERM)
         # PCO slows down, so the run is still going when the horse's 6 s are up (a run that
         # ends within them simply completes).
-        sandbox_call(server, "POST", "/config", {"faults": {"latency": 1.0}})
+        sandbox_admin(server, "POST", "/config", {"faults": {"latency": 1.0}})
         if worker.wait(grace) is None:
             family += worker.signal_group(signal.SIGKILL)
     worker.wait(10)
@@ -77,7 +79,7 @@ def wait_for_failed(status_of, run_id):
 def killed_mid_run(app, server, seed, rng, sequence, status_of, grace=8.0):
     """Kill during a Full Sync at a random page; returns what happened."""
     app.config["SYNC_STALE_SECONDS"] = STALE_SECONDS
-    pages = len(dump_of(server)["people"]) // PER_PAGE
+    pages = len(dump(server)["people"]) // PER_PAGE
     page = rng.randint(1, max(1, pages - 1))
     run_id = start_run_in_worker("Full Sync", triggered_by="reliability").id
     worker = start_worker(app, SYNC_STALE_SECONDS=STALE_SECONDS)
@@ -93,10 +95,10 @@ def killed_mid_run(app, server, seed, rng, sequence, status_of, grace=8.0):
             [(s.kind, s.status) for s in run.steps]
         assert active_run() is None
         outcome = (run.status, run.error)
-        sandbox_call(server, "POST", "/config", {"faults": NO_FAULTS})
+        sandbox_admin(server, "POST", "/config", {"faults": NO_FAULTS})
         kept = db.session.scalar(select(db.func.count()).select_from(Person))
         again = run_full_sync(app)
         assert again.status == "COMPLETED", again.error
-    assert_invariants(dump_of(server), seed)
+    assert_invariants(dump(server), seed)
     return {"killed at page": page, "people kept": kept, "run": outcome[0],
             "error": outcome[1], "seconds to FAILED": round(seconds, 1)}

@@ -12,9 +12,10 @@ import threading
 from pcosync.extensions import db
 from pcosync.models import SyncRun
 from pcosync.jobs import start_run_in_worker
-from tests.integration.conftest import work_burst
 
-from .helpers import NO_FAULTS, assert_invariants, dump_of, sandbox_call, seeded
+from tests.support import dump, sandbox_admin, work_burst
+
+from .helpers import NO_FAULTS, assert_invariants, seeded
 
 # Per request: 10% a 429 with Retry-After, 5% a 5xx, 2% slower than the client waits,
 # 2% a 200 whose JSON is cut in half.
@@ -52,7 +53,7 @@ class Mutator:
 
     def _loop(self):
         while not self._stop.wait(self.interval):
-            answer = sandbox_call(self.server, "POST", "/mutate", {
+            answer = sandbox_admin(self.server, "POST", "/mutate", {
                 "count": self.per_call, "seed": self.rng.randrange(1 << 30)})
             self.changes += answer["count"]
 
@@ -88,14 +89,14 @@ def faulty_pco(app, server, seed, mutate=True):
             outcomes.append(_checked(run_full_sync(app)))
         outcomes.append(_checked(run_full_sync(app)))  # faults still on; PCO is quiet now
         if outcomes[-1][0] == "FAILED":  # then the next run, without faults, must converge
-            sandbox_call(server, "POST", "/config", {"faults": NO_FAULTS})
+            sandbox_admin(server, "POST", "/config", {"faults": NO_FAULTS})
             outcomes.append(_checked(run_full_sync(app)))
             assert outcomes[-1][0] == "COMPLETED", outcomes[-1]
-        stats = sandbox_call(server, "GET", "/stats")
+        stats = sandbox_admin(server, "GET", "/stats")
         assert stats["over_limit"] == 0, f"{stats['over_limit']} requests beyond the limit"
         assert stats["before_retry_after"] == 0, \
             f"{stats['before_retry_after']} requests before Retry-After ran out"
-    assert_invariants(dump_of(server), seed)
+    assert_invariants(dump(server), seed)
     return {"runs": [status for status, _ in outcomes], "edits": getattr(staff, "changes", 0),
             "requests": stats["total"], "faults": stats["faults"],
             "errors": [error for _, error in outcomes if error]}

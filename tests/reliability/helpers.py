@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 from pcosync.extensions import db
 from pcosync.models import (Address, Email, Family, FamilyMember, Group, GroupMembership,
                             Person, PhoneNumber, SyncRun, WebhookDelivery)
-from tests.integration.convergence import assert_converged
+from tests.convergence import assert_converged
 from tests.support import PASSWORD, ROOT
 
 SEED_ENV = "RELIABILITY_SEED"
@@ -106,24 +106,6 @@ def assert_invariants(dump, seed):
         assert_nothing_lost(dump)
         assert_converged(dump)
         assert_deliveries_settled()
-
-
-# -- the sandbox ----------------------------------------------------------------------------
-
-def sandbox_call(server, method, path, body=None, timeout=30):
-    response = requests.request(method, server.url + "/sandbox" + path, json=body,
-                                timeout=timeout)
-    response.raise_for_status()
-    return response.json() if response.content else None
-
-
-def dump_of(server):
-    return sandbox_call(server, "GET", "/dump")
-
-
-def point_app_at(app, server, **extra):
-    app.config.update(PCO_API_URL=server.url, PCO_APP_ID="sandbox", PCO_SECRET="sandbox",
-                      **extra)
 
 
 # -- runs -----------------------------------------------------------------------------------

@@ -12,7 +12,9 @@ from pcosync.models import Person, SyncIssue, SyncRun
 from pcosync.services.runs.execute import execute_run
 from pcosync.services.runs.lifecycle import start_run
 
-from .helpers import assert_invariants, dump_of, seeded
+from tests.support import dump
+
+from .helpers import assert_invariants, seeded
 
 SCRIPT = "<script>alert(1)</script>"
 ESCAPED_SCRIPT = "&lt;script&gt;alert(1)&lt;/script&gt;"
@@ -89,7 +91,7 @@ def malformed_records(app, server, seed):
     """The first page of people carries RECORDS: the run completes and each bad record is one
     SyncIssue; once PCO is healthy again, the one good extra record is tombstoned and the data
     equals PCO's. Returns the first run's outcome."""
-    people = len(dump_of(server)["people"])
+    people = len(dump(server)["people"])
     healthy = server.app.wsgi_app
     server.app.wsgi_app = page = HostilePage(healthy)
     try:
@@ -107,5 +109,5 @@ def malformed_records(app, server, seed):
         assert db.session.scalar(select(func.count()).select_from(Person)) == people + 1
         again = start_run("Full Sync").id
         assert execute_run(again) == "COMPLETED", db.session.get(SyncRun, again).error
-    assert_invariants(dump_of(server), seed)
+    assert_invariants(dump(server), seed)
     return {"run_id": run_id, "people_step_id": step.id, "issues": len(issues)}

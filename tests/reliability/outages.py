@@ -14,12 +14,11 @@ from sqlalchemy import select
 from pcosync import bundled_redis
 from pcosync.extensions import db
 from pcosync.models import SyncIssue, SyncRun, WebhookDelivery
-from tests.integration.conftest import work_burst
-from tests.support import csrf_token, login, make_user
+from tests.support import csrf_token, dump, login, make_user, work_burst
 from tests.webhooks.helpers import post, queued_jobs
 
 from . import storm
-from .helpers import assert_invariants, dump_of, latest_run, seeded, start_worker
+from .helpers import assert_invariants, latest_run, seeded, start_worker
 
 JSON = {"Accept": "application/json"}
 QUEUE_DOWN = re.compile(r"queue.*unavailable", re.I)
@@ -101,7 +100,7 @@ def redis_down(app, server, redis, client, deliveries, seed):
         with storm.Applied() as applied:
             work_burst(app)
         storm.check_applied_once(applied, {d_id for d_id, _ in deliveries})
-    assert_invariants(dump_of(server), seed)
+    assert_invariants(dump(server), seed)
     return {"deliveries while down": len(deliveries) - 1, "applied once": len(deliveries)}
 
 
@@ -127,7 +126,7 @@ def busy_database(app, server, client, deliveries, seed, workers=2):
             select(WebhookDelivery.error).where(WebhookDelivery.error.is_not(None))).all()
         texts += [r.error for r in db.session.scalars(select(SyncRun)) if r.error]
         assert not [t for t in texts if LOCKED in t], texts[:3]
-    assert_invariants(dump_of(server), seed)
+    assert_invariants(dump(server), seed)
     return {"deliveries": len(deliveries), "page views": len(pages), "workers": workers}
 
 

@@ -10,10 +10,9 @@ from sqlalchemy import func, select
 from pcosync.extensions import db
 from pcosync.models import SyncRun
 from pcosync.redis_connection import get_redis
-from tests.integration.conftest import work_burst
-from tests.support import make_user
+from tests.support import dump, make_user, work_burst
 
-from .helpers import assert_invariants, dump_of, latest_run, logged_in_session, seeded
+from .helpers import assert_invariants, latest_run, logged_in_session, seeded
 
 
 def start_together(base_url, sessions):
@@ -52,6 +51,6 @@ def concurrent_starts(app, server, base_url, seed, clients=10):
         work_burst(app)
         run = latest_run()
         assert (run.id, run.status) == (winner, "COMPLETED"), run.error
-    assert_invariants(dump_of(server), seed)
+    assert_invariants(dump(server), seed)
     return {"202": statuses.count(202), "409": statuses.count(409),
             "spread_ms": round((max(sent) - min(sent)) * 1000)}

@@ -27,9 +27,10 @@ from pcosync.extensions import db
 from pcosync.models import WebhookDelivery
 from pcosync.redis_connection import get_redis
 from pcosync.services.webhooks.receive import MAX_BODY_BYTES
-from tests.integration.conftest import work_burst
 
-from .helpers import Process, app_environment, sandbox_call, seeded
+from tests.support import sandbox_admin, work_burst
+
+from .helpers import Process, app_environment, seeded
 
 SECRET = "storm-webhook-secret"
 SHARES = {"duplicate": 0.20, "bad": 0.10, "oversized": 0.01}  # of all requests
@@ -57,15 +58,15 @@ def harvest(server, wanted, seed):
     """At least `wanted` real signed deliveries: the sandbox makes edits (a batch at a time)
     and builds the webhooks PCO would send; they go to a closed port, and the sandbox's log
     keeps every body. Every one is kept: dropping one would drop a change."""
-    sandbox_call(server, "POST", "/config", {"webhook_url": UNREACHABLE,
-                                             "webhook_secret": SECRET,
-                                             "webhook_retry_delays": []})
+    sandbox_admin(server, "POST", "/config", {"webhook_url": UNREACHABLE,
+                                              "webhook_secret": SECRET,
+                                              "webhook_retry_delays": []})
     rng, sent = random.Random(seed), []
     while len(sent) < wanted:
         batch = max(1, min(50, (wanted - len(sent)) * 4 // 5))
-        sandbox_call(server, "POST", "/mutate", {"count": batch, "seed": rng.randrange(1 << 30)})
-        sent = sandbox_call(server, "GET", "/webhooks?wait=30")["deliveries"]
-    sandbox_call(server, "POST", "/config", {"webhook_url": None})
+        sandbox_admin(server, "POST", "/mutate", {"count": batch, "seed": rng.randrange(1 << 30)})
+        sent = sandbox_admin(server, "GET", "/webhooks?wait=30")["deliveries"]
+    sandbox_admin(server, "POST", "/config", {"webhook_url": None})
     return [(d["id"], d["body"].encode()) for d in sent]
 
 

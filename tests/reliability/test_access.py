@@ -7,15 +7,18 @@ from rq import Queue
 from sqlalchemy import text
 
 from pcosync.extensions import db
-from pcosync.models import PCO_MANAGE, PEOPLE_MANAGE, SyncIssue, SyncRun, utcnow
+from pcosync.models import (
+    PCO_MANAGE, PEOPLE_MANAGE, ReviewItem, ReviewKind, SyncIssue, SyncRun, utcnow,
+)
 from pcosync.redis_connection import get_redis
-from tests.directory.helpers import one_of_everything
+from pcosync.security import SECURITY_HEADERS
+from tests.factories import one_of_everything
 from tests.support import PASSWORD, make_user
 
 from .helpers import csrf_from, logged_in_session
 
 PUBLIC = {"auth.login", "static", "webhooks.receive"}  # the webhook signs instead (scenario 2)
-LOGIN_ONLY = {"home.index", "auth.logout"}  # any logged-in user
+LOGIN_ONLY = {"home.index", "auth.logout", "auth.change_password"}  # any logged-in user
 NO_REDIRECT = {"allow_redirects": False, "timeout": 10}
 
 
@@ -29,6 +32,10 @@ def world(app):
     db.session.add(SyncIssue(run_id=run.id, record_type="Person", reason="needs a look"))
     db.session.commit()
     ids["run_id"] = run.id
+    item = ReviewItem(kind=ReviewKind.REJECTED, summary="refused", dedupe_key="access")
+    db.session.add(item)
+    db.session.commit()
+    ids.update(item_id=item.id, action="dismiss")
     form = {"kind": "People", "first_name": "Eve", "last_name": "Intruder", "status": "active",
             "name": "Intruders", "person_id": bob.id, "role": "leader", "location": "Home",
             "address": "eve@example.org", "number": "555-0100"}
@@ -75,6 +82,10 @@ def test_every_route_refuses_strangers_and_unprivileged_users_and_nothing_change
     for endpoint, method, path, permission in routes:
         wrong += check_route(base, sessions, anonymous, world["form"], method, path, permission,
                              endpoint)
+    for path in ("/login", "/static/css/app.css"):
+        wrong += missing_headers("anonymous", "GET", path, anonymous.get(base + path, timeout=10))
+    answer = anonymous.post(base + "/api/pco-webhook", data=b"{}", timeout=10)
+    wrong += missing_headers("anonymous", "POST", "/api/pco-webhook", answer)
     assert not wrong, wrong
     assert snapshot() == before, "a refused request changed the database"
     assert Queue(app.config["RQ_QUEUE"], connection=get_redis(app)).count == 0
@@ -88,6 +99,7 @@ def check_route(base, sessions, anonymous, form, method, path, permission, endpo
         if answer.status_code not in allowed or (answer.status_code == 302 and "/login" not in
                                                  answer.headers.get("Location", "")):
             wrong.append((who, method, path, answer.status_code))
+        wrong.extend(missing_headers(who, method, path, answer))
 
     # Without a token, CSRF protection may answer first (400); either way nothing happens.
     expect("anonymous", ask(anonymous, base, method, path, form),
@@ -106,6 +118,12 @@ def check_route(base, sessions, anonymous, form, method, path, permission, endpo
         data = dict(form, csrf_token=session.csrf)
         expect(role, ask(session, base, method, path, data), (403,))
     return wrong
+
+
+def missing_headers(who, method, path, answer):
+    """Every answer, refusals included, carries the security headers."""
+    return [(who, method, path, f"no {name}") for name, value in SECURITY_HEADERS.items()
+            if answer.headers.get(name) != value]
 
 
 def login_attempt(session, base, email, password):

@@ -9,7 +9,9 @@ from pcosync.services.runs.execute import execute_run
 from pcosync.services.runs.lifecycle import active_run, start_run
 
 from . import faulty_pco as scenario
-from .helpers import assert_invariants, assert_nothing_lost, dump_of, seeded
+from tests.support import dump
+
+from .helpers import assert_invariants, assert_nothing_lost, seeded
 
 PEOPLE = 300  # the soak runs 3,000
 
@@ -60,7 +62,7 @@ def test_retries_running_out_fail_the_run_clearly_then_the_next_run_converges(
     again = scenario.run_full_sync(app)
     assert again.status == "COMPLETED", again.error
     assert db.session.get(SyncRun, failed_id).status == "FAILED"
-    assert_invariants(dump_of(server), seed)
+    assert_invariants(dump(server), seed)
 
 
 class DeleteBeforeSecondPage:
@@ -88,4 +90,4 @@ def test_a_deletion_during_a_resync_tombstones_only_the_deleted_person(app, make
         Person.archived_at.is_not(None))).all()
     with seeded(seed):
         assert archived == [str(deleting.deleted)]  # not the person the paging skipped
-        assert_nothing_lost(dump_of(server))
+        assert_nothing_lost(dump(server))

@@ -8,7 +8,9 @@ from pcosync.services.runs.execute import execute_run
 from pcosync.services.runs.lifecycle import start_run
 
 from . import storm as scenario
-from .helpers import assert_invariants, dump_of
+from tests.support import dump
+
+from .helpers import assert_invariants
 
 PEOPLE = 150
 DELIVERIES = 276  # with duplicates, forgeries and oversized ones: 400 requests (soak: 2,000)
@@ -22,4 +24,4 @@ def test_webhook_storm_is_applied_exactly_once_and_converges(app, make_sandbox, 
     app.config["PCO_WEBHOOK_SECRET"] = scenario.SECRET
     result = scenario.storm(app, server, deliveries, seed, random.Random(seed))
     print(f"seed={seed} {result}")
-    assert_invariants(dump_of(server), seed)
+    assert_invariants(dump(server), seed)

@@ -1,9 +1,9 @@
-"""Sandbox fixtures: real servers on ephemeral ports, spoken to with `requests`."""
+"""Sandbox fixtures: real servers on ephemeral ports (started by the shared `make_sandbox`, or
+support.start_sandbox for the module-wide one), spoken to with `requests`."""
 import pytest
 import requests
 
-from pcosync.sandbox import create_sandbox_app
-from pcosync.sandbox.server import start_sandbox_in_thread
+from tests import support
 
 AUTH = ("sandbox", "sandbox")
 
@@ -37,32 +37,20 @@ class Api:
 
 
 @pytest.fixture
-def make_sandbox():
-    """Start sandboxes with given config; all are stopped after the test."""
-    servers = []
-
-    def start(**config):
-        settings = {"SANDBOX_PEOPLE": 120, "SANDBOX_RATE_LIMIT": 0}
-        settings.update(config)
-        server = start_sandbox_in_thread(create_sandbox_app(settings))
-        servers.append(server)
-        return Api(server)
-
-    yield start
-    for server in servers:
-        server.runtime.webhooks.configure(None, None)
-        server.stop()
+def make_api(make_sandbox):
+    """make_api(**SANDBOX_settings): a sandbox of 120 people (seed 1, the sandbox's default) on
+    the shared `make_sandbox`, and an Api to it."""
+    return lambda **settings: Api(make_sandbox(120, 1, **settings))
 
 
 @pytest.fixture(scope="module")
 def shared_api():
     """One read-mostly sandbox per test module (tests must not rely on its writes)."""
-    server = start_sandbox_in_thread(create_sandbox_app(
-        {"SANDBOX_PEOPLE": 160, "SANDBOX_RATE_LIMIT": 0}))
+    server = support.start_sandbox(160, 1)
     yield Api(server)
-    server.stop()
+    support.stop_sandbox(server)
 
 
 @pytest.fixture
-def api(make_sandbox):
-    return make_sandbox()
+def api(make_api):
+    return make_api()

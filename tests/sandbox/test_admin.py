@@ -69,8 +69,8 @@ def test_reset_regenerates(api):
     assert api.server.store is api.server.app.extensions["pco_sandbox"]
 
 
-def test_base_url_override(make_sandbox):
-    api = make_sandbox(SANDBOX_BASE_URL="https://api.planningcenteronline.com")
+def test_base_url_override(make_api):
+    api = make_api(SANDBOX_BASE_URL="https://api.planningcenteronline.com")
     body = api.get(PEOPLE, params={"per_page": 1}).json()
     assert body["links"]["self"].startswith("https://api.planningcenteronline.com/people/v2/")
 

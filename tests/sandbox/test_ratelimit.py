@@ -8,8 +8,8 @@ from pcosync.sandbox.ratelimit import RateLimiter
 PEOPLE = "/people/v2/people"
 
 
-def test_headers_on_every_response(make_sandbox):
-    api = make_sandbox(SANDBOX_RATE_LIMIT=100)
+def test_headers_on_every_response(make_api):
+    api = make_api(SANDBOX_RATE_LIMIT=100)
     counts = []
     for _ in range(3):
         response = api.get(PEOPLE, params={"per_page": 1})
@@ -21,13 +21,13 @@ def test_headers_on_every_response(make_sandbox):
     assert not_found.headers["X-PCO-API-Request-Rate-Count"] == "4"
 
 
-def test_period_header_can_say_seconds(make_sandbox):
-    api = make_sandbox(SANDBOX_RATE_LIMIT=100, SANDBOX_RATE_PERIOD_FORMAT="{seconds} seconds")
+def test_period_header_can_say_seconds(make_api):
+    api = make_api(SANDBOX_RATE_LIMIT=100, SANDBOX_RATE_PERIOD_FORMAT="{seconds} seconds")
     assert api.get(PEOPLE).headers["X-PCO-API-Request-Rate-Period"] == "20 seconds"
 
 
-def test_over_the_limit_is_429_with_retry_after(make_sandbox):
-    api = make_sandbox(SANDBOX_RATE_LIMIT=3, SANDBOX_RATE_PERIOD=1)
+def test_over_the_limit_is_429_with_retry_after(make_api):
+    api = make_api(SANDBOX_RATE_LIMIT=3, SANDBOX_RATE_PERIOD=1)
     for _ in range(3):
         assert api.get(PEOPLE, params={"per_page": 1}).status_code == 200
     rejected = api.get(PEOPLE)
@@ -73,8 +73,8 @@ def test_retry_after_counts_until_a_slot_frees():
     assert limiter.acquire("app").allowed, "the oldest request has left the window"
 
 
-def test_deep_offsets_get_the_stricter_limit(make_sandbox):
-    api = make_sandbox(SANDBOX_RATE_LIMIT=4)
+def test_deep_offsets_get_the_stricter_limit(make_api):
+    api = make_api(SANDBOX_RATE_LIMIT=4)
     for _ in range(3):
         assert api.get(PEOPLE, params={"offset": 30_001}).status_code == 200
     deep = api.get(PEOPLE, params={"offset": 30_001})
@@ -82,8 +82,8 @@ def test_deep_offsets_get_the_stricter_limit(make_sandbox):
     assert api.get(PEOPLE).status_code == 200
 
 
-def test_admin_routes_are_never_limited(make_sandbox):
-    api = make_sandbox(SANDBOX_RATE_LIMIT=1)
+def test_admin_routes_are_never_limited(make_api):
+    api = make_api(SANDBOX_RATE_LIMIT=1)
     api.get(PEOPLE)
     for _ in range(3):
         response = api.admin("GET", "/stats")
@@ -93,8 +93,8 @@ def test_admin_routes_are_never_limited(make_sandbox):
 
 
 @pytest.mark.parametrize("limit", [0])
-def test_limit_zero_turns_limiting_off(make_sandbox, limit):
-    api = make_sandbox(SANDBOX_RATE_LIMIT=limit)
+def test_limit_zero_turns_limiting_off(make_api, limit):
+    api = make_api(SANDBOX_RATE_LIMIT=limit)
     statuses = {api.get(PEOPLE, params={"per_page": 1}).status_code for _ in range(20)}
     assert statuses == {200}
     assert int(api.get(PEOPLE).headers["X-PCO-API-Request-Rate-Limit"]) >= 1_000_000

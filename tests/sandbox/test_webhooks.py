@@ -54,9 +54,9 @@ def receiver():
 
 
 @pytest.fixture
-def hooked(make_sandbox, receiver):
-    api = make_sandbox(SANDBOX_WEBHOOK_URL=receiver.url, SANDBOX_WEBHOOK_SECRET=SECRET,
-                       SANDBOX_WEBHOOK_RETRY_DELAYS=(0.05, 0.05, 0.05))
+def hooked(make_api, receiver):
+    api = make_api(SANDBOX_WEBHOOK_URL=receiver.url, SANDBOX_WEBHOOK_SECRET=SECRET,
+                   SANDBOX_WEBHOOK_RETRY_DELAYS=(0.05, 0.05, 0.05))
     api.wait = lambda: api.server.runtime.webhooks.wait_idle(5)
     return api
 
@@ -145,8 +145,8 @@ def test_mutate_sends_webhooks(hooked, receiver):
     assert listed["idle"] and len(listed["deliveries"]) == len(receiver.received)
 
 
-def test_no_webhooks_without_a_secret(make_sandbox, receiver):
-    api = make_sandbox(SANDBOX_WEBHOOK_URL=receiver.url)
+def test_no_webhooks_without_a_secret(make_api, receiver):
+    api = make_api(SANDBOX_WEBHOOK_URL=receiver.url)
     api.admin("POST", "/mutate", {"count": 3})
     assert api.server.runtime.webhooks.wait_idle(2)
     assert receiver.received == []

@@ -15,18 +15,22 @@ from .common import DirectoryError, person_to_add
 GROUP_ROLES = (("member", "Member"), ("leader", "Leader"))
 
 
-def groups_by_department():
-    """[(department, [(group, members, leaders)])], departments and groups by name; departments
-    without a current group are left out. Three queries whatever the number of groups."""
+def groups_by_department(group_type=None):
+    """([(department, [(group, members, leaders)])], the group types of the current groups):
+    departments and groups by name; departments without a current group are left out.
+    `group_type`: only PCO groups of that type. Three queries whatever the number of groups."""
     groups = db.session.scalars(
         select(Group).where(Group.archived_at.is_(None))
         .options(selectinload(Group.department)).order_by(Group.name, Group.id)).all()
+    types = sorted({group.group_type for group in groups if group.group_type}, key=str.casefold)
+    if group_type:
+        groups = [group for group in groups if group.group_type == group_type]
     counts = _role_counts([group.id for group in groups])
     sections = {}
     for group in groups:
         members, leaders = counts.get(group.id, (0, 0))
         sections.setdefault(group.department, []).append((group, members, leaders))
-    return sorted(sections.items(), key=lambda item: (item[0].name.lower(), item[0].id))
+    return sorted(sections.items(), key=lambda item: (item[0].name.lower(), item[0].id)), types
 
 
 def _role_counts(group_ids):

@@ -11,13 +11,17 @@ from ...extensions import db
 from ...models import (
     Email, Family, FamilyMember, Group, GroupMembership, Person, PhoneNumber, utcnow,
 )
+from ..rules.contact_kinds import CONTACT_KINDS
+from ..rules.state import person_state_from_local
 from .common import paginate
 from .search import person_condition
 
 # What the person form may write; everything else on Person belongs to the sync.
 EDITABLE_PERSON_FIELDS = (
     "first_name", "middle_name", "last_name", "nickname", "gender", "birthdate", "status",
-    "membership", "child", "allergies", "photo_url", "verification_status",
+    "membership", "child", "given_name", "name_prefix", "name_suffix", "anniversary",
+    "marital_status", "grade", "graduation_year", "school", "medical_notes", "inactive_reason",
+    "campus_id", "allergies", "photo_url", "verification_status",
 )
 PICKER_LIMIT = 20
 # The index ix_people_last_first serves it (id breaks ties, so pages never overlap).
@@ -49,9 +53,9 @@ def find_people(search, exclude_ids=(), limit=PICKER_LIMIT):
 
 
 def load_person(person_id):
-    """The person with contact points loaded, or None."""
+    """The person with contact points and campus loaded, or None."""
     options = [selectinload(Person.emails), selectinload(Person.phone_numbers),
-               selectinload(Person.addresses)]
+               selectinload(Person.addresses), selectinload(Person.campus)]
     return db.session.get(Person, person_id, options=options)
 
 
@@ -93,16 +97,22 @@ def update_person(person, data):
     return person
 
 
-def archive_person(person):
-    """Hide from the directory; the row stays (a person linked to PCO is never deleted)."""
+def archive_person(person, inactive_reason=None):
+    """Hide from the directory; the row stays (a person linked to PCO is never deleted).
+    Archived here is inactive in PCO: the next Push People sends the status and the reason."""
     if person.archived_at is None:
         person.archived_at = utcnow()
+        person.status = "inactive"
+        person.inactive_reason = inactive_reason or person.inactive_reason
         db.session.commit()
 
 
 def restore_person(person):
+    """Back in the directory, and active (in PCO too, with the next Push People)."""
     if person.archived_at is not None:
         person.archived_at = None
+        person.status = "active"
+        person.inactive_reason = None
         db.session.commit()
 
 
@@ -110,3 +120,19 @@ def pco_person_url(person):
     if not person.pco_id:
         return None
     return f"https://people.planningcenteronline.com/people/AC{person.pco_id}"
+
+
+CONTACT_NAMES = {kind.name for kind in CONTACT_KINDS}
+
+
+def waiting_for_push(person):
+    """[(what, here, in PCO)]: what differs from the state last agreed with PCO, which the next
+    push sends (a linked person's fields, and how many contact points changed)."""
+    base = person.pco_synced_state
+    if person.pco_id is None or base is None:
+        return []
+    local = person_state_from_local(person)
+    fields = [(name.replace("_", " "), local[name], base.get(name)) for name in local
+              if name not in CONTACT_NAMES and local[name] != base.get(name)]
+    changed = [kind.label for kind in CONTACT_KINDS if local[kind.name] != base.get(kind.name)]
+    return fields + [(f"{label}s", "changed here", "") for label in changed]

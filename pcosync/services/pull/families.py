@@ -3,7 +3,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ...extensions import db
-from ...models import Family, FamilyMember, Person, utcnow
+from ...models import Family, FamilyMember, Person, ReviewKind, utcnow
 from ...pco import schemas
 from ..rules.merge import CREATED, SKIPPED, UPDATED, is_stale
 from ..rules.pending_removals import HOUSEHOLD, removed_people
@@ -36,7 +36,8 @@ def apply_household(record, family, people, progress, removed=frozenset()):
     # The hash is of what PCO holds, removals pending or not, so the push still sees them.
     new_hash = family_state(record["name"], [p.pco_id for p in members],
                             primary.pco_id if primary else None, address)
-    if family is not None and family.pco_synced_hash == new_hash:
+    if (family is not None and family.pco_synced_hash == new_hash
+            and family.pco_avatar_url == record.get("avatar")):
         return SKIPPED, family
     outcome = UPDATED if family is not None else CREATED
     if family is None:
@@ -63,9 +64,12 @@ def _linked_members(record, people, progress):
     for pco_id in record["member_pco_ids"]:
         person = people.get(pco_id)
         if person is None:
-            progress.issue("Household", f"Member PCO person {pco_id} is not in the local "
-                           "database yet: run Sync People first, then Sync Families.",
-                           pco_id=record["pco_household_id"])
+            reason = (f"Member PCO person {pco_id} of household {record['name']!r} is not in "
+                      "the local database yet: run Sync People first, then Sync Families.")
+            progress.issue("Household", reason, pco_id=record["pco_household_id"])
+            progress.review(ReviewKind.MEMBER_NOT_PULLED, reason,
+                            f"{record['pco_household_id']}:{pco_id}", pco_id=pco_id,
+                            details={"household_pco_id": record["pco_household_id"]})
         else:
             members.append(person)
     return members
@@ -73,6 +77,7 @@ def _linked_members(record, people, progress):
 
 def _write_family(family, record, members, primary, address):
     family.name = record["name"] or family.name or "Household"
+    family.pco_avatar_url = record.get("avatar")  # pull only: PCO's household photo
     family.pco_updated_at = record["pco_updated_at"] or family.pco_updated_at
     family.pco_synced_at = utcnow()
     family.archived_at = None

@@ -6,9 +6,13 @@ from ...models import PCO_GROUPS_DEPARTMENT, Department, Group, GroupMembership
 from ...pco import schemas
 from ..rules.merge import CREATED, SKIPPED, UPDATED, is_stale
 from ..rules.pending_removals import GROUP, removed_people
+from .choices import pull_group_tags
 from .listing import load_records, people_by_pco_id, pull_listing, still_in_pco
 
-GROUP_FIELDS = ("name", "description", "archived_at")
+# What a pull writes on a group: all of it pull only (PCO's API does not let apps change
+# groups). `tags` (names) only when the record carries them (see with_tag_names).
+GROUP_FIELDS = ("name", "description", "archived_at", "group_type", "schedule", "location_name",
+                "contact_email", "tags")
 
 
 def pco_groups_department():
@@ -41,7 +45,9 @@ def apply_group(record):
 def _set_fields(group, record):
     changed = False
     for name in GROUP_FIELDS:
-        value = record.get(name)
+        if name not in record:
+            continue
+        value = record[name]
         if name == "name":
             value = value or group.name
         if getattr(group, name) != value:
@@ -119,10 +125,22 @@ def remove_missing_memberships(group, seen):
             group.memberships.remove(membership)
 
 
+def with_tag_names(record, names):
+    """The record with its tags by name (`names`: tag PCO id -> name; None: tags unknown, so
+    the group keeps those it has)."""
+    if names is None:
+        return record
+    return {**record, "tags": [names[i] for i in record["tag_ids"] if i in names]}
+
+
 def pull_groups(client, progress):
+    tags = {}
+
     def apply_page(records, progress):
+        if "names" not in tags:  # read once, after the listing answered
+            tags["names"] = pull_group_tags(client, progress)
         for record in records:  # each group costs its own membership requests
-            pull_group(client, record, progress)
+            pull_group(client, with_tag_names(record, tags["names"]), progress)
             progress.checkpoint()
 
     pull_listing(client.iter_groups(), schemas.load_group, "Group", apply_page, progress,

@@ -1,18 +1,28 @@
 """Sync People: PCO people with their emails, phone numbers and addresses, page by page."""
 from ...extensions import db
-from ...models import Person
+from ...models import Person, ReviewKind
 from ...pco import schemas
+from ..rules import choices
 from ..rules.matcher import PersonMatcher
 from ..rules.merge import CREATED, SKIPPED, apply_person, unchanged_pco_ids
+from ..rules.review_items import pair_key
+from .choices import ensure_known, pull_choice_lists
 from .listing import pull_listing, still_in_pco
 
 
 def pull_people(client, progress):
-    pull_listing(client.iter_people(), schemas.load_person, "Person", apply_people_page,
+    pull_choice_lists(client, progress)
+
+    def apply_page(records, progress):
+        ensure_known(client, records, progress)
+        apply_people_page(records, progress)
+
+    pull_listing(client.iter_people(), schemas.load_person, "Person", apply_page,
                  progress, (Person, Person.pco_id, still_in_pco(client.get_person)))
 
 
 def apply_people_page(records, progress):
+    choices.prepare(records)  # the options this page's people hold, before comparing states
     unchanged = unchanged_pco_ids(records)
     progress.count(SKIPPED, len(unchanged))
     records = [r for r in records if r["pco_id"] not in unchanged]
@@ -20,7 +30,7 @@ def apply_people_page(records, progress):
     possible_duplicates = []
     for record in records:
         match = matcher.match(record)
-        outcome, person = apply_person(match.person, record)
+        outcome, person = apply_person(match.person, record, progress)
         if outcome == CREATED:
             matcher.remember(person)
             if match.duplicates:
@@ -30,7 +40,19 @@ def apply_people_page(records, progress):
     # first pull much slower (PostgreSQL also batches the INSERTs). The issues need the ids.
     db.session.flush()
     for person, duplicates in possible_duplicates:
-        ids = ", ".join(str(i) for i in duplicates)
-        progress.issue("Person", f"Possible duplicate of local person {ids}: "
-                       "review and merge by hand if they are the same person.",
-                       pco_id=person.pco_id, local_id=person.id)
+        file_possible_duplicates(person, duplicates, progress)
+
+
+def file_possible_duplicates(person, duplicate_ids, progress):
+    """A new person linked to PCO who looks like several local people: a human decides. The
+    local ones are held back from PCO meanwhile (pushing them would copy the duplicate)."""
+    ids = ", ".join(str(i) for i in duplicate_ids)
+    progress.issue("Person", f"Possible duplicate of local person {ids}: see the review queue.",
+                   pco_id=person.pco_id, local_id=person.id)
+    for other_id in duplicate_ids:
+        progress.review(
+            ReviewKind.DUPLICATE_HERE,
+            f"{person.full_name} (local id {person.id}), pulled from PCO person {person.pco_id}, "
+            f"looks like local person {other_id}: merge them, or say they are different people.",
+            pair_key(person.id, other_id), person_id=person.id, other_person_id=other_id,
+            pco_id=person.pco_id)

@@ -4,7 +4,7 @@ from marshmallow import ValidationError
 from sqlalchemy import func, select
 
 from ...extensions import db
-
+from ...models import ReviewKind
 from ...pco.errors import PCOBadResponse, PCONotFound, PCOUnavailable, PCOValidationError
 
 # This many records in a row failing because PCO is unreachable means PCO is down, not that
@@ -31,6 +31,19 @@ class RecordFailures:
             raise err
         self.progress.issue(record_type, f"{reason}: {err}", pco_id=pco_id,
                             local_id=local_id, failed=True)
+        if not isinstance(err, PCOUnavailable):  # refused, not merely unreachable: ask a human
+            self.progress.review(ReviewKind.REJECTED, f"{reason}: {err}",
+                                 f"{record_type}:{local_id or pco_id}", pco_id=pco_id,
+                                 **refused_record(record_type, local_id))
+
+
+def refused_record(record_type, local_id):
+    """The review item's link to the local record PCO refused."""
+    if record_type == "Person":
+        return {"person_id": local_id}
+    if record_type == "Family":
+        return {"family_id": local_id}
+    return {"details": {"record_type": record_type, "local_id": local_id}}
 
 
 class RecordPusher:
@@ -54,18 +67,24 @@ class RecordPusher:
         return outcome
 
 
-def count_live(model):
-    """How many rows a push walks (archived ones are never pushed), for the progress bar."""
-    return db.session.scalar(
-        select(func.count()).select_from(model).where(model.archived_at.is_(None)))
+def count_live(model, condition=None):
+    """How many rows a push walks (archived ones are not pushed, unless `condition` says which
+    rows to walk), for the progress bar."""
+    condition = model.archived_at.is_(None) if condition is None else condition
+    return db.session.scalar(select(func.count()).select_from(model).where(condition))
 
 
 def live_batches(model, size, *options):
-    """The rows that are not archived, in batches by id (keyset paging, so commits between
+    """The rows that are not archived, in batches by id."""
+    return batches(model, size, model.archived_at.is_(None), *options)
+
+
+def batches(model, size, condition, *options):
+    """The rows meeting `condition`, in batches by id (keyset paging, so commits between
     batches never skip a row and a re-run resumes cleanly)."""
     last_id = 0
     while True:
-        query = (select(model).where(model.archived_at.is_(None), model.id > last_id)
+        query = (select(model).where(condition, model.id > last_id)
                  .order_by(model.id).limit(size).options(*options))
         batch = db.session.scalars(query).all()
         if not batch:

@@ -93,6 +93,7 @@ class FamilyPusher(RecordPusher):
         record = schemas.load_household(resource)
         family.pco_household_id = record["pco_household_id"]
         family.pco_updated_at = record["pco_updated_at"]
+        family.pco_avatar_url = record["avatar"]  # PCO's own (pull only), as PCO answered
         db.session.commit()  # at once: a crash must not create the household twice
 
     def _update(self, family, members, primary):
@@ -105,6 +106,7 @@ class FamilyPusher(RecordPusher):
             update_household(self.client, family, record, primary)
         self._remove_members(family, present)  # after the primary contact may have moved
         family.pco_updated_at = record["pco_updated_at"] or family.pco_updated_at
+        family.pco_avatar_url = record["avatar"]
 
     def _remove_members(self, family, present):
         """People removed from the family here leave the PCO household too."""

@@ -9,22 +9,22 @@ import logging
 from contextlib import contextmanager
 
 from marshmallow import ValidationError
-from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ...extensions import db
 from ...models import SYNCED_PERSON_FIELDS, Person, utcnow
 from ...pco import schemas
 from ...pco.errors import PCONotFound, PCOUnavailable
-from ..rules.matcher import names_agree
-from ...models.keys import email_key, name_key
 from ..rules.contact_kinds import CONTACT_KINDS
 from ..rules.merge import CREATED, SKIPPED, UPDATED, merge_contacts
+from ..rules.merge import fill_blanks as merge_fill_blanks
 from ..rules.state import (
     contact_rows, digest, person_state_from_local, person_state_from_pco, with_contact,
     without_contact,
 )
-from .base import RecordPusher, count_live, live_batches
+from .base import RecordPusher, batches, count_live
+from .person_fields import keep_pull_only, patch_changed, people_to_push
+from .people_lookup import PersonLookup
 
 log = logging.getLogger("pcosync.push")
 
@@ -33,10 +33,10 @@ CONTACT_OPTIONS = tuple(selectinload(getattr(Person, kind.name)) for kind in CON
 
 
 def push_people(client, progress):
-    progress.expect(count_live(Person))
+    progress.expect(count_live(Person, people_to_push()))
     pusher = PeoplePusher(client, progress)
     with commits_keep_loaded_rows():
-        for batch in live_batches(Person, BATCH_SIZE, *CONTACT_OPTIONS):
+        for batch in batches(Person, BATCH_SIZE, people_to_push(), *CONTACT_OPTIONS):
             for person in batch:
                 pusher.push(person)
             progress.checkpoint()
@@ -57,6 +57,10 @@ def commits_keep_loaded_rows():
 
 
 class PeoplePusher(RecordPusher):
+    def __init__(self, client, progress):
+        super().__init__(client, progress)
+        self.lookup = PersonLookup(client, progress)
+
     def push(self, person):
         if digest(person_state_from_local(person)) == person.pco_synced_hash:
             self.progress.count(SKIPPED)
@@ -71,6 +75,8 @@ class PeoplePusher(RecordPusher):
         was_linked = person.pco_id is not None
         if not was_linked:
             outcome = self._link_or_create(person)
+            if person.pco_id is None:
+                return outcome  # held back for a human: nothing to send yet
         elif person.pco_synced_state is None:
             # Linked before states were kept: start from what PCO holds now.
             adopt(person, self.client.get_person(person.pco_id))
@@ -79,76 +85,27 @@ class PeoplePusher(RecordPusher):
         return outcome
 
     def _link_or_create(self, person):
-        pco_id = self._find_in_pco(person)
-        if pco_id is not None:
-            adopt(person, self.client.get_person(pco_id))
+        decision = self.lookup.decide(person)
+        if decision.held:
+            return SKIPPED
+        if decision.pco_id is not None:
+            adopt(person, self.client.get_person(decision.pco_id))
             return UPDATED
         local = person_state_from_local(person)
         attributes = schemas.dump_person({name: local[name] for name in SYNCED_PERSON_FIELDS})
         try:
             resource = self.client.create_person(attributes)
         except PCOUnavailable:
-            landed = self._landed_anyway(person)
+            landed = self.lookup.landed_anyway(person)
             if landed is None:
                 raise
             adopt(person, landed)
             return CREATED
         record = schemas.load_person(resource)
         person.pco_id = record["pco_id"]
+        keep_pull_only(person, record)
         agree(person, person_state_from_pco(record), record["pco_updated_at"])
         return CREATED
-
-    def _landed_anyway(self, person):
-        """PCO may have created the person although its answer was lost (the client never
-        retries a POST): find them by name and birthdate rather than create them twice."""
-        key = name_key(person.first_name, person.last_name)
-        full_name = " ".join(part for part in (person.first_name, person.last_name) if part)
-        # Just created by us: same name and birthdate, no email yet, linked to no one here.
-        found = [record for record in self._search(full_name)
-                 if name_key(record["first_name"], record["last_name"]) == key
-                 and record["birthdate"] == person.birthdate and not record["emails"]
-                 and not linked_locally(record["pco_id"])]
-        return self.client.get_person(found[0]["pco_id"]) if len(found) == 1 else None
-
-    def _find_in_pco(self, person):
-        """The PCO id of this person if PCO already has them (by email), else None."""
-        primary_first = sorted(person.emails, key=lambda email: not email.is_primary)
-        for key in dict.fromkeys(email_key(email.address) for email in primary_first):
-            if not key:
-                continue
-            candidates = self._candidates(person, key)
-            if len(candidates) == 1:
-                return candidates[0]
-            if candidates:
-                self.progress.issue(
-                    "Person", f"{person.full_name} (local id {person.id}) may be any of PCO "
-                    f"people {', '.join(candidates)} (same email, names agree): created a new "
-                    "PCO person; merge them in PCO if they are the same.", local_id=person.id)
-                return None
-        return None
-
-    def _candidates(self, person, key):
-        found = []
-        for record in self._search(key):
-            emails = {email_key(email["address"]) for email in record["emails"]}
-            if (key in emails and record["pco_id"] not in found and names_agree(person, record)
-                    and not linked_locally(record["pco_id"])):
-                found.append(record["pco_id"])
-        return found
-
-    def _search(self, text):
-        """PCO people whose name or email matches `text` (with their emails), as records."""
-        records = []
-        for resource in self.client.find_people_by_email(text):
-            try:
-                records.append(schemas.load_person(resource))
-            except ValidationError:
-                continue  # a malformed candidate is simply not a match
-        return records
-
-
-def linked_locally(pco_id):
-    return db.session.scalar(select(Person.id).where(Person.pco_id == pco_id)) is not None
 
 
 def adopt(person, resource):
@@ -166,10 +123,8 @@ def adopt(person, resource):
 
 
 def fill_blanks(person, record):
-    """Linking must not erase what PCO knows and we do not (a middle name, a birthdate)."""
-    for name in SYNCED_PERSON_FIELDS:
-        if getattr(person, name) is None and record.get(name) is not None:
-            setattr(person, name, record[name])
+    """Linking must not erase what PCO knows and we do not (see rules.merge.fill_blanks)."""
+    merge_fill_blanks(person, record)
 
 
 def agree(person, state, pco_updated_at=None):
@@ -201,16 +156,9 @@ def send_changes(client, person, look_first=True):
 
 
 def send_person_fields(client, person, local):
-    stored = person.pco_synced_state
-    changed = {name: local[name] for name in SYNCED_PERSON_FIELDS
-               if local[name] != stored.get(name)}
-    if not changed:
-        return
-    resource = client.update_person(person.pco_id, schemas.dump_person(changed))
-    record = schemas.load_person(resource)
-    now_held = person_state_from_pco(record)
-    fields = {name: now_held[name] for name in SYNCED_PERSON_FIELDS}
-    agree(person, {**stored, **fields}, record["pco_updated_at"])
+    answer = patch_changed(client, person, local, person.pco_synced_state)
+    if answer is not None:
+        agree(person, answer.state, answer.pco_updated_at)
 
 
 def update_changed_contacts(client, person, local, kind):

@@ -1,13 +1,21 @@
-"""Apply a PCO person to a local one. PCO wins on demographics and on the contact points it
-holds; local-only contact points and operational fields (allergies, photo, verification
-status) are never touched. Unchanged means no write at all; older than held means not applied.
+"""Apply a PCO person to a local one. A person linked and agreed with PCO before is merged
+field by field against that agreement (rules/three_way.py): what only PCO changed is taken,
+what only we changed is kept for the next push, and a true conflict takes PCO's value and asks
+a human. A person met for the first time takes PCO's record (PCO is authoritative). Local-only
+contact points and operational fields (allergies, photo, verification status) are never
+touched. Unchanged means no write at all; older than held means not applied.
 """
 from sqlalchemy import select
 
 from ...extensions import db
-from ...models import SYNCED_PERSON_FIELDS, Outcome, Person, utcnow
+from ...models import Outcome, Person, utcnow
+from . import choices
 from .contact_kinds import CONTACT_KINDS
-from .state import digest, person_state_from_pco
+from .review_items import file_conflict
+from .state import (
+    PLAIN_FIELDS, contact_rows, digest, person_state_from_local, person_state_from_pco,
+)
+from .three_way import merge_fields, plan_contacts
 
 CREATED, UPDATED, SKIPPED = Outcome.CREATED, Outcome.UPDATED, Outcome.SKIPPED
 
@@ -17,10 +25,11 @@ def is_stale(held, incoming):
     return held is not None and incoming is not None and incoming < held
 
 
-def is_unchanged(held_updated_at, held_hash, record):
-    """What apply_person would skip for a person already linked to this record's PCO id."""
+def is_unchanged(held_updated_at, held_hash, record, stored=None):
+    """What apply_person would skip for a person already linked to this record's PCO id
+    (`stored`: their synced state, for the choices a record may not carry)."""
     return (is_stale(held_updated_at, record["pco_updated_at"])
-            or held_hash == digest(person_state_from_pco(record)))
+            or held_hash == digest(person_state_from_pco(record, stored)))
 
 
 def unchanged_pco_ids(records):
@@ -34,9 +43,10 @@ def unchanged_pco_ids(records):
             and is_unchanged(row.pco_updated_at, row.pco_synced_hash, r)}
 
 
-def apply_person(person, record):
+def apply_person(person, record, log=None):
     """Merge `record` (from schemas.load_person) into `person` (None: create). Returns the
-    outcome: created, updated or skipped."""
+    outcome (created, updated or skipped) and the person. `log` (a run's Progress or a
+    webhook's log) receives the conflicts for the review queue."""
     if person is None:
         person = Person(pco_id=record["pco_id"])
         db.session.add(person)
@@ -44,15 +54,47 @@ def apply_person(person, record):
         return CREATED, person
     if is_stale(person.pco_updated_at, record["pco_updated_at"]) or (
             person.pco_id == record["pco_id"]
-            and is_unchanged(person.pco_updated_at, person.pco_synced_hash, record)):
+            and is_unchanged(person.pco_updated_at, person.pco_synced_hash, record,
+                             person.pco_synced_state)):
         return SKIPPED, person
-    person.pco_id = record["pco_id"]
-    _write(person, record)
+    if person.pco_id == record["pco_id"] and person.pco_synced_state is not None:
+        _merge(person, record, log)
+    else:  # first met (matched by email or name): PCO's record is the one to hold
+        person.pco_id = record["pco_id"]
+        _write(person, record)
     return UPDATED, person
 
 
 def _write(person, record):
-    for name in SYNCED_PERSON_FIELDS:
+    restore_if_reactivated(person, record)
+    _take_fields(person, record, PLAIN_FIELDS)
+    choices.write(person, record)
+    for kind in CONTACT_KINDS:
+        merge_contacts(person, kind, record[kind.name],
+                       remove_missing=record.get("contacts_included", True))
+    _agree(person, record)
+
+
+def _merge(person, record, log):
+    """The three-way merge against the state last agreed with PCO."""
+    restore_if_reactivated(person, record)
+    base = person.pco_synced_state
+    local, remote = person_state_from_local(person), person_state_from_pco(record, base)
+    take, conflicts = merge_fields(list(PLAIN_FIELDS) + list(choices.RELATION_FIELDS), base,
+                                   local, remote)
+    _take_fields(person, record, [name for name in take if name in PLAIN_FIELDS])
+    carried = record.get("choices") or {}
+    choices.write(person, {"choices": {name: carried[name] for name in take if name in carried}})
+    for kind in CONTACT_KINDS:
+        conflicts += _merge_contacts(person, kind, record, base, local, remote)
+    for conflict in conflicts:
+        if log is not None:
+            file_conflict(log, person, conflict)
+    _agree(person, record)
+
+
+def _take_fields(person, record, names):
+    for name in names:
         value = record.get(name)
         if name == "status":
             value = value if value in ("active", "inactive") else "active"
@@ -60,13 +102,32 @@ def _write(person, record):
             value = bool(value)
         if getattr(person, name) != value:
             setattr(person, name, value)
-    for kind in CONTACT_KINDS:
-        merge_contacts(person, kind, record[kind.name],
-                       remove_missing=record.get("contacts_included", True))
+
+
+def _agree(person, record):
+    """PCO's record is now the state agreed with PCO: local edits it did not contradict stay
+    on the row, and the next push sends them (they differ from the agreed state)."""
     person.pco_updated_at = record["pco_updated_at"] or person.pco_updated_at
-    person.pco_synced_state = person_state_from_pco(record)
+    person.pco_synced_state = person_state_from_pco(record, person.pco_synced_state)
     person.pco_synced_hash = digest(person.pco_synced_state)
     person.pco_synced_at = utcnow()
+
+
+def restore_if_reactivated(person, record):
+    """Archived here means inactive in PCO: someone PCO made active again (it held them
+    inactive) is back in the directory."""
+    was = (person.pco_synced_state or {}).get("status")
+    if person.archived_at is not None and was == "inactive" and record.get("status") == "active":
+        person.archived_at = None
+
+
+def fill_blanks(person, record):
+    """Linking must not erase what PCO knows and we do not (a middle name, a birthdate, a
+    marital status)."""
+    for name in PLAIN_FIELDS:
+        if getattr(person, name) is None and record.get(name) is not None:
+            setattr(person, name, record[name])
+    choices.fill_blanks(person, record)
 
 
 def merge_contacts(person, kind, incoming, remove_missing=True):
@@ -94,3 +155,40 @@ def _set_contact(item, data, fields):
         value = bool(data.get(name)) if name == "is_primary" else data.get(name)
         if getattr(item, name) != value:
             setattr(item, name, value)
+
+
+def _merge_contacts(person, kind, record, base, local, remote):
+    """One kind of contact point, three ways (by PCO id); returns the conflicts."""
+    linked = {pco_id: values for pco_id, values in contact_rows(local, kind.name).items()
+              if pco_id is not None}
+    plan = plan_contacts(kind.name, contact_rows(base, kind.name), linked,
+                         contact_rows(remote, kind.name),
+                         complete=record.get("contacts_included", True))
+    incoming = {data["pco_id"]: data for data in record[kind.name]}
+    items = {item.pco_id: item for item in kind.items(person) if item.pco_id}
+    for pco_id, values in plan.update.items():
+        _set_contact(items[pco_id], {**values, "pco_id": pco_id,
+                                     "pco_updated_at": incoming[pco_id].get("pco_updated_at")},
+                     list(values))
+    _add_contacts(person, kind, [incoming[pco_id] for pco_id in plan.add])
+    for pco_id in plan.remove:
+        kind.items(person).remove(items[pco_id])
+    return plan.conflicts
+
+
+def _add_contacts(person, kind, added):
+    """PCO's new contact points: a local-only one with the same value is linked to it; one
+    still held by another local person (PCO merged the two, and we have not heard) moves here."""
+    if not added:
+        return
+    held_elsewhere = {item.pco_id: item for item in db.session.scalars(
+        select(kind.model).where(kind.model.pco_id.in_([data["pco_id"] for data in added]),
+                                 kind.model.person_id != person.id))}
+    local_only = {kind.match_key(kind.values(c)): c for c in kind.items(person) if not c.pco_id}
+    for data in added:
+        item = held_elsewhere.get(data["pco_id"]) or local_only.pop(kind.match_key(data), None)
+        if item is None:
+            item = kind.model(pco_id=data["pco_id"])
+        if item not in kind.items(person):
+            kind.items(person).append(item)
+        _set_contact(item, data, kind.fields)

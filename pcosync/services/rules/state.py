@@ -5,7 +5,12 @@ import json
 from datetime import date, datetime
 
 from ...models import SYNCED_PERSON_FIELDS
+from . import choices
 from .contact_kinds import BY_NAME, CONTACT_KINDS
+
+# The fields held as they are; the choices and the campus are held as PCO ids (rules/choices).
+PLAIN_FIELDS = tuple(name for name in SYNCED_PERSON_FIELDS
+                     if name not in choices.RELATION_FIELDS)
 
 
 def digest(value):
@@ -26,8 +31,10 @@ def _sorted_rows(rows):
     return sorted(rows, key=lambda row: json.dumps(row, default=str))
 
 
-def person_state_from_pco(record):
-    state = {name: _plain(record.get(name)) for name in SYNCED_PERSON_FIELDS}
+def person_state_from_pco(record, stored=None):
+    """`stored`: the state held so far, for the choices the record does not carry."""
+    state = {name: _plain(record.get(name)) for name in PLAIN_FIELDS}
+    state.update(choices.state_from_pco(record, stored))
     for kind in CONTACT_KINDS:
         state[kind.name] = _sorted_rows(_row(item.get("pco_id"), kind, item)
                                         for item in record[kind.name])
@@ -35,15 +42,16 @@ def person_state_from_pco(record):
 
 
 def person_state_from_local(person):
-    state = {name: _plain(getattr(person, name)) for name in SYNCED_PERSON_FIELDS}
+    state = {name: _plain(getattr(person, name)) for name in PLAIN_FIELDS}
+    state.update(choices.state_from_local(person))
     for kind in CONTACT_KINDS:
         state[kind.name] = _sorted_rows(_row(item.pco_id, kind, kind.values(item))
                                         for item in kind.items(person))
     return state
 
 
-def person_hash_from_pco(record):
-    return digest(person_state_from_pco(record))
+def person_hash_from_pco(record, stored=None):
+    return digest(person_state_from_pco(record, stored))
 
 
 def person_hash_from_local(person):

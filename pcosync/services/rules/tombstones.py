@@ -1,7 +1,9 @@
 """After a complete pull, records PCO no longer has are archived locally (never deleted).
 
 A short or broken listing from PCO (it has happened: #736, lists capped at 10,000) must not
-archive half a church: above a small share, nothing is archived and a human is asked instead.
+archive half a church: the run's guard (`progress.allow_archive`, see services/runs/guard.py,
+SYNC_GUARD_PERCENT) stops the run before anything is archived when the share is too large, and
+a human looks at its preview and confirms or not.
 """
 import logging
 
@@ -9,10 +11,9 @@ from sqlalchemy import select
 
 from ...extensions import db
 from ...models import Outcome, utcnow
+from .review_items import file_archived_by_pco
 
 log = logging.getLogger("pcosync.pull")
-MAX_SHARE = 0.10
-ALWAYS_ALLOWED = 5
 
 
 def archive_missing(model, id_column, seen, progress, record_type, exists=None):
@@ -23,14 +24,8 @@ def archive_missing(model, id_column, seen, progress, record_type, exists=None):
     missing_ids = [pco_id for pco_id in db.session.scalars(linked) if pco_id not in seen]
     if not missing_ids:
         return 0
-    limit = max(ALWAYS_ALLOWED, int(MAX_SHARE * (len(seen) + len(missing_ids))))
-    if len(missing_ids) > limit:
-        progress.issue(record_type, f"{len(missing_ids)} linked {record_type} records were not in "
-                       "PCO's listing; that is too many to be real deletions, so none was "
-                       "archived. Check PCO and run the sync again.")
-        log.warning("tombstones refused kind=%s missing=%s seen=%s", record_type,
-                    len(missing_ids), len(seen))
-        return 0
+    # Before one request is spent confirming them: GuardTripped when they are too many.
+    progress.allow_archive(record_type, len(missing_ids), len(seen))
     if exists is not None:
         missing_ids = [pco_id for pco_id in missing_ids if not exists(pco_id)]
         if not missing_ids:
@@ -39,6 +34,7 @@ def archive_missing(model, id_column, seen, progress, record_type, exists=None):
     now = utcnow()
     for row in missing:
         row.archived_at = now
+        file_archived_by_pco(progress, record_type, row, getattr(row, id_column.key))
     progress.count(Outcome.UPDATED, len(missing))
     log.info("archived records gone from PCO kind=%s count=%s", record_type, len(missing))
     return len(missing)

@@ -9,7 +9,9 @@ from ...pco.errors import PCOError
 from ..connection import make_client
 from ..pull import PULLERS
 from ..push import PUSHERS
+from .guard import GuardTripped, guard_for
 from .lifecycle import STEPS, Heartbeat, Progress, RunCancelled, finish_run, start_step
+from .preview import PreviewRecorder, isolated
 
 log = logging.getLogger("pcosync.runs")
 
@@ -37,52 +39,81 @@ def execute_run(run_id):
         log.warning("run not executed run_id=%s: it is not RUNNING", run_id)
         return run.status if run else None
     app = current_app._get_current_object()
-    client = None
     with Heartbeat(app, [run.id]) as heartbeat:
-        try:
-            client = make_client(app)
-            if run.kind in STEPS:
-                _run_steps(run, client, heartbeat)
-            else:
-                OPERATIONS[run.kind](client, Progress(run))
-            finish_run(run, RunStatus.COMPLETED)
-        except RunCancelled:
-            db.session.rollback()
-            finish_run(run, RunStatus.CANCELLED,
-                       "Cancelled by an admin; work up to that point is kept.")
-        except StepFailed as err:
-            finish_run(run, RunStatus.FAILED, str(err))
-        except BaseException as err:
-            db.session.rollback()
-            log.exception("run failed run_id=%s", run.id)
-            finish_run(run, RunStatus.FAILED, describe(err))
-            if not isinstance(err, Exception):
-                raise
-        finally:
-            if client is not None:
-                client.close()
+        _execute(run, app, heartbeat)
     return run.status
 
 
-def _run_steps(parent, client, heartbeat):
+def _execute(run, app, heartbeat):
+    client = recorder = None
+    try:
+        client = make_client(app, preview=run.preview)
+        recorder = PreviewRecorder(client) if run.preview else None
+        with isolated(recorder):
+            _operate(run, client, heartbeat, recorder)
+        finish_run(run, RunStatus.COMPLETED, report=_report(recorder))
+    except RunCancelled:
+        _stop(run, recorder, RunStatus.CANCELLED, "Cancelled by an admin; " + (
+            "a preview writes nothing." if run.preview else "work up to that point is kept."))
+    except GuardTripped as err:
+        _stop(run, recorder, RunStatus.FAILED, str(err), needs_review=True)
+    except StepFailed as err:
+        _stop(run, recorder, RunStatus.FAILED, str(err))
+    except BaseException as err:
+        db.session.rollback()  # first: a failed flush leaves the run's row unreadable
+        log.exception("run failed run_id=%s", run.id)
+        _stop(run, recorder, RunStatus.FAILED, describe(err))
+        if not isinstance(err, Exception):
+            raise
+    finally:
+        if client is not None:
+            client.close()
+
+
+def _stop(run, recorder, status, error, needs_review=False):
+    """End a run that did not complete: its unfinished page is dropped."""
+    db.session.rollback()
+    finish_run(run, status, error, needs_review=needs_review, report=_report(recorder))
+
+
+def _report(recorder):
+    return recorder.report() if recorder is not None else None
+
+
+def _operate(run, client, heartbeat, recorder):
+    if run.kind in STEPS:
+        _run_steps(run, client, heartbeat, recorder)
+    else:
+        guard = guard_for(run, run.kind, current_app.config)
+        OPERATIONS[run.kind](client, Progress(run, guard=guard, recorder=recorder))
+
+
+def _run_steps(parent, client, heartbeat, recorder):
     for kind in STEPS[parent.kind]:
         step = start_step(parent, kind)
         heartbeat.add(step.id)
+        guard = guard_for(parent, kind, current_app.config)
         try:
-            OPERATIONS[kind](client, Progress(step, parent=parent))
+            OPERATIONS[kind](client, Progress(step, parent=parent, guard=guard,
+                                              recorder=recorder))
         except RunCancelled:
-            db.session.rollback()
-            finish_run(step, RunStatus.CANCELLED)
+            _end_step(step, RunStatus.CANCELLED)
             raise
+        except GuardTripped as err:
+            _end_step(step, RunStatus.FAILED, str(err), needs_review=True)
+            raise GuardTripped(f"Step {kind}: {err}") from err
         except Exception as err:
-            db.session.rollback()
+            _end_step(step, RunStatus.FAILED, describe(err))
             log.exception("step failed run_id=%s step=%r", parent.id, kind)
-            finish_run(step, RunStatus.FAILED, describe(err))
             raise StepFailed(f"Step {kind} failed: {describe(err)}") from err
         except BaseException as err:
             # A shutdown (RQ's ShutDownImminentException is no Exception) used to end only the
             # parent run: its step stayed RUNNING under a FAILED run.
-            db.session.rollback()
-            finish_run(step, RunStatus.FAILED, describe(err))
+            _end_step(step, RunStatus.FAILED, describe(err))
             raise
         finish_run(step, RunStatus.COMPLETED)
+
+
+def _end_step(step, status, error=None, needs_review=False):
+    db.session.rollback()  # in a preview, the throwaway session's unfinished page
+    finish_run(step, status, error, needs_review=needs_review)

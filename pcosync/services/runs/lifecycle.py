@@ -10,9 +10,12 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import object_session
 
 from ...extensions import db
 from ...models import Outcome, RunKind, RunStatus, SyncIssue, SyncRun, utcnow
+from ..rules.review_items import file_item
+from .guard import GuardTripped, processed
 
 log = logging.getLogger("pcosync.runs")
 
@@ -39,11 +42,13 @@ def active_run():
     return db.session.scalar(select(SyncRun).where(SyncRun.active_slot == 1))
 
 
-def start_run(kind, triggered_by="cli", user_id=None):
-    """Create a RUNNING top-level run, or raise RunAlreadyActive."""
+def start_run(kind, triggered_by="cli", user_id=None, preview=False, confirmed=False):
+    """Create a RUNNING top-level run, or raise RunAlreadyActive. `preview`: it writes nothing
+    (services/runs/preview.py); `confirmed`: an admin said "Run anyway" (guard.py)."""
     recover_stale_runs()
     run = SyncRun(kind=kind, status=RunStatus.RUNNING, triggered_by=triggered_by, user_id=user_id,
-                  active_slot=1, heartbeat_at=utcnow())
+                  active_slot=1, heartbeat_at=utcnow(), preview=bool(preview),
+                  guard_confirmed=bool(confirmed))
     db.session.add(run)
     try:
         db.session.commit()
@@ -51,26 +56,38 @@ def start_run(kind, triggered_by="cli", user_id=None):
         db.session.rollback()
         current = active_run()
         if current is None:  # it finished between our insert and this read
-            return start_run(kind, triggered_by, user_id)
+            return start_run(kind, triggered_by, user_id, preview, confirmed)
         raise RunAlreadyActive(current)
-    log.info("run started run_id=%s kind=%r by=%r", run.id, kind, triggered_by)
+    log.info("run started run_id=%s kind=%r by=%r preview=%s confirmed=%s", run.id, kind,
+             triggered_by, run.preview, run.guard_confirmed)
     return run
 
 
+def session_of(run):
+    """The session a run's row lives in. During a preview `db.session` is the throwaway one;
+    the run rows stay in the app's own session, so their counters are really written."""
+    return object_session(run) or db.session()
+
+
 def start_step(parent, kind):
+    session = session_of(parent)
     step = SyncRun(kind=kind, status=RunStatus.RUNNING, triggered_by=parent.triggered_by,
-                   user_id=parent.user_id, parent_id=parent.id, heartbeat_at=utcnow())
-    db.session.add(step)
-    db.session.commit()
+                   user_id=parent.user_id, parent_id=parent.id, heartbeat_at=utcnow(),
+                   preview=parent.preview, guard_confirmed=parent.guard_confirmed)
+    session.add(step)
+    session.commit()
     return step
 
 
-def finish_run(run, status, error=None):
+def finish_run(run, status, error=None, needs_review=False, report=None):
     run.status = status
     run.error = error[:4000] if error else None
     run.finished_at = utcnow()
     run.active_slot = None
-    db.session.commit()
+    run.needs_review = bool(needs_review)
+    if report is not None:
+        run.report = report
+    session_of(run).commit()
     log.info("run finished run_id=%s kind=%r status=%s created=%s updated=%s skipped=%s "
              "failed=%s seconds=%.1f", run.id, run.kind, status, run.created_count,
              run.updated_count, run.skipped_count, run.failed_count, run.duration_seconds)
@@ -86,7 +103,7 @@ def request_cancel(run_id):
 
 
 def cancel_requested(run):
-    return bool(db.session.scalar(
+    return bool(session_of(run).scalar(
         select(SyncRun.cancel_requested).where(SyncRun.id.in_(_lineage(run)))
         .where(SyncRun.cancel_requested.is_(True)).limit(1)))
 
@@ -128,11 +145,14 @@ def recover_stale_runs(now=None):
 
 
 class Progress:
-    """Counters for one run, written to the row at every checkpoint (at least once a page)."""
+    """Counters for one run, written to the row at every checkpoint (at least once a page).
+    `guard`: a guard.Guard, or None; `recorder`: a preview.PreviewRecorder in a preview."""
 
-    def __init__(self, run, parent=None):
+    def __init__(self, run, parent=None, guard=None, recorder=None):
         self.run = run
         self.parent = parent
+        self.guard = guard
+        self.recorder = recorder
 
     def expect(self, total):
         if total is not None and not self.run.total_expected:
@@ -144,19 +164,55 @@ class Progress:
             setattr(run, name, (getattr(run, name) or 0) + n)
 
     def issue(self, record_type, reason, pco_id=None, local_id=None, failed=False):
-        db.session.add(SyncIssue(run_id=self.run.id, record_type=record_type, pco_id=pco_id,
-                                 local_id=local_id, reason=reason[:2000]))
+        if self.recorder is not None:  # a preview files nothing: its report lists them
+            self.recorder.issue(record_type, reason, pco_id=pco_id, local_id=local_id)
+        else:
+            db.session.add(SyncIssue(run_id=self.run.id, record_type=record_type,
+                                     pco_id=pco_id, local_id=local_id, reason=reason[:2000]))
         if failed:
             self.count(Outcome.FAILED)
 
+    def review(self, kind, summary, key, **refs):
+        """File an item in the review queue for a human (or see the open one again). In a
+        preview it goes to the throwaway session (later records see it, as in a real run),
+        unlinked from the run, whose row is not in the preview's copy of the database."""
+        run_id = None if self.recorder is not None else self.run.id
+        file_item(kind, summary, key, run_id=run_id, **refs)
+
+    def allow_archive(self, record_type, missing, seen):
+        """Before archiving `missing` linked records that are not among the `seen` PCO listed:
+        GuardTripped when they are too large a share."""
+        self._guard(missing, seen + missing, f"{missing} linked {record_type} records")
+
     def checkpoint(self):
-        """Commit the page's work with the counters, then honour a cancel request."""
+        """Commit the page's work with the counters, then honour a cancel request. The guard
+        looks first: a page that takes the run over its share is rolled back instead."""
+        self._guard()
         now = utcnow()
         for run in filter(None, (self.run, self.parent)):
             run.heartbeat_at = now
         db.session.commit()
+        if session_of(self.run) is not db.session():  # a preview: the run rows are elsewhere
+            session_of(self.run).commit()
         if cancel_requested(self.run):
             raise RunCancelled()
+
+    def _guard(self, changed=None, total=None, archiving=None):
+        """Stop (roll back, GuardTripped) when the share is exceeded; a preview only notes it.
+        By default: the records updated of those processed so far."""
+        if self.guard is None:
+            return
+        if changed is None:
+            changed, total = self.run.updated_count or 0, processed(self.run)
+        message = self.guard.verdict(changed, total, archiving)
+        if message is None:
+            return
+        if self.recorder is not None:
+            self.recorder.guard_would_stop(message)
+            return
+        log.warning("guard tripped run_id=%s kind=%r: %s", self.run.id, self.run.kind, message)
+        db.session.rollback()
+        raise GuardTripped(message)
 
 
 class Heartbeat:

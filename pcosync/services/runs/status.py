@@ -39,7 +39,23 @@ def run_summary(run):
         "cancel_requested": run.cancel_requested,
         "triggered_by": run.triggered_by,
         "error": run.error,
+        "preview": run.preview,
+        "needs_review": run.needs_review,
     }
+
+
+def report_view(run):
+    """What a run's page shows beyond its counters: the report of a preview, the preview of a
+    run the guard stopped, and which button may start the real run ("Apply", or "Run anyway"
+    past the guard), if any."""
+    report = run.report or {}
+    preview_id = report.get("preview_run_id")
+    linked = db.session.get(SyncRun, preview_id) if preview_id else None
+    top_level = run.parent_id is None and run.status != RunStatus.RUNNING
+    applicable = run.preview and run.status == RunStatus.COMPLETED
+    confirm = bool(report.get("guard")) if run.preview else run.needs_review
+    return {"report": report, "linked_preview": linked,
+            "can_apply": top_level and (applicable or run.needs_review), "confirm": confirm}
 
 
 def webhook_counts():

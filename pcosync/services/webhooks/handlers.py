@@ -8,11 +8,14 @@ from datetime import datetime, timezone
 from sqlalchemy import select
 
 from ...extensions import db
-from ...models import Family, FamilyMember, Group, GroupMembership, Person, utcnow
+from ...models import Group, GroupMembership, Person, utcnow
 from ...pco import schemas
 from ...pco.errors import PCONotFound
 from ..rules.contact_kinds import BY_PCO_TYPE
 from ..rules.merge import SKIPPED
+from ..rules.mergers import apply_person_merger
+from ..rules.review_items import file_archived_by_pco
+from ..pull.choices import ensure_known, group_tag_names
 from ..pull.listing import people_by_pco_id
 from ..pull.families import apply_household, find_family, removed_from_households
 from ..pull.groups import apply_group, apply_membership, removed_from_group
@@ -50,7 +53,9 @@ def refresh_person(client, pco_id, log):
         resource = client.get_person(pco_id)
     except PCONotFound:
         return "person no longer in PCO"
-    apply_people_page([schemas.load_person(resource)], log)
+    record = schemas.load_person(resource)
+    ensure_known(client, [record], log)
+    apply_people_page([record], log)
     return log.outcomes[-1] if log.outcomes else SKIPPED
 
 
@@ -70,6 +75,7 @@ def person_destroyed(client, payload, log):
     if person is None or person.archived_at is not None:
         return SKIPPED
     person.archived_at = utcnow()  # a tombstone: every local field is kept
+    file_archived_by_pco(log, "Person", person, person.pco_id)
     return "archived"
 
 
@@ -112,20 +118,27 @@ def household_destroyed(client, payload, log):
     if family is None or family.archived_at is not None:
         return SKIPPED
     family.archived_at = utcnow()
+    file_archived_by_pco(log, "Household", family, family.pco_household_id)
     return "archived"
+
+
+def _fetch_group(client, group_id):
+    """The group with its type, location and tags by name (tags from the local list)."""
+    record = schemas.load_group(client.get_group(group_id))
+    return {**record, "tags": group_tag_names(client, group_id, record["tag_ids"])}
 
 
 def _local_group(client, group_id):
     group = db.session.scalar(select(Group).where(Group.pco_group_id == group_id))
     if group is None:
-        _, group = apply_group(schemas.load_group(client.get_group(group_id)))
+        _, group = apply_group(_fetch_group(client, group_id))
     return group
 
 
 def group_changed(client, payload, log):
     group_id = str(_data(payload)["id"])
     try:
-        outcome, _ = apply_group(schemas.load_group(client.get_group(group_id)))
+        outcome, _ = apply_group(_fetch_group(client, group_id))
     except PCONotFound:
         return "group no longer in PCO"
     return outcome
@@ -163,30 +176,4 @@ def person_merged(client, payload, log):
     attributes = data.get("attributes") or {}
     keep_id = str(attributes.get("person_to_keep_id") or _related_id(data, "person_to_keep"))
     remove_id = str(attributes.get("person_to_remove_id") or _related_id(data, "person_to_remove"))
-    removed, kept = _local_person(remove_id), _local_person(keep_id)
-    if removed is None:
-        return SKIPPED
-    if kept is None:
-        removed.pco_id = keep_id
-        note = f"local person {removed.id} now linked to PCO person {keep_id}"
-    else:
-        _move_links(removed, kept)
-        removed.pco_id, removed.archived_at = None, utcnow()
-        note = f"links of local person {removed.id} moved to {kept.id}; {removed.id} archived"
-    log.issue("Person", f"PCO merged person {remove_id} into {keep_id}: {note}. Review the "
-              "two local records.", pco_id=keep_id, local_id=removed.id)
-    return "merged"
-
-
-def _move_links(source, target):
-    for model in (FamilyMember, GroupMembership):
-        owner = "family_id" if model is FamilyMember else "group_id"
-        taken = set(db.session.scalars(select(getattr(model, owner))
-                                       .where(model.person_id == target.id)))
-        for link in db.session.scalars(select(model).where(model.person_id == source.id)):
-            if getattr(link, owner) in taken:
-                db.session.delete(link)
-            else:
-                link.person_id = target.id
-    for family in db.session.scalars(select(Family).where(Family.primary_member_id == source.id)):
-        family.primary_member_id = target.id
+    return apply_person_merger(keep_id, remove_id, log)

@@ -8,6 +8,7 @@ from ...extensions import db
 from ...models import DeliveryStatus, SyncIssue, WebhookDelivery, utcnow
 from ...pco.errors import PCOError
 from ...pco.webhook_schemas import load_event_delivery
+from ..rules.review_items import file_item
 from . import handlers
 from ..connection import make_client
 
@@ -48,6 +49,9 @@ class DeliveryLog:
 
     def count(self, outcome, n=1):
         self.outcomes.append(outcome)
+
+    def review(self, kind, summary, key, **refs):
+        file_item(kind, summary, key, **refs)
 
 
 def process_delivery(row_id):

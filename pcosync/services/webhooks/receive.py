@@ -8,6 +8,7 @@ import json
 import logging
 from datetime import timedelta
 
+from flask import current_app
 from marshmallow import ValidationError
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -16,6 +17,7 @@ from ... import config as settings
 from ...extensions import db
 from ...models import DeliveryStatus, WebhookDelivery, utcnow
 from ...pco.webhook_schemas import load_event_delivery
+from .. import organization
 from .subscriptions import active_secrets
 
 log = logging.getLogger("pcosync.webhooks")
@@ -53,14 +55,20 @@ def signature_matches(body, signature, secrets):
 
 
 def parse_delivery(body):
+    """Strictly UTF-8 (json.loads would also guess UTF-16 or 32) and no deeper than Python's
+    recursion limit: either is a refusal (400), not a 500 that PCO would retry for days."""
     try:
-        envelope = json.loads(body)
-    except (UnicodeDecodeError, ValueError) as err:
-        raise BadDelivery(f"body is not JSON ({err.__class__.__name__})") from err
+        envelope = json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError) as err:
+        raise BadDelivery(f"body is not UTF-8 JSON ({err.__class__.__name__})") from None
     try:
-        return load_event_delivery(envelope)
+        delivery = load_event_delivery(envelope)
     except ValidationError as err:
         raise BadDelivery(f"not a PCO EventDelivery: {err.messages}") from err
+    refusal = organization.delivery_refusal(delivery["organization_id"], current_app.config)
+    if refusal:
+        raise BadDelivery(refusal)
+    return delivery
 
 
 def record(body):

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from ...extensions import db
 from ...models import WebhookSubscription, utcnow
 from ...pco import schemas
+from ...pco.webhook_api import WebhookSubscriptions
 
 log = logging.getLogger("pcosync.webhooks")
 FIELDS = ("name", "url", "active", "authenticity_secret")
@@ -38,13 +39,12 @@ def import_subscriptions(client):
     """Make the stored subscriptions PCO's list. A subscription PCO lists but sent broken is
     left as stored, so one bad record never drops a working secret."""
     loaded, listed, malformed = [], set(), []
-    for page in client.iter_webhook_subscriptions():
-        for resource in page.records:
-            listed.add(str(resource.get("id")) if isinstance(resource, dict) else None)
-            try:
-                loaded.append(schemas.load_webhook_subscription(resource))
-            except ValidationError as err:
-                malformed.append(str(err))
+    for resource in WebhookSubscriptions(client).list():
+        listed.add(str(resource.get("id")) if isinstance(resource, dict) else None)
+        try:
+            loaded.append(schemas.load_webhook_subscription(resource))
+        except ValidationError as err:
+            malformed.append(str(err))
     held = {row.pco_id: row for row in db.session.scalars(select(WebhookSubscription))}
     for data in loaded:
         row = held.get(data["pco_id"]) or WebhookSubscription(pco_id=data["pco_id"])
@@ -63,9 +63,18 @@ def import_subscriptions(client):
     return result
 
 
-def active_secrets():
-    query = select(WebhookSubscription.authenticity_secret).where(WebhookSubscription.active)
-    return list(db.session.scalars(query))
+def active_secrets(now=None):
+    """The secrets of active subscriptions, and a rotated-away secret until its rotation
+    completes (deliveries PCO signed just before the rotation may still arrive)."""
+    now = now or utcnow()
+    query = select(WebhookSubscription.authenticity_secret, WebhookSubscription.previous_secret,
+                   WebhookSubscription.previous_secret_until).where(WebhookSubscription.active)
+    found = []
+    for secret, previous, until in db.session.execute(query):
+        found.append(secret)
+        if previous and until and until > now:
+            found.append(previous)
+    return found
 
 
 def count_active():

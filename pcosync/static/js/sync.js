@@ -43,7 +43,7 @@
   function showRun(run) {
     state.activeId = run.id;
     $("#progress").hidden = false;
-    $("#progress-kind").textContent = run.kind;
+    $("#progress-kind").textContent = run.kind + (run.preview ? " (preview)" : "");
     $("#progress-step").textContent = run.step ? "Step: " + run.step : "";
     ["created", "updated", "skipped", "failed"].forEach(function (name) {
       $("#count-" + name).textContent = run[name];
@@ -98,9 +98,13 @@
   document.querySelectorAll('form[data-js="start-run"]').forEach(function (form) {
     form.addEventListener("submit", function (event) {
       event.preventDefault();
+      var body = new FormData(form);
+      if (event.submitter && event.submitter.name) { body.set(event.submitter.name, event.submitter.value); }
       setButtonsDisabled(true);
-      post(form.action, new FormData(form)).then(function (data) {
-        if (data.status === 202) {
+      post(form.action, body).then(function (data) {
+        if (data.status === 202 && data.run.preview) {
+          window.location.assign(data.url);  // the preview's page shows its report
+        } else if (data.status === 202) {
           say("");
           showRun(data.run);
           refreshHistory();

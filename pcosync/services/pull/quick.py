@@ -1,0 +1,98 @@
+"""Quick Sync: only what changed in PCO since the stored cursors, cheap enough to run every few
+minutes and catch whatever a webhook missed.
+
+- Person mergers created since their cursor, first: a removed person's local record is then
+  re-pointed (or archived) before the kept person's changes arrive.
+- People changed since their cursor (with their contact points), applied by Sync People's own
+  apply_people_page.
+- Emails, phone numbers and addresses changed since theirs: a changed one does not always bump
+  its person's updated_at. Their people are re-read in bulk (100 a request), except those this
+  run already read with that very version, and those whose version is already held here.
+
+Never archives: a record missing from a delta means nothing (the Full Sync reconciles). Leaves
+households and groups to their webhooks and to the Full Sync: PCO does not bump a household's
+updated_at when its members change, and groups have no updated_at.
+"""
+import logging
+
+from sqlalchemy import select
+
+from ...pco import deltas, schemas
+from ...extensions import db
+from ..rules.contact_kinds import BY_NAME
+from ..rules.merge import SKIPPED, UPDATED
+from ..rules.mergers import apply_person_merger
+from . import cursors
+from .listing import load_records
+from .people import apply_people_page
+
+log = logging.getLogger("pcosync.pull")
+CONTACTS = ("emails", "phone_numbers", "addresses")
+
+
+def quick_sync(client, progress):
+    apply_person_mergers(client, progress)
+    read_with_person = apply_changed_people(client, progress)
+    refresh_people_of_changed_contacts(client, progress, read_with_person)
+
+
+def apply_person_mergers(client, progress):
+    for page in deltas.iter_person_mergers(client, cursors.start("person_mergers")):
+        for merger in load_records(page.records, schemas.load_person_merger, "PersonMerger",
+                                   progress):
+            outcome = apply_person_merger(merger["person_to_keep_id"],
+                                          merger["person_to_remove_id"], progress)
+            progress.count(SKIPPED if outcome == SKIPPED else UPDATED)
+        cursors.advance("person_mergers", page.position)
+        progress.checkpoint()
+
+
+def apply_changed_people(client, progress):
+    """Apply the changed people page by page; returns the contact point versions they carried."""
+    read = set()
+    for page in deltas.iter_changed_people(client, cursors.start("people")):
+        records = load_records(page.records, schemas.load_person, "Person", progress)
+        apply_people_page(records, progress)
+        read.update(contact_versions(records))
+        cursors.advance("people", page.position)
+        progress.checkpoint()
+        log.info("quick sync people page run_id=%s records=%s", progress.run.id, len(records))
+    return read
+
+
+def contact_versions(people):
+    return {(kind, item["pco_id"], item.get("pco_updated_at"))
+            for person in people for kind in CONTACTS for item in person[kind]}
+
+
+def refresh_people_of_changed_contacts(client, progress, read_with_person):
+    """The contact cursors move only after every person they need is applied and committed."""
+    person_ids, reached = [], {}
+    for kind in CONTACTS:
+        for page in deltas.iter_changed_contacts(client, kind, cursors.start(kind)):
+            changed = load_records(page.records, BY_NAME[kind].load, BY_NAME[kind].pco_type,
+                                   progress)
+            person_ids += people_to_refresh(kind, changed, read_with_person)
+            reached[kind] = page.position
+    for batch in deltas.people_by_ids(client, person_ids):
+        apply_people_page(load_records(batch, schemas.load_person, "Person", progress),
+                          progress)
+        progress.checkpoint()
+    for kind, position in reached.items():
+        cursors.advance(kind, position)
+    progress.checkpoint()
+
+
+def people_to_refresh(kind, changed, read_with_person):
+    """PCO ids of the people whose contact point changed and who still need a read."""
+    fresh = [c for c in changed if c.get("person_pco_id")
+             and (kind, c["pco_id"], c.get("pco_updated_at")) not in read_with_person]
+    model = BY_NAME[kind].model
+    held = dict(db.session.execute(select(model.pco_id, model.pco_updated_at).where(
+        model.pco_id.in_([c["pco_id"] for c in fresh]))).all()) if fresh else {}
+    return [c["person_pco_id"] for c in fresh if not _already_held(held.get(c["pco_id"]), c)]
+
+
+def _already_held(held_updated_at, contact):
+    incoming = contact.get("pco_updated_at")
+    return held_updated_at is not None and incoming is not None and incoming <= held_updated_at

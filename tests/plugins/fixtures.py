@@ -1,0 +1,328 @@
+"""The shared fixtures (registered by tests/conftest.py with `pytest_plugins`).
+
+- app -> db -> client -> logged-in admin (or staff, or viewer), on SQLite and (when PostgreSQL
+  answers, see support.postgres_url) PostgreSQL: every test that uses the database runs once per
+  kind, except browser tests (marked `browser`: SQLite only, the database does not change what a
+  browser sees). Each test process has databases of its own, copied from templates migrated
+  once per run, and a real Redis database index of its own, flushed around each test.
+- make_sandbox / sandbox: the PCO sandbox over real HTTP (the one way tests start it).
+- live_app / live_server: the app itself over HTTP.
+- browser / page / logged_in_page: headless Chromium driven by Playwright.
+"""
+import contextlib
+import fcntl
+import json
+import os
+import tempfile
+import uuid
+
+import pytest
+import redis as redis_lib
+
+from pcosync import bundled_redis, create_app
+from pcosync.extensions import db
+from pcosync.sandbox.server import start_sandbox_in_thread
+from tests import support
+from tests.e2e import screenshot
+
+LOCAL_REDIS = "redis://127.0.0.1:6379"
+RUN_ENV = "PCOSYNC_TEST_RUN"  # one test run's name, shared by its xdist workers
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+BROWSER_TIMEOUT_MS = 10_000
+BROWSER_ADMIN_EMAIL = "browser-admin@example.org"
+PROCESS_GROUP = "real-processes"
+
+
+def is_xdist_worker():
+    return "PYTEST_XDIST_WORKER" in os.environ
+
+
+def starts_real_processes(nodeid):
+    """The reliability suite (gunicorn, RQ workers, killed on purpose) and the browser tests
+    (Chromium; they live in files named *_browser.py)."""
+    path = nodeid.split("::")[0]
+    return path.startswith("tests/reliability/") or path.endswith("_browser.py")
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """`--dist loadgroup`, grouping by path: the tests that start real processes run one after
+    another on one worker while the light tests share out over the others (two of them at once
+    on a 2-core machine starve each other's subprocesses into timeouts; one Chromium, not two).
+    By path because pytest 9 ignores the nodeid suffix xdist's `xdist_group` mark relies on."""
+    if config.getoption("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadGroupScheduling
+
+    class ProcessGroupScheduling(LoadGroupScheduling):
+        def _split_scope(self, nodeid):
+            return PROCESS_GROUP if starts_real_processes(nodeid) else nodeid
+
+    return ProcessGroupScheduling(config, log)
+
+
+# -- the run: its name, its template databases ------------------------------------------------
+
+def pytest_configure(config):
+    if not is_xdist_worker():  # workers inherit the controller's environment
+        os.environ[RUN_ENV] = f"{os.getpid()}_{uuid.uuid4().hex[:8]}"
+
+
+def pytest_unconfigure(config):
+    if not is_xdist_worker():
+        for url in templates_made().values():
+            support.drop_database(url)
+        for suffix in (".json", ".lock"):
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(run_file(suffix))
+
+
+def run_file(suffix):
+    return os.path.join(tempfile.gettempdir(), f"pcosync-tests-{os.environ[RUN_ENV]}{suffix}")
+
+
+def templates_made():
+    with contextlib.suppress(FileNotFoundError), open(run_file(".json")) as handle:
+        return json.load(handle)
+    return {}
+
+
+@contextlib.contextmanager
+def run_lock():
+    """Held by one process of the run at a time (xdist workers share the templates)."""
+    with open(run_file(".lock"), "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+
+
+def migrate_templates():
+    """One migrated database per kind for the whole run, made by the first process to ask."""
+    templates = {"sqlite": "sqlite:///" + run_file(".db")}
+    if support.postgres_url():
+        templates["postgresql"] = support.create_postgres_database(
+            support.postgres_url(), prefix="pcosync_template")
+    with open(run_file(".json"), "w") as handle:
+        json.dump(templates, handle)  # written first: a failed migration is still dropped
+    for url in templates.values():
+        support.upgrade(url)
+    return templates
+
+
+@pytest.fixture(scope="session")
+def database_urls(tmp_path_factory):
+    """This process's own databases, copies of the run's migrated templates: parallel test
+    processes (and parallel runs on one server) never see each other's rows."""
+    folder = str(tmp_path_factory.mktemp("db"))
+    with run_lock():
+        templates = templates_made() or migrate_templates()
+        urls = {kind: support.copy_database(url, folder) for kind, url in templates.items()}
+    yield urls
+    for url in urls.values():
+        support.drop_database(url)
+
+
+def pytest_generate_tests(metafunc):
+    """`database_kind`, which db_url needs, is a parameter: one test per kind of database."""
+    if "database_kind" in metafunc.fixturenames:
+        browser = metafunc.definition.get_closest_marker("browser")
+        metafunc.parametrize("database_kind", ["sqlite"] if browser else support.database_kinds())
+
+
+@pytest.fixture
+def db_url(database_kind, database_urls):
+    return database_urls[database_kind]
+
+
+# -- Redis ------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def redis_url():
+    """The local Redis on a database index this process holds alone (concurrent test runs and
+    xdist workers must not flush each other's queues); the bundled Redis if none answers."""
+    if "TEST_REDIS_URL" in os.environ:
+        yield os.environ["TEST_REDIS_URL"]
+        return
+    try:
+        lock = redis_lib.Redis.from_url(LOCAL_REDIS, socket_connect_timeout=1)
+        lock.ping()
+    except redis_lib.RedisError:
+        yield from bundled_redis_url()
+        return
+    index = claim_database_index(lock)
+    yield f"{LOCAL_REDIS}/{index}"
+    lock.delete(f"pcosync:test-db-claim:{index}")
+
+
+def claim_database_index(lock):
+    for index in range(1, 16):
+        if lock.set(f"pcosync:test-db-claim:{index}", os.getpid(), nx=True, ex=3 * 3600):
+            return index
+    raise RuntimeError("every Redis database 1-15 is claimed by another test run")
+
+
+def bundled_redis_url():
+    folder = tempfile.mkdtemp(prefix="pcosync-redis-")
+    process = bundled_redis.serve(os.path.join(folder, "redis.sock"), foreground=False)
+    yield "unix://" + os.path.join(folder, "redis.sock") + "?db=1"
+    process.terminate()
+
+
+@pytest.fixture
+def redis_client(redis_url):
+    client = redis_lib.Redis.from_url(redis_url)
+    client.flushdb()
+    yield client
+    client.flushdb()
+    client.close()
+
+
+# -- the app, its clients and users -----------------------------------------------------------
+
+@pytest.fixture
+def app(db_url, redis_url, tmp_path):
+    app = create_app(support.test_config(db_url, redis_url, tmp_path))
+    with app.app_context():
+        redis_lib.Redis.from_url(redis_url).flushdb()
+        yield app
+        db.session.remove()
+        support.empty_tables(db.engine)
+        redis_lib.Redis.from_url(redis_url).flushdb()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def admin(app):
+    return support.make_user("admin@example.org", "TECH_ADMIN")
+
+
+@pytest.fixture
+def staff(app):
+    """A user who may edit the directory but not run syncs."""
+    return support.make_user("staff@example.org", "STAFF")
+
+
+@pytest.fixture
+def admin_client(client, admin):
+    support.login(client, admin.email)
+    return client
+
+
+@pytest.fixture
+def staff_client(client, staff):
+    support.login(client, staff.email)
+    return client
+
+
+@pytest.fixture
+def viewer_client(client):
+    """Logged in, but without people.manage."""
+    user = support.make_user("viewer@example.org", "VIEWER")
+    support.login(client, user.email)
+    return client
+
+
+# -- the PCO sandbox, the app over HTTP -------------------------------------------------------
+
+@pytest.fixture
+def make_sandbox(request):
+    """make_sandbox(people=150, seed=7, **SANDBOX_settings) starts a PCO sandbox over HTTP
+    (rate limit off unless set) and returns its server; all are stopped after the test. When the
+    test has an app, the app talks to the sandbox started last."""
+    servers = []
+
+    def start(people=150, seed=7, **settings):
+        server = support.start_sandbox(people, seed, **settings)
+        servers.append(server)
+        if "app" in request.fixturenames:
+            support.point_app_at(request.getfixturevalue("app"), server)
+        return server
+
+    yield start
+    for server in servers:
+        support.stop_sandbox(server)
+
+
+@pytest.fixture
+def sandbox_settings():
+    """make_sandbox's arguments for `sandbox`: override this fixture in a module or conftest,
+    or parametrize it, for another sandbox."""
+    return {}
+
+
+@pytest.fixture
+def sandbox(app, make_sandbox, sandbox_settings):
+    """A sandbox the app talks to: 150 generated people (seed 7, rate limit off) by default."""
+    return make_sandbox(**sandbox_settings)
+
+
+@pytest.fixture
+def live_app(app):
+    """The app itself served over HTTP from a thread (the sandbox's server serves any WSGI
+    app); `.url` is its base URL."""
+    server = start_sandbox_in_thread(app)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def live_server(live_app):
+    """live_app's base URL, "http://127.0.0.1:PORT"."""
+    return live_app.url
+
+
+# -- the browser ------------------------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium per test process (Debian's /usr/bin/chromium, or $CHROMIUM)."""
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"no Chromium at {CHROMIUM}: run `make system-deps` (Debian's chromium) "
+                    "or set CHROMIUM")
+    from playwright.sync_api import sync_playwright
+
+    playwright = sync_playwright().start()
+    chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    yield chromium
+    chromium.close()
+    playwright.stop()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Keep each phase's report on the test item, so `page` knows whether the test failed."""
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
+@pytest.fixture
+def page(browser, live_server, request):
+    """A fresh context and page with base_url set to the live server, so
+    `page.goto("/directory/people/")` works. A failing test leaves FAILED-<test>.png."""
+    context = browser.new_context(base_url=live_server, viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(BROWSER_TIMEOUT_MS)
+    tab = context.new_page()
+    yield tab
+    report = getattr(request.node, "report_call", None)
+    if report is not None and report.failed:
+        screenshot(tab, f"FAILED-{request.node.name}")
+    context.close()
+
+
+@pytest.fixture
+def logged_in_page(page, app):
+    """That page, logged in as a TECH_ADMIN through the real login form."""
+    support.make_user(BROWSER_ADMIN_EMAIL, "TECH_ADMIN")
+    page.goto("/login")
+    page.get_by_label("Email").fill(BROWSER_ADMIN_EMAIL)
+    page.get_by_label("Password").fill(support.PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/")
+    return page
