@@ -1,5 +1,6 @@
-"""The naive baseline for benchmarks/pull.py: People synced the way a script built on pypco's
-defaults would do it, against the same sandbox.
+"""The naive baseline for benchmarks/pull.py (not a benchmark of its own: its figures print with
+`python -m benchmarks.pull`, and in its `--json` line as naive_*): People synced the way a script
+built on pypco's defaults would do it, against the same sandbox.
 
     for person in pco.iterate("/people/v2/people"):            # 25 per page, no include
         save(person)                                            # INSERT, commit
