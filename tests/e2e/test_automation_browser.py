@@ -2,7 +2,6 @@
 shown with their next run, webhooks set up with one click, a deactivated subscription brought
 back by the daily check, a scheduled run skipped in the history. The panels are saved as
 docs/sync-schedules.png and docs/webhook-health.png."""
-import pathlib
 
 import pytest
 import requests
@@ -14,10 +13,9 @@ from pcosync.services.runs.execute import execute_run
 from pcosync.services.runs.lifecycle import start_run
 from pcosync.services.webhooks.process import HANDLERS
 from tests import support
-from tests.e2e import screenshot
+from tests.e2e import docs_screenshot, screenshot
 
 pytestmark = pytest.mark.browser
-DOCS = pathlib.Path(support.ROOT) / "docs"
 
 
 @pytest.fixture
@@ -49,7 +47,7 @@ def test_schedules_panel(logged_in_page, sandbox_for_page):
     history = page.locator("#history")
     history.get_by_text("another run was going").wait_for()
     assert history.get_by_text("schedule", exact=True).count() == 2
-    panel.screenshot(path=str(DOCS / "sync-schedules.png"))
+    docs_screenshot(panel, "sync-schedules")
 
 
 def test_webhook_health_panel(logged_in_page, sandbox_for_page, app):
@@ -78,6 +76,5 @@ def test_webhook_health_panel(logged_in_page, sandbox_for_page, app):
     assert "Re-activated" in row.inner_text()
     updated = page.locator('tr[data-event="people.v2.events.person.updated"]').inner_text()
     assert "never" not in updated
-    page.locator("#webhook-title").locator("xpath=..").screenshot(
-        path=str(DOCS / "webhook-health.png"))
+    docs_screenshot(page.locator("#webhook-title").locator("xpath=.."), "webhook-health")
     screenshot(page, "sync-page-with-schedules-and-webhooks")

@@ -1,7 +1,6 @@
 """A preview in headless Chromium: "Preview only" ticked, Full Sync pressed, the run's page shows
 what it would change (and that nothing was sent to PCO), then "Apply" runs it for real. The
 preview's page is saved as docs/preview.png."""
-import pathlib
 
 import pytest
 import requests
@@ -10,9 +9,9 @@ from sqlalchemy import select
 from pcosync.extensions import db
 from pcosync.models import Person, SyncRun
 from tests import support
+from tests.e2e import docs_screenshot
 
 pytestmark = pytest.mark.browser
-DOCS = pathlib.Path(support.ROOT) / "docs"
 BURST_WAIT_MS = 20_000
 
 
@@ -57,7 +56,7 @@ def test_a_preview_shows_what_a_full_sync_would_do_then_apply_runs_it(
     assert "Bex" in page.locator("#preview-changes").inner_text()
     assert "None: it only read from PCO." in page.locator("#preview-writes").inner_text()
     assert nicknames(changed_in_pco[:3]) == before  # nothing written here
-    page.screenshot(path=str(DOCS / "preview.png"), full_page=True)
+    docs_screenshot(page, "preview", full_page=True)
 
     page.get_by_role("button", name="Apply").click()
     page.wait_for_url("**/sync/")

@@ -1,6 +1,5 @@
 """The review queue in headless Chromium: possible duplicates held back from PCO and a conflict,
 each with its actions; pressing one records who decided. Saved as docs/review-queue.png."""
-import pathlib
 from datetime import date
 
 import pytest
@@ -10,11 +9,11 @@ from sqlalchemy import select
 from pcosync.extensions import db
 from pcosync.models import Person, ReviewItem, ReviewStatus
 from tests import support
+from tests.e2e import docs_screenshot
 from tests.factories import make_person
 from tests.plugins.fixtures import BROWSER_ADMIN_EMAIL
 
 pytestmark = pytest.mark.browser
-DOCS = pathlib.Path(support.ROOT) / "docs"
 BORN = date(1979, 4, 2)
 
 
@@ -47,7 +46,7 @@ def test_the_review_queue_shows_each_kind_with_its_actions(logged_in_page, queue
     assert page.get_by_role("heading", name="Possible duplicates here (1)").is_visible()
     assert page.get_by_role("heading", name="Changed here and in PCO (1)").is_visible()
     assert page.get_by_role("button", name="Keep mine").is_visible()
-    page.screenshot(path=str(DOCS / "review-queue.png"), full_page=True)
+    docs_screenshot(page, "review-queue", full_page=True)
 
     page.get_by_role("button", name="Different people").click()
     page.wait_for_url("**/sync/review")
