@@ -115,14 +115,18 @@ def drop_database(url):
 
 def empty_tables(engine):
     """Every row out but the seeded ones, ids restarting at 1: what TRUNCATE ... RESTART
-    IDENTITY does, but DELETE is several times faster on PostgreSQL for tables this small."""
+    IDENTITY does, but DELETE is several times faster on PostgreSQL for tables this small (and
+    there it goes in one round trip)."""
     tables = [t for t in reversed(db.metadata.sorted_tables) if t.name not in SEEDED_TABLES]
     with engine.begin() as conn:
-        for table in tables:
-            conn.execute(table.delete())
-        if engine.dialect.name == "postgresql":
-            for sequence in owned_sequences(conn, [t.name for t in tables]):
-                conn.execute(text(f'ALTER SEQUENCE "{sequence}" RESTART'))
+        if engine.dialect.name != "postgresql":
+            for table in tables:
+                conn.execute(table.delete())
+            return
+        names = [t.name for t in tables]
+        statements = [f'DELETE FROM "{name}"' for name in names]
+        statements += [f'ALTER SEQUENCE "{seq}" RESTART' for seq in owned_sequences(conn, names)]
+        conn.exec_driver_sql("; ".join(statements))
 
 
 def owned_sequences(conn, table_names):
