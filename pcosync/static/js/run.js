@@ -10,7 +10,8 @@
     fetch(page.dataset.summaryUrl, { credentials: "same-origin", headers: { "Accept": "application/json" } })
       .then(function (response) { return response.ok ? response.json() : null; })
       .then(function (run) {
-        if (run && run.status !== "RUNNING") { window.location.reload(); return; }
+        // The run ended (its status is no longer the one this page was drawn with).
+        if (run && run.status !== page.dataset.status) { window.location.reload(); return; }
         if (run) {
           document.getElementById("run-counts").textContent =
             [run.created, run.updated, run.skipped, run.failed].join(" / ");
