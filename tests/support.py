@@ -145,12 +145,19 @@ def make_user(email, role, password=PASSWORD):
     return create_user(email, password, role)
 
 
+CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"'
+                  r'|<meta name="csrf-token" content="([^"]+)"')
+
+
+def csrf_from(html):
+    """The CSRF token a page carries (in a form, or in its meta tag for the page's script)."""
+    match = CSRF.search(html)
+    assert match, "no CSRF token on the page"
+    return match.group(1) or match.group(2)
+
+
 def csrf_token(client, path="/login"):
-    page = client.get(path).get_data(as_text=True)
-    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page) or re.search(
-        r'<meta name="csrf-token" content="([^"]+)"', page)
-    assert match, f"no CSRF token on {path}"
-    return match.group(1)
+    return csrf_from(client.get(path).get_data(as_text=True))
 
 
 def login(client, email, password=PASSWORD):
@@ -227,9 +234,10 @@ def work_burst(app):
     db.session.remove()  # see what the horse wrote
 
 
-def run(kind):
-    """Start and execute a run in this process; returns the fresh SyncRun row."""
-    run_id = start_run(kind).id
+def run(kind, **options):
+    """Start and execute a run in this process (`options`: start_run's, e.g. preview=True);
+    returns the fresh SyncRun row."""
+    run_id = start_run(kind, **options).id
     execute_run(run_id)
     db.session.expire_all()
     return db.session.get(SyncRun, run_id)

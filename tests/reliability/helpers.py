@@ -7,7 +7,6 @@ with `RELIABILITY_SEED=<seed> pytest tests/reliability -k <name>`.
 import contextlib
 import os
 import random
-import re
 import signal
 import subprocess
 import sys
@@ -21,7 +20,7 @@ from pcosync.extensions import db
 from pcosync.models import (Address, Email, Family, FamilyMember, Group, GroupMembership,
                             Person, PhoneNumber, SyncRun, WebhookDelivery)
 from tests.convergence import assert_converged
-from tests.support import PASSWORD, ROOT
+from tests.support import PASSWORD, ROOT, csrf_from
 
 SEED_ENV = "RELIABILITY_SEED"
 AUTH = ("sandbox", "sandbox")
@@ -223,15 +222,6 @@ def start_worker(app, *args, **env):
 
 
 # -- HTTP clients of a live server ----------------------------------------------------------
-
-CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"'
-                  r'|<meta name="csrf-token" content="([^"]+)"')
-
-
-def csrf_from(html):
-    match = CSRF.search(html)
-    assert match, "no CSRF token on the page"
-    return match.group(1) or match.group(2)
 
 
 def logged_in_session(base_url, email, password=PASSWORD):

@@ -15,7 +15,9 @@ from pcosync.security import SECURITY_HEADERS
 from tests.factories import one_of_everything
 from tests.support import PASSWORD, make_user
 
-from .helpers import csrf_from, logged_in_session
+from tests.support import csrf_from
+
+from .helpers import logged_in_session
 
 PUBLIC = {"auth.login", "static", "webhooks.receive"}  # the webhook signs instead (scenario 2)
 LOGIN_ONLY = {"home.index", "auth.logout", "auth.change_password"}  # any logged-in user

@@ -7,8 +7,6 @@ from sqlalchemy import func, select
 
 from pcosync.extensions import db
 from pcosync.models import Email, Group, GroupMembership, Person, SyncRun
-from pcosync.services.runs.execute import execute_run
-from pcosync.services.runs.lifecycle import start_run
 from tests.factories import make_family, make_person
 from tests.support import run, sandbox_admin, stats
 
@@ -32,13 +30,6 @@ def pco_writes(server):
                if route.split(" ", 1)[0] in ("POST", "PATCH", "DELETE"))
 
 
-def preview(kind):
-    run_id = start_run(kind, triggered_by="test", preview=True).id
-    execute_run(run_id)
-    db.session.expire_all()
-    return db.session.get(SyncRun, run_id)
-
-
 def counts(run_row):
     """The run's counters and each step's: what the preview and the real run must agree on."""
     return [(row.kind, *(getattr(row, name) for name in STEP_COUNTS))
@@ -48,7 +39,7 @@ def counts(run_row):
 def assert_wrote_nothing(kind, server):
     """A preview of `kind`: equal rows here and no write request to PCO. Returns the run."""
     before, writes, runs = fingerprint(), pco_writes(server), run_rows()
-    previewed = preview(kind)
+    previewed = run(kind, preview=True)
     assert previewed.status == "COMPLETED", previewed.error
     assert fingerprint() == before
     assert pco_writes(server) == writes

@@ -1,7 +1,6 @@
 """What the hardening tests share: the app served over HTTP, a second app built with other
 settings on the same database, and logins as a browser makes them."""
 import contextlib
-import re
 
 import requests
 
@@ -10,8 +9,6 @@ from pcosync.extensions import db
 from pcosync.sandbox.server import start_sandbox_in_thread
 from tests import support
 
-CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|<meta name="csrf-token" '
-                  r'content="([^"]+)"')
 NO_REDIRECT = {"allow_redirects": False, "timeout": 10}
 
 
@@ -38,16 +35,10 @@ def app_with(app, **settings):
         db.engine.dispose()
 
 
-def csrf_from(html):
-    match = CSRF.search(html)
-    assert match, "no CSRF token on the page"
-    return match.group(1) or match.group(2)
-
-
 def login(base, email, password=support.PASSWORD, remember=False, session=None, headers=None):
     """POST the login form as a browser; returns (requests.Session, response)."""
     session = session or requests.Session()
-    token = csrf_from(session.get(base + "/login", timeout=10, headers=headers).text)
+    token = support.csrf_from(session.get(base + "/login", timeout=10, headers=headers).text)
     data = {"email": email, "password": password, "csrf_token": token}
     if remember:
         data["remember"] = "y"

@@ -15,7 +15,9 @@ from pcosync.auth import service, throttle
 from pcosync.extensions import db
 from tests.support import PASSWORD
 
-from .hardening import NO_REDIRECT, app_with, csrf_from, login, served
+from tests.support import csrf_from
+
+from .hardening import NO_REDIRECT, app_with, login, served
 
 WRONG = "a wrong guess"
 

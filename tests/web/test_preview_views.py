@@ -3,7 +3,6 @@ import re
 
 from pcosync.extensions import db
 from pcosync.models import SyncRun
-from pcosync.services.runs.execute import execute_run
 from pcosync.services.runs.lifecycle import start_run
 from tests.factories import make_person
 from tests.support import csrf_token, run
@@ -16,13 +15,6 @@ def start(client, json=True, **form):
     token = csrf_token(client, "/sync/")
     return client.post("/sync/runs", data={"csrf_token": token, **form},
                        headers=JSON if json else {})
-
-
-def previewed(kind):
-    run_id = start_run(kind, triggered_by="test", preview=True).id
-    execute_run(run_id)
-    db.session.expire_all()
-    return db.session.get(SyncRun, run_id)
 
 
 def test_the_sync_page_has_a_preview_checkbox_in_each_form(admin_client):
@@ -54,7 +46,7 @@ def test_run_anyway_starts_a_confirmed_run(admin_client):
 def test_a_preview_page_shows_the_changes_the_writes_and_apply(admin_client, sandbox):
     run("People")
     make_person("Ruth", "Preview", emails=["ruth.preview@example.org"])
-    preview = previewed("Push People")
+    preview = run("Push People", preview=True)
 
     html = admin_client.get(f"/sync/runs/{preview.id}").get_data(as_text=True)
 

@@ -11,7 +11,9 @@ from pcosync.extensions import db
 from pcosync.models import UserSession, utcnow
 from tests.support import PASSWORD, make_user
 
-from .hardening import NO_REDIRECT, csrf_from, login, opens, served
+from tests.support import csrf_from
+
+from .hardening import NO_REDIRECT, login, opens, served
 
 NEW_PASSWORD = "a brand new passphrase"
 
