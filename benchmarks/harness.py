@@ -111,15 +111,29 @@ def redis_url_or_bundled(url, folder):
                                                                       foreground=False)
 
 
-def migrated_app(folder, redis_url, sandbox_url):
-    """The real app on a new SQLite database in `folder`, talking to the sandbox."""
+def drop_database(url):
+    """Drop a database fresh_database made on a PostgreSQL server (SQLite: nothing to do)."""
+    if not url or url.startswith("sqlite"):
+        return
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    server = make_url(url)
+    with psycopg.connect(server.set(drivername="postgresql", database="postgres")
+                         .render_as_string(hide_password=False), autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{server.database}" WITH (FORCE)')
+
+
+def migrated_app(folder, redis_url, sandbox_url, database_url=None):
+    """The real app on a new database (`database_url`, else SQLite in `folder`), talking to the
+    sandbox."""
     import flask_migrate
 
     from pcosync import create_app
 
     app = create_app({
         "TESTING": True, "SECRET_KEY": "bench", "LOG_LEVEL": "WARNING",
-        "DATABASE_URL": "sqlite:///" + os.path.join(folder, "bench.db"),
+        "DATABASE_URL": database_url or "sqlite:///" + os.path.join(folder, "bench.db"),
         "REDIS_URL": redis_url, "RQ_QUEUE": f"bench-{os.getpid()}",
         "PCO_API_URL": sandbox_url, "PCO_APP_ID": "sandbox", "PCO_SECRET": "sandbox",
     })

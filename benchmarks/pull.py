@@ -2,15 +2,19 @@
 
     .venv/bin/python -m benchmarks.pull [--sizes 2500,10000] [--paced-people N]
                                         [--quick-people N] [--no-naive] [--json]
+                                        [--database-url postgresql+psycopg://...]
 
 Each size runs in a fresh process (so its peak memory is its own) against a sandbox in another
 process (so the two do not share one interpreter), on a new SQLite database. Rate limit off:
-per step, wall time, records/s, the time pcosync itself spends (wall time minus time waiting on
-HTTP) and people/s on that, requests made vs the minimum (ceil(N/100) per listing, one listing
-per group for its memberships, one request per choice list: People's 6 lists, Groups' tag groups
-and each one's tags), and peak RSS. Rate limit on (PCO's 100 requests / 20 s): the
-Full Sync's wall time vs the floor the limit imposes (each 100 requests after the first 100 wait
-for a new 20 s window).
+per step, wall time, records/s, the time pcosync itself spends (wall time minus the time the
+run's thread waits on PCO: its own requests, and the pages whose request was sent ahead) and
+people/s on that, requests made vs the minimum (ceil(N/100) per listing, one listing
+per group for its memberships, one request per choice list: People's 6 lists, the custom
+fields' tabs and definitions, Groups' tag groups and each one's tags), and peak RSS.
+`--database-url`: the largest of --sizes again into a new database made on that PostgreSQL
+server (dropped afterwards); its figures are the same names prefixed with pg_.
+Rate limit on (PCO's 100 requests / 20 s): the Full Sync's wall time vs the floor the limit
+imposes (each 100 requests after the first 100 wait for a new 20 s window).
 "again" is People pulled a second time, every record unchanged (Skipped).
 Naive baseline (benchmarks/naive.py; on the first of --sizes, same sandbox, --no-naive skips
 it): People as a script on pypco's defaults syncs them (25 per page, no include, a request per
@@ -36,14 +40,15 @@ import resource
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 import redis as redis_lib
 import requests
 
 from benchmarks import naive, quick_sync
-from benchmarks.harness import (argument_parser, free_port, migrated_app, print_figures,
-                                redis_url_or_bundled, wait_for)
+from benchmarks.harness import (argument_parser, drop_database, free_port, fresh_database,
+                                migrated_app, print_figures, redis_url_or_bundled, wait_for)
 
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/15"
 STEPS = ("People", "Families", "Groups")
@@ -51,20 +56,34 @@ PCO_LIMIT, PCO_PERIOD = 100, 20
 
 
 class HttpClock:
-    """Time spent inside requests.Session.send (the round trip and reading the body)."""
+    """Time the run's own thread spends waiting on PCO: inside requests.Session.send (the round
+    trip and reading the body), or waiting for a page whose request was sent ahead
+    (pcosync/pco/prefetch.py: the thread's own time on HTTP overlaps the work, so it is not
+    counted)."""
 
     def __init__(self):
+        from pcosync.pco import client, prefetch
+
         self.seconds = 0.0
-        original = requests.Session.send
+        original_send, original_wait = requests.Session.send, prefetch.wait
 
         def timed_send(session, request, **kwargs):
+            if threading.current_thread() is not threading.main_thread():
+                return original_send(session, request, **kwargs)
             started = time.perf_counter()
             try:
-                return original(session, request, **kwargs)
+                return original_send(session, request, **kwargs)
             finally:
                 self.seconds += time.perf_counter() - started
 
-        requests.Session.send = timed_send
+        def timed_wait(future):
+            started = time.perf_counter()
+            try:
+                return original_wait(future)
+            finally:
+                self.seconds += time.perf_counter() - started
+
+        requests.Session.send, client.wait = timed_send, timed_wait
 
 
 def start_sandbox(people, rate_limit):
@@ -89,8 +108,11 @@ def minimum_requests(sandbox_url):
     request per choice list."""
     data = requests.get(sandbox_url + "/sandbox/dump", timeout=120).json()
     pages = lambda count: max(1, math.ceil(count / 100))  # noqa: E731 (an empty list is a page)
+    # The custom fields: the tabs, then the definitions with their options included.
+    custom_fields = sum(pages(len(data[name])) for name in ("tabs", "field_definitions")
+                        if name in data)
     return {
-        "People": pages(data["counts"]["people"]) + CHOICE_LISTS,
+        "People": pages(data["counts"]["people"]) + CHOICE_LISTS + custom_fields,
         "Families": pages(data["counts"]["households"]),
         "Groups": pages(len(data["groups"])) + sum(pages(len(group["memberships"]))
                                                    for group in data["groups"])
@@ -127,15 +149,17 @@ def run_step(kind, sandbox_url, clock):
             + run.failed_count, "created": run.created_count, "failed": run.failed_count}
 
 
-def measure(people, rate_limit, redis_url, with_naive=False):
-    """One size in this process: the sandbox, a new database, the steps (or one Full Sync),
-    then, `with_naive`, the naive baseline against the same sandbox."""
+def measure(people, rate_limit, redis_url, with_naive=False, database_url=None):
+    """One size in this process: the sandbox, a new database (SQLite, or a new database on the
+    PostgreSQL server `database_url` names), the steps (or one Full Sync), then,
+    `with_naive`, the naive baseline against the same sandbox."""
     clock = HttpClock()
     folder = tempfile.mkdtemp(prefix="pcosync-bench-")
     redis_url, bundled = redis_url_or_bundled(redis_url, folder)
     sandbox, sandbox_url = start_sandbox(people, rate_limit)
+    database_url = fresh_database(database_url) if database_url else None
     try:
-        app = migrated_app(folder, redis_url, sandbox_url)
+        app = migrated_app(folder, redis_url, sandbox_url, database_url)
         with app.app_context():
             redis_lib.Redis.from_url(redis_url).flushdb()
             rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -157,13 +181,23 @@ def measure(people, rate_limit, redis_url, with_naive=False):
         sandbox.wait()
         if bundled is not None:
             bundled.terminate()
+        if database_url:
+            from pcosync.extensions import db
+
+            with app.app_context():
+                db.session.remove()
+                db.engine.dispose()
+            drop_database(database_url)
 
 
-def measure_in_child(people, rate_limit, redis_url, mode="--child", with_naive=False):
+def measure_in_child(people, rate_limit, redis_url, mode="--child", with_naive=False,
+                     database_url=None):
     command = [sys.executable, "-m", "benchmarks.pull", mode, str(people),
                "--rate-limit", str(rate_limit), "--redis-url", redis_url]
     if with_naive:
         command.append("--naive-child")
+    if database_url:
+        command += ["--database-url", database_url]
     done = subprocess.run(command, capture_output=True, text=True, check=True)
     return json.loads(done.stdout.strip().splitlines()[-1])
 
@@ -323,9 +357,9 @@ def paced_ratio(step):
     return round(step["seconds"] / floor, 2) if floor else None
 
 
-def report_unpaced(result):
+def report_unpaced(result, database="SQLite"):
     people = result["people"]
-    print(f"\n{people:,} people, rate limit off "
+    print(f"\n{people:,} people into {database}, rate limit off "
           f"(peak RSS {result['rss_peak_kib'] / 1024:.0f} MiB, "
           f"{(result['rss_peak_kib'] - result['rss_before_kib']) / 1024:.0f} MiB "
           "more than before the pull)")
@@ -366,6 +400,9 @@ def parse_args():
                         help="people in PCO for the Quick Sync figures (0 skips them)")
     parser.add_argument("--no-naive", action="store_true",
                         help="skip the naive baseline (run on the first of --sizes)")
+    parser.add_argument("--database-url",
+                        help="a PostgreSQL server (postgresql+psycopg://...): the largest of "
+                        "--sizes again, into a new database made there (figures pg_*)")
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--naive-child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--quick-child", type=int, help=argparse.SUPPRESS)
@@ -376,7 +413,8 @@ def parse_args():
 def main():
     args = parse_args()
     if args.child or args.quick_child:
-        result = (measure(args.child, args.rate_limit, args.redis_url, args.naive_child)
+        result = (measure(args.child, args.rate_limit, args.redis_url, args.naive_child,
+                          args.database_url)
                   if args.child else measure_quick(args.quick_child, args.redis_url))
         print(json.dumps(result, default=str))
         return
@@ -394,6 +432,11 @@ def main():
         if with_naive:
             report_naive(result)
             figures.update(naive_figures(result))
+    if args.database_url and sizes:
+        result = measure_in_child(max(sizes), 0, args.redis_url,
+                                  database_url=args.database_url)
+        report_unpaced(result, "PostgreSQL")
+        figures.update({f"pg_{name}": value for name, value in unpaced_figures(result).items()})
     if args.paced_people:
         result = measure_in_child(args.paced_people, PCO_LIMIT, args.redis_url)
         report_paced(result)

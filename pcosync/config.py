@@ -22,6 +22,7 @@ ENV_SETTINGS = (
     "TIMEZONE",
     "TRUSTED_PROXIES",
     "PCO_ORGANIZATION_ID",
+    "PCO_DATE_FORMAT",
 )
 
 PCO_REAL_API_URL = "https://api.planningcenteronline.com"
@@ -50,6 +51,9 @@ class Defaults:
     # The PCO organization whose webhook deliveries are applied; when unset, the one the last
     # Test Connection reached (see services/organization.py).
     PCO_ORGANIZATION_ID = None
+    # How PCO writes a date custom field's value (the organization's date format in PCO's
+    # settings); ISO dates are read too. Values are held as ISO and written in this format.
+    PCO_DATE_FORMAT = "%m/%d/%Y"
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True

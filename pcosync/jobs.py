@@ -3,7 +3,9 @@ TTLs, retries, job ids), as redash's job decorator does. Entry points take ids o
 worker runs them inside the app context (see `flask worker`). Callers are the blueprints and
 the CLI: services never enqueue.
 """
+import contextlib
 import logging
+import uuid
 from datetime import datetime
 
 import redis as redis_lib
@@ -48,10 +50,20 @@ def run_sync(run_id):
     return status
 
 
-def process_webhook(delivery_row_id):
-    from .services.webhooks.process import process_delivery
+def process_webhooks():
+    """Apply the waiting webhook deliveries, a batch at a time (services/webhooks/process).
+    The flag goes first: a delivery recorded from now on queues a job of its own."""
+    from .services.webhooks.process import process_waiting
 
-    return process_delivery(delivery_row_id)
+    get_redis().delete(_batch_flag())
+    if process_waiting():
+        queue_batch(f"webhook-batch-more-{uuid.uuid4().hex[:12]}")  # this job's time is up
+    return "done"
+
+
+def process_webhook(delivery_row_id):
+    """A job queued by a version that queued one job per delivery: the batch takes it."""
+    return process_webhooks()
 
 
 def scheduled_tick(name, due_iso):
@@ -107,9 +119,10 @@ def webhook_retry():
     return Retry(max=3, interval=WEBHOOK_RETRY_INTERVALS)
 
 
-def webhook_job_id(row_id):
-    """One job id per delivery: the sweep can tell whether a delivery is already queued."""
-    return f"webhook-{row_id}"
+def _batch_flag():
+    """Redis key set while a webhook batch job is queued and has not started: the deliveries
+    recorded meanwhile need no job of their own. It holds the job's id."""
+    return f"pcosync:{current_app.config['RQ_QUEUE']}:webhook-batch-queued"
 
 
 # Sync runs.
@@ -153,15 +166,17 @@ def preview_stopped_run(run_id=None, job_id=None):
 # worker starts, or `flask pco webhooks sweep`), so nothing PCO delivered is lost.
 
 _queue_was_down = False
+# A flag whose job was lost (Redis flushed, say) stops covering new deliveries after this long;
+# one that simply waits behind a long sync run lets another batch job in now and then: harmless.
+BATCH_FLAG_TTL = 60
 
 
 def queue_delivery(row_id):
-    """Enqueue processing; False (and the row stays for the sweep) when Redis is down. The hot
-    path writes nothing more to the database: one commit per delivery."""
+    """Make sure a batch job will see the delivery; False (the row stays for the sweep) when
+    Redis is down. The hot path: one Redis command, unless no batch job is waiting yet."""
     global _queue_was_down
     try:
-        _enqueue(process_webhook, row_id, job_timeout=WEBHOOK_JOB_TIMEOUT,
-                 job_id=webhook_job_id(row_id), retry=webhook_retry())
+        queue_batch(f"webhook-batch-{row_id}")
     except redis_lib.RedisError:
         log.warning("webhook queue unavailable row=%s: kept for the sweep", row_id)
         _queue_was_down = True
@@ -172,26 +187,48 @@ def queue_delivery(row_id):
     return True
 
 
+def queue_batch(job_id, force=False):
+    """Enqueue a batch job unless one is queued and not started yet (`force`: enqueue anyway,
+    for the sweep). A delivery is recorded before this runs, and a job clears the flag before
+    it reads: so the job that holds the flag always sees the delivery. True: enqueued now."""
+    redis = get_redis()
+    if not redis.set(_batch_flag(), job_id, nx=not force, ex=BATCH_FLAG_TTL):
+        return False
+    try:
+        _enqueue(process_webhooks, job_timeout=WEBHOOK_JOB_TIMEOUT, job_id=job_id,
+                 retry=webhook_retry())
+    except redis_lib.RedisError:
+        with contextlib.suppress(redis_lib.RedisError):
+            redis.delete(_batch_flag())
+        raise
+    return True
+
+
+def batch_queued():
+    """Whether a batch job is queued (or scheduled for a retry) and will read the backlog."""
+    job_id = get_redis().get(_batch_flag())
+    if job_id is None:
+        return False
+    job = get_queue().fetch_job(job_id.decode())
+    return job is not None and job.get_status(refresh=False) in PENDING_JOB_STATES
+
+
 def sweep_deliveries(**options):
-    """Queue recorded deliveries that are in no queue (recorded while Redis was down, or lost
-    from Redis). `options`: receive.waiting_delivery_ids's limit and min_age."""
-    queue = get_queue()
-    queued = 0
-    for row_id in receive.waiting_delivery_ids(**options):
-        job = queue.fetch_job(webhook_job_id(row_id))
-        if job is not None and job.get_status(refresh=False) in PENDING_JOB_STATES:
-            continue
-        if not queue_delivery(row_id):
-            break
-        queued += 1
-    if queued:
-        log.info("webhook sweep queued=%s", queued)
-    return queued
+    """Queue a batch job for recorded deliveries that no job will see (recorded while Redis
+    was down, or lost from Redis); returns how many deliveries wait. `options`:
+    receive.waiting_delivery_ids's limit and min_age."""
+    waiting = receive.waiting_delivery_ids(**options)
+    if not waiting or batch_queued():
+        return 0
+    queue_batch(f"webhook-batch-sweep-{uuid.uuid4().hex[:12]}", force=True)
+    log.info("webhook sweep queued a batch for waiting=%s", len(waiting))
+    return len(waiting)
 
 
 def retry_failed_deliveries():
     """Put failed deliveries back in the queue (`flask pco webhooks retry`)."""
-    return sum(1 for row_id in receive.reset_failed() if queue_delivery(row_id))
+    row_ids = receive.reset_failed()
+    return len(row_ids) if row_ids and queue_delivery(row_ids[0]) else 0
 
 
 # Schedules. RQ's scheduler (the worker runs it: `flask worker`, with_scheduler) enqueues each

@@ -3,7 +3,7 @@ from rq.worker import HerokuWorker, WorkerStatus
 
 from .extensions import db
 
-IN_PROCESS_JOBS = {"pcosync.jobs.process_webhook"}
+IN_PROCESS_JOBS = {"pcosync.jobs.process_webhooks", "pcosync.jobs.process_webhook"}
 
 
 class PcosyncWorker(HerokuWorker):

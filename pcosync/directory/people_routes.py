@@ -3,6 +3,7 @@ from flask import flash, redirect, render_template, request, url_for
 
 from ..auth.permissions import permission_required
 from ..models import PEOPLE_MANAGE
+from ..services.directory import custom_fields as custom_fields_service
 from ..services.directory import people as people_service
 from ..services.review import queue as review_queue
 from ..services.directory import profile as profile_service
@@ -42,7 +43,8 @@ def person(person_id):
         groups=people_service.groups_of(person), pco_url=people_service.pco_person_url(person),
         archive_form=archive_form(), grade_name=profile_service.grade_name,
         review_items=review_queue.for_person(person.id),
-        waiting=people_service.waiting_for_push(person))
+        waiting=people_service.waiting_for_push(person),
+        custom_fields=custom_fields_service.person_field_groups(person))
 
 
 @bp.route("/people/<int:person_id>/edit", methods=["GET", "POST"])

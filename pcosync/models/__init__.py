@@ -7,8 +7,9 @@ from .people import (
 from .profile import (
     CHOICE_KINDS, GROUP_TAG, PERSON_CHOICE_KINDS, Campus, ProfileChoice,
 )
+from .custom_fields import FieldDefinition, FieldOption, FieldTab, FieldValue
 from .enums import (
-    DeliveryStatus, Outcome, RemovalKind, ReviewKind, ReviewStatus, RunKind, RunStatus,
+    DeliveryStatus, FieldSync, Outcome, RemovalKind, ReviewKind, ReviewStatus, RunKind, RunStatus,
 )
 from .schedules import SyncCursor, SyncSchedule
 from .sync import (
@@ -25,7 +26,8 @@ __all__ = [
     "CHOICE_KINDS", "Campus", "GROUP_TAG", "PERSON_CHOICE_KINDS", "PULL_ONLY_PERSON_FIELDS",
     "ProfileChoice",
     "Address", "BUILTIN_ROLES", "ConnectedOrganization", "DeliveryStatus", "Department",
-    "DistinctPeople", "Email", "Family", "FamilyMember", "Group", "GroupMembership", "Outcome",
+    "DistinctPeople", "Email", "FieldDefinition", "FieldOption", "FieldSync", "FieldTab",
+    "FieldValue", "Family", "FamilyMember", "Group", "GroupMembership", "Outcome",
     "PCO_GROUPS_DEPARTMENT", "PCO_MANAGE", "PendingRemoval", "PEOPLE_MANAGE", "Permission",
     "Person", "PhoneNumber", "RemovalKind", "ReviewItem", "ReviewKind", "ReviewStatus", "Role",
     "RunKind", "RunStatus", "SyncCursor", "SYNCED_PERSON_FIELDS", "SyncIssue", "SyncRun",

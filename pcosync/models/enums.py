@@ -68,3 +68,10 @@ def check_in(column, enum):
     """The SQL of a CHECK constraint that `column` holds one of `enum`'s values."""
     values = ", ".join(f"'{member.value}'" for member in enum)
     return f"{column} in ({values})"
+
+
+class FieldSync(StrEnum):
+    """What the sync does with one custom field; an admin chooses, per field."""
+    BOTH = "both"  # pulled and pushed
+    PULL = "pull"  # pulled only: local edits stay here (the default for a field PCO adds)
+    OFF = "off"  # neither: no request touches it, and what it holds here stays as it is

@@ -83,6 +83,8 @@ class Person(db.Model):
     addresses: Mapped[list["Address"]] = relationship(
         back_populates="person", cascade="all, delete-orphan", order_by="Address.id",
         foreign_keys="Address.person_id")
+    field_values: Mapped[list["FieldValue"]] = relationship(  # noqa: F821
+        back_populates="person", cascade="all, delete-orphan", order_by="FieldValue.id")
 
     __table_args__ = (
         CheckConstraint("status in ('active', 'inactive')", name="status_known"),

@@ -10,9 +10,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from urllib.parse import quote
 
+from .custom_field_schemas import field_datum_document
 from .errors import PCOAuthError, PCOBadResponse
 from .group_schemas import GROUP_FIELDS
 from .jsonapi import document, ref, resolve_document
+from .prefetch import ReadAhead, wait
 from .preview import PreviewTransport
 from .profile_schemas import PERSON_CHOICE_INCLUDES, ChoiceList
 from .ratelimit import make_rate_limiter
@@ -21,7 +23,7 @@ from .transport import DEFAULT_BASE_URL, Transport
 PER_PAGE = 100
 # A person's contact points and the choices (marital status, campus ...) a page uses, so a page
 # of people costs one request whatever they hold.
-PERSON_INCLUDES = ("emails", "phone_numbers", "addresses") + PERSON_CHOICE_INCLUDES
+PERSON_INCLUDES = ("emails", "phone_numbers", "addresses", "field_data") + PERSON_CHOICE_INCLUDES
 GROUP_INCLUDES = ("group_type", "location")
 GROUP_PARAMS = {"fields[Group]": ",".join(GROUP_FIELDS)}
 
@@ -102,22 +104,44 @@ class PCOClient:
 
     # Paging
 
-    def iter_pages(self, path: str, params: Mapping | None = None,
-                   include=()) -> Iterator[Page]:
-        """Yield every page of a list, following links.next; one page in memory at a time."""
+    def iter_pages(self, path: str, params: Mapping | None = None, include=(),
+                   read_ahead: bool = False) -> Iterator[Page]:
+        """Yield every page of a list, following links.next; one page in memory at a time.
+        `read_ahead`: the next page's request is sent while the caller works on this page
+        (pco/prefetch.py); close the iterator when leaving it early, to join the thread."""
         query = {"per_page": PER_PAGE, **(params or {})}
         if include:
             query["include"] = ",".join(include)
         offset = int(query.get("offset") or 0)
-        target = path
-        while target:
-            body = self._expect_document(self.get(target, query), path)
-            records = _as_list(resolve_document(body))
-            yield Page(records=records, total_count=_total_count(body), offset=offset)
-            offset += len(records)
-            next_target, query = _next_link(body), None
-            # A link pointing back at the page we just read would loop forever.
-            target = next_target if next_target != target else None
+        target, ahead, pending = path, ReadAhead() if read_ahead else None, None
+        try:
+            while target:
+                body = self._expect_document(self._page_body(target, query, pending), path)
+                next_target, query = _next_link(body), None
+                # A link pointing back at the page we just read would loop forever.
+                next_target = next_target if next_target != target else None
+                pending = None
+                if ahead is not None and next_target:
+                    pending = ahead.start(self._send_get, next_target)
+                records = _as_list(resolve_document(body))
+                yield Page(records=records, total_count=_total_count(body), offset=offset)
+                offset += len(records)
+                target = next_target
+        finally:
+            if ahead is not None:
+                ahead.stop()
+
+    def _send_get(self, target: str):
+        return self.transport.request("GET", target, parse=False)
+
+    def _page_body(self, target: str, query, pending) -> dict | None:
+        """The page's document: read from the response sent ahead (`pending`), else asked
+        for now (also when the body sent ahead was cut off: asked again, with the retries)."""
+        if pending is not None:
+            body = self.transport.read_body(wait(pending), "GET", target)
+            if body is not None:
+                return body
+        return self.get(target, query)
 
     def get_resource(self, path: str, include=(), params: Mapping | None = None) -> dict:
         """GET one resource with its includes resolved."""
@@ -127,21 +151,24 @@ class PCOClient:
 
     # Typed reads (the typed iterators yield Pages, for progress reporting)
 
-    def iter_people(self, updated_since: datetime | None = None) -> Iterator[Page]:
+    def iter_people(self, updated_since: datetime | None = None,
+                    read_ahead: bool = False) -> Iterator[Page]:
         params = {}
         if updated_since is not None:
             params = {"where[updated_at][gte]": format_timestamp(updated_since),
                       "order": "updated_at"}
-        return self.iter_pages("/people/v2/people", params, include=PERSON_INCLUDES)
+        return self.iter_pages("/people/v2/people", params, include=PERSON_INCLUDES,
+                               read_ahead=read_ahead)
 
-    def iter_households(self) -> Iterator[Page]:
-        return self.iter_pages("/people/v2/households", include=("people",))
+    def iter_households(self, read_ahead: bool = False) -> Iterator[Page]:
+        return self.iter_pages("/people/v2/households", include=("people",),
+                               read_ahead=read_ahead)
 
-    def iter_groups(self) -> Iterator[Page]:
+    def iter_groups(self, read_ahead: bool = False) -> Iterator[Page]:
         # Archived groups too, so a group archived in PCO is archived locally, not forgotten.
         return self.iter_pages("/groups/v2/groups",
                                {"where[archive_status]": "include", **GROUP_PARAMS},
-                               include=GROUP_INCLUDES)
+                               include=GROUP_INCLUDES, read_ahead=read_ahead)
 
     def iter_group_memberships(self, group_id) -> Iterator[Page]:
         path = f"/groups/v2/groups/{_segment(group_id)}/memberships"
@@ -190,6 +217,47 @@ class PCOClient:
         """A new option of a list (PCO lets the API create every one of them)."""
         body = document(choice.pco_type, {choice.value_attribute: value})
         return self._write("POST", choice.path, body)
+
+    # Custom fields: tabs, definitions (deleted ones too), options, a person's field data.
+
+    def iter_tabs(self) -> Iterator[Page]:
+        return self.iter_pages("/people/v2/tabs")
+
+    def iter_field_definitions(self) -> Iterator[Page]:
+        """Deleted definitions too (PCO lists them only with this filter: a deletion must reach
+        us), with their options, so the lists cost one request whatever they hold."""
+        return self.iter_pages("/people/v2/field_definitions", {"filter": "include_deleted"},
+                               include=("field_options",))
+
+    def iter_field_options(self, definition_id) -> Iterator[Page]:
+        return self.iter_pages(f"/people/v2/field_definitions/{_segment(definition_id)}"
+                               "/field_options")
+
+    def get_field_definition(self, definition_id) -> dict:
+        return self.get_resource(f"/people/v2/field_definitions/{_segment(definition_id)}")
+
+    def create_tab(self, name: str) -> dict:
+        return self._write("POST", "/people/v2/tabs", document("Tab", {"name": name}))
+
+    def create_field_definition(self, tab_id, name: str, data_type: str) -> dict:
+        path = f"/people/v2/tabs/{_segment(tab_id)}/field_definitions"
+        body = document("FieldDefinition", {"name": name, "data_type": data_type})
+        return self._write("POST", path, body)
+
+    def create_field_option(self, definition_id, value: str) -> dict:
+        path = f"/people/v2/field_definitions/{_segment(definition_id)}/field_options"
+        return self._write("POST", path, document("FieldOption", {"value": value}))
+
+    def create_field_datum(self, person_id, definition_id, value: str) -> dict:
+        path = f"/people/v2/people/{_segment(person_id)}/field_data"
+        return self._write("POST", path, field_datum_document(value, definition_id))
+
+    def update_field_datum(self, datum_id, value: str) -> dict:
+        path = f"/people/v2/field_data/{_segment(datum_id)}"
+        return self._write("PATCH", path, field_datum_document(value, datum_id=datum_id))
+
+    def delete_field_datum(self, datum_id) -> None:
+        self.delete(f"/people/v2/field_data/{_segment(datum_id)}")
 
     def find_people_by_email(self, email: str) -> list[dict]:
         """Candidates whose name or email matches; the caller checks the exact address."""

@@ -36,8 +36,8 @@ def resolve_relationships(resource, index: dict) -> dict:
 
 
 def _resolve_relationship(relationship, index: dict):
-    if not isinstance(relationship, dict) or "data" not in relationship:
-        return relationship
+    if not isinstance(relationship, dict) or not relationship.get("data"):
+        return relationship  # nothing to resolve (no data, null, []): no copy either
     data = relationship["data"]
     if isinstance(data, list):
         resolved = [index.get(resource_key(ref), ref) for ref in data]

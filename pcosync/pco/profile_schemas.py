@@ -72,6 +72,7 @@ _CHOICE = ChoiceAttributes()
 _CAMPUS = CampusAttributes()
 _TAG = TagAttributes()
 _VALUE = _value()
+_ID = ResourceId()
 
 
 def load_choice(resource, choice: ChoiceList) -> dict:
@@ -126,7 +127,7 @@ def _resource_id(data):
     if not isinstance(data, dict) or resource_key(data) is None:
         return None
     try:
-        return ResourceId().deserialize(data.get("id"))
+        return _ID.deserialize(data.get("id"))
     except ValidationError:
         return None
 

@@ -14,6 +14,7 @@ from .schema_base import (
     AttributesSchema, IsoDate, ResourceId, UTCDateTime, describe, is_resolved, load_resource,
     malformed, plain_text, related_id, related_ids, related_list,
 )
+from .custom_field_schemas import load_person_field_data
 from .group_schemas import load_group, load_group_membership
 from .profile_schemas import load_person_choices
 from .webhook_schemas import (
@@ -107,6 +108,8 @@ class AddressAttributes(AttributesSchema):
         # Before People 2023-03-21 an address had one `street` (possibly multi-line).
         if isinstance(data, dict) and "street_line_1" not in data and "street" in data:
             street = data.get("street")
+            if street is not None and not isinstance(street, str):
+                raise ValidationError("Not a valid string.", "street")  # one record's issue
             line_1, _, line_2 = (street or "").partition("\n")
             data = {**data, "street_line_1": line_1.strip() or None,
                     "street_line_2": data.get("street_line_2") or (line_2.strip() or None)}
@@ -163,6 +166,8 @@ def load_person(resource) -> dict:
     # Only when all three lists are complete may the caller drop local copies missing here.
     person["contacts_included"] = complete
     person["choices"] = load_person_choices(envelope["relationships"], label)
+    person["field_data"], person["field_data_included"] = load_person_field_data(
+        envelope["relationships"], label)
     return person
 
 

@@ -8,6 +8,7 @@ duplicate person, email or household.
 """
 import logging
 import random
+import threading
 from urllib.parse import urlsplit
 
 import requests
@@ -49,15 +50,35 @@ class Transport:
         self._sleep = sleep
         self._clock = clock
         self._log = logger or logging.getLogger("pcosync.pco")
-        self.session = requests.Session()
-        self.session.auth = (app_id, secret)
-        self.session.headers.update({"Accept": "application/json", "User-Agent": "pcosync"})
+        self._credentials = (app_id, secret)
+        self._local = threading.local()
+        self._sessions = []
+        self._sessions_lock = threading.Lock()
+
+    @property
+    def session(self) -> requests.Session:
+        """This thread's Session: requests does not promise that threads may share one, and a
+        pull reads a listing's next page from a thread of its own (pco/prefetch.py)."""
+        session = getattr(self._local, "session", None)
+        if session is None:
+            session = self._local.session = requests.Session()
+            session.auth = self._credentials
+            session.headers.update({"Accept": "application/json", "User-Agent": "pcosync"})
+            with self._sessions_lock:
+                self._sessions.append(session)
+        return session
 
     def close(self) -> None:
-        self.session.close()
+        with self._sessions_lock:
+            sessions, self._sessions = self._sessions, []
+        for session in sessions:
+            session.close()
+        self._local = threading.local()
 
-    def request(self, method: str, target: str, params=None, body=None) -> dict | None:
-        """Send `method` to a path or an absolute PCO URL; return the parsed JSON body."""
+    def request(self, method: str, target: str, params=None, body=None, parse=True):
+        """Send `method` to a path or an absolute PCO URL; return the parsed JSON body.
+        `parse=False`: the successful response itself, for a caller that reads the body in
+        another thread (read_body; pco/prefetch.py)."""
         method = method.upper()
         url, path = self.resolve_target(target)
         headers = self._version_header(path)
@@ -72,6 +93,8 @@ class Transport:
                 self.limiter.observe(response.headers)
                 self._log_response(method, path, response.status_code, waited, started, attempt)
                 if response.ok or self._is_repeat_delete_404(method, response, attempt):
+                    if not parse:
+                        return response
                     parsed = self._parse_success(response, method, path)
                     if parsed is not _CUT_OFF:
                         return parsed
@@ -81,6 +104,12 @@ class Transport:
             attempt += 1
             if delay > 0:
                 self._sleep(delay)
+
+    def read_body(self, response, method: str, target: str):
+        """The parsed body of a response `request(..., parse=False)` returned; None when it was
+        cut off (the caller then sends the request again, with the usual retries)."""
+        parsed = self._parse_success(response, method, self.resolve_target(target)[1])
+        return None if parsed is _CUT_OFF else parsed
 
     def _send(self, method, url, params, body, headers):
         """(response, None) or (None, the requests exception).

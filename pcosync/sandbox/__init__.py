@@ -34,11 +34,13 @@ def register_runtime(app, settings):
 
 
 def register_blueprints(app):
-    from . import admin, groups, households, lists, people, webhook_subscriptions
+    from . import (admin, admin_fields, fields, groups, households, lists, people,
+                   webhook_subscriptions)
     from .pipeline import register_pipeline
     from .views import register_error_handlers
 
     register_pipeline(app)
     register_error_handlers(app)
-    for module in (people, households, groups, lists, webhook_subscriptions, admin):
+    for module in (people, households, groups, lists, fields, webhook_subscriptions, admin,
+                   admin_fields):
         app.register_blueprint(module.bp)

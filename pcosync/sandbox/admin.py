@@ -26,10 +26,12 @@ def health():
 
 @bp.post("/mutate")
 def mutate_data():
+    """{"count", "seed", "custom_fields": true to mix in custom field edits}."""
     body = _body()
     rt = runtime()
     rt.remember_base_url(request.host_url)
-    changes = mutate(rt.store, body.get("count", 10), body.get("seed"))
+    changes = mutate(rt.store, body.get("count", 10), body.get("seed"),
+                     custom_fields=bool(body.get("custom_fields")))
     return json_body({"count": len(changes), "changes": changes})
 
 

@@ -2,6 +2,11 @@
 
 Plain JSON, not JSON:API: ids are strings (as PCO gives them), times ISO 8601, lists
 sorted by id so two dumps of equal data are equal.
+
+Custom fields: each person's `custom_fields` maps a definition's id to the value PCO serves (a
+string: "true", "10/31/2010", ...), to the sorted values of the ticked options for a checkboxes
+field, or to the file name for a file field; `tabs` and `field_definitions` (with their
+`options`, deleted definitions included) list what the values refer to.
 """
 from . import records
 from .list_kinds import PERSON_LINKS
@@ -21,10 +26,14 @@ def dump(store):
         return {
             "counts": {"people": len(db.people), "households": len(db.households),
                        "groups": len(db.groups), "tag_groups": len(db.lists["tag_groups"]),
+                       "field_data": len(db.field_data),
                        **{kind: len(db.contacts[kind]) for kind in CONTACT_KINDS}},
             "people": [_person(db, person) for person in db.people.values()],
             "households": [_household(db, household) for household in db.households.values()],
             "groups": [_group(db, group) for group in db.groups.values()],
+            "tabs": [{"id": str(t["id"]), "name": t["name"], "sequence": t["sequence"],
+                      "slug": t["slug"]} for t in db.tabs.values()],
+            "field_definitions": [definition_entry(db, d) for d in db.field_definitions.values()],
         }
 
 
@@ -43,7 +52,34 @@ def _person(db, person):
     entry["avatar"] = person.get("avatar") or records.avatar_for(person)
     for kind in CONTACT_KINDS:
         entry[kind] = [_contact(kind, contact) for contact in db.contacts_of(kind, person["id"])]
+    entry["custom_fields"] = custom_fields(db, person["id"])
     return entry
+
+
+def custom_fields(db, person_id):
+    """{definition id: value}; a checkboxes field gives the sorted ticked values."""
+    values = {}
+    for datum in db.field_data_of(person_id):
+        key = str(datum["field_definition_id"])
+        definition = db.field_definitions.get(datum["field_definition_id"])
+        kind = definition["data_type"] if definition else None
+        value = datum.get("file_name") if kind == "file" else datum.get("value")
+        if kind == "checkboxes":
+            values[key] = sorted(values.get(key, []) + [value])
+        else:
+            values[key] = value
+    return dict(sorted(values.items()))
+
+
+def definition_entry(db, definition):
+    return {
+        "id": str(definition["id"]), "tab_id": str(definition["tab_id"]),
+        "name": definition["name"], "data_type": definition["data_type"],
+        "sequence": definition["sequence"], "slug": definition["slug"],
+        "deleted_at": records.iso(definition.get("deleted_at")),
+        "options": [{"id": str(o["id"]), "value": o["value"], "sequence": o["sequence"]}
+                    for o in db.options_of(definition["id"])],
+    }
 
 
 def _contact(kind, contact):

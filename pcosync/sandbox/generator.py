@@ -9,8 +9,9 @@ import re
 import time
 import unicodedata
 
-from . import namebank, profile_data, records
+from . import custom_field_data, namebank, profile_data, records
 from .hardcases import HARD_CASE_HOUSEHOLDS
+from .store import ORGANIZATION
 from .tables import Database
 
 SIX_YEARS = 6 * 365 * 86400
@@ -22,7 +23,8 @@ PHONE_LOCATIONS = ("Mobile", "Home", "Work")
 
 
 def generate(people=200, seed=1, now=None):
-    """Return a filled Database with `people` persons, households, groups and hard cases."""
+    """Return a filled Database with `people` persons, households, groups, custom fields
+    and hard cases."""
     now = int(now if now is not None else time.time() // 3600 * 3600)
     builder = _Builder(random.Random(seed), now, profile_data.rng_for(seed))
     for spec in HARD_CASE_HOUSEHOLDS:
@@ -32,6 +34,7 @@ def generate(people=200, seed=1, now=None):
     while builder.count < people:
         builder.add_random_unit(people - builder.count)
     builder.add_groups()
+    custom_field_data.fill(builder.db, seed, now, ORGANIZATION)
     return builder.db
 
 

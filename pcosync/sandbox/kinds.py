@@ -1,4 +1,5 @@
 """The registry of resource kinds the sandbox serves (see resources.Kind)."""
+from . import field_kinds
 from . import list_kinds as lists
 from . import resources as r
 from .resources import Include, Kind
@@ -87,6 +88,7 @@ KINDS = {
             "households": Include("households", True,
                                   lambda ctx, p: ctx.db.households_of(p["id"])),
             "organization": Include("organization", False, lambda ctx, p: ctx.organization),
+            "field_data": field_kinds.PERSON_FIELD_DATA,
             **PERSON_CHOICE_INCLUDES,
         },
         can_order_by=PERSON_CAN_ORDER_BY, can_query_by=PERSON_CAN_QUERY_BY,
@@ -152,4 +154,5 @@ KINDS = {
     "webhook_subscriptions": _subscription_kind("webhook_subscriptions", "WebhookSubscription"),
     "subscriptions": _subscription_kind("subscriptions", "Subscription"),
     **{spec.collection: _list_kind(spec) for spec in lists.LISTS},
+    **field_kinds.KINDS,
 }

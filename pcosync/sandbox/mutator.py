@@ -1,24 +1,28 @@
 """Random but realistic edits "made in PCO by church staff" (POST /sandbox/mutate).
 
 Every edit goes through the store's public methods, so it bumps `updated_at` and fires
-the same webhooks an API write would.
+the same webhooks an API write would. Custom field edits (mutator_fields.py) join the mix when
+asked for (`custom_fields`): the default mix stays as it was, so a seed gives the same edits
+it always gave.
 """
 import random
 
 from . import namebank
+from .mutator_fields import clear_field, set_field
 
 ACTIONS = (
     ("rename", 18), ("change_birthdate", 10), ("add_email", 10), ("update_email", 10),
     ("delete_email", 5), ("add_phone", 8), ("update_phone", 8), ("delete_phone", 4),
     ("update_address", 6), ("create_person", 12), ("delete_person", 3),
 )
+FIELD_ACTIONS = (("set_field", 8), ("clear_field", 3))
 CONTACT_TYPES = {"emails": "Email", "phone_numbers": "PhoneNumber", "addresses": "Address"}
 
 
-def mutate(store, count=10, seed=None):
+def mutate(store, count=10, seed=None, custom_fields=False):
     """Make `count` edits; returns one description per edit, in order."""
     rng = random.Random(seed)
-    names, weights = zip(*ACTIONS)
+    names, weights = zip(*(ACTIONS + (FIELD_ACTIONS if custom_fields else ())))
     changes = []
     with store.lock:
         for _ in range(int(count)):
@@ -143,4 +147,9 @@ MUTATIONS = {
         "addresses", "update_address", _address_attributes, _add_address),
     "create_person": _create_person,
     "delete_person": _delete_person,
+    # A PCO without editable custom fields (or a person without values) gets another edit.
+    "set_field": lambda store, rng, pid: set_field(store, rng, pid) or _rename(store, rng, pid),
+    "clear_field": lambda store, rng, pid: (clear_field(store, rng, pid)
+                                            or set_field(store, rng, pid)
+                                            or _rename(store, rng, pid)),
 }

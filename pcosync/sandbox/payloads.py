@@ -12,7 +12,8 @@ BOOLEAN_FIELDS = frozenset({
 })
 INTEGER_FIELDS = frozenset({"remote_id", "grade", "graduation_year", "person_id",
                             "primary_contact_id", "primary_campus_id", "gender_id",
-                            "member_count", "marital_status_id"})
+                            "member_count", "marital_status_id", "sequence",
+                            "field_definition_id", "file_size"})
 CHOICES = {"role": records.GROUP_MEMBERSHIP_ROLES, "household_role": records.HOUSEHOLD_ROLES}
 
 

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 from . import records
 from .errors import Invalid, NotFound
+from .store_field_definitions import FieldDefinitionWritesMixin
+from .store_fields import FieldWritesMixin
 from .store_groups import GroupWritesMixin
 from .store_households import HouseholdWritesMixin
 from .store_lists import ListWritesMixin
@@ -25,6 +27,8 @@ EVENT_PREFIXES = {
     "households": "people.v2.events.household",
     "group_memberships": "groups.v2.events.membership",
     "person_mergers": "people.v2.events.person_merger",
+    "field_data": "people.v2.events.field_datum",
+    "field_definitions": "people.v2.events.field_definition",
 }
 
 ORGANIZATION = {
@@ -43,7 +47,8 @@ class ChangeEvent:
     at: int
 
 
-class SandboxStore(HouseholdWritesMixin, GroupWritesMixin, MergerWritesMixin, ListWritesMixin):
+class SandboxStore(HouseholdWritesMixin, GroupWritesMixin, MergerWritesMixin, ListWritesMixin,
+                   FieldWritesMixin, FieldDefinitionWritesMixin):
     def __init__(self, database=None):
         self.lock = threading.RLock()
         self.db = database or Database()
@@ -117,6 +122,7 @@ class SandboxStore(HouseholdWritesMixin, GroupWritesMixin, MergerWritesMixin, Li
                     self.db.remove_contact(kind, contact["id"])
             self._leave_households(person_id)
             self._leave_groups(person_id)
+            self._drop_field_data(person_id)
             self.db.people.pop(person_id)
             self._emit("people", "destroyed", person)
 

@@ -2,9 +2,9 @@
 
 PCO has no API to merge (facts 2.1): a merge is made in PCO's UI, and the API only shows its
 record, a PersonMerger (person_to_keep_id, person_to_remove_id, created_at), plus the webhook
-person_merger.created. Here a merge moves the removed person's contact points, households and
-groups to the kept person, deletes the removed person and stamps every record it changed, so
-the listings by updated_at show what moved.
+person_merger.created. Here a merge moves the removed person's contact points, households,
+groups and custom field values (where the kept person has none) to the kept person, deletes the
+removed person and stamps every record it changed, so the listings by updated_at show what moved.
 """
 from .errors import Invalid, NotFound
 from .tables import CONTACT_KINDS
@@ -21,6 +21,7 @@ class MergerWritesMixin:
                 self._move_contacts(kind, remove_id, keep_id)
             self._move_households(remove_id, keep_id)
             self._move_group_memberships(remove_id, keep_id)
+            self._move_field_data(remove_id, keep_id)
             self.db.people.pop(remove_id)
             self._emit("people", "destroyed", remove)
             keep["updated_at"] = self.now()

@@ -24,7 +24,8 @@ AVAILABLE_EVENTS = frozenset(
 HAND_MADE_EVENTS = tuple(
     f"{prefix}.{action}" for prefix in (
         "people.v2.events.person", "people.v2.events.email", "people.v2.events.phone_number",
-        "people.v2.events.address", "people.v2.events.household", "groups.v2.events.membership")
+        "people.v2.events.address", "people.v2.events.household", "groups.v2.events.membership",
+        "people.v2.events.field_datum", "people.v2.events.field_definition")
     for action in ("created", "updated", "destroyed"))
 APPLICATION_ID = "sandbox"
 

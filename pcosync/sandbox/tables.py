@@ -10,6 +10,9 @@ FIRST_IDS = {
     "people": 10_000_001, "emails": 20_000_001, "phone_numbers": 30_000_001,
     "addresses": 40_000_001, "households": 50_000_001, "household_memberships": 60_000_001,
     "groups": 70_001, "group_memberships": 80_000_001, "person_mergers": 90_000_001,
+    # Custom fields: tabs, definitions and options are few; a person's field data are many.
+    "tabs": 15_001, "field_definitions": 300_001, "field_options": 400_001,
+    "field_data": 100_000_001,
 }
 CONTACT_KINDS = ("emails", "phone_numbers", "addresses")
 # People's choice lists and campuses, and Groups' types, locations, tag groups and tags: small
@@ -75,12 +78,18 @@ class Database:
         self.groups = Table(FIRST_IDS["groups"])
         self.group_memberships = Table(FIRST_IDS["group_memberships"])
         self.person_mergers = Table(FIRST_IDS["person_mergers"])
+        self.tabs = Table(FIRST_IDS["tabs"])
+        self.field_definitions = Table(FIRST_IDS["field_definitions"])
+        self.field_options = Table(FIRST_IDS["field_options"])
+        self.field_data = Table(FIRST_IDS["field_data"])
         self.lists = {name: Table(LIST_FIRST_IDS[name]) for name in LIST_TABLES}
         self.person_contacts = {kind: Index() for kind in CONTACT_KINDS}
         self.person_households = Index()
         self.household_members = Index()
         self.person_groups = Index()
         self.group_members = Index()
+        self.person_field_data = Index()
+        self.definition_options = Index()
 
     def add_person(self, record):
         return self.people.insert(record)
@@ -154,3 +163,36 @@ class Database:
     def members_of_group(self, group_id):
         rows = self.group_memberships.rows
         return [rows[mid] for mid in self.group_members.ids(group_id)]
+
+    def add_field_option(self, definition_id, record):
+        record["field_definition_id"] = definition_id
+        self.field_options.insert(record)
+        self.definition_options.add(definition_id, record["id"])
+        return record
+
+    def options_of(self, definition_id):
+        rows = self.field_options.rows
+        return [rows[oid] for oid in self.definition_options.ids(definition_id)]
+
+    def add_field_datum(self, person_id, record):
+        record["person_id"] = person_id
+        self.field_data.insert(record)
+        self.person_field_data.add(person_id, record["id"])
+        return record
+
+    def remove_field_datum(self, datum_id):
+        record = self.field_data.pop(datum_id)
+        if record is not None:
+            self.person_field_data.remove(record["person_id"], datum_id)
+        return record
+
+    def move_field_datum(self, datum_id, person_id):
+        record = self.field_data.rows[datum_id]
+        self.person_field_data.remove(record["person_id"], datum_id)
+        record["person_id"] = person_id
+        self.person_field_data.add(person_id, datum_id)
+        return record
+
+    def field_data_of(self, person_id):
+        rows = self.field_data.rows
+        return [rows[did] for did in self.person_field_data.ids(person_id)]

@@ -32,15 +32,27 @@ def sign(secret, body):
 
 
 def event_payload(event, ctx):
-    """The inner `payload` object; destroyed events carry ids and relationships only."""
+    """The inner `payload` object; destroyed events carry ids, relationships and their own
+    link only (as in PCO's captured deliveries)."""
     if event.destroyed:
         resource = jsonapi.serialize(event.kind, event.record, ctx)
         data = {"type": resource["type"], "id": resource["id"],
-                "relationships": resource.get("relationships", {})}
+                "relationships": resource.get("relationships", {}),
+                "links": {"self": resource["links"]["self"]}}
         return {"data": data, "meta": {"parent": jsonapi.organization_parent(ctx)}}
     document = jsonapi.single_document(event.kind, event.record, ctx)
     document["meta"].update(event_time=iso(event.at), idempotency_token=str(uuid.uuid4()))
+    if event.kind == "addresses":
+        document["data"]["attributes"] = street_in_one(document["data"]["attributes"])
     return document
+
+
+def street_in_one(attributes):
+    """PCO's address payloads name the street in one `street` (lines joined by a newline), not
+    `street_line_1` and `street_line_2` as its API's answers do."""
+    lines = [attributes.pop(key, None) for key in ("street_line_1", "street_line_2")]
+    street = "\n".join(line for line in lines if line) or None
+    return dict(sorted({**attributes, "street": street}.items()))
 
 
 def delivery_body(delivery):

@@ -9,6 +9,7 @@ from sqlalchemy import delete, select
 
 from ..extensions import db
 from ..models import ConnectedOrganization
+from .short_cache import cached
 
 log = logging.getLogger("pcosync.webhooks")
 
@@ -30,10 +31,12 @@ def remember(organization):
 
 
 def connected_id(config):
-    """The organization id deliveries must carry, or None when it is not known yet."""
+    """The organization id deliveries must carry, or None when it is not known yet (read at
+    most every few seconds: every delivery asks)."""
     if config.get("PCO_ORGANIZATION_ID"):
         return str(config["PCO_ORGANIZATION_ID"]).strip()
-    return db.session.scalar(select(ConnectedOrganization.pco_id).limit(1))
+    return cached("connected organization", lambda: db.session.scalar(
+        select(ConnectedOrganization.pco_id).limit(1)))
 
 
 def delivery_refusal(organization_id, config):

@@ -287,3 +287,10 @@ class TestDumps:
                                     {"primary_contact": to_one("Person", "1")})
         assert with_rel["data"]["relationships"]["primary_contact"]["data"]["id"] == "1"
         assert "relationships" not in with_rel["data"]["attributes"]
+
+
+def test_an_address_whose_legacy_street_is_not_text_is_refused_alone():
+    from pcosync.pco.schemas import load_address
+
+    with pytest.raises(ValidationError, match="street"):
+        load_address({"type": "Address", "id": "5", "attributes": {"street": ["1 Main St"]}})

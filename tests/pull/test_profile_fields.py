@@ -50,7 +50,9 @@ def test_the_lists_cost_one_request_each_and_a_second_pull_writes_nothing(sandbo
     for name in LIST_ROUTES:
         assert routes[f"GET /people/v2/{name}"] == 1
     people_pages = routes["GET /people/v2/people"]
-    assert stats(sandbox)["total"] == people_pages + len(LIST_ROUTES)
+    custom_field_lists = routes["GET /people/v2/tabs"] + routes["GET /people/v2/field_definitions"]
+    assert custom_field_lists == 2  # tabs, then definitions with their options included
+    assert stats(sandbox)["total"] == people_pages + len(LIST_ROUTES) + custom_field_lists
     assert first.created_count == 150
 
     written = dict(db.session.execute(select(Person.id, Person.updated_at)).all())

@@ -96,7 +96,7 @@ def redis_down(app, server, redis, client, deliveries, seed):
         redis.start()
         last = post(client, deliveries[-1][1], secret=storm.SECRET)
         assert last.get_json()["queued"] is True
-        assert queued_jobs(app) == len(deliveries)  # the backlog was swept into the queue
+        assert queued_jobs(app) == 1  # one batch job takes the delivery and the backlog
         with storm.Applied() as applied:
             work_burst(app)
         storm.check_applied_once(applied, {d_id for d_id, _ in deliveries})
@@ -110,7 +110,9 @@ def busy_database(app, server, client, deliveries, seed, workers=2):
     for _, body in deliveries:
         assert post(client, body, secret=storm.SECRET).status_code == 200
     assert start(client).status_code == 202
-    processes = [start_worker(app, "--burst") for _ in range(workers)]
+    # The webhook backlog is one batch job, so the Full Sync really runs while it is applied;
+    # meeting that many people changed, its guard would rightly stop it: not what this checks.
+    processes = [start_worker(app, "--burst", SYNC_GUARD_PERCENT="100") for _ in range(workers)]
     try:
         pages = poll_pages_while(client, processes)
         logs = [process.output() for process in processes]

@@ -200,13 +200,14 @@ def check_answers(results):
 
 
 def check_recorded(app, unique_ids):
-    """Only good deliveries left a trace: one row and one job each."""
+    """Only good deliveries left a trace: one row each, and a batch job (the first delivery's
+    job covers those recorded until it starts: a burst queues one, or a few)."""
     db.session.expire_all()
     ids = set(db.session.scalars(select(WebhookDelivery.delivery_id)).all())
     assert ids == unique_ids, f"rows {len(ids)} for {len(unique_ids)} good deliveries; " \
                               f"unexpected {sorted(ids - unique_ids)[:3]}"
     jobs = Queue(app.config["RQ_QUEUE"], connection=get_redis(app)).count
-    assert jobs == len(unique_ids), f"{jobs} jobs for {len(unique_ids)} good deliveries"
+    assert 1 <= jobs <= 5, f"{jobs} jobs for {len(unique_ids)} good deliveries"
 
 
 def check_applied_once(applied, unique_ids):

@@ -102,7 +102,8 @@ def test_created_and_destroyed_events(hooked, receiver):
                      "people.v2.events.email.destroyed", "people.v2.events.person.destroyed"]
     destroyed = deliveries[2][2]["payload"]
     assert destroyed["data"] == {"type": "Email", "id": email["id"], "relationships": {
-        "person": {"data": {"type": "Person", "id": person["id"]}}}}
+        "person": {"data": {"type": "Person", "id": person["id"]}}},
+        "links": {"self": email["links"]["self"]}}
     assert set(destroyed) == {"data", "meta"} and set(destroyed["meta"]) == {"parent"}
 
 

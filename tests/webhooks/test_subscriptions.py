@@ -12,7 +12,7 @@ from tests.support import (
 )
 
 SANDBOX_SECRET = "imported-subscription-secret"
-EVENTS = 18  # six kinds of record, created / updated / destroyed
+EVENTS = 24  # eight kinds of record, created / updated / destroyed
 
 
 def import_secrets():

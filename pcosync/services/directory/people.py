@@ -13,6 +13,7 @@ from ...models import (
 )
 from ..rules.contact_kinds import CONTACT_KINDS
 from ..rules.state import person_state_from_local
+from . import custom_fields
 from .common import paginate
 from .search import person_condition
 
@@ -123,6 +124,7 @@ def pco_person_url(person):
 
 
 CONTACT_NAMES = {kind.name for kind in CONTACT_KINDS}
+NOT_FIELDS = CONTACT_NAMES | set(custom_fields.STATE_KEYS)  # shown in their own words
 
 
 def waiting_for_push(person):
@@ -133,6 +135,7 @@ def waiting_for_push(person):
         return []
     local = person_state_from_local(person)
     fields = [(name.replace("_", " "), local[name], base.get(name)) for name in local
-              if name not in CONTACT_NAMES and local[name] != base.get(name)]
+              if name not in NOT_FIELDS and local[name] != base.get(name)]
+    fields += custom_fields.waiting_for_push(local, base)
     changed = [kind.label for kind in CONTACT_KINDS if local[kind.name] != base.get(kind.name)]
     return fields + [(f"{label}s", "changed here", "") for label in changed]

@@ -143,5 +143,5 @@ def pull_groups(client, progress):
             pull_group(client, with_tag_names(record, tags["names"]), progress)
             progress.checkpoint()
 
-    pull_listing(client.iter_groups(), schemas.load_group, "Group", apply_page, progress,
-                 (Group, Group.pco_group_id, still_in_pco(client.get_group)))
+    pull_listing(client.iter_groups(read_ahead=True), schemas.load_group, "Group", apply_page,
+                 progress, (Group, Group.pco_group_id, still_in_pco(client.get_group)))

@@ -1,23 +1,28 @@
 """Sync People: PCO people with their emails, phone numbers and addresses, page by page."""
+from collections import Counter
+
 from ...extensions import db
 from ...models import Person, ReviewKind
 from ...pco import schemas
 from ..rules import choices
+from ..rules.bulk_create import create_people
 from ..rules.matcher import PersonMatcher
 from ..rules.merge import CREATED, SKIPPED, apply_person, unchanged_pco_ids
 from ..rules.review_items import pair_key
 from .choices import ensure_known, pull_choice_lists
+from .custom_fields import pull_custom_fields
 from .listing import pull_listing, still_in_pco
 
 
 def pull_people(client, progress):
     pull_choice_lists(client, progress)
+    pull_custom_fields(client, progress)
 
     def apply_page(records, progress):
         ensure_known(client, records, progress)
         apply_people_page(records, progress)
 
-    pull_listing(client.iter_people(), schemas.load_person, "Person", apply_page,
+    pull_listing(client.iter_people(read_ahead=True), schemas.load_person, "Person", apply_page,
                  progress, (Person, Person.pco_id, still_in_pco(client.get_person)))
 
 
@@ -27,9 +32,12 @@ def apply_people_page(records, progress):
     progress.count(SKIPPED, len(unchanged))
     records = [r for r in records if r["pco_id"] not in unchanged]
     matcher = PersonMatcher(records)
+    new_people = NewPeople(records, progress)
     possible_duplicates = []
     for record in records:
         match = matcher.match(record)
+        if new_people.take(record, match):
+            continue
         outcome, person = apply_person(match.person, record, progress)
         if outcome == CREATED:
             matcher.remember(person)
@@ -39,8 +47,40 @@ def apply_people_page(records, progress):
     # One flush for the page, not one per new person: a unit-of-work pass per person made a
     # first pull much slower (PostgreSQL also batches the INSERTs). The issues need the ids.
     db.session.flush()
+    possible_duplicates += new_people.create(progress)
     for person, duplicates in possible_duplicates:
         file_possible_duplicates(person, duplicates, progress)
+
+
+class NewPeople:
+    """The page's people met for the first time, created together once the page's other
+    records are applied (rules/bulk_create: a few INSERTs, not an ORM object each). Not in a
+    preview, whose report is read from the ORM's flushes (runs/changes.py), nor for a PCO id
+    the page holds twice (the later record must find the person the first one made)."""
+
+    def __init__(self, records, progress):
+        self.enabled = getattr(progress, "bulk_writes", False)
+        self.repeated = {pco_id for pco_id, n in Counter(r["pco_id"] for r in records).items()
+                         if n > 1}
+        self.records, self.duplicates = [], {}
+
+    def take(self, record, match):
+        """Keep `record` for the bulk create when it is a new person; False: apply it now."""
+        if not self.enabled or match.person is not None or record["pco_id"] in self.repeated:
+            return False
+        self.records.append(record)
+        if match.duplicates:
+            self.duplicates[record["pco_id"]] = match.duplicates
+        return True
+
+    def create(self, progress):
+        """Create them; returns [(person, the local people they may duplicate)]."""
+        if not self.records:
+            return []
+        ids = create_people(self.records)
+        progress.count(CREATED, len(self.records))
+        return [(db.session.get(Person, ids[pco_id]), duplicates)
+                for pco_id, duplicates in self.duplicates.items()]
 
 
 def file_possible_duplicates(person, duplicate_ids, progress):

@@ -22,6 +22,8 @@ from ..rules.state import (
     contact_rows, digest, person_state_from_local, person_state_from_pco, with_contact,
     without_contact,
 )
+from .custom_field_definitions import push_field_definitions
+from .custom_fields import send_custom_fields
 from .base import RecordPusher, batches, count_live
 from .person_fields import keep_pull_only, patch_changed, people_to_push
 from .people_lookup import PersonLookup
@@ -29,10 +31,12 @@ from .people_lookup import PersonLookup
 log = logging.getLogger("pcosync.push")
 
 BATCH_SIZE = 100
-CONTACT_OPTIONS = tuple(selectinload(getattr(Person, kind.name)) for kind in CONTACT_KINDS)
+CONTACT_OPTIONS = tuple(selectinload(getattr(Person, kind.name)) for kind in CONTACT_KINDS) + (
+    selectinload(Person.field_values),)
 
 
 def push_people(client, progress):
+    push_field_definitions(client, progress)  # fields made here, so their values can follow
     progress.expect(count_live(Person, people_to_push()))
     pusher = PeoplePusher(client, progress)
     with commits_keep_loaded_rows():
@@ -116,7 +120,7 @@ def adopt(person, resource):
     """
     record = schemas.load_person(resource)
     person.pco_id = record["pco_id"]
-    fill_blanks(person, record)
+    fill_blanks(person, record)  # custom-field values too (rules.merge.fill_blanks)
     for kind in CONTACT_KINDS:
         merge_contacts(person, kind, record[kind.name], remove_missing=record["contacts_included"])
     agree(person, person_state_from_pco(record), record["pco_updated_at"])
@@ -153,6 +157,7 @@ def send_changes(client, person, look_first=True):
             link_contacts_already_in_pco(client, person, kind)
         create_new_contacts(client, person, kind)
         delete_removed_contacts(client, person, kind)
+    send_custom_fields(client, person)
 
 
 def send_person_fields(client, person, local):

@@ -3,14 +3,16 @@ since the state agreed with PCO holds PCO's value, the next push sends it."""
 from datetime import date
 
 from ...models import Person
-from ..rules import choices
+from ..rules import choices, custom_fields
 from ..rules.contact_kinds import BY_NAME
 from ..rules.three_way import DELETED_HERE, DELETED_IN_PCO
 
 
 def restore_local(person, details):
     kind = BY_NAME.get(details.get("kind") or "")
-    if kind is None:
+    if details.get("kind") == custom_fields.CONFLICT_KIND:
+        custom_fields.restore(person, details["contact_pco_id"], details["local"])
+    elif kind is None:
         _restore_field(person, details["field"], details["local"])
     elif details.get("change") == DELETED_IN_PCO:
         item = kind.model(**details["values"])  # local-only now: the push creates it in PCO

@@ -27,6 +27,7 @@ def merge_people(kept, other):
             "PCO; PCO's merger then reaches here by itself.")
     _take_pco_link(kept, other)
     _take_contact_points(kept, other)
+    _take_field_values(kept, other)
     move_links(other, kept)  # families, groups, primary memberships
     _fill_blanks(kept, other)
     other.archived_at, other.merged_into_id = utcnow(), kept.id
@@ -59,6 +60,20 @@ def _take_contact_points(kept, other):
     db.session.flush()  # the dropped copies are deleted: their PCO ids are free
     for same, pco_id, updated_at in links:
         same.pco_id, same.pco_updated_at = pco_id, updated_at
+
+
+def _take_field_values(kept, other):
+    """The other's custom-field values fill the kept person's blanks (a ticked option the kept
+    person lacks counts as one); the rest stay on the archived record, where nothing is lost."""
+    held = {(value.definition_id, value.value) for value in kept.field_values}
+    fields = {value.definition_id for value in kept.field_values}
+    with db.session.no_autoflush:
+        for value in list(other.field_values):
+            multiple = value.definition.is_multiple
+            if (value.definition_id not in fields
+                    or (multiple and (value.definition_id, value.value) not in held)):
+                other.field_values.remove(value)
+                kept.field_values.append(value)
 
 
 def _fill_blanks(kept, other):

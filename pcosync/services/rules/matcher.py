@@ -30,6 +30,8 @@ class PersonMatcher:
         self._load(records)
 
     def _load(self, records):
+        if not records:
+            return  # a page of unchanged people needs no index
         pco_ids = [r["pco_id"] for r in records]
         options = [selectinload(Person.emails), selectinload(Person.phone_numbers),
                    selectinload(Person.addresses)]

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from ...extensions import db
 from ...models import Outcome, Person, utcnow
-from . import choices
+from . import choices, custom_fields
 from .contact_kinds import CONTACT_KINDS
 from .review_items import file_conflict
 from .state import (
@@ -35,6 +35,8 @@ def is_unchanged(held_updated_at, held_hash, record, stored=None):
 def unchanged_pco_ids(records):
     """PCO ids of the records a pull would skip, from one light query: a page of unchanged
     people costs no person objects and none of their contact points."""
+    if not records:
+        return set()
     query = (select(Person.pco_id, Person.pco_updated_at, Person.pco_synced_hash)
              .where(Person.pco_id.in_([r["pco_id"] for r in records])))
     held = {row.pco_id: row for row in db.session.execute(query)}
@@ -66,12 +68,15 @@ def apply_person(person, record, log=None):
 
 
 def _write(person, record):
+    # rules/bulk_create.py writes the same rows for the new people of a page at once: a change
+    # here goes there too (tests/pull/test_bulk_writes.py holds the two equal).
     restore_if_reactivated(person, record)
     _take_fields(person, record, PLAIN_FIELDS)
     choices.write(person, record)
     for kind in CONTACT_KINDS:
         merge_contacts(person, kind, record[kind.name],
                        remove_missing=record.get("contacts_included", True))
+    custom_fields.write(person, record)
     _agree(person, record)
 
 
@@ -87,6 +92,7 @@ def _merge(person, record, log):
     choices.write(person, {"choices": {name: carried[name] for name in take if name in carried}})
     for kind in CONTACT_KINDS:
         conflicts += _merge_contacts(person, kind, record, base, local, remote)
+    conflicts += custom_fields.merge(person, record, base, local, remote)
     for conflict in conflicts:
         if log is not None:
             file_conflict(log, person, conflict)
@@ -128,6 +134,7 @@ def fill_blanks(person, record):
         if getattr(person, name) is None and record.get(name) is not None:
             setattr(person, name, record[name])
     choices.fill_blanks(person, record)
+    custom_fields.fill_blanks(person, record)
 
 
 def merge_contacts(person, kind, incoming, remove_missing=True):

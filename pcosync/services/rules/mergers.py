@@ -42,15 +42,19 @@ def apply_person_merger(keep_id, remove_id, log):
 
 
 def move_links(source, target):
-    """Families, groups and the PCO-linked contact points of `source` become `target`'s (a
-    link both had is kept once). PCO moved those contact points to the kept person: left on the
-    archived record, their PCO ids would collide with the kept person's next pull."""
+    """Families, groups and the PCO-linked contact points and custom-field values of `source`
+    become `target`'s (a link both had is kept once). PCO moved those to the kept person: left
+    on the archived record, their PCO ids would collide with the kept person's next pull."""
     with db.session.no_autoflush:  # a flush between remove and append would delete the orphan
         for kind in CONTACT_KINDS:
             moving = [c for c in kind.items(source) if c.pco_id]
             for item in moving:
                 kind.items(source).remove(item)
             kind.items(target).extend(moving)
+        moving = [value for value in source.field_values if value.pco_field_datum_id]
+        for value in moving:  # custom-field values PCO holds (it moved them too)
+            source.field_values.remove(value)
+        target.field_values.extend(moving)
     for model in (FamilyMember, GroupMembership):
         owner = "family_id" if model is FamilyMember else "group_id"
         taken = set(db.session.scalars(select(getattr(model, owner))

@@ -90,7 +90,9 @@ def file_conflict(log, person, conflict):
     """A true conflict: PCO's value was taken, and the local one is kept on the item for a
     one-click restore (rules/three_way.Conflict)."""
     what = conflict.field.replace("_", " ")
-    if conflict.kind:
+    if conflict.kind == "custom_field":  # rules/custom_fields.CONFLICT_KIND: named by its name
+        what = f"custom field {conflict.field}"
+    elif conflict.kind:
         label = conflict.kind.replace("_", " ").rstrip("s")
         what = f"{label} {conflict.pco_id}" + (f" ({what})" if what else "")
     if conflict.change:

@@ -5,7 +5,7 @@ import json
 from datetime import date, datetime
 
 from ...models import SYNCED_PERSON_FIELDS
-from . import choices
+from . import choices, custom_fields
 from .contact_kinds import BY_NAME, CONTACT_KINDS
 
 # The fields held as they are; the choices and the campus are held as PCO ids (rules/choices).
@@ -36,9 +36,21 @@ def person_state_from_pco(record, stored=None):
     state = {name: _plain(record.get(name)) for name in PLAIN_FIELDS}
     state.update(choices.state_from_pco(record, stored))
     for kind in CONTACT_KINDS:
-        state[kind.name] = _sorted_rows(_row(item.get("pco_id"), kind, item)
-                                        for item in record[kind.name])
+        state[kind.name] = _contact_state(record, kind, stored)
+    state.update(custom_fields.state_from_pco(record, stored))
     return state
+
+
+def _contact_state(record, kind, stored):
+    """PCO's rows of one kind. A record read without its contact points (a webhook's person, a
+    PATCH's answer) says nothing about them: the rows held stay, with those it carries laid
+    over them, so the agreed state never loses a contact point PCO still has."""
+    rows = [_row(item.get("pco_id"), kind, item) for item in record[kind.name]]
+    if record.get("contacts_included", True) or not stored:
+        return _sorted_rows(rows)
+    carried = {row[0] for row in rows}
+    return _sorted_rows(rows + [row for row in stored.get(kind.name, [])
+                                if row[0] not in carried])
 
 
 def person_state_from_local(person):
@@ -47,6 +59,7 @@ def person_state_from_local(person):
     for kind in CONTACT_KINDS:
         state[kind.name] = _sorted_rows(_row(item.pco_id, kind, kind.values(item))
                                         for item in kind.items(person))
+    state.update(custom_fields.state_from_local(person))
     return state
 
 
@@ -62,6 +75,11 @@ def contact_rows(state, kind_name):
     """{pco_id: {field: value}} of one kind of contact point in a stored state."""
     names = BY_NAME[kind_name].fields
     return {row[0]: dict(zip(names, row[1:])) for row in (state or {}).get(kind_name, [])}
+
+
+def contact_values(kind, values):
+    """One contact point's values as the synced state holds them (plain, in field order)."""
+    return dict(zip(kind.fields, _row(None, kind, values)[1:]))
 
 
 def with_contact(state, kind_name, record):

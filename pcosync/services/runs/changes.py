@@ -21,8 +21,8 @@ LABEL_ATTRIBUTES = ("full_name", "name", "address", "number", "street_line_1",
                     "resource")
 ACTIONS = ("created", "updated", "archived", "deleted")
 # The report lists these first, in this order; other kinds follow by name.
-KIND_ORDER = ("Person", "Email", "PhoneNumber", "Address", "Family", "FamilyMember", "Group",
-              "GroupMembership", "ReviewItem")
+KIND_ORDER = ("Person", "Email", "PhoneNumber", "Address", "FieldValue", "Family", "FamilyMember",
+              "Group", "GroupMembership", "ReviewItem")
 LONGEST_VALUE = 120
 
 

@@ -154,6 +154,12 @@ class Progress:
         self.guard = guard
         self.recorder = recorder
 
+    @property
+    def bulk_writes(self):
+        """Whether a page's new rows may be inserted in bulk (services/rules/bulk_create): not
+        in a preview, whose report is read from the ORM's flushes (runs/changes.py)."""
+        return self.recorder is None
+
     def expect(self, total):
         if total is not None and not self.run.total_expected:
             self.run.total_expected = total

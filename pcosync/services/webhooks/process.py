@@ -1,50 +1,94 @@
-"""Process one recorded webhook delivery in the worker, with the same matcher and merge rules
-as a pull. Each delivery ends processed, ignored or failed (with the error)."""
-import logging
+"""Apply the recorded webhook deliveries in the worker, with the same matcher and merge rules
+as a pull, a batch at a time.
 
-from sqlalchemy.exc import IntegrityError, OperationalError
+A batch takes the waiting deliveries (oldest first; people's before the rest), groups them by
+record and coalesces each group (batch.py), applies a chunk of records in one transaction and
+settles every delivery in the same commit as what it changed: a crash loses nothing (the
+chunk's deliveries simply wait again) and nothing is applied twice; a delivery that fails is
+done again alone and fails alone. Each delivery ends processed, ignored (not synced, or
+coalesced into another) or failed (with the error; `flask pco webhooks retry` sends it again).
+A delivery whose payload is not enough (handlers.py) is read from PCO after the commit, then
+applied alone.
+"""
+import logging
+import time
+from collections import Counter
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 
 from ...extensions import db
-from ...models import DeliveryStatus, SyncIssue, WebhookDelivery, utcnow
+from ...models import DeliveryStatus, SyncIssue, utcnow
 from ...pco.errors import PCOError
-from ...pco.webhook_schemas import load_event_delivery
-from ..rules.review_items import file_item
-from . import handlers
 from ..connection import make_client
+from ..rules.review_items import file_item
+from ..runs.lifecycle import active_run, stale_after
+from . import custom_field_handlers, deliveries, group_handlers, handlers
+from .batch import coalesce, group_by_record
+from .reads import ReadFirst
 
 log = logging.getLogger("pcosync.webhooks")
 RACE_RETRIES = 3
+SCAN_LIMIT = 5000  # waiting deliveries looked at per transaction (coalesced together)
+CHUNK_GROUPS = 200  # records per transaction...
+CHUNK_SECONDS = 0.2  # ...or this long: on SQLite the batch is the one writer meanwhile
+PREFETCH_GROUPS = 40  # records whose people are loaded together (before they are applied)
+SYNC_WAIT_SECONDS = 1
+JOB_SECONDS = 240  # then the job ends and another continues (RQ's timeout is 5 minutes)
+PROCESSED, IGNORED, FAILED = (DeliveryStatus.PROCESSED, DeliveryStatus.IGNORED,
+                              DeliveryStatus.FAILED)
 
 HANDLERS = {
     "people.v2.events.person.created": handlers.person_changed,
     "people.v2.events.person.updated": handlers.person_changed,
     "people.v2.events.person.destroyed": handlers.person_destroyed,
     "people.v2.events.person_merger.created": handlers.person_merged,
-    "groups.v2.events.group.created": handlers.group_changed,
-    "groups.v2.events.group.updated": handlers.group_changed,
-    "groups.v2.events.group.destroyed": handlers.group_destroyed,
-    "groups.v2.events.membership.created": handlers.membership_changed,
-    "groups.v2.events.membership.updated": handlers.membership_changed,
-    "groups.v2.events.membership.destroyed": handlers.membership_destroyed,
+    "groups.v2.events.group.created": group_handlers.group_changed,
+    "groups.v2.events.group.updated": group_handlers.group_changed,
+    "groups.v2.events.group.destroyed": group_handlers.group_destroyed,
+    "groups.v2.events.membership.created": group_handlers.membership_changed,
+    "groups.v2.events.membership.updated": group_handlers.membership_changed,
+    "groups.v2.events.membership.destroyed": group_handlers.membership_destroyed,
     "people.v2.events.household.created": handlers.household_changed,
     "people.v2.events.household.updated": handlers.household_changed,
     "people.v2.events.household.destroyed": handlers.household_destroyed,
 }
+# When deliveries of one record stamped alike disagree (batch.coalesce): read PCO's record.
+REREAD = {
+    "people.v2.events.person.created": handlers.person_reread,
+    "people.v2.events.person.updated": handlers.person_reread,
+    "people.v2.events.household.created": handlers.household_reread,
+    "people.v2.events.household.updated": handlers.household_reread,
+}
 for _kind in ("email", "phone_number", "address"):
     for _action in ("created", "updated"):
         HANDLERS[f"people.v2.events.{_kind}.{_action}"] = handlers.contact_changed
+        REREAD[f"people.v2.events.{_kind}.{_action}"] = handlers.contact_reread
     HANDLERS[f"people.v2.events.{_kind}.destroyed"] = handlers.contact_destroyed
+HANDLERS.update(custom_field_handlers.HANDLERS)
+# Handlers whose queries never need another record's unflushed changes (each record is one
+# group of the batch; collections are changed in memory): they run without autoflush, and
+# the batch's writes go to the database together (a flush per delivery cost as much as the
+# rest of the delivery). Any other handler runs after a flush, with autoflush on.
+WRITES_ONLY_WHAT_THEY_READ = {
+    handlers.person_changed, handlers.person_destroyed, handlers.contact_changed,
+    handlers.contact_destroyed, handlers.household_changed, handlers.household_destroyed,
+    group_handlers.group_changed, group_handlers.group_destroyed,
+    group_handlers.membership_changed, group_handlers.membership_destroyed,
+    *REREAD.values(),
+}
 
 
 class DeliveryLog:
-    """The `issue` / `count` interface the pull helpers expect, for one delivery."""
+    """The `issue` / `count` interface the pull helpers expect, for one delivery.
+    `defer_reads`: a handler needing PCO raises reads.ReadFirst instead of reading."""
 
-    def __init__(self, row):
-        self.row = row
+    def __init__(self, row_id, defer_reads=False):
+        self.row_id, self.defer_reads = row_id, defer_reads
         self.outcomes = []
 
     def issue(self, record_type, reason, pco_id=None, local_id=None, failed=False):
-        db.session.add(SyncIssue(delivery_id=self.row.id, record_type=record_type,
+        db.session.add(SyncIssue(delivery_id=self.row_id, record_type=record_type,
                                  pco_id=pco_id, local_id=local_id, reason=reason[:2000]))
 
     def count(self, outcome, n=1):
@@ -54,59 +98,251 @@ class DeliveryLog:
         file_item(kind, summary, key, **refs)
 
 
-def process_delivery(row_id):
-    row = db.session.get(WebhookDelivery, row_id)
-    if row is None or row.status != DeliveryStatus.RECEIVED:
-        return row.status if row else None  # already handled: never applied twice
-    delivery = load_event_delivery_from(row)
-    handler = HANDLERS.get(delivery["event_name"])
-    if handler is None:
-        return finish(row, DeliveryStatus.IGNORED, f"event {delivery['event_name']} is not synced")
-    # RQ retries the job later (10 s, 1 min, 5 min): no long waits inside one attempt.
-    client = make_client(max_retries=2)
+class LazyClient:
+    """The PCO client, made on first use: most batches read nothing from PCO."""
+
+    def __init__(self):
+        self._client = None
+
+    def __getattr__(self, name):
+        if self._client is None:
+            # A read that keeps failing fails its delivery (`flask pco webhooks retry`): no
+            # long waits inside a batch.
+            self._client = make_client(max_retries=2)
+        return getattr(self._client, name)
+
+    def close(self):
+        if self._client is not None:
+            self._client.close()
+
+
+def process_waiting(seconds=JOB_SECONDS):
+    """Apply waiting deliveries for up to `seconds`; True when some are still waiting."""
+    batch = Batch()
     try:
-        outcome = run_with_race_retry(handler, client, delivery, row)
-    except PCOError as err:
-        db.session.rollback()
-        finish(row, DeliveryStatus.FAILED, str(err))
-        raise  # RQ retries transient PCO errors; the row says what happened meanwhile
-    except Exception as err:
-        db.session.rollback()
-        log.exception("webhook processing failed delivery_id=%s", row.delivery_id)
-        return finish(row, DeliveryStatus.FAILED, f"{type(err).__name__}: {err}")
+        return batch.run(time.monotonic() + seconds)
     finally:
-        client.close()
-    return finish(row, DeliveryStatus.PROCESSED, outcome)
+        batch.close()
 
 
-def load_event_delivery_from(row):
-    import json
+def process_delivery(row_id):
+    """Apply one delivery alone (if it still waits); returns its status."""
+    batch = Batch(only={row_id})
+    try:
+        batch.run(time.monotonic() + JOB_SECONDS)
+    finally:
+        batch.close()
+    return db.session.scalar(select(deliveries.TABLE.c.status).where(
+        deliveries.TABLE.c.id == row_id))
 
-    return load_event_delivery(json.loads(row.body))
+
+def sync_running():
+    """Whether a sync run is going on another worker (its heartbeat is fresh). Its pull reads
+    PCO's records anyway, and a batch applied meanwhile would race it for the same new rows
+    (the unique constraints would fail its page), so the batch waits for it to end. With one
+    worker, as deployed, a batch never meets a run: the worker does one job at a time."""
+    run = active_run()
+    going = run is not None and run.heartbeat_at is not None and (
+        run.heartbeat_at >= utcnow() - stale_after())
+    db.session.rollback()  # no snapshot kept while waiting
+    return going
 
 
-def run_with_race_retry(handler, client, delivery, row):
-    """A pull may write the same record at the same moment: the unique constraints refuse
-    one side, which simply tries again and then sees the other's row."""
-    for attempt in range(1, RACE_RETRIES + 1):
-        try:
-            outcome = handler(client, delivery["payload"], DeliveryLog(row))
-            db.session.commit()
-            return outcome
-        except (IntegrityError, OperationalError):
+class DeliveryFailed(Exception):
+    def __init__(self, waiting, error):
+        super().__init__(str(error))
+        self.waiting, self.error = waiting, error
+
+
+class Batch:
+    """One job's pass over the waiting deliveries; each body is parsed once per job.
+
+    A chunk of records is applied in one transaction without savepoints (a savepoint per
+    delivery cost more than the delivery: a flush, and every per-transaction cache dropped).
+    When a delivery fails, or the commit does, the chunk is rolled back and done again a record
+    per transaction; a record that fails alone ends failed (after two more tries for a race
+    with a concurrent pull)."""
+
+    def __init__(self, only=None):
+        self.only = only
+        self.client = LazyClient()
+        self.parsed = {}  # row id -> batch.Waiting
+        self.counts = Counter()
+
+    def close(self):
+        self.client.close()
+        if sum(self.counts.values()):
+            log.info("webhook batch %s", dict(self.counts))
+
+    def run(self, deadline):
+        while time.monotonic() < deadline:
+            if self.only is None and sync_running():
+                self.counts["seconds waiting for a sync run"] += SYNC_WAIT_SECONDS
+                time.sleep(SYNC_WAIT_SECONDS)
+                continue
+            if not self.step(self.only):
+                return False
+        return True
+
+    def step(self, only, tries=1):
+        """One transaction: take, apply, settle; then what needs PCO first. False: none waits."""
+        deliveries.lock()
+        groups, unsynced = self.take(only)
+        if not groups and not unsynced:
             db.session.rollback()
-            if attempt == RACE_RETRIES:
-                raise
-    return None
+            return False
+        try:
+            results, reads = self.apply(groups)
+            results.update({w.row_id: (IGNORED, f"event {w.event_name} is not synced")
+                            for w in unsynced})
+            deliveries.settle(results)
+            db.session.commit()
+        except (DeliveryFailed, SQLAlchemyError) as failure:
+            db.session.rollback()
+            self.recover(groups, failure, tries)
+            return True
+        finally:
+            handlers.forget_people()
+        self.report(results)
+        found = {}  # key -> what was read, for the deliveries sharing a read
+        for waiting, read in reads:
+            self.read_then_apply(waiting, read, found)
+        return True
 
+    def take(self, only):
+        rows = deliveries.waiting_rows(SCAN_LIMIT, only)
+        self.parsed = {row.id: self.parsed[row.id] for row in rows if row.id in self.parsed}
+        self.parsed.update(deliveries.read_bodies([r for r in rows if r.id not in self.parsed]))
+        waiting = [self.parsed[row.id] for row in rows]
+        synced = [w for w in waiting if w.event_name in HANDLERS]
+        unsynced = [w for w in waiting if w.event_name not in HANDLERS]
+        return group_by_record(synced)[:CHUNK_GROUPS], unsynced
 
-def finish(row, status, note=None):
-    if status == DeliveryStatus.FAILED:
-        row = db.session.get(WebhookDelivery, row.id)
-    row.status = status
-    row.error = note if status in (DeliveryStatus.FAILED, DeliveryStatus.IGNORED) else None
-    row.processed_at = utcnow()
-    db.session.commit()
-    log.info("webhook %s delivery_id=%s event=%s note=%r", status, row.delivery_id,
-             row.event_name, note)
-    return status
+    def apply(self, groups):
+        """({row id: (status, note)}, [(delivery, reads.ReadFirst)]) of the groups applied
+        before the chunk's time ran out (the others wait for the next chunk)."""
+        results, reads = {}, []
+        until = time.monotonic() + CHUNK_SECONDS
+        for index, group in enumerate(groups):
+            if time.monotonic() > until and (results or reads):
+                break
+            if index % PREFETCH_GROUPS == 0:
+                handlers.prefetch_people([w.payload for g in groups[index:index + PREFETCH_GROUPS]
+                                          for w in g.deliveries if w.payload])
+            plan = coalesce(group, lambda name: name in REREAD)
+            table = REREAD if plan.reread else HANDLERS
+            for waiting in plan.apply:
+                outcome = self.attempt(waiting, table[waiting.event_name])
+                if isinstance(outcome, ReadFirst):
+                    reads.append((waiting, outcome))
+                else:
+                    results[waiting.row_id] = outcome
+            results.update({row_id: (IGNORED, note) for row_id, note in plan.coalesced.items()})
+        return results, reads
+
+    def attempt(self, waiting, handler):
+        """(status, note), or the ReadFirst the handler raised; DeliveryFailed if it failed."""
+        if waiting.problem:
+            return FAILED, waiting.problem
+        try:
+            if handler in WRITES_ONLY_WHAT_THEY_READ:
+                with db.session.no_autoflush:
+                    return PROCESSED, handler(self.client, waiting.payload,
+                                              DeliveryLog(waiting.row_id, defer_reads=True))
+            db.session.flush()
+            return PROCESSED, handler(self.client, waiting.payload,
+                                      DeliveryLog(waiting.row_id, defer_reads=True))
+        except ReadFirst as read:
+            return read
+        except Exception as err:
+            raise DeliveryFailed(waiting, err) from err
+
+    def recover(self, groups, failure, tries):
+        """The chunk again, a record per transaction. A record alone: a pull may have written
+        it at the same moment (the unique constraints refused one side): it tries again and
+        then sees the other's row; any other failure is final."""
+        if len(groups) > 1:
+            for group in groups:
+                self.step({w.row_id for w in group.deliveries})
+            return
+        row_ids = {w.row_id for w in groups[0].deliveries}
+        error = getattr(failure, "error", failure)
+        if isinstance(error, (IntegrityError, OperationalError)) and tries < RACE_RETRIES:
+            self.step(row_ids, tries + 1)
+            return
+        self.fail(groups[0], failure)
+
+    def fail(self, group, failure):
+        """Every delivery of the record ends failed (`flask pco webhooks retry` sends them
+        again, coalesced again): the one that failed with its error, the others naming it."""
+        failed = getattr(failure, "waiting", None)
+        reason = self.reason(failure.error if failed else failure, failed)
+        deliveries.lock()
+        left = deliveries.still_waiting({w.row_id for w in group.deliveries})
+        results = {w.row_id: (FAILED, reason if failed in (None, w) else
+                              f"not applied: delivery {failed.delivery_id} of the same record "
+                              f"failed: {reason}")
+                   for w in group.deliveries if w.row_id in left}
+        deliveries.settle(results)
+        db.session.commit()
+        self.report(results)
+
+    def reason(self, error, waiting=None):
+        if isinstance(error, PCOError):
+            return str(error)
+        log.error("webhook processing failed delivery_id=%s", waiting and waiting.delivery_id,
+                  exc_info=error)
+        return f"{type(error).__name__}: {error}"
+
+    def read_then_apply(self, waiting, read, shared):
+        """Read PCO (no lock held; once per `read.key` in `shared`), then apply under the lock
+        if the delivery still waits."""
+        try:
+            found = self.read(read, shared)
+        except Exception as err:  # PCO unavailable, or a malformed answer
+            db.session.rollback()
+            return self.settle_alone(waiting, (FAILED, self.reason(err, waiting)))
+        for attempt in range(1, RACE_RETRIES + 1):
+            deliveries.lock()
+            if not deliveries.still_waiting([waiting.row_id]):
+                db.session.rollback()  # applied meanwhile by another batch
+                return None
+            try:
+                result = PROCESSED, read.apply(found, self.client, DeliveryLog(waiting.row_id))
+                return self.settle_alone(waiting, result, locked=True)
+            except (IntegrityError, OperationalError) as err:  # a race: try again (see recover)
+                db.session.rollback()
+                if attempt == RACE_RETRIES:
+                    return self.settle_alone(waiting, (FAILED, self.reason(err, waiting)))
+            except Exception as err:  # the delivery fails alone, with the reason
+                db.session.rollback()
+                return self.settle_alone(waiting, (FAILED, self.reason(err, waiting)))
+        return None
+
+    def read(self, read, shared):
+        if read.key is not None and read.key in shared:
+            return shared[read.key]
+        self.counts["read from PCO"] += 1
+        found = read.read(self.client)
+        if read.key is not None:
+            shared[read.key] = found
+        return found
+
+    def settle_alone(self, waiting, result, locked=False):
+        if not locked:
+            deliveries.lock()
+            if not deliveries.still_waiting([waiting.row_id]):
+                db.session.rollback()
+                return None
+        deliveries.settle({waiting.row_id: result})
+        db.session.commit()
+        self.report({waiting.row_id: result})
+        return result
+
+    def report(self, results):
+        for row_id, (status, note) in results.items():
+            waiting = self.parsed.get(row_id)
+            self.counts[str(status)] += 1
+            log.info("webhook %s delivery_id=%s event=%s note=%r", status,
+                     waiting.delivery_id if waiting else row_id,
+                     waiting.event_name if waiting else None, note)

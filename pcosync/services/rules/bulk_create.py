@@ -1,0 +1,119 @@
+"""People met for the first time, created in bulk: the rows merge._write makes for each (the
+person, their emails, phone numbers and addresses, their custom-field values), inserted with
+one statement per table for a whole page. A first pull is almost only creates, and the ORM's
+unit of work (an object, its instrumented attributes and its bookkeeping per row) was most of
+its time.
+
+The rows are value for value those of the ORM path: the same functions turn a record into
+columns (merge._take_fields, choices.write, merge._set_contact, merge._agree and
+custom_fields.new_value_rows), run on stand-ins of the model instances that call the models' own
+@validates on every set (search name, normalized email, phone digits, a file's web address),
+and a column left unset gets its own default, as an INSERT of the ORM would.
+tests/pull/test_bulk_writes.py holds the two paths equal.
+"""
+from sqlalchemy import insert, select
+
+from ...extensions import db
+from ...models import FieldValue, Person
+from . import choices, custom_fields
+from .contact_kinds import CONTACT_KINDS
+from .merge import _agree, _set_contact, _take_fields, restore_if_reactivated
+from .state import PLAIN_FIELDS
+
+
+class StandIn:
+    """What a new instance of `model` would hold once written: plain attributes (None until
+    set, like a new ORM object's), with the model's @validates run on every set. `values`:
+    the columns set."""
+
+    _validators = {}
+
+    def __new__(cls, model, **values):
+        return super().__new__(_stand_in_class(model))
+
+    def __init__(self, model, **values):
+        for name, value in values.items():
+            setattr(self, name, value)
+
+    def __setattr__(self, name, value):
+        validator = self._validators.get(name)
+        if validator is not None:
+            value = validator(self, name, value)
+        self.__dict__[name] = value
+
+    @property
+    def values(self):
+        return self.__dict__
+
+
+_STAND_INS = {}
+
+
+def _stand_in_class(model):
+    """StandIn for one model: its columns as class attributes (None), its validators."""
+    found = _STAND_INS.get(model)
+    if found is None:
+        attributes = {column.key: None for column in model.__table__.c}
+        attributes["_validators"] = {name: validator for name, (validator, _options)
+                                     in model.__mapper__.validators.items()}
+        found = _STAND_INS[model] = type(f"{model.__name__}StandIn", (StandIn,), attributes)
+    return found
+
+
+def create_people(records):
+    """A new person for each record (all met for the first time, with distinct PCO ids), in a
+    few statements. Returns {PCO id: local id}."""
+    if not records:
+        return {}
+    insert_rows(Person, [new_person(record).values for record in records])
+    pco_ids = [record["pco_id"] for record in records]
+    ids = dict(db.session.execute(select(Person.pco_id, Person.id)
+                                  .where(Person.pco_id.in_(pco_ids))).all())
+    for kind in CONTACT_KINDS:
+        insert_rows(kind.model, [new_contact(kind, data, ids[record["pco_id"]]).values
+                                 for record in records for data in record[kind.name]])
+    insert_rows(FieldValue, [
+        StandIn(FieldValue, person_id=ids[record["pco_id"]], **values).values
+        for record in records for values in custom_fields.new_value_rows(record)])
+    return ids
+
+
+def new_person(record):
+    """merge._write for a person met for the first time, on a stand-in."""
+    person = StandIn(Person, pco_id=record["pco_id"])
+    restore_if_reactivated(person, record)
+    _take_fields(person, record, PLAIN_FIELDS)
+    choices.write(person, record)
+    _agree(person, record)
+    return person
+
+
+def new_contact(kind, data, person_id):
+    """merge.merge_contacts' new contact point, on a stand-in."""
+    item = StandIn(kind.model, pco_id=data["pco_id"], person_id=person_id)
+    _set_contact(item, data, kind.fields)
+    return item
+
+
+def insert_rows(model, rows):
+    """One executemany INSERT. Every row gets the same columns (the statement takes them from
+    the first): a column some row left unset takes its default there, as the ORM's would."""
+    if not rows:
+        return
+    table = model.__table__
+    names = set().union(*rows)
+    if any(len(row) != len(names) for row in rows):
+        defaults = {name: _default(table.c[name]) for name in names}
+        rows = [{name: row[name] if name in row else defaults[name]() for name in names}
+                for row in rows]
+    db.session.execute(insert(table), rows)
+
+
+def _default(column):
+    """A function giving the column's Python-side default (None when it has none)."""
+    default = column.default
+    if default is None:
+        return lambda: None
+    if default.is_callable:
+        return lambda: default.arg(None)
+    return lambda: default.arg

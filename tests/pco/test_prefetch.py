@@ -1,0 +1,104 @@
+"""A listing read ahead (PCOClient.iter_pages(read_ahead=True), pco/prefetch.py): the same pages
+in the same order and the same requests, the next page's request sent from another thread while
+the caller works, at most one request ahead, an error where the loop would have met it, a body
+cut off asked again, and no thread left behind however the loop ends."""
+import threading
+import time
+
+import pytest
+
+from pcosync.pco import PCONotFound
+from pcosync.pco.transport import Transport
+from tests.pco.helpers import BASE, error, ok, person
+
+PEOPLE = f"{BASE}/people/v2/people"
+
+
+def listing(requests_mock, pages=4, answers=None):
+    """`pages` pages of one person each, linked by links.next; the sending threads' names."""
+    threads = []
+
+    def body(number):
+        next_url = f"{PEOPLE}?offset={number + 1}" if number + 1 < pages else None
+        return {"data": [person(number)], "links": {"next": next_url} if next_url else {},
+                "meta": {"total_count": pages}}
+
+    def answer(request, context):
+        threads.append(threading.current_thread().name)
+        return body(int(request.qs.get("offset", ["0"])[0]))
+
+    requests_mock.get(PEOPLE, answers or [{"json": answer}])
+    return threads
+
+
+def prefetch_threads():
+    return [t for t in threading.enumerate() if t.name.startswith("pco-prefetch")]
+
+
+def test_the_same_pages_and_requests_the_next_one_sent_from_another_thread(
+        client, requests_mock):
+    threads = listing(requests_mock)
+    pages = list(client.iter_pages("/people/v2/people", read_ahead=True))
+    assert [p.records[0]["id"] for p in pages] == ["0", "1", "2", "3"]
+    assert [p.offset for p in pages] == [0, 1, 2, 3]
+    assert requests_mock.call_count == 4
+    assert threads[0] == threading.current_thread().name
+    assert all(name.startswith("pco-prefetch") for name in threads[1:])
+    assert prefetch_threads() == []
+
+
+def test_at_most_one_request_ahead(client, requests_mock):
+    listing(requests_mock, pages=50)
+    pages = client.iter_pages("/people/v2/people", read_ahead=True)
+    next(pages)
+    time.sleep(0.2)  # time enough for many requests, were it not bounded
+    assert requests_mock.call_count == 2
+    pages.close()
+
+
+def test_an_error_comes_out_where_the_loop_asks_for_that_page(client, requests_mock):
+    answers = [ok({"data": [person(0)], "links": {"next": f"{PEOPLE}?offset=1"}}),
+               ok({"data": [person(1)], "links": {"next": f"{PEOPLE}?offset=2"}}),
+               error(404)]
+    listing(requests_mock, answers=answers)
+    seen = []
+    with pytest.raises(PCONotFound):
+        for page in client.iter_pages("/people/v2/people", read_ahead=True):
+            seen.append(page.records[0]["id"])
+    assert seen == ["0", "1"]
+    assert prefetch_threads() == []
+
+
+def test_a_body_cut_off_is_asked_again(client, requests_mock):
+    answers = [ok({"data": [person(0)], "links": {"next": f"{PEOPLE}?offset=1"}}),
+               {"text": '{"data": [{"type": "Person", "id"', "status_code": 200},
+               ok({"data": [person(1)], "links": {}})]
+    listing(requests_mock, answers=answers)
+    pages = list(client.iter_pages("/people/v2/people", read_ahead=True))
+    assert [p.records[0]["id"] for p in pages] == ["0", "1"]
+    assert requests_mock.call_count == 3
+
+
+def test_leaving_the_loop_early_joins_the_thread(client, requests_mock):
+    listing(requests_mock, pages=50)
+    pages = client.iter_pages("/people/v2/people", read_ahead=True)
+    with pytest.raises(RuntimeError):
+        for page in pages:
+            if page.offset == 1:
+                pages.close()  # as pull_listing's closing() does when a cancel is raised
+                raise RuntimeError("cancelled")
+    assert prefetch_threads() == []
+    assert requests_mock.call_count <= 3  # the pages in hand, and at most the one sent ahead
+
+
+def test_each_thread_has_its_own_http_session():
+    transport = Transport("id", "secret", BASE, limiter=None, timeout=1, max_retries=0,
+                          max_backoff=0, sleep=time.sleep, clock=time.time)
+    other = []
+    thread = threading.Thread(target=lambda: other.append(transport.session))
+    thread.start()
+    thread.join()
+    assert transport.session is transport.session and other[0] is not transport.session
+    assert other[0].auth == transport.session.auth == ("id", "secret")
+    transport.close()
+    assert transport._sessions == []
