@@ -206,9 +206,13 @@ def main():
     finally:
         web.terminate()
         web.wait()
-    figures = report_endpoint(results, seconds, len(bodies))
-    figures.update(work(sandbox, env, len(bodies)))
-    sandbox.stop()
+    try:
+        figures = report_endpoint(results, seconds, len(bodies))
+        figures.update(work(sandbox, env, len(bodies)))
+    finally:
+        sandbox.stop()
+        if args.database_url:  # the PostgreSQL database prepare() made for this run
+            harness.drop_database(env["DATABASE_URL"])
     harness.print_figures(args, figures)
 
 
