@@ -6,6 +6,7 @@ A definition PCO deleted (or no longer lists) stays here, marked deleted, with i
 definition PCO adds starts as pull only: nothing local is sent before an admin says so.
 """
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from ...extensions import db
 from ...models import FieldDefinition, FieldOption, FieldTab, utcnow
@@ -30,9 +31,9 @@ def pull_custom_fields(client, progress):
     definitions = [(record, resource) for page in pages for resource in page.records
                    for record in load_records([resource], load_field_definition,
                                               "FieldDefinition", progress)]
-    apply_definitions([record for record, _ in definitions], tab_ids)
+    held = apply_definitions([record for record, _ in definitions], tab_ids)
     for record, resource in definitions:
-        apply_options(record["pco_id"], _options(client, resource, progress))
+        apply_options(held[record["pco_id"]], _options(client, resource, progress))
     custom_fields.forget_index()
 
 
@@ -64,16 +65,21 @@ def apply_tabs(tabs):
 
 
 def apply_definitions(records, tab_ids):
+    """{PCO id: definition} of every definition linked to PCO, with their options loaded (one
+    query), each listed one added or updated."""
     held = {d.pco_field_definition_id: d for d in db.session.scalars(
-        select(FieldDefinition).where(FieldDefinition.pco_field_definition_id.is_not(None)))}
+        select(FieldDefinition).where(FieldDefinition.pco_field_definition_id.is_not(None))
+        .options(selectinload(FieldDefinition.options)))}
     listed = set()
     for record in records:
-        apply_definition(held.get(record["pco_id"]), record, tab_ids.get(record["tab_pco_id"]))
+        held[record["pco_id"]] = apply_definition(held.get(record["pco_id"]), record,
+                                                  tab_ids.get(record["tab_pco_id"]))
         listed.add(record["pco_id"])
     for pco_id, definition in held.items():
         if pco_id not in listed and definition.deleted_at is None:
             definition.deleted_at = utcnow()  # gone from PCO's list: kept here, values too
     db.session.flush()
+    return held
 
 
 def apply_definition(definition, record, tab_id):
@@ -88,11 +94,7 @@ def apply_definition(definition, record, tab_id):
     return definition
 
 
-def apply_options(definition_pco_id, options):
-    definition = db.session.scalar(select(FieldDefinition).where(
-        FieldDefinition.pco_field_definition_id == definition_pco_id))
-    if definition is None:
-        return
+def apply_options(definition, options):
     held = {option.pco_field_option_id: option for option in definition.options}
     for record in options:
         option = held.pop(record["pco_id"], None)

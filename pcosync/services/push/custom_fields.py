@@ -7,6 +7,8 @@ twice. Unticking a checkbox deletes its datum; emptying a field deletes its datu
 fields cost no request, and pull-only or off fields are never looked at (rules/custom_fields).
 Definitions that exist only here are not created in PCO: see the README.
 """
+from sqlalchemy import select
+
 from ...extensions import db
 from ...models import FieldValue
 from ...pco.custom_field_schemas import load_field_datum
@@ -78,7 +80,7 @@ def _delete(client, datum_id):
         client.delete_field_datum(datum_id)
     except PCONotFound:
         pass  # already gone: what we wanted
-    stale = db.session.query(FieldValue).filter_by(pco_field_datum_id=datum_id).first()
+    stale = db.session.scalar(select(FieldValue).where(FieldValue.pco_field_datum_id == datum_id))
     if stale is not None:
         stale.pco_field_datum_id = None
     db.session.commit()

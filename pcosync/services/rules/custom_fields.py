@@ -153,11 +153,10 @@ def state_from_pco(record, stored=None):
     if not record.get("field_data_included"):
         return _held(stored)
     fields, values, ids = index(), {}, {}
-    for datum in record.get("field_data") or ():
-        field = fields.by_pco.get(datum["definition_pco_id"])
-        if field is not None and field.synced:
-            _add(values, ids, field,
-                 state_value(field, pco_value(field, datum["value"]), datum["file_url"]),
+    for key, data in _data_by_field(record).items():
+        for datum in data:
+            _add(values, ids, fields.by_pco[key],
+                 state_value(fields.by_pco[key], datum["value"], datum["file_url"]),
                  datum["pco_id"])
     return _as_state(values, ids)
 
@@ -211,11 +210,9 @@ def write(person, record):
     """PCO's values for every synced field (a person met for the first time: PCO holds them)."""
     if not record.get("field_data_included"):
         return
-    data = _data_by_field(record)
-    fields = index()
-    keys = set(data) | {fields.by_id[row.definition_id].pco_id for row in person.field_values
-                        if fields.by_id.get(row.definition_id)
-                        and fields.by_id[row.definition_id].synced}
+    data, fields = _data_by_field(record), index()
+    held = (fields.by_id.get(row.definition_id) for row in person.field_values)
+    keys = set(data) | {field.pco_id for field in held if field is not None and field.synced}
     for key in keys:
         replace_values(person, fields.by_pco[key], data.get(key, []))
 

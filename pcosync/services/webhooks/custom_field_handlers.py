@@ -8,25 +8,19 @@ PCO's order (the rules' three-way merge still keeps a local edit PCO did not con
 from sqlalchemy import select
 
 from ...extensions import db
-from ...models import FieldDefinition, FieldTab, FieldValue, Person, utcnow
+from ...models import FieldDefinition, FieldTab, FieldValue, utcnow
 from ...pco.custom_field_schemas import load_field_datum, load_field_definition, load_field_option
 from ...pco.errors import PCONotFound
 from ...pco.schema_base import related_id
 from ..pull.custom_fields import apply_definition, apply_options
 from ..rules import custom_fields
 from ..rules.merge import SKIPPED
-
-
-def _data(payload):
-    data = payload.get("data") or {}
-    if not isinstance(data, dict) or not data.get("id"):
-        raise ValueError("payload has no data.id")
-    return data
+from .handlers import local_person, payload_data
 
 
 def field_datum_changed(client, payload, log):
-    datum = load_field_datum(_data(payload))
-    person = _person(datum["person_pco_id"])
+    datum = load_field_datum(payload_data(payload))
+    person = local_person(datum["person_pco_id"])
     if person is None:
         return "person not pulled yet: the next Sync People brings the value"
     field = _field(client, datum["definition_pco_id"])
@@ -37,11 +31,11 @@ def field_datum_changed(client, payload, log):
 
 
 def field_datum_destroyed(client, payload, log):
-    data = _data(payload)
+    data = payload_data(payload)
     datum_id = str(data["id"])
     relationships = data.get("relationships") or {}
     row = db.session.scalar(select(FieldValue).where(FieldValue.pco_field_datum_id == datum_id))
-    person = _person(related_id(relationships, "customizable")) or (row and row.person)
+    person = local_person(related_id(relationships, "customizable")) or (row and row.person)
     definition_id = related_id(relationships, "field_definition") or (
         row and row.definition.pco_field_definition_id)
     field = custom_fields.index().by_pco.get(definition_id) if definition_id else None
@@ -52,22 +46,22 @@ def field_datum_destroyed(client, payload, log):
 
 
 def field_definition_changed(client, payload, log):
-    data = _data(payload)
+    data = payload_data(payload)
     record = load_field_definition(data)
     definition = _definition(record["pco_id"])
+    needs_options = definition is None or not definition.options
     tab_id = db.session.scalar(select(FieldTab.id).where(FieldTab.pco_tab_id
                                                          == record["tab_pco_id"]))
-    apply_definition(definition, record, tab_id)
+    definition = apply_definition(definition, record, tab_id)
     db.session.flush()
-    needs_options = definition is None or not definition.options
     if record["data_type"] in ("select", "checkboxes") and needs_options:
-        _read_options(client, record["pco_id"])
+        _read_options(client, definition)
     custom_fields.forget_index()
     return "applied"
 
 
 def field_definition_destroyed(client, payload, log):
-    definition = _definition(str(_data(payload)["id"]))
+    definition = _definition(str(payload_data(payload)["id"]))
     if definition is None or definition.deleted_at is not None:
         return SKIPPED
     definition.deleted_at = utcnow()  # kept here with its values, marked deleted
@@ -75,16 +69,10 @@ def field_definition_destroyed(client, payload, log):
     return "marked deleted"
 
 
-def _read_options(client, definition_pco_id):
+def _read_options(client, definition):
     options = [load_field_option(resource) for page in client.iter_field_options(
-        definition_pco_id) for resource in page.records]
-    apply_options(definition_pco_id, options)
-
-
-def _person(pco_id):
-    if not pco_id:
-        return None
-    return db.session.scalar(select(Person).where(Person.pco_id == str(pco_id)))
+        definition.pco_field_definition_id) for resource in page.records]
+    apply_options(definition, options)
 
 
 def _definition(pco_id):

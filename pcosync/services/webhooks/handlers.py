@@ -51,7 +51,7 @@ from .reads import or_none, read_then_apply
 _PEOPLE, _MEMO = "pcosync.webhook_people", "pcosync.webhook_memo"
 # What the merge reads of a person besides the row: contact points and custom-field values.
 PERSON_LOADS = tuple(selectinload(getattr(Person, name)) for name in (
-    *(kind.name for kind in CONTACT_KINDS), "field_values") if hasattr(Person, name))
+    *(kind.name for kind in CONTACT_KINDS), "field_values"))
 NOT_LINKED = "not linked here yet: the matcher needs their emails"
 TIED = "stamped with the updated_at held but saying something else"
 INCOMPLETE = "the payload lacks attributes the rules read"
@@ -88,7 +88,8 @@ def prefetch_people(payload_list):
         if data.get("type") == "Person":
             wanted.add(str(data.get("id")))
         wanted.update(filter(None, (related_pco_id(data, "person"),
-                                    related_pco_id(data, "primary_contact"))))
+                                    related_pco_id(data, "primary_contact"),
+                                    related_pco_id(data, "customizable"))))  # a field datum
     known = db.session.info.setdefault(_PEOPLE, {})
     known.update(people_by_pco_id(wanted - set(known), *PERSON_LOADS))
 
