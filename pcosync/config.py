@@ -15,6 +15,7 @@ ENV_SETTINGS = (
     "PCO_API_URL",
     "PCO_TIMEOUT",
     "PUBLIC_BASE_URL",
+    "WEBHOOK_URL_ALIASES",
     "LOG_LEVEL",
     "RQ_QUEUE",
     "SYNC_STALE_SECONDS",
@@ -38,6 +39,11 @@ class Defaults:
     PCO_API_URL = PCO_REAL_API_URL
     PCO_TIMEOUT = 30
     PUBLIC_BASE_URL = None
+    # Other addresses PCO may deliver this app's webhooks to (a custom domain beside the
+    # platform's host), comma-separated. An imported subscription's secret is trusted only for
+    # a subscription to PUBLIC_BASE_URL's /api/pco-webhook or one of these, and only for its
+    # own event; PCO_WEBHOOK_SECRET, set by the operator, is trusted for every event.
+    WEBHOOK_URL_ALIASES = None
     LOG_LEVEL = "INFO"
     RQ_QUEUE = "pcosync"
     SYNC_STALE_SECONDS = 90  # a run without a heartbeat for this long is marked FAILED

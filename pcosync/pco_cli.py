@@ -184,12 +184,14 @@ def import_secrets_command():
     """Store the authenticity secret of every PCO webhook subscription of this app."""
     from .pco.errors import PCOError
     from .services.connection import while_admin_waits
-    from .services.webhooks.subscriptions import import_subscriptions
+    from .services.webhooks.subscriptions import NoAddress, import_subscriptions
 
     try:
-        click.echo(while_admin_waits(import_subscriptions).summary())
-    except PCOError as err:
+        result = while_admin_waits(lambda client: import_subscriptions(client,
+                                                                       current_app.config))
+    except (PCOError, NoAddress) as err:
         raise click.ClickException(str(err))
+    click.echo(result.summary())
 
 
 @webhooks_cli.command("setup")
@@ -221,7 +223,7 @@ def webhook_health_command():
     """Each handled event's subscription: active or not, last delivery here, failures."""
     from .services.webhooks.health import health
 
-    for item in health():
+    for item in health(current_app.config):
         last = f"{item.last_delivery_at:%Y-%m-%d %H:%M} UTC" if item.last_delivery_at else "never"
         click.echo(f"{item.event:<45} {item.state:<9} last delivery {last:<21} "
                    f"failures {item.failures}")

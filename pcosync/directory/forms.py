@@ -17,6 +17,7 @@ from ..services.directory.families import FAMILY_ROLES
 from ..services.directory.groups import GROUP_ROLES
 from ..services.directory.profile import GRADES
 from ..models.keys import phone_digits
+from ..models.numbers import INT32, bounded_int
 
 STATUSES = (("active", "Active"), ("inactive", "Inactive"))
 GENDERS = (("", "Not set"), ("M", "Male"), ("F", "Female"))
@@ -109,7 +110,7 @@ def optional_int(value):
     """A select's value as an integer; "" (not set) as None."""
     if value in ("", None):
         return None
-    return int(value)
+    return bounded_int(value, *INT32)
 
 
 def choice_select(label):

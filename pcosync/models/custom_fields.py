@@ -6,7 +6,6 @@ stays here (marked deleted) with its values. A value is text, as PCO stores it; 
 field holds one row per ticked option, every other field at most one row per person.
 """
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
 from typing import Optional
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
@@ -14,6 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from ..extensions import db
 from .enums import FieldSync
+from .numbers import bounded_decimal
 from .types import UTCDateTime, utcnow
 
 # PCO's data types. A type PCO adds later is kept as it comes and shown read only.
@@ -105,12 +105,7 @@ def _clean_date(text):
 
 
 def _clean_number(text):
-    try:
-        number = Decimal(text)
-    except InvalidOperation:
-        raise ValueError(f"{text!r} is not a number") from None
-    if not number.is_finite():
-        raise ValueError(f"{text!r} is not a number")
+    number = bounded_decimal(text)  # bounded first: int() of 1e1000000 takes half a minute
     return format(number.normalize(), "f") if number != number.to_integral() else str(int(number))
 
 

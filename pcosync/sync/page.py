@@ -58,7 +58,7 @@ def automation_context():
         schedule = schedules.view(ticks)
     except schedules.ScheduleError as err:
         schedule, ticks = None, str(err)
-    events = webhook_health.health()
+    events = webhook_health.health(current_app.config)
     return {"schedule": schedule, "schedule_error": ticks if isinstance(ticks, str) else None,
             "suggested_minutes": schedules.SUGGESTED_QUICK_MINUTES,
             "quick_cursors": cursors.all_positions(), "webhook_events": events,

@@ -66,7 +66,10 @@ def check_connection():
 @permission_required(PCO_MANAGE)
 def import_webhook_secrets():
     try:
-        result = while_admin_waits(webhook_subscriptions.import_subscriptions)
+        result = while_admin_waits(lambda client: webhook_subscriptions.import_subscriptions(
+            client, current_app.config))
+    except webhook_subscriptions.NoAddress as err:
+        return answer(str(err), "error", 409)
     except PCOError as err:
         return answer(f"Import failed: {err}", "error", 502)
     return answer(result.summary(), "success", active=result.active)

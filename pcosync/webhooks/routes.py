@@ -35,13 +35,16 @@ def receive():
     verified = webhooks.verify(body, request.headers.get(SIGNATURE_HEADER), current_app.config)
     if verified is None:
         log.error("webhook refused: no webhook secret is configured, so no delivery can be "
-                  "verified; import the subscriptions' secrets on the Sync page or set "
+                  "verified; set PUBLIC_BASE_URL and import the subscriptions' secrets on the "
+                  "Sync page (only subscriptions to this app's address are trusted), or set "
                   "PCO_WEBHOOK_SECRET")
         return jsonify(error="webhooks are not configured on this server"), 503
     if not verified:
         return refuse(401, "missing or invalid signature")
     try:
-        row_id = webhooks.record(body)
+        row_id = webhooks.record(body, verified)
+    except webhooks.WrongSecret as err:
+        return refuse(401, str(err))
     except webhooks.BadDelivery as err:
         return refuse(400, str(err))
     if row_id is None:

@@ -1,4 +1,5 @@
 """Webhook secrets imported from PCO's subscriptions: stored, used to verify, never shown."""
+import pytest
 from sqlalchemy import func, select
 
 from pcosync.extensions import db
@@ -16,7 +17,15 @@ EVENTS = 24  # eight kinds of record, created / updated / destroyed
 
 
 def import_secrets():
-    return while_admin_waits(webhook_subscriptions.import_subscriptions)
+    from flask import current_app
+    return while_admin_waits(lambda client: webhook_subscriptions.import_subscriptions(
+        client, current_app.config))
+
+
+@pytest.fixture(autouse=True)
+def public_address(app, live_app):
+    """The app's address is where the sandbox's subscriptions deliver (send_webhooks_to)."""
+    app.config["PUBLIC_BASE_URL"] = live_app.url
 
 
 def stored():

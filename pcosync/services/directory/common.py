@@ -10,8 +10,10 @@ from sqlalchemy import func, select
 
 from ...extensions import db
 from ...models import Person
+from ...models.numbers import NumberError, bounded_int
 
 PAGE_SIZE = 50
+MAX_PAGE = 1_000_000  # an offset past it would overflow the database's integer
 
 
 class DirectoryError(ValueError):
@@ -72,8 +74,8 @@ class Page:
 def page_number(raw):
     """A page number from the query string; anything odd means page 1."""
     try:
-        return max(1, int(raw))
-    except (TypeError, ValueError):
+        return bounded_int(raw, 1, MAX_PAGE)
+    except NumberError:
         return 1
 
 

@@ -17,6 +17,7 @@ from sqlalchemy import or_, select
 
 from ...extensions import db
 from ...models import RunKind, RunStatus, SyncRun, SyncSchedule, utcnow
+from ...models.numbers import NumberError, bounded_int
 from .execute import execute_run
 from .lifecycle import RunAlreadyActive, recover_stale_runs, start_run
 
@@ -28,7 +29,7 @@ SCHEDULED_BY = "schedule"  # the history's By column
 SUGGESTED_QUICK_MINUTES = 15
 MAX_QUICK_MINUTES = 24 * 60
 WEBHOOK_CHECK_AT = time(5, 15)  # daily, church time: after a nightly Full Sync, before staff
-TIME_OF_DAY = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+TIME_OF_DAY = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)", re.ASCII)
 
 
 class ScheduleError(ValueError):
@@ -86,15 +87,16 @@ def _quick_sync_seconds(values):
     if not minutes:
         raise ScheduleError("Quick Sync every: enter a number of minutes "
                             f"({SUGGESTED_QUICK_MINUTES} is a good start).")
-    if not minutes.isdigit() or not 1 <= int(minutes) <= MAX_QUICK_MINUTES:
+    try:
+        return bounded_int(minutes, 1, MAX_QUICK_MINUTES) * 60
+    except NumberError:
         raise ScheduleError(f"Quick Sync every: a whole number of minutes from 1 to "
-                            f"{MAX_QUICK_MINUTES}, not {minutes[:20]!r}.")
-    return int(minutes) * 60
+                            f"{MAX_QUICK_MINUTES}, not {minutes[:20]!r}.") from None
 
 
 def _time_of_day(values):
     at = str(values.get("full_sync_at") or "").strip()
-    match = TIME_OF_DAY.match(at)
+    match = TIME_OF_DAY.fullmatch(at)
     if not match:
         raise ScheduleError(f"Full Sync daily at: a time like 02:30, not {at[:20]!r}.")
     return f"{int(match.group(1)):02d}:{match.group(2)}"

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from ...extensions import db
 from ...models import DeliveryStatus, WebhookDelivery, WebhookSubscription, utcnow
 from .setup import handled_events
+from .urls import normalized, own_urls
 
 
 @dataclass
@@ -21,15 +22,21 @@ class EventHealth:
     reactivated_at: datetime | None
     checked_at: datetime | None
     rotating: bool  # an old secret still verifies
+    delivers_to: str | None = None  # set when PCO delivers it to another address than this app
 
     @property
     def state(self):
         if not self.subscribed:
             return "missing"
+        if self.delivers_to:
+            return "elsewhere"
         return "active" if self.active else "inactive"
 
 
-def health(now=None):
+def health(config, now=None):
+    """Each handled event's health; a subscription that delivers to another address than this
+    app's (PUBLIC_BASE_URL moved, or another receiver's) is "elsewhere": its deliveries would be
+    refused here, and PCO deactivates a subscription after days of refusals."""
     now = now or utcnow()
     rows = {}
     # Managed rows last, so they win over an imported subscription to the same event.
@@ -42,18 +49,20 @@ def health(now=None):
     failed = dict(db.session.execute(select(WebhookDelivery.event_name, func.count())
                                      .where(WebhookDelivery.status == DeliveryStatus.FAILED)
                                      .group_by(WebhookDelivery.event_name)).all())
-    return [_event_health(event, rows.get(event), last.get(event), failed.get(event, 0), now)
-            for event in handled_events()]
+    own = own_urls(config)
+    return [_event_health(event, rows.get(event), last.get(event), failed.get(event, 0), now,
+                          own) for event in handled_events()]
 
 
-def _event_health(event, row, last_delivery_at, failures, now):
+def _event_health(event, row, last_delivery_at, failures, now, own):
     rotating = bool(row and row.previous_secret and row.previous_secret_until
                     and row.previous_secret_until > now)
     return EventHealth(
         event=event, subscribed=row is not None, active=bool(row and row.active),
         managed=bool(row and row.managed), last_delivery_at=last_delivery_at,
         failures=failures, reactivated_at=row.reactivated_at if row else None,
-        checked_at=row.checked_at if row else None, rotating=rotating)
+        checked_at=row.checked_at if row else None, rotating=rotating,
+        delivers_to=row.url if row and normalized(row.url) not in own else None)
 
 
 def summary(events):

@@ -17,10 +17,11 @@ from sqlalchemy.exc import IntegrityError
 from ... import config as settings
 from ...extensions import db
 from ...models import DeliveryStatus, WebhookDelivery, utcnow
+from ...models.numbers import clamp
 from ...pco.webhook_schemas import load_event_delivery
 from .. import organization
 from ..short_cache import cached
-from .subscriptions import active_secrets
+from .subscriptions import trusted_secrets
 
 log = logging.getLogger("pcosync.webhooks")
 
@@ -34,16 +35,25 @@ class BadDelivery(ValueError):
     """Verified, but not a PCO EventDelivery envelope; the message is the plain reason."""
 
 
+ANY_EVENT = "*"
+
+
+class WrongSecret(ValueError):
+    """Signed with the secret of a subscription to another event: not trusted for this one."""
+
+
 def verify(body, signature, config):
-    """True or False; None when no secret is configured at all, neither in PCO_WEBHOOK_SECRET
-    nor imported from PCO's subscriptions. The settings are tried first: they cost no query."""
+    """The event names the signature is trusted for (ANY_EVENT for a secret given in
+    PCO_WEBHOOK_SECRET, the operator's explicit choice), empty when it matches no secret; None
+    when no secret is configured at all. The settings are tried first: they cost no query."""
     configured = settings.webhook_secrets(config)
     if configured and signature_matches(body, signature, configured):
-        return True
-    imported = cached("webhook secrets", active_secrets)
+        return {ANY_EVENT}
+    imported = cached("webhook secrets", lambda: trusted_secrets(config))
     if not configured and not imported:
         return None
-    return signature_matches(body, signature, imported)
+    return {event for secret, event in imported
+            if signature_matches(body, signature, [secret])}
 
 
 def signature_matches(body, signature, secrets):
@@ -75,18 +85,21 @@ def parse_delivery(text):
     return delivery
 
 
-def record(body):
+def record(body, trusted_for):
     """Store the delivery; returns its row id, or None for a delivery id seen before. The
     unique constraint decides, atomically, even between processes. One INSERT on a connection
-    of its own: no ORM object, no session (the hot path of a burst)."""
+    of its own: no ORM object, no session (the hot path of a burst). `trusted_for`: what
+    verify() answered; a delivery of another event raises WrongSecret."""
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError as err:
         raise BadDelivery(f"body is not UTF-8 JSON ({err.__class__.__name__})") from None
     delivery = parse_delivery(text)
+    if ANY_EVENT not in trusted_for and delivery["event_name"] not in trusted_for:
+        raise WrongSecret("signed with the secret of another event's subscription")
     values = {"delivery_id": str(delivery["delivery_id"])[:80],
               "event_name": str(delivery["event_name"])[:120],
-              "attempt": delivery["attempt"] or 1, "body": text}
+              "attempt": clamp(delivery["attempt"] or 1, 1), "body": text}
     engine = db.engine
     try:
         with engine.begin() as connection:

@@ -21,9 +21,9 @@ from ...models import WebhookSubscription, utcnow
 from ...pco import schemas
 from ...pco.webhook_api import WebhookSubscriptions
 from .process import HANDLERS
+from .urls import ENDPOINT, normalized, own_urls
 
 log = logging.getLogger("pcosync.webhooks")
-ENDPOINT = "/api/pco-webhook"
 # After a rotation the old secret still verifies this long: a delivery PCO signed just before
 # may still be on its way, or be retried.
 ROTATION_GRACE = timedelta(hours=1)
@@ -72,6 +72,7 @@ class SetupResult:
     removed: list = field(default_factory=list)
     unchanged: int = 0
     malformed: list = field(default_factory=list)
+    elsewhere: list = field(default_factory=list)  # other receivers': left alone, not trusted
 
     @property
     def changed(self):
@@ -83,6 +84,9 @@ class SetupResult:
                 f"{len(self.removed)} duplicates removed.")
         if self.reactivated:
             text += " Re-activated (PCO had switched them off): " + ", ".join(self.reactivated)
+        if self.elsewhere:
+            text += (f" Left alone {len(self.elsewhere)} that deliver to another address (their "
+                     "secrets are not trusted here): " + ", ".join(sorted(set(self.elsewhere))))
         if self.malformed:
             text += f" {len(self.malformed)} subscriptions could not be read."
         return text
@@ -110,14 +114,16 @@ def reconcile(client, config):
     url = delivery_url(config)
     api = WebhookSubscriptions(client)
     listed, malformed = _load_all(api.list())
-    mine = {}
+    mine, elsewhere = {}, []
     for data in listed:
         if _same_url(data["url"], url):
             mine.setdefault(data["name"], []).append(data)
-    result = SetupResult(url=url, malformed=malformed)
+        else:
+            elsewhere.append(urlsplit(data["url"] or "").hostname or "an unreadable address")
+    result = SetupResult(url=url, malformed=malformed, elsewhere=elsewhere)
     kept = [_reconcile_event(api, event, url, mine.get(event, []), result)
             for event in handled_events()]
-    _store(kept, {d["pco_id"] for d in listed}, result)
+    _store(kept, {d["pco_id"] for d in listed}, result, config)
     log.info("webhooks set up url=%s created=%s reactivated=%s removed=%s unchanged=%s",
              url, len(result.created), len(result.reactivated), len(result.removed),
              result.unchanged)
@@ -135,7 +141,7 @@ def _load_all(resources):
 
 
 def _same_url(left, right):
-    return str(left or "").rstrip("/").lower() == right.rstrip("/").lower()
+    return normalized(left) == normalized(right)
 
 
 def _reconcile_event(api, event, url, mine, result):
@@ -158,7 +164,7 @@ def _id_order(pco_id):
     return (0, int(pco_id)) if str(pco_id).isdigit() else (1, str(pco_id))
 
 
-def _store(kept, listed_ids, result):
+def _store(kept, listed_ids, result, config):
     now = utcnow()
     held = {row.pco_id: row for row in db.session.scalars(select(WebhookSubscription))}
     reactivated = set(result.reactivated)
@@ -170,8 +176,11 @@ def _store(kept, listed_ids, result):
         if data["name"] in reactivated:
             row.reactivated_at = now
         db.session.add(row)
-    # Rows PCO no longer lists, and the duplicates just deleted there, are forgotten here.
-    gone = (set(held) - listed_ids) | (set(held) & set(result.removed))
+    # Rows PCO no longer lists, the duplicates just deleted there, and another receiver's
+    # (imported before secrets had a scope) are forgotten here.
+    own = own_urls(config)
+    foreign = {pco_id for pco_id, row in held.items() if normalized(row.url) not in own}
+    gone = (set(held) - listed_ids) | (set(held) & set(result.removed)) | foreign
     for pco_id in gone - {data["pco_id"] for data in kept}:
         db.session.delete(held[pco_id])
     db.session.commit()
