@@ -15,8 +15,8 @@ import time
 import redis
 
 from pcosync.pco.client import PCOClient
-from pcosync.sandbox import create_sandbox_app
-from pcosync.sandbox.server import start_sandbox_in_thread
+from pco_sandbox import create_sandbox_app
+from pco_sandbox.server import start_sandbox_in_thread
 
 from .harness import argument_parser, print_figures
 
@@ -78,7 +78,7 @@ def paced(people, seconds, limit=100, period=20):
 
 
 def generation(sizes=(10_000, 50_000)):
-    from pcosync.sandbox.generator import generate
+    from pco_sandbox.generator import generate
 
     figures = {}
     for people in sizes:

@@ -27,7 +27,7 @@ from sqlalchemy import func, insert, select, text
 from pcosync import create_app
 from pcosync.extensions import db
 from pcosync.models import Email, Person, PhoneNumber
-from pcosync.sandbox import namebank
+from pco_sandbox import namebank
 from pcosync.models.keys import email_key, name_key, phone_digits
 
 from .harness import argument_parser, print_figures

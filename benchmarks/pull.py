@@ -89,7 +89,7 @@ class HttpClock:
 def start_sandbox(people, rate_limit):
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "pcosync.sandbox", "--port", str(port), "--people", str(people),
+        [sys.executable, "-m", "pco_sandbox", "--port", str(port), "--people", str(people),
          "--rate-limit", str(rate_limit), "--rate-period", str(PCO_PERIOD)],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"

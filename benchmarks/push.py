@@ -22,8 +22,8 @@ from benchmarks.harness import (argument_parser, migrated_app, print_figures,  #
                                 redis_url_or_bundled)
 from pcosync.extensions import db  # noqa: E402
 from pcosync.models import Address, Email, Person, PhoneNumber, SyncRun  # noqa: E402
-from pcosync.sandbox import create_sandbox_app  # noqa: E402
-from pcosync.sandbox.server import start_sandbox_in_thread  # noqa: E402
+from pco_sandbox import create_sandbox_app  # noqa: E402
+from pco_sandbox.server import start_sandbox_in_thread  # noqa: E402
 
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/15"
 

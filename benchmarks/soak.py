@@ -22,9 +22,9 @@ from flask import g
 
 from pcosync import create_app
 from pcosync.extensions import db
-from pcosync.redis_connection import get_redis
-from pcosync.sandbox import create_sandbox_app
-from pcosync.sandbox.server import start_sandbox_in_thread
+from pcosync.extensions import get_redis
+from pco_sandbox import create_sandbox_app
+from pco_sandbox.server import start_sandbox_in_thread
 from pcosync.services.runs.execute import execute_run
 from pcosync.services.runs.lifecycle import start_run
 from tests import support

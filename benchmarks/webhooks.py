@@ -26,8 +26,8 @@ from concurrent.futures import ProcessPoolExecutor
 
 import requests
 
-from pcosync.sandbox import create_sandbox_app
-from pcosync.sandbox.server import start_sandbox_in_thread
+from pco_sandbox import create_sandbox_app
+from pco_sandbox.server import start_sandbox_in_thread
 
 from . import harness
 

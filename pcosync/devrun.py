@@ -29,7 +29,7 @@ def prepare_database(app):
     import flask_migrate
 
     from .auth.service import ensure_first_admin
-    from .cli import announce_first_admin
+    from .cli.users import announce_first_admin
 
     with app.app_context():
         flask_migrate.upgrade()

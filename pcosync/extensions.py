@@ -1,6 +1,8 @@
 """Flask extensions, created unbound and initialised by create_app."""
 import sqlite3
 
+import redis as redis_lib
+from flask import current_app
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -27,6 +29,26 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
+
+
+def get_redis(app=None):
+    """The app's one Redis connection: the job queue, the shared PCO rate budget and the login
+    throttle all use it (services need it too, so it lives here rather than in jobs)."""
+    app = app or current_app
+    conn = app.extensions.get("pcosync_redis")
+    if conn is None:
+        conn = redis_lib.Redis.from_url(
+            app.config["REDIS_URL"], socket_connect_timeout=2, socket_timeout=10,
+            health_check_interval=30)
+        app.extensions["pcosync_redis"] = conn
+    return conn
+
+
+def redis_is_up(app=None):
+    try:
+        return bool(get_redis(app).ping())
+    except redis_lib.RedisError:
+        return False
 
 
 @event.listens_for(Engine, "connect")

@@ -15,8 +15,8 @@ from sqlalchemy.engine import make_url
 from pcosync import create_app
 from pcosync.extensions import db
 from pcosync.models import SyncIssue, SyncRun
-from pcosync.sandbox import create_sandbox_app
-from pcosync.sandbox.server import start_sandbox_in_thread
+from pco_sandbox import create_sandbox_app
+from pco_sandbox.server import start_sandbox_in_thread
 from pcosync.services.runs.execute import execute_run
 from pcosync.services.runs.lifecycle import start_run
 
@@ -226,7 +226,7 @@ def wait_for_webhooks(server, seconds=10):
 
 def work_burst(app):
     """Run every queued job with the production worker class (it forks a work horse)."""
-    from pcosync.worker import run_worker
+    from pcosync.jobs.worker import run_worker
 
     db.session.commit()
     db.session.remove()  # the horse must not inherit a connection in use

@@ -21,7 +21,7 @@ import redis as redis_lib
 
 from flask import current_app
 
-from ..redis_connection import get_redis
+from ..extensions import get_redis
 
 log = logging.getLogger("pcosync.auth")
 

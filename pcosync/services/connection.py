@@ -2,7 +2,7 @@
 from flask import current_app
 
 from ..pco.client import PCOClient
-from ..redis_connection import get_redis, redis_is_up
+from ..extensions import get_redis, redis_is_up
 from . import organization
 
 

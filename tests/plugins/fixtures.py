@@ -21,7 +21,7 @@ import redis as redis_lib
 
 from pcosync import bundled_redis, create_app
 from pcosync.extensions import db
-from pcosync.sandbox.server import start_sandbox_in_thread
+from pco_sandbox.server import start_sandbox_in_thread
 from tests import support
 from tests.e2e import screenshot
 

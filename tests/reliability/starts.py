@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from pcosync.extensions import db
 from pcosync.models import SyncRun
-from pcosync.redis_connection import get_redis
+from pcosync.extensions import get_redis
 from tests.support import dump, make_user, work_burst
 
 from .helpers import assert_invariants, latest_run, logged_in_session, seeded

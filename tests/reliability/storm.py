@@ -25,7 +25,7 @@ from sqlalchemy import func, select
 from benchmarks import harness
 from pcosync.extensions import db
 from pcosync.models import WebhookDelivery
-from pcosync.redis_connection import get_redis
+from pcosync.extensions import get_redis
 from pcosync.services.webhooks.receive import MAX_BODY_BYTES
 
 from tests.support import sandbox_admin, work_burst

@@ -10,7 +10,7 @@ from pcosync.extensions import db
 from pcosync.models import (
     PCO_MANAGE, PEOPLE_MANAGE, ReviewItem, ReviewKind, SyncIssue, SyncRun, utcnow,
 )
-from pcosync.redis_connection import get_redis
+from pcosync.extensions import get_redis
 from pcosync.security import SECURITY_HEADERS
 from tests.factories import one_of_everything
 from tests.support import PASSWORD, make_user

@@ -1,7 +1,7 @@
 """Admin routes: stats, dump, mutate, config, reset — plus the server and CLI entry points."""
 from click.testing import CliRunner
 
-from pcosync.sandbox.cli import run_command, sandbox_cli
+from pco_sandbox.cli import run_command, sandbox_cli
 
 PEOPLE = "/people/v2/people"
 

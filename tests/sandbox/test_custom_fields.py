@@ -7,11 +7,11 @@ from collections import Counter
 
 import pytest
 
-from pcosync.sandbox.dump import dump
-from pcosync.sandbox.generator import generate
-from pcosync.sandbox.store import SandboxStore
-from pcosync.sandbox.subscriptions import HAND_MADE_EVENTS
-from pcosync.sandbox.webhooks import event_payload, sign
+from pco_sandbox.dump import dump
+from pco_sandbox.generator import generate
+from pco_sandbox.store import SandboxStore
+from pco_sandbox.subscriptions import HAND_MADE_EVENTS
+from pco_sandbox.webhooks import event_payload, sign
 from tests.sandbox.test_webhooks import Receiver
 
 PEOPLE = "/people/v2/people"

@@ -2,10 +2,10 @@
 import time
 from collections import Counter
 
-from pcosync.sandbox import create_sandbox_app
-from pcosync.sandbox.dump import dump
-from pcosync.sandbox.generator import generate
-from pcosync.sandbox.store import SandboxStore
+from pco_sandbox import create_sandbox_app
+from pco_sandbox.dump import dump
+from pco_sandbox.generator import generate
+from pco_sandbox.store import SandboxStore
 
 NOW = 1_780_000_000
 

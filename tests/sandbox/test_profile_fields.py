@@ -2,9 +2,9 @@
 choices as relationships (and included resources), the writes PCO accepts (and its refusals),
 groups with type, location and tags (tag_ids only with `fields[Group]`), and generated data with
 a church's gaps."""
-from pcosync.sandbox.generator import generate
-from pcosync.sandbox.webhooks import event_payload
-from pcosync.sandbox.store import ChangeEvent
+from pco_sandbox.generator import generate
+from pco_sandbox.webhooks import event_payload
+from pco_sandbox.store import ChangeEvent
 
 PEOPLE = "/people/v2/people"
 CHOICE_INCLUDES = {"marital_status": "MaritalStatus", "inactive_reason": "InactiveReason",

@@ -3,7 +3,7 @@ import time
 
 import pytest
 
-from pcosync.sandbox.ratelimit import RateLimiter
+from pco_sandbox.ratelimit import RateLimiter
 
 PEOPLE = "/people/v2/people"
 

@@ -9,7 +9,7 @@ import pytest
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
-from pcosync.sandbox.webhooks import sign
+from pco_sandbox.webhooks import sign
 
 SECRET = "whsec-test"
 PEOPLE = "/people/v2/people"

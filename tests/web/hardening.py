@@ -6,7 +6,7 @@ import requests
 
 from pcosync import create_app
 from pcosync.extensions import db
-from pcosync.sandbox.server import start_sandbox_in_thread
+from pco_sandbox.server import start_sandbox_in_thread
 from tests import support
 
 NO_REDIRECT = {"allow_redirects": False, "timeout": 10}

@@ -15,8 +15,8 @@ PACKAGE = pathlib.Path(pcosync.__file__).parent
 SERVICES = "pcosync.services"
 BLUEPRINTS = ("pcosync.auth", "pcosync.sync", "pcosync.webhooks", "pcosync.directory",
               "pcosync.home")
-UPWARD = ("pcosync.jobs", "pcosync.worker", "pcosync.cli", "pcosync.pco_cli", "pcosync.devrun",
-          "pcosync.queues") + BLUEPRINTS
+UPWARD = ("pcosync.jobs", "pcosync.cli", "pcosync.devrun",
+          ) + BLUEPRINTS
 
 
 def services(*parts):
@@ -28,7 +28,7 @@ FORBIDDEN = [
     (SERVICES, UPWARD, "services never enqueue, render or read requests"),
     ("pcosync.pco", ("pcosync.models", SERVICES, "pcosync.extensions") + UPWARD,
      "the PCO client knows HTTP and nothing of the database"),
-    ("pcosync.models", (SERVICES, "pcosync.pco", "pcosync.sandbox") + UPWARD,
+    ("pcosync.models", (SERVICES, "pcosync.pco", "pco_sandbox") + UPWARD,
      "models keep their own invariants and know nothing of PCO's wire format"),
     (f"{SERVICES}.rules", services("pull", "push", "runs", "webhooks", "directory",
                                    "connection"),
@@ -39,7 +39,7 @@ FORBIDDEN = [
      "push is below runs and webhooks, beside pull"),
     (f"{SERVICES}.directory", services("pull", "push", "runs", "webhooks") + ("pcosync.pco",),
      "the directory edits local data; syncing is the engine's job"),
-    (SERVICES, ("pcosync.sandbox",), "the engine never needs the sandbox (a test double)"),
+    (SERVICES, ("pco_sandbox",), "the engine never needs the sandbox (a test double)"),
 ]
 
 

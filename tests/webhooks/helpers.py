@@ -35,6 +35,6 @@ def post(client, body, signature="sign", secret=SECRET):
 
 
 def queued_jobs(app):
-    from pcosync.redis_connection import get_redis
+    from pcosync.extensions import get_redis
 
     return Queue(app.config["RQ_QUEUE"], connection=get_redis(app)).count

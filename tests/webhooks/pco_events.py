@@ -7,8 +7,8 @@ from sqlalchemy import select
 
 from pcosync.extensions import db
 from pcosync.models import WebhookDelivery
-from pcosync.sandbox.store import EVENT_PREFIXES, ChangeEvent
-from pcosync.sandbox.webhooks import event_payload
+from pco_sandbox.store import EVENT_PREFIXES, ChangeEvent
+from pco_sandbox.webhooks import event_payload
 from pcosync.services.webhooks.process import process_waiting
 from tests.support import reset_stats, stats
 from tests.webhooks.helpers import envelope, post

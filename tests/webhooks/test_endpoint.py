@@ -91,7 +91,7 @@ def test_duplicate_delivery_is_acknowledged_and_recorded_once(app, client):
 
 
 def test_queue_down_keeps_the_delivery_and_the_sweep_queues_it(app, client):
-    from pcosync.redis_connection import get_redis
+    from pcosync.extensions import get_redis
     from pcosync.jobs import sweep_deliveries
 
     working = get_redis(app)

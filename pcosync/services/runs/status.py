@@ -4,7 +4,7 @@ from sqlalchemy import func, select
 
 from ...extensions import db
 from ...models import DeliveryStatus, RunStatus, SyncRun, WebhookDelivery
-from ...redis_connection import redis_is_up
+from ...extensions import redis_is_up
 from .lifecycle import active_run, recover_stale_runs
 
 HISTORY_SIZE = 20

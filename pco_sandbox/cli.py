@@ -1,5 +1,5 @@
 """`flask sandbox run ...` (the lead registers `sandbox_cli` on the main app) and
-`python -m pcosync.sandbox ...`: serve a sandbox on its own port, threaded."""
+`python -m pco_sandbox ...`: serve a sandbox on its own port, threaded."""
 import json
 
 import click

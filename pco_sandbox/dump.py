@@ -9,7 +9,7 @@ field, or to the file name for a file field; `tabs` and `field_definitions` (wit
 `options`, deleted definitions included) list what the values refer to.
 """
 from . import records
-from .list_kinds import PERSON_LINKS
+from .choice_list_kinds import PERSON_LINKS
 from .tables import CONTACT_KINDS
 
 CONTACT_FIELDS = {

@@ -3,7 +3,7 @@ records of person merges (read-only: PCO merges in its UI, never through the API
 from flask import Blueprint
 
 from . import jsonapi, records
-from .list_kinds import PERSON_LINKS
+from .choice_list_kinds import PERSON_LINKS
 from .payloads import linked_ids, read_attributes
 from .pipeline import runtime
 from .tables import CONTACT_KINDS

@@ -1,6 +1,5 @@
-"""`flask` commands: users, the worker, first-run setup. PCO commands live in pco_cli."""
+"""`flask users ...` and `flask first-run` (the first admin, for `make run`)."""
 import click
-from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 
 users_cli = AppGroup("users", help="Manage admin users.")
@@ -13,7 +12,7 @@ users_cli = AppGroup("users", help="Manage admin users.")
 @click.option("--password", default=None, help="For scripts; prompted for when omitted.")
 def create_user_command(email, role, name, password):
     """Create a user with a role."""
-    from .auth.service import UserError, create_user
+    from ..auth.service import UserError, create_user
 
     if password is None:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
@@ -29,7 +28,7 @@ def create_user_command(email, role, name, password):
 @click.option("--password", default=None, help="For scripts; prompted for when omitted.")
 def set_password_command(email, password):
     """Set a user's password; every session of that user ends (log in again)."""
-    from .auth.service import UserError, set_password
+    from ..auth.service import UserError, set_password
 
     if password is None:
         password = click.prompt("New password", hide_input=True, confirmation_prompt=True)
@@ -40,26 +39,11 @@ def set_password_command(email, password):
     click.echo(f"Password of {user.email} changed; their sessions have ended.")
 
 
-@click.command("worker")
-@click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
-@with_appcontext
-def worker_command(burst):
-    """Run the RQ worker (HerokuWorker) inside the app context."""
-    from .services.runs.lifecycle import recover_stale_runs
-    from .jobs import ensure_schedules, sweep_deliveries
-    from .worker import run_worker
-
-    recover_stale_runs()  # runs whose worker died while this one was down
-    sweep_deliveries()  # deliveries recorded while the queue was down
-    ensure_schedules()  # the stored schedules, even if Redis lost their scheduled ticks
-    run_worker(current_app._get_current_object(), burst=burst)
-
-
 @click.command("first-run")
 @with_appcontext
 def first_run_command():
     """Make the first admin when there is no user yet, and print its login (for `make run`)."""
-    from .auth.service import ensure_first_admin
+    from ..auth.service import ensure_first_admin
 
     announce_first_admin(ensure_first_admin())
 
@@ -75,17 +59,3 @@ def announce_first_admin(login):
     click.echo(f"  password: {password}")
     click.echo("Keep it safe; `flask users create` makes more users.")
     click.echo("=" * 60)
-
-
-def register_commands(app):
-    app.cli.add_command(users_cli)
-    app.cli.add_command(worker_command)
-    app.cli.add_command(first_run_command)
-    from .pco_cli import pco_cli
-
-    app.cli.add_command(pco_cli)
-    try:
-        from .sandbox.cli import sandbox_cli
-    except ImportError:  # the sandbox package is optional in a slimmed-down deployment
-        return
-    app.cli.add_command(sandbox_cli)

@@ -1,9 +1,12 @@
 """The RQ worker that runs sync jobs inside the app context."""
 from rq.worker import HerokuWorker, WorkerStatus
 
-from .extensions import db
+from ..extensions import db, get_redis
 
-IN_PROCESS_JOBS = {"pcosync.jobs.process_webhooks", "pcosync.jobs.process_webhook"}
+# Webhook batches, by the names RQ records (and those a release before the split recorded).
+IN_PROCESS_JOBS = {"pcosync.jobs.webhooks.process_webhooks",
+                   "pcosync.jobs.webhooks.process_webhook",
+                   "pcosync.jobs.process_webhooks", "pcosync.jobs.process_webhook"}
 
 
 class PcosyncWorker(HerokuWorker):
@@ -26,8 +29,7 @@ class PcosyncWorker(HerokuWorker):
 
 
 def run_worker(app, burst=False, worker_class=PcosyncWorker):
-    from .jobs import get_queue
-    from .redis_connection import get_redis
+    from .queue import get_queue
 
     worker = worker_class([get_queue(app)], connection=get_redis(app))
     return worker.work(burst=burst, logging_level=app.config.get("LOG_LEVEL", "INFO"),

@@ -1,7 +1,7 @@
 """The PCO sandbox: a faithful Planning Center Online look-alike served over real HTTP.
 
     app = create_sandbox_app({"SANDBOX_PEOPLE": 500})
-    server = start_sandbox_in_thread(app)      # from pcosync.sandbox.server
+    server = start_sandbox_in_thread(app)      # from pco_sandbox.server
     requests.get(server.url + "/people/v2/people", auth=("sandbox", "sandbox"))
 
 `app.extensions["pco_sandbox"]` is the thread-safe store; the limiter, faults, stats and
@@ -34,13 +34,13 @@ def register_runtime(app, settings):
 
 
 def register_blueprints(app):
-    from . import (admin, admin_fields, fields, groups, households, lists, people,
+    from . import (admin, admin_fields, choice_lists, fields, groups, households, people,
                    webhook_subscriptions)
     from .pipeline import register_pipeline
     from .views import register_error_handlers
 
     register_pipeline(app)
     register_error_handlers(app)
-    for module in (people, households, groups, lists, fields, webhook_subscriptions, admin,
+    for module in (people, households, groups, choice_lists, fields, webhook_subscriptions, admin,
                    admin_fields):
         app.register_blueprint(module.bp)

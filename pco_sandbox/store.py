@@ -15,7 +15,7 @@ from .store_field_definitions import FieldDefinitionWritesMixin
 from .store_fields import FieldWritesMixin
 from .store_groups import GroupWritesMixin
 from .store_households import HouseholdWritesMixin
-from .store_lists import ListWritesMixin
+from .store_choice_lists import ListWritesMixin
 from .store_mergers import MergerWritesMixin
 from .tables import CONTACT_KINDS, Database
 

@@ -1,6 +1,6 @@
 """The registry of resource kinds the sandbox serves (see resources.Kind)."""
 from . import field_kinds
-from . import list_kinds as lists
+from . import choice_list_kinds as lists
 from . import resources as r
 from .resources import Include, Kind
 

@@ -4,7 +4,7 @@ a group's tags."""
 from flask import Blueprint
 
 from . import jsonapi
-from .list_kinds import LISTS
+from .choice_list_kinds import LISTS
 from .payloads import read_attributes
 from .pipeline import runtime
 from .views import list_response, parent_ref, show_response

@@ -5,7 +5,7 @@ its value; a campus its name); Groups' types, locations and tags are read only. 
 option takes it off the people who held it.
 """
 from .errors import Invalid, NotFound
-from .list_kinds import BY_COLLECTION, PERSON_LINKS
+from .choice_list_kinds import BY_COLLECTION, PERSON_LINKS
 
 
 class ListWritesMixin:
