@@ -4,7 +4,7 @@ from flask import flash, redirect, render_template, request, url_for
 
 from ..auth.permissions import permission_required
 from ..models import PCO_MANAGE, FieldSync
-from ..services import custom_field_settings as settings
+from ..services.settings import custom_fields as settings
 from . import bp
 
 MAX_ERRORS_SHOWN = 5  # a tampered form's errors must not overflow the session cookie

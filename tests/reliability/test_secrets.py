@@ -29,7 +29,8 @@ def canary_app(app, make_sandbox, seed):
     make_sandbox(120, seed, SANDBOX_SECRET=CANARIES["PCO_SECRET"],
                  SANDBOX_WEBHOOK_URL="http://127.0.0.1:9/api/pco-webhook",
                  SANDBOX_WEBHOOK_SECRET=SUBSCRIPTION_SECRET)
-    app.config.update(CANARIES, PCO_SECRET=CANARIES["PCO_SECRET"])
+    app.config.update(CANARIES, PCO_SECRET=CANARIES["PCO_SECRET"],
+                      PUBLIC_BASE_URL="http://127.0.0.1:9")  # where the subscriptions deliver
     register_logging(app)
     return app
 

@@ -129,7 +129,7 @@ def test_odd_settings_are_reported_and_the_rest_saved(admin_client, fields):
 def test_each_refusal_says_why(fields):
     from werkzeug.datastructures import MultiDict
 
-    from pcosync.services.custom_field_settings import save_settings
+    from pcosync.services.settings.custom_fields import save_settings
 
     result = save_settings(MultiDict({key(fields, "Background check form"): "both",
                                       key(fields, "Volunteer details"): "off"}))

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from pcosync.extensions import db
 from pcosync.models import WebhookDelivery
-from pcosync.services import organization
+from pcosync.services.connection import organization
 
 from .helpers import VECTOR, envelope, post, queued_jobs
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from ...extensions import db
 from ...models import Person
 from ...pco.errors import PCONotFound
-from ..rules.tombstones import archive_missing
+from .tombstones import archive_missing
 
 log = logging.getLogger("pcosync.pull")
 GC_THRESHOLD = 50_000  # net new objects between two collections of the youngest generation

@@ -5,7 +5,7 @@ from ...extensions import db
 from ...models import Person, ReviewKind
 from ...pco import schemas
 from ..rules import choices
-from ..rules.bulk_create import create_people
+from .bulk_create import create_people
 from ..rules.matcher import PersonMatcher
 from ..rules.merge import CREATED, SKIPPED, apply_person, unchanged_pco_ids
 from ..rules.review_items import pair_key

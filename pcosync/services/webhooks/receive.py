@@ -19,8 +19,8 @@ from ...extensions import db
 from ...models import DeliveryStatus, WebhookDelivery, utcnow
 from ...models.numbers import clamp
 from ...pco.webhook_schemas import load_event_delivery
-from .. import organization
-from ..short_cache import cached
+from ..connection import organization
+from ..connection.short_cache import cached
 from .subscriptions import trusted_secrets
 
 log = logging.getLogger("pcosync.webhooks")

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from ...extensions import db
 from ...models import Outcome, utcnow
-from .review_items import file_archived_by_pco
+from ..rules.review_items import file_archived_by_pco
 
 log = logging.getLogger("pcosync.pull")
 

@@ -1,8 +1,8 @@
 """The one place that builds a PCO client from the settings, with the shared rate budget."""
 from flask import current_app
 
-from ..pco.client import PCOClient
-from ..extensions import get_redis, redis_is_up
+from ...pco.client import PCOClient
+from ...extensions import get_redis, redis_is_up
 from . import organization
 
 
@@ -27,7 +27,7 @@ def while_admin_waits(action, app=None):
 
 def test_connection(app=None):
     """The organization's name; the organization is recorded as the one webhook deliveries
-    must come from (services.organization)."""
+    must come from (services/connection/organization.py)."""
     found = while_admin_waits(lambda client: client.organization(), app)
     organization.remember(found)
     return found["name"]

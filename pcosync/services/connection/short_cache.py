@@ -12,7 +12,7 @@ from flask import current_app
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from ..models import ConnectedOrganization, WebhookSubscription
+from ...models import ConnectedOrganization, WebhookSubscription
 
 TTL = 5.0
 WATCHED = (WebhookSubscription, ConnectedOrganization)

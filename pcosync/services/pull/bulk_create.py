@@ -15,10 +15,10 @@ from sqlalchemy import insert, select
 
 from ...extensions import db
 from ...models import FieldValue, Person
-from . import choices, custom_fields
-from .contact_kinds import CONTACT_KINDS
-from .merge import _agree, _set_contact, _take_fields, restore_if_reactivated
-from .state import PLAIN_FIELDS
+from ..rules import choices, custom_fields
+from ..rules.contact_kinds import CONTACT_KINDS
+from ..rules.merge import _agree, _set_contact, _take_fields, restore_if_reactivated
+from ..rules.state import PLAIN_FIELDS
 
 
 class StandIn:

@@ -7,8 +7,8 @@ import logging
 
 from sqlalchemy import delete, select
 
-from ..extensions import db
-from ..models import ConnectedOrganization
+from ...extensions import db
+from ...models import ConnectedOrganization
 from .short_cache import cached
 
 log = logging.getLogger("pcosync.webhooks")

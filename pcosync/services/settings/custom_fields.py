@@ -12,14 +12,14 @@ from dataclasses import dataclass
 
 from sqlalchemy import distinct, func, select
 
-from ..extensions import db
-from ..models import FieldDefinition, FieldOption, FieldSync, FieldTab, FieldValue
-from ..models.custom_fields import EDITABLE_TYPES
-from .directory.custom_fields import (
+from ...extensions import db
+from ...models import FieldDefinition, FieldOption, FieldSync, FieldTab, FieldValue
+from ...models.custom_fields import EDITABLE_TYPES
+from ..directory.custom_fields import (
     CONTROL_CHARACTERS, HEADING_TYPES, TYPE_LABELS, FieldGroup, definition_groups,
     load_definitions, type_label,
 )
-from .rules.custom_fields import forget_index
+from ..rules.custom_fields import forget_index
 
 SETTING_NAMES = {FieldSync.BOTH: "Sync both ways", FieldSync.PULL: "Pull only",
                  FieldSync.OFF: "Off"}

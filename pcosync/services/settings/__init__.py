@@ -1,0 +1,1 @@
+"""What an admin chooses for the sync, stored in the database: per custom field, what syncs."""
