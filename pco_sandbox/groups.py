@@ -1,7 +1,7 @@
 """Groups v2: groups (read-only, as in PCO), memberships, and the Groups view of people.
 
 Groups people share their ids with People persons here (PCO does not document this; see
-facts §2.4), so a membership's `person` can be looked up in People directly.
+docs/pco-api-facts.md §2.4), so a membership's `person` can be looked up in People directly.
 """
 from flask import Blueprint, request
 

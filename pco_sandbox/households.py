@@ -1,4 +1,4 @@
-"""People v2 households and household memberships (facts §2.3).
+"""People v2 households and household memberships (docs/pco-api-facts.md §2.3).
 
 A household is created with its people and primary contact as *relationships*; members
 join later through household_memberships with `relationships.person`.

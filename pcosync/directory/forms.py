@@ -39,8 +39,8 @@ def blank_to_none(value):
     return value
 
 
-# Control characters (NUL above all: PostgreSQL refuses it, and the page answered 500) have no
-# place in a name or an address; tab and line breaks do, in the longer fields.
+# Control characters (NUL above all: PostgreSQL refuses it) have no place in a name or an
+# address; tab and line breaks do, in the longer fields.
 CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
 

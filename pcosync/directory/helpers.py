@@ -22,8 +22,7 @@ def render_form(template, form, **context):
 
 
 def search_text():
-    """The search box, without control characters: a NUL in `q` made PostgreSQL refuse the
-    query, and the page answered 500."""
+    """The search box, without control characters: PostgreSQL refuses a NUL in a query."""
     text = CONTROL_CHARACTERS.sub("", request.args.get("q", ""))
     return text.strip()[:MAX_SEARCH_LENGTH]
 

@@ -9,8 +9,8 @@ from ..extensions import db
 from .keys import email_key, name_key, phone_digits
 from .types import UTCDateTime, utcnow
 
-# Fields that a PCO pull owns; everything else on Person is local (see DESIGN §4). The choice
-# fields hold a value of PCO's list (see models/profile.py), `campus_id` a Campus row.
+# Fields that a PCO pull owns; everything else on Person is local (docs/design.md §4). The
+# choice fields hold a value of PCO's list (see models/profile.py), `campus_id` a Campus row.
 SYNCED_PERSON_FIELDS = (
     "first_name", "middle_name", "last_name", "nickname", "gender",
     "birthdate", "status", "membership", "child",

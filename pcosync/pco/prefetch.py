@@ -1,8 +1,8 @@
 """Reading a listing's next page while the caller works on the current one.
 
-A pull used to take turns: fetch a page, apply it, fetch the next. Under PCO's rate limit each
-turn's fetch (and its wait for the budget) came on top of the work, so a Full Sync took well
-over the floor the limit imposes. PCOClient.iter_pages(read_ahead=True) sends the request for
+Taking turns (fetch a page, apply it, fetch the next) puts each fetch and its wait for PCO's
+rate budget on top of the work, so a Full Sync would take well over the floor the limit
+imposes. PCOClient.iter_pages(read_ahead=True) sends the request for
 page N+1 from a thread of its own as soon as page N names it, and hands page N over meanwhile:
 one request ahead, never more, and every request still goes through the client's rate limiter.
 

@@ -33,8 +33,8 @@ __all__ = [
 
 def _text(max_length=None, required=False):
     """Text that fits its column (`max_length`, the column's size) and that a database can
-    store: a huge string, a NUL or broken UTF-8 from PCO used to fail a whole page's commit;
-    now the record is refused alone and filed as a SyncIssue."""
+    store: a huge string, a NUL or broken UTF-8 from PCO would fail a whole page's commit, so
+    the record is refused alone and filed as a SyncIssue."""
     checks = [plain_text] + ([validate.Length(max=max_length)] if max_length else [])
     if required:
         return fields.String(required=True, validate=checks)

@@ -17,7 +17,7 @@ from .errors import PCOBadResponse, PCOUnavailable, error_for_status
 from .ratelimit import parse_retry_after
 
 DEFAULT_BASE_URL = "https://api.planningcenteronline.com"
-# The one place the API version of each product is pinned (facts §1.2).
+# The one place the API version of each product is pinned (docs/pco-api-facts.md §1.2).
 API_VERSIONS = {
     "people": "2025-11-10",
     "groups": "2023-07-10",

@@ -1,6 +1,6 @@
 """PCO's webhook envelope: `{"data": [EventDelivery]}` with the event as a JSON *string*.
 
-Real deliveries carry a one-element `data` array (facts §3.1); a single object
+Real deliveries carry a one-element `data` array (docs/pco-api-facts.md §3.1); a single object
 is accepted too. The inner payload is parsed once here.
 """
 import json

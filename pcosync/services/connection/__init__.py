@@ -15,7 +15,7 @@ def make_client(app=None, shared_budget=True, **options):
 
 def while_admin_waits(action, app=None):
     """`action(client)` for an admin waiting on the page: one retry and a short timeout, not a
-    sync's patience. With Redis down the request paces itself (the button used to answer 500).
+    sync's patience. With Redis down the request paces itself rather than fail.
     Raises a typed PCOError whose message says what to fix."""
     app = app or current_app._get_current_object()
     client = make_client(app, shared_budget=redis_is_up(app), max_retries=1, timeout=10.0)

@@ -107,8 +107,8 @@ def _run_steps(parent, client, heartbeat, recorder):
             log.exception("step failed run_id=%s step=%r", parent.id, kind)
             raise StepFailed(f"Step {kind} failed: {describe(err)}") from err
         except BaseException as err:
-            # A shutdown (RQ's ShutDownImminentException is no Exception) used to end only the
-            # parent run: its step stayed RUNNING under a FAILED run.
+            # A shutdown (RQ's ShutDownImminentException is no Exception) must end the step
+            # too, or it would stay RUNNING under a FAILED run.
             _end_step(step, RunStatus.FAILED, describe(err))
             raise
         finish_run(step, RunStatus.COMPLETED)
