@@ -6,7 +6,7 @@ queue's "retry". A new kind is one `Kind(...)` below.
 needs one particular kind takes the named constant from here (PEOPLE, QUICK_SYNC, ...).
 """
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import partial
 from typing import Callable
 
@@ -41,7 +41,7 @@ class Kind:
     run: Callable | None = None
     steps: tuple = ()
     guarded: bool = True
-    retries: tuple = field(default=())
+    retries: tuple = ()
 
     @property
     def pushes(self):
