@@ -4,16 +4,34 @@ import sys
 import click
 
 from ..extensions import db
-from ..models import RunKind, RunStatus, SyncRun
+from ..models import RunStatus, SyncRun
 from .group import pco_cli
 
-PULL_KINDS = {"people": RunKind.PEOPLE, "families": RunKind.FAMILIES, "groups": RunKind.GROUPS,
-              "all": RunKind.FULL_SYNC, "quick": RunKind.QUICK_SYNC}
-PUSH_KINDS = {"people": RunKind.PUSH_PEOPLE, "families": RunKind.PUSH_FAMILIES,
-              "memberships": RunKind.PUSH_MEMBERSHIPS, "all": RunKind.FULL_PUSH}
 CLI_FIRST_CHANGES = 5  # per kind of record (the run's page shows more)
-PUSH_KINDS = {"people": RunKind.PUSH_PEOPLE, "families": RunKind.PUSH_FAMILIES,
-              "memberships": RunKind.PUSH_MEMBERSHIPS, "all": RunKind.FULL_PUSH}
+
+
+class KindName(click.Choice):
+    """The CLI names of one direction's run kinds (services/runs/kinds.py), read when the
+    command is parsed or its help shown, so a kind declared at run time is offered too."""
+
+    def __init__(self, direction):
+        self.direction = direction
+        super().__init__(())
+
+    @property
+    def choices(self):
+        from ..services.runs import kinds
+
+        return tuple(sorted(kind.cli_name for kind in kinds.declared(self.direction)))
+
+    @choices.setter
+    def choices(self, value):
+        """click.Choice sets them once; here they are always read from the registry."""
+
+    def kind(self, name):
+        from ..services.runs import kinds
+
+        return kinds.by_cli_name(self.direction, name).value
 
 
 def run_kind(kind, enqueue, preview=False, confirm=False, command=""):
@@ -118,21 +136,24 @@ def run_options(command):
     return command
 
 
+PULL_NAMES, PUSH_NAMES = KindName("pull"), KindName("push")
+
+
 @pco_cli.command("pull")
-@click.argument("what", type=click.Choice(sorted(PULL_KINDS)))
+@click.argument("what", type=PULL_NAMES)
 @run_options
 def pull_command(what, enqueue, preview, confirm):
     """Pull people, families, groups, all three (Full Sync), or what changed since the last
     Quick Sync (quick) from PCO."""
-    run_kind(PULL_KINDS[what], enqueue, preview, confirm, command=f"pull {what}")
+    run_kind(PULL_NAMES.kind(what), enqueue, preview, confirm, command=f"pull {what}")
 
 
 @pco_cli.command("push")
-@click.argument("what", type=click.Choice(sorted(PUSH_KINDS)))
+@click.argument("what", type=PUSH_NAMES)
 @run_options
 def push_command(what, enqueue, preview, confirm):
     """Push people, families, group memberships, or all three (Full Push) to PCO."""
-    run_kind(PUSH_KINDS[what], enqueue, preview, confirm, command=f"push {what}")
+    run_kind(PUSH_NAMES.kind(what), enqueue, preview, confirm, command=f"push {what}")
 
 
 @pco_cli.command("test-connection")

@@ -1,36 +1,19 @@
-"""What the Sync page says about each button, the connection, schedules and webhooks."""
+"""What the Sync page says about each button (declared with its run kind in
+services/runs/kinds.py), the connection, schedules and webhooks."""
 import redis as redis_lib
 from flask import current_app
 
 from .. import config as settings
 from ..jobs import scheduled_ticks
 from ..services.pull import cursors
-from ..services.runs import schedules
+from ..services.runs import kinds, schedules
 from ..services.webhooks import health as webhook_health
 from ..services.webhooks import setup as webhook_setup
 
-PULL_BUTTONS = (
-    ("People", "Sync People", "People with their emails, phone numbers and addresses."),
-    ("Families", "Sync Families", "Households and their members. Run after Sync People."),
-    ("Groups", "Sync Groups",
-     "Groups and memberships, under the \u201cPCO Groups\u201d department. Run last."),
-    ("Full Sync", "Full Sync", "People, then Families, then Groups, in the right order."),
-    ("Quick Sync", "Quick Sync",
-     "Only what changed in PCO since the last Quick Sync: people, their emails, phones and "
-     "addresses, and merges; a few requests. Never archives. Households and groups come by "
-     "webhook and with the Full Sync (PCO does not date their changes)."),
-)
-PUSH_BUTTONS = (
-    ("Push People", "Push People",
-     "Local people, with emails, phones and addresses, created or updated in PCO."),
-    ("Push Families", "Push Families",
-     "Families as PCO households (members added and removed), and the family address. "
-     "Run after Push People."),
-    ("Push Group Memberships", "Push Group Memberships",
-     "Memberships of groups that came from PCO: new ones, role changes and removals. "
-     "Run last."),
-    ("Full Push", "Full Push", "People, then Families, then Group Memberships."),
-)
+
+def buttons():
+    """The Sync page's two cards of run buttons, pull and push, in their declared order."""
+    return {"pull_buttons": kinds.declared(kinds.PULL), "push_buttons": kinds.declared(kinds.PUSH)}
 
 
 def connection_facts(config):

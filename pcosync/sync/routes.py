@@ -6,15 +6,16 @@ from flask_login import current_user
 from ..auth.permissions import permission_required
 from ..extensions import db
 from ..jobs import QueueUnavailable, start_run_in_worker
-from ..models import PCO_MANAGE, RunKind, SyncRun
+from ..models import PCO_MANAGE, SyncRun
 from ..pco.errors import PCOError
 from ..services.connection import test_connection, while_admin_waits
 from ..services.review import queue as review_queue
+from ..services.runs import kinds
 from ..services.runs import status as sync_status
 from ..services.runs.lifecycle import RunAlreadyActive, request_cancel
 from ..services.webhooks import subscriptions as webhook_subscriptions
 from . import bp
-from .page import PULL_BUTTONS, PUSH_BUTTONS, automation_context, connection_facts, webhook_url
+from .page import automation_context, buttons, connection_facts, webhook_url
 
 
 def wants_json():
@@ -34,7 +35,7 @@ def answer(message, category, status=200, **data):
 def index():
     return render_template(
         "sync/index.html", connection=connection_facts(current_app.config),
-        pull_buttons=PULL_BUTTONS, push_buttons=PUSH_BUTTONS, runs=sync_status.history(),
+        runs=sync_status.history(), **buttons(),
         status=sync_status.status(), webhook_url=webhook_url(current_app.config, request),
         imported_secrets=webhook_subscriptions.count_active(),
         review_count=review_queue.open_count(), **automation_context())
@@ -79,7 +80,7 @@ def import_webhook_secrets():
 @permission_required(PCO_MANAGE)
 def start():
     kind = request.form.get("kind", "")
-    if kind not in set(RunKind):
+    if kinds.find(kind) is None:
         return answer(f"Unknown sync type {kind[:40]!r}.", "error", 400)
     preview, confirmed = request.form.get("preview") == "1", request.form.get("confirm") == "1"
     try:

@@ -13,6 +13,7 @@ from pcosync.models import Person, RunStatus
 from pcosync.pco import deltas
 from pcosync.pco.errors import PCONotFound
 from pcosync.services.pull import cursors, quick
+from pcosync.services.runs import kinds
 from tests import support
 
 AUTH = ("sandbox", "sandbox")
@@ -192,9 +193,9 @@ def test_quick_sync_never_archives(app, sandbox):
 
 
 def test_without_a_cursor_it_reads_from_the_last_people_pull(app, sandbox):
-    assert cursors.start("people") is None  # never pulled: everything
+    assert cursors.start("people", kinds.PEOPLE) is None  # never pulled: everything
     people = support.run("People")
-    assert cursors.start("people") == people.started_at - cursors.OVERLAP
+    assert cursors.start("people", kinds.PEOPLE) == people.started_at - cursors.OVERLAP
 
 
 class FakeClient:

@@ -9,7 +9,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from ...extensions import db
-from ...models import RunKind, RunStatus, SyncCursor, SyncRun
+from ...models import RunStatus, SyncCursor, SyncRun
 
 OVERLAP = timedelta(minutes=5)
 RESOURCES = ("person_mergers", "people", "emails", "phone_numbers", "addresses")
@@ -20,16 +20,17 @@ def position(resource):
     return row.position if row else None
 
 
-def start(resource):
+def start(resource, since=None):
     """Where to read from: the cursor minus the overlap; without a cursor, the start of the
-    last completed Sync People (everything older came with it); None: read everything."""
-    moment = position(resource) or last_people_pull_start()
+    last completed run of `since`, the kind that reads every person (everything older came
+    with it); None: read everything."""
+    moment = position(resource) or (since and last_completed_start(since))
     return moment - OVERLAP if moment else None
 
 
-def last_people_pull_start():
+def last_completed_start(kind):
     return db.session.scalar(
-        select(SyncRun.started_at).where(SyncRun.kind == RunKind.PEOPLE,
+        select(SyncRun.started_at).where(SyncRun.kind == kind,
                                          SyncRun.status == RunStatus.COMPLETED,
                                          SyncRun.preview.is_(False))  # a preview pulled nothing
         .order_by(SyncRun.started_at.desc()).limit(1))

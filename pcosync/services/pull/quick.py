@@ -30,14 +30,16 @@ log = logging.getLogger("pcosync.pull")
 CONTACTS = ("emails", "phone_numbers", "addresses")
 
 
-def quick_sync(client, progress):
-    apply_person_mergers(client, progress)
-    read_with_person = apply_changed_people(client, progress)
-    refresh_people_of_changed_contacts(client, progress, read_with_person)
+def quick_sync(client, progress, since=None):
+    """`since`: the run kind that reads every person (the registry's Sync People); a listing
+    without a cursor starts at its last completed run (cursors.start)."""
+    apply_person_mergers(client, progress, since)
+    read_with_person = apply_changed_people(client, progress, since)
+    refresh_people_of_changed_contacts(client, progress, read_with_person, since)
 
 
-def apply_person_mergers(client, progress):
-    for page in deltas.iter_person_mergers(client, cursors.start("person_mergers")):
+def apply_person_mergers(client, progress, since=None):
+    for page in deltas.iter_person_mergers(client, cursors.start("person_mergers", since)):
         for merger in load_records(page.records, schemas.load_person_merger, "PersonMerger",
                                    progress):
             outcome = apply_person_merger(merger["person_to_keep_id"],
@@ -47,10 +49,10 @@ def apply_person_mergers(client, progress):
         progress.checkpoint()
 
 
-def apply_changed_people(client, progress):
+def apply_changed_people(client, progress, since=None):
     """Apply the changed people page by page; returns the contact point versions they carried."""
     read = set()
-    for page in deltas.iter_changed_people(client, cursors.start("people")):
+    for page in deltas.iter_changed_people(client, cursors.start("people", since)):
         records = load_records(page.records, schemas.load_person, "Person", progress)
         apply_people_page(records, progress)
         read.update(contact_versions(records))
@@ -65,11 +67,11 @@ def contact_versions(people):
             for person in people for kind in CONTACTS for item in person[kind]}
 
 
-def refresh_people_of_changed_contacts(client, progress, read_with_person):
+def refresh_people_of_changed_contacts(client, progress, read_with_person, since=None):
     """The contact cursors move only after every person they need is applied and committed."""
     person_ids, reached = [], {}
     for kind in CONTACTS:
-        for page in deltas.iter_changed_contacts(client, kind, cursors.start(kind)):
+        for page in deltas.iter_changed_contacts(client, kind, cursors.start(kind, since)):
             changed = load_records(page.records, BY_NAME[kind].load, BY_NAME[kind].pco_type,
                                    progress)
             person_ids += people_to_refresh(kind, changed, read_with_person)

@@ -3,13 +3,10 @@ happened in plain words; a refused action raises ReviewError with the reason."""
 from sqlalchemy import select
 
 from ...extensions import db
-from ...models import DistinctPeople, Person, ReviewItem, ReviewKind, ReviewStatus, RunKind, utcnow
+from ...models import DistinctPeople, Person, ReviewItem, ReviewKind, ReviewStatus, utcnow
+from ..runs import kinds
 from .conflicts import restore_local
 from .merge_people import MergeRefused, merge_people
-
-# What "retry" starts for a record PCO refused, by its record type (the blueprint starts it).
-RETRY_PUSHES = {"Person": RunKind.PUSH_PEOPLE, "Family": RunKind.PUSH_FAMILIES,
-                "Membership": RunKind.PUSH_MEMBERSHIPS, "Group": RunKind.PUSH_MEMBERSHIPS}
 
 
 class ReviewError(ValueError):
@@ -94,16 +91,22 @@ def different_people(item, by):
 
 
 def retry_run(item):
-    """The run that retries this item, or None when retrying means nothing for it."""
+    """The run kind that retries this item (the blueprint starts it), or None when retrying
+    means nothing for it. A record PCO refused is retried by the kind declared for its record
+    type (runs/kinds.py)."""
     if item.kind == ReviewKind.MEMBER_NOT_PULLED:
-        return RunKind.FULL_SYNC  # People first, then Families
+        return kinds.FULL_SYNC  # People first, then Families
     if item.kind != ReviewKind.REJECTED:
         return None
+    return kinds.retry_for(rejected_record_type(item))
+
+
+def rejected_record_type(item):
     if item.person_id:
-        return RunKind.PUSH_PEOPLE
+        return "Person"
     if item.family_id:
-        return RunKind.PUSH_FAMILIES
-    return RETRY_PUSHES.get((item.details or {}).get("record_type"), RunKind.FULL_PUSH)
+        return "Family"
+    return (item.details or {}).get("record_type")
 
 
 def retried(item, by, run_kind):

@@ -7,16 +7,12 @@ from ...extensions import db
 from ...models import RunStatus, SyncRun
 from ...pco.errors import PCOError
 from ..connection import make_client
-from ..pull import PULLERS
-from ..push import PUSHERS
+from . import kinds
 from .guard import GuardTripped, guard_for
-from .lifecycle import STEPS, Heartbeat, Progress, RunCancelled, finish_run, start_step
+from .lifecycle import Heartbeat, Progress, RunCancelled, finish_run, start_step
 from .preview import PreviewRecorder, isolated
 
 log = logging.getLogger("pcosync.runs")
-
-
-OPERATIONS = {**PULLERS, **PUSHERS}  # every run kind that is not a sequence of steps
 
 
 class StepFailed(Exception):
@@ -81,21 +77,22 @@ def _report(recorder):
 
 
 def _operate(run, client, heartbeat, recorder):
-    if run.kind in STEPS:
-        _run_steps(run, client, heartbeat, recorder)
+    kind = kinds.get(run.kind)
+    if kind.steps:
+        _run_steps(run, kind.steps, client, heartbeat, recorder)
     else:
         guard = guard_for(run, run.kind, current_app.config)
-        OPERATIONS[run.kind](client, Progress(run, guard=guard, recorder=recorder))
+        kind.run(client, Progress(run, guard=guard, recorder=recorder))
 
 
-def _run_steps(parent, client, heartbeat, recorder):
-    for kind in STEPS[parent.kind]:
+def _run_steps(parent, steps, client, heartbeat, recorder):
+    for kind in steps:
         step = start_step(parent, kind)
         heartbeat.add(step.id)
         guard = guard_for(parent, kind, current_app.config)
         try:
-            OPERATIONS[kind](client, Progress(step, parent=parent, guard=guard,
-                                              recorder=recorder))
+            kinds.get(kind).run(client, Progress(step, parent=parent, guard=guard,
+                                                 recorder=recorder))
         except RunCancelled:
             _end_step(step, RunStatus.CANCELLED)
             raise

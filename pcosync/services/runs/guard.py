@@ -13,16 +13,12 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from ...extensions import db
-from ...models import RunKind, SyncRun
+from ...models import SyncRun
+from . import kinds
 
 # A run that changes fewer records than this is never stopped: a tiny church, a first edit.
 MIN_CHANGED = 10
-# Quick Sync reads only what changed in PCO (all of it "changes" by definition) and never
-# archives: a share of what it reads means nothing.
-UNGUARDED = frozenset({RunKind.QUICK_SYNC})
 OFF = 100
-PUSHES = frozenset({RunKind.PUSH_PEOPLE, RunKind.PUSH_FAMILIES, RunKind.PUSH_MEMBERSHIPS,
-                    RunKind.FULL_PUSH})
 
 
 class GuardTripped(Exception):
@@ -47,7 +43,8 @@ class Guard:
                     f"in PCO's listing, {changed} of {total} ({share}). If they really were "
                     "deleted in PCO, press “Run anyway” to archive them; otherwise check PCO "
                     "first (a short listing would archive records that are still there).")
-        stopped = ("it stopped there and sent nothing more to PCO" if self.kind in PUSHES
+        pushes = kinds.get(self.kind).pushes
+        stopped = ("it stopped there and sent nothing more to PCO" if pushes
                    else "nothing from that page was written")
         return (f"{self.kind} stopped: {changed} of the {total} records it went through would "
                 f"be updated ({share}), so {stopped}. If that much really changed, press “Run "
@@ -56,9 +53,10 @@ class Guard:
 
 
 def guard_for(run, kind, config):
-    """The guard of `run` (or of its step of `kind`), or None: off, confirmed or unguarded."""
+    """The guard of `run` (or of its step of `kind`), or None: off, confirmed or a kind
+    declared unguarded (kinds.py)."""
     percent = float(config.get("SYNC_GUARD_PERCENT") or OFF)
-    if run.guard_confirmed or percent >= OFF or kind in UNGUARDED:
+    if run.guard_confirmed or percent >= OFF or not kinds.get(kind).guarded:
         return None
     return Guard(percent, str(kind))
 

@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import object_session
 
 from ...extensions import db
-from ...models import Outcome, RunKind, RunStatus, SyncIssue, SyncRun, utcnow
+from ...models import Outcome, RunStatus, SyncIssue, SyncRun, utcnow
 from ..rules.review_items import file_item
 from .guard import GuardTripped, processed
 
@@ -21,10 +21,6 @@ log = logging.getLogger("pcosync.runs")
 
 HEARTBEAT_SECONDS = 10
 STALE_AFTER = timedelta(seconds=90)  # the default of the SYNC_STALE_SECONDS setting
-STEPS = {
-    RunKind.FULL_SYNC: (RunKind.PEOPLE, RunKind.FAMILIES, RunKind.GROUPS),
-    RunKind.FULL_PUSH: (RunKind.PUSH_PEOPLE, RunKind.PUSH_FAMILIES, RunKind.PUSH_MEMBERSHIPS),
-}
 
 
 class RunAlreadyActive(Exception):

@@ -16,8 +16,9 @@ from flask import current_app
 from sqlalchemy import or_, select
 
 from ...extensions import db
-from ...models import RunKind, RunStatus, SyncRun, SyncSchedule, utcnow
+from ...models import RunStatus, SyncRun, SyncSchedule, utcnow
 from ...models.numbers import NumberError, bounded_int
+from . import kinds
 from .execute import execute_run
 from .lifecycle import RunAlreadyActive, recover_stale_runs, start_run
 
@@ -199,11 +200,11 @@ def start_scheduled(kind, due, job_id=None):
 def run_scheduled(name, due, job_id=None):
     """The tick of a sync schedule: its run, executed here (the tick is the run's job); the
     nightly Full Sync is followed by a Full Push when the admin asked for one."""
-    kind = RunKind.QUICK_SYNC if name == QUICK_SYNC else RunKind.FULL_SYNC
+    kind = kinds.QUICK_SYNC if name == QUICK_SYNC else kinds.FULL_SYNC
     run = start_scheduled(kind, due, job_id)
     if run is None or execute_run(run.id) != RunStatus.COMPLETED:
         return run.status if run else RunStatus.SKIPPED
-    if kind == RunKind.FULL_SYNC and get_schedule().full_push_after:
-        push = start_scheduled(RunKind.FULL_PUSH, utcnow(), job_id)
+    if kind == kinds.FULL_SYNC and get_schedule().full_push_after:
+        push = start_scheduled(kinds.FULL_PUSH, utcnow(), job_id)
         return execute_run(push.id) if push else RunStatus.SKIPPED
     return RunStatus.COMPLETED

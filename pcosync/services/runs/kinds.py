@@ -1,0 +1,138 @@
+"""The run kinds: one declaration each, read by the CLI (`flask pco pull|push <name>`), the Sync
+page's buttons, the guard, the lifecycle (what a run executes, its steps) and the review
+queue's "retry". A new kind is one `Kind(...)` below.
+
+`value` is what SyncRun.kind stores (a RunKind member for the kinds that ship). Code that
+needs one particular kind takes the named constant from here (PEOPLE, QUICK_SYNC, ...).
+"""
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import partial
+from typing import Callable
+
+from ...models import RunKind
+from ..pull.families import pull_families
+from ..pull.groups import pull_groups
+from ..pull.people import pull_people
+from ..pull.quick import quick_sync
+from ..push.families import push_families
+from ..push.memberships import push_memberships
+from ..push.people import push_people
+
+PULL, PUSH = "pull", "push"
+
+PEOPLE, FAMILIES, GROUPS = RunKind.PEOPLE, RunKind.FAMILIES, RunKind.GROUPS
+FULL_SYNC, QUICK_SYNC = RunKind.FULL_SYNC, RunKind.QUICK_SYNC
+PUSH_PEOPLE, PUSH_FAMILIES = RunKind.PUSH_PEOPLE, RunKind.PUSH_FAMILIES
+PUSH_MEMBERSHIPS, FULL_PUSH = RunKind.PUSH_MEMBERSHIPS, RunKind.FULL_PUSH
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One run kind. `run(client, progress)` does the work of a single kind; a composite has
+    `steps` instead (kind values, run in order, each its own history row). `guarded`: the
+    guard (guard.py) may stop it. `retries`: the record types of a rejected review item whose
+    "retry" starts this kind."""
+    value: str
+    direction: str
+    cli_name: str
+    label: str
+    help: str
+    run: Callable | None = None
+    steps: tuple = ()
+    guarded: bool = True
+    retries: tuple = ()
+
+    @property
+    def pushes(self):
+        return self.direction == PUSH
+
+
+DECLARED = (
+    Kind(PEOPLE, PULL, "people", "Sync People", run=pull_people,
+         help="People with their emails, phone numbers and addresses."),
+    Kind(FAMILIES, PULL, "families", "Sync Families", run=pull_families,
+         help="Households and their members. Run after Sync People."),
+    Kind(GROUPS, PULL, "groups", "Sync Groups", run=pull_groups,
+         help="Groups and memberships, under the \u201cPCO Groups\u201d department. Run last."),
+    Kind(FULL_SYNC, PULL, "all", "Full Sync", steps=(PEOPLE, FAMILIES, GROUPS),
+         help="People, then Families, then Groups, in the right order."),
+    # Reads only what changed in PCO (all of it "changes" by definition) and never archives:
+    # a share of what it reads means nothing to the guard.
+    Kind(QUICK_SYNC, PULL, "quick", "Quick Sync", guarded=False,
+         run=partial(quick_sync, since=PEOPLE),
+         help="Only what changed in PCO since the last Quick Sync: people, their emails, "
+              "phones and addresses, and merges; a few requests. Never archives. Households "
+              "and groups come by webhook and with the Full Sync (PCO does not date their "
+              "changes)."),
+    Kind(PUSH_PEOPLE, PUSH, "people", "Push People", run=push_people, retries=("Person",),
+         help="Local people, with emails, phones and addresses, created or updated in PCO."),
+    Kind(PUSH_FAMILIES, PUSH, "families", "Push Families", run=push_families,
+         retries=("Family",),
+         help="Families as PCO households (members added and removed), and the family "
+              "address. Run after Push People."),
+    Kind(PUSH_MEMBERSHIPS, PUSH, "memberships", "Push Group Memberships",
+         run=push_memberships, retries=("Membership", "Group"),
+         help="Memberships of groups that came from PCO: new ones, role changes and "
+              "removals. Run last."),
+    Kind(FULL_PUSH, PUSH, "all", "Full Push", steps=(PUSH_PEOPLE, PUSH_FAMILIES, PUSH_MEMBERSHIPS),
+         help="People, then Families, then Group Memberships."),
+)
+_registry = {kind.value: kind for kind in DECLARED}
+
+
+def declared(direction=None):
+    """Every kind (or those of one direction), in the order they were declared."""
+    return tuple(kind for kind in _registry.values()
+                 if direction is None or kind.direction == direction)
+
+
+def find(value):
+    """The kind stored as `value`, or None."""
+    return _registry.get(value)
+
+
+def get(value):
+    """The kind stored as `value`; KeyError for a kind nobody declared."""
+    return _registry[value]
+
+
+def by_cli_name(direction, name):
+    """`flask pco <direction> <name>`'s kind, or None."""
+    return next((kind for kind in declared(direction) if kind.cli_name == name), None)
+
+
+def retry_for(record_type):
+    """What a retry of a rejected record of `record_type` starts (a Full Push when no kind
+    names it: it goes through everything)."""
+    return next((kind.value for kind in _registry.values() if record_type in kind.retries),
+                FULL_PUSH)
+
+
+# -- for tests and extensions: kinds added at run time ----------------------------------------
+
+def register(kind):
+    """Add a kind; its steps must already be declared, its value and CLI name unused."""
+    if kind.value in _registry or by_cli_name(kind.direction, kind.cli_name):
+        raise ValueError(f"Run kind {kind.value!r} ({kind.cli_name}) is already declared.")
+    if (kind.run is None) == (not kind.steps) or not all(map(find, kind.steps)):
+        raise ValueError(f"Run kind {kind.value!r} needs either a run or declared steps.")
+    _registry[kind.value] = kind
+
+
+def unregister(value):
+    _registry.pop(value, None)
+
+
+@contextmanager
+def registered(*kinds):
+    """Declare `kinds` for the length of a block (steps after the kinds they run)."""
+    added = []
+    try:
+        for kind in kinds:
+            register(kind)
+            added.append(kind.value)
+        yield kinds
+    finally:
+        for value in reversed(added):
+            unregister(value)
