@@ -133,6 +133,8 @@ def row(table, i, checks, inserted):
             values[column.name] = cycle(*checks.choices[column.name])(i)
         elif column.foreign_keys:
             parents = inserted[next(iter(column.foreign_keys)).column.table.name]
+            # Shifted by position: two columns naming one table (a person and the other
+            # person) pick different rows, and pairs of parents stay unique.
             values[column.name] = parents[(i + 7 * position) % len(parents)]
         else:
             values[column.name] = column_value(column, i)
