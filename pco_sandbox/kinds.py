@@ -153,6 +153,11 @@ KINDS = {
     # Webhooks 2022-10-20 names them WebhookSubscription; the 2018-08-01 document, Subscription.
     "webhook_subscriptions": _subscription_kind("webhook_subscriptions", "WebhookSubscription"),
     "subscriptions": _subscription_kind("subscriptions", "Subscription"),
+    "available_events": Kind(
+        name="available_events", type="AvailableEvent",
+        self_path=lambda e: f"/webhooks/v2/available_events/{e['id']}",
+        attributes=r.available_event_attributes, relationships=lambda e, ctx: {},
+        can_query_by=("name", "app", "resource", "action")),
     **{spec.collection: _list_kind(spec) for spec in lists.LISTS},
     **field_kinds.KINDS,
 }

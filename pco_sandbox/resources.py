@@ -142,6 +142,14 @@ def webhook_subscription_attributes(subscription, ctx):
     return dict(sorted(attrs.items()))
 
 
+def available_event_attributes(event, ctx):
+    """From its name: "people.v2.events.person.updated" is app people, version v2, resource
+    person, action updated."""
+    parts = event["name"].split(".")
+    return {"action": parts[-1], "app": parts[0], "name": event["name"],
+            "resource": parts[-2], "version": parts[-4]}
+
+
 def organization_attributes(organization, ctx):
     attrs = {key: value for key, value in organization.items() if key != "id"}
     attrs["created_at"] = iso(organization["created_at"])

@@ -2,7 +2,8 @@
 /webhooks/v2/webhook_subscriptions (type WebhookSubscription) and the older
 /webhooks/v2/subscriptions (type Subscription). Create takes name, url and active; update takes
 only active; rotate_secret gives the subscription a new secret. A collection switched off by
-the `webhook_paths` setting answers 404, as a PCO that does not serve it would."""
+the `webhook_paths` setting answers 404, as a PCO that does not serve it would. The available
+events are a paged list like every other (PCO documents offset and per_page for it)."""
 from urllib.parse import urlsplit
 
 from flask import Blueprint
@@ -98,11 +99,19 @@ def _register_routes():
 _register_routes()
 
 
+def _available_events():
+    return [{"id": name, "name": name} for name in sorted(AVAILABLE_EVENTS)]
+
+
 @bp.get("/webhooks/v2/available_events")
-def available_events():
-    data = [{"type": "AvailableEvent", "id": name,
-             "attributes": {"name": name, "app": name.split(".")[0], "version": "v2",
-                            "resource": name.split(".")[-2], "action": name.split(".")[-1]}}
-            for name in sorted(AVAILABLE_EVENTS)]
-    return jsonapi.api_response({"data": data, "included": [],
-                                 "meta": {"total_count": len(data), "count": len(data)}})
+def list_available_events():
+    return list_response("available_events", lambda store: _available_events(),
+                         "/webhooks/v2/available_events")
+
+
+@bp.get("/webhooks/v2/available_events/<event_id>")
+def show_available_event(event_id):
+    event = next((e for e in _available_events() if e["id"] == event_id), None)
+    if event is None:
+        raise NotFound(f"AvailableEvent {event_id}")
+    return show_response("available_events", lambda store: event)

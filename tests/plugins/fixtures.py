@@ -5,6 +5,7 @@
   kind, except browser tests (marked `browser`: SQLite only, the database does not change what a
   browser sees). Each test process has databases of its own, copied from templates migrated
   once per run, and a real Redis database index of its own, flushed around each test.
+- empty_database: a database without a schema, once per kind (the migration tests).
 - make_sandbox / sandbox: the PCO sandbox over real HTTP (the one way tests start it).
 - live_app / live_server: the app itself over HTTP.
 - browser / page / logged_in_page: headless Chromium driven by Playwright.
@@ -133,6 +134,17 @@ def pytest_generate_tests(metafunc):
 @pytest.fixture
 def db_url(database_kind, database_urls):
     return database_urls[database_kind]
+
+
+@pytest.fixture(params=support.database_kinds())
+def empty_database(request, tmp_path):
+    """The URL of a database with no schema at all, once per kind, for migration tests."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path}/empty.db"
+        return
+    url = support.create_postgres_database(support.postgres_url(), prefix="pcosync_empty")
+    yield url
+    support.drop_postgres_database(url)
 
 
 # -- Redis ------------------------------------------------------------------------------------

@@ -1,6 +1,5 @@
 """The schema comes from migrations: one head, upgrade from empty, models == migrations."""
 import flask_migrate
-import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
@@ -8,24 +7,11 @@ from sqlalchemy import create_engine, inspect, select
 
 from pcosync import create_app
 from pcosync.extensions import db
-from tests.support import (
-    create_postgres_database, database_kinds, drop_postgres_database, postgres_url,
-)
 
 
 def test_single_head(app):
     config = app.extensions["migrate"].migrate.get_config()
     assert len(ScriptDirectory.from_config(config).get_heads()) == 1
-
-
-@pytest.fixture(params=database_kinds())
-def empty_database(request, tmp_path):
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path}/empty.db"
-        return
-    url = create_postgres_database(postgres_url(), prefix="pcosync_empty")
-    yield url
-    drop_postgres_database(url)
 
 
 def test_upgrade_on_empty_database_builds_schema_matching_models(empty_database):
