@@ -16,6 +16,7 @@ from wtforms.validators import (
 from ..services.directory.families import FAMILY_ROLES
 from ..services.directory.groups import GROUP_ROLES
 from ..services.directory.profile import GRADES
+from ..services.rules.contact_kinds import ADDRESSES, EMAILS, PHONE_NUMBERS
 from ..models.keys import phone_digits
 from ..models.numbers import INT32, bounded_int
 
@@ -224,7 +225,8 @@ class AddressForm(AddressFields):
     is_primary = BooleanField("Primary")
 
 
-CONTACT_FORMS = {"emails": EmailForm, "phones": PhoneForm, "addresses": AddressForm}
+CONTACT_FORMS = {EMAILS.segment: EmailForm, PHONE_NUMBERS.segment: PhoneForm,
+                 ADDRESSES.segment: AddressForm}
 
 
 class ArchiveForm(FlaskForm):

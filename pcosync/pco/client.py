@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from urllib.parse import quote
 
+from .contact_kinds import BY_NAME as CONTACT_KINDS_BY_NAME, WIRE_KINDS
 from .custom_field_schemas import field_datum_document
 from .errors import PCOAuthError, PCOBadResponse
 from .group_schemas import GROUP_FIELDS
@@ -23,7 +24,7 @@ from .transport import DEFAULT_BASE_URL, Transport
 PER_PAGE = 100
 # A person's contact points and the choices (marital status, campus ...) a page uses, so a page
 # of people costs one request whatever they hold.
-PERSON_INCLUDES = ("emails", "phone_numbers", "addresses", "field_data") + PERSON_CHOICE_INCLUDES
+PERSON_INCLUDES = (*(kind.name for kind in WIRE_KINDS), "field_data", *PERSON_CHOICE_INCLUDES)
 GROUP_INCLUDES = ("group_type", "location")
 GROUP_PARAMS = {"fields[Group]": ",".join(GROUP_FIELDS)}
 
@@ -175,8 +176,8 @@ class PCOClient:
         return self.iter_pages(path, include=("person",))
 
     def iter_person_contacts(self, person_id, kind: str) -> Iterator[Page]:
-        """A person's `emails`, `phone_numbers` or `addresses`."""
-        if kind not in ("emails", "phone_numbers", "addresses"):
+        """A person's contact points of one kind (`emails`: contact_kinds.WIRE_KINDS)."""
+        if kind not in CONTACT_KINDS_BY_NAME:
             raise ValueError(f"not a kind of contact point: {kind!r}")
         return self.iter_pages(f"/people/v2/people/{_segment(person_id)}/{kind}")
 

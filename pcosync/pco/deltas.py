@@ -11,15 +11,11 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from .client import PER_PAGE, PERSON_INCLUDES, format_timestamp
+from .contact_kinds import BY_NAME as CONTACT_KINDS
 from .errors import PCONotFound, PCOValidationError
 
 PEOPLE = "/people/v2/people"
-CONTACTS = {"emails": "/people/v2/emails", "phone_numbers": "/people/v2/phone_numbers",
-            "addresses": "/people/v2/addresses"}
 PERSON_MERGERS = "/people/v2/person_mergers"
-# PCO lets /people/v2/addresses be ordered by updated_at but not queried by it (facts 2.2):
-# addresses are read newest first until one is older than the cursor.
-QUERYABLE_BY_UPDATED_AT = ("emails", "phone_numbers")
 
 
 @dataclass
@@ -90,9 +86,11 @@ def iter_person_mergers(client, since: datetime | None) -> Iterator[DeltaPage]:
 
 
 def iter_changed_contacts(client, kind: str, since: datetime | None) -> Iterator[DeltaPage]:
-    if kind in QUERYABLE_BY_UPDATED_AT:
-        return iter_changed(client, CONTACTS[kind], since)
-    return iter_newest_first(client, CONTACTS[kind], since)
+    """Contact points of one kind (its name, "emails") changed since `since`."""
+    wire = CONTACT_KINDS[kind]
+    if wire.queryable_by_updated_at:
+        return iter_changed(client, wire.path, since)
+    return iter_newest_first(client, wire.path, since)
 
 
 def iter_newest_first(client, path: str, since: datetime | None,

@@ -72,6 +72,29 @@ class AttributesSchema(Schema):
         unknown = EXCLUDE
 
 
+def text_field(max_length=None, required=False):
+    """Text that fits its column (`max_length`, the column's size) and that a database can
+    store: a huge string, a NUL or broken UTF-8 from PCO refuses the one record (filed as a
+    SyncIssue), not the commit of its whole page."""
+    checks = [plain_text] + ([validate.Length(max=max_length)] if max_length else [])
+    if required:
+        return fields.String(required=True, validate=checks)
+    return fields.String(load_default=None, allow_none=True, validate=checks)
+
+
+def flag_field(data_key=None):
+    return fields.Boolean(load_default=False, allow_none=True, data_key=data_key)
+
+
+def updated_at_field():
+    return UTCDateTime(data_key="updated_at", load_default=None, allow_none=True)
+
+
+def raw_field():
+    """A write's attribute, dumped as given."""
+    return fields.Raw(allow_none=True)
+
+
 class _Refused(Exception):
     """The fast path met a value only marshmallow itself may judge."""
 

@@ -11,7 +11,7 @@ from pcosync.models import RunKind, utcnow
 from pcosync.services.runs import schedules
 from pcosync.services.runs.execute import execute_run
 from pcosync.services.runs.lifecycle import start_run
-from pcosync.services.webhooks.process import HANDLERS
+from pcosync.services.webhooks.events import EVENTS
 from tests import support
 from tests.e2e import docs_screenshot, screenshot
 
@@ -56,7 +56,7 @@ def test_webhook_health_panel(logged_in_page, sandbox_for_page, app):
     assert page.locator("#webhook-health-summary").inner_text().startswith("0 of")
     page.get_by_role("button", name="Set up webhooks").click()
     page.get_by_text("created").first.wait_for()
-    events = len(HANDLERS)
+    events = len(EVENTS)
     assert page.locator("#webhook-health-summary").inner_text().startswith(
         f"{events} of {events}")
     # A change in PCO arrives here; then PCO switches one subscription off and the daily

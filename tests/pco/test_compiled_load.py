@@ -4,6 +4,7 @@ import pytest
 from marshmallow import ValidationError
 
 from pcosync.pco import schemas
+from pcosync.pco.contact_kinds import ADDRESSES, EMAILS
 from pcosync.pco.schema_base import _ENVELOPE, compiled
 
 GOOD = {"first_name": "Zoë", "last_name": None, "child": True, "grade": 3,
@@ -32,13 +33,13 @@ def test_each_value_loads_as_marshmallow_loads_it(field):
 
 
 def test_missing_and_required_fields_and_non_objects():
-    email = schemas._EMAIL
+    email = EMAILS.attributes
     for data in ({}, {"address": None}, {"address": "a@x.org"}, [], "text", None):
         assert outcome(compiled(email), data) == outcome(email.load, data), data
 
 
 def test_a_pre_load_hook_runs_as_marshmallow_runs_it():
-    address = schemas._ADDRESS
+    address = ADDRESSES.attributes
     for data in ({"street": "1 Main St\nFlat 2"}, {"street": None},
                  {"street_line_1": "1 Main St", "street": "ignored"}):
         assert outcome(compiled(address), data) == outcome(address.load, data), data

@@ -3,6 +3,7 @@ by the client itself, so the code that pushes goes on as in a real run."""
 import pytest
 
 from pcosync.pco import schemas
+from pcosync.pco.contact_kinds import EMAILS
 from tests.pco.helpers import BASE, error, ok, person
 
 
@@ -26,7 +27,7 @@ def test_a_post_is_recorded_not_sent_and_answered_with_a_preview_id(preview, req
     record = schemas.load_person(created)
     assert (record["pco_id"], record["first_name"]) == ("preview-1", "Ruth")
     assert record["pco_updated_at"] is not None
-    assert schemas.load_email(email)["pco_id"] == "preview-2"
+    assert EMAILS.load(email)["pco_id"] == "preview-2"
     writes = preview.would_be_writes()
     assert writes["total"] == 2 and writes["by_kind"] == {"POST Email": 1, "POST Person": 1}
     assert writes["first"][1] == {
@@ -47,7 +48,7 @@ def test_a_patch_lays_the_attributes_over_what_pco_holds(preview, requests_mock)
 def test_a_patch_of_what_pco_cannot_read_echoes_the_attributes(preview, requests_mock):
     requests_mock.get(f"{BASE}/people/v2/emails/9", **error(404))
     answer = preview.update_contact("emails", "Email", 9, {"address": "new@example.org"})
-    assert schemas.load_email(answer)["address"] == "new@example.org"
+    assert EMAILS.load(answer)["address"] == "new@example.org"
     # A resource made in this preview is not even asked for.
     preview.update_person("preview-3", {"nickname": "Annie"})
     assert requests_mock.call_count == 1

@@ -6,6 +6,7 @@ import pytest
 from marshmallow import ValidationError
 
 from pcosync.pco import schemas
+from pcosync.pco.contact_kinds import ADDRESSES, EMAILS, PHONE_NUMBERS
 from pcosync.pco.errors import describe_error_body
 from pcosync.pco.jsonapi import resolve_document
 from tests.pco.helpers import real_body
@@ -80,7 +81,7 @@ class TestRealBodies:
 
 class TestContacts:
     def test_new_address_shape(self):
-        address = schemas.load_address(resource(
+        address = ADDRESSES.load(resource(
             "Address", "1", {"person": to_one("Person", "9")}, street_line_1="1 Main St",
             street_line_2="Apt 2", city="Springfield", state="IL", zip="62701",
             country_code="US", country_name="United States", location="Home", primary=False))
@@ -89,12 +90,12 @@ class TestContacts:
         assert "country_name" not in address
 
     def test_multi_line_legacy_street(self):
-        address = schemas.load_address(resource("Address", "1", street="1 Main St\nApt 2"))
+        address = ADDRESSES.load(resource("Address", "1", street="1 Main St\nApt 2"))
         assert (address["street_line_1"], address["street_line_2"]) == ("1 Main St", "Apt 2")
         assert "person_pco_id" not in address
 
     def test_phone_number(self):
-        phone = schemas.load_phone_number(resource(
+        phone = PHONE_NUMBERS.load(resource(
             "PhoneNumber", "5", number="555-0100", location="Mobile", primary=True,
             e164="+15550100", updated_at="2024-05-01T10:00:00-05:00"))
         assert phone == {"pco_id": "5", "number": "555-0100", "location": "Mobile",
@@ -270,13 +271,13 @@ class TestDumps:
             schemas.dump_person({"birthdate": "02/01/1990"})
 
     def test_contacts_use_pco_names(self):
-        assert schemas.dump_email({"address": "a@x.org", "is_primary": True}) == {
+        assert EMAILS.dump({"address": "a@x.org", "is_primary": True}) == {
             "address": "a@x.org", "primary": True}
-        assert schemas.dump_email({"primary": False}) == {"primary": False}
-        assert schemas.dump_phone_number({"number": "555", "location": "Mobile"}) == {
+        assert EMAILS.dump({"primary": False}) == {"primary": False}
+        assert PHONE_NUMBERS.dump({"number": "555", "location": "Mobile"}) == {
             "number": "555", "location": "Mobile"}
-        assert schemas.dump_address({"street_line_1": "1 Main", "zip": "62701",
-                                     "country_code": "US", "pco_id": "1"}) == {
+        assert ADDRESSES.dump({"street_line_1": "1 Main", "zip": "62701",
+                               "country_code": "US", "pco_id": "1"}) == {
             "street_line_1": "1 Main", "zip": "62701", "country_code": "US"}
         assert schemas.dump_household({"name": "Lee", "member_pco_ids": ["1"]}) == {"name": "Lee"}
 
@@ -290,7 +291,5 @@ class TestDumps:
 
 
 def test_an_address_whose_legacy_street_is_not_text_is_refused_alone():
-    from pcosync.pco.schemas import load_address
-
     with pytest.raises(ValidationError, match="street"):
-        load_address({"type": "Address", "id": "5", "attributes": {"street": ["1 Main St"]}})
+        ADDRESSES.load({"type": "Address", "id": "5", "attributes": {"street": ["1 Main St"]}})

@@ -3,7 +3,8 @@ from sqlalchemy import select
 
 from pcosync.extensions import db
 from pcosync.models import Group, GroupMembership, Person, SyncRun
-from pcosync.services.webhooks import handlers as webhook_handlers
+from pcosync.services.webhooks.handlers import contacts as contact_events
+from pcosync.services.webhooks.handlers import people as person_events
 from pcosync.services.connection import make_client
 from pcosync.jobs import start_run_in_worker
 from tests.factories import make_family, make_person
@@ -85,8 +86,8 @@ def test_webhooks_echoing_our_own_push_are_skipped(app, sandbox):
     person = client.get(f"/people/v2/people/{ruth.pco_id}")
     email = client.get(f"/people/v2/emails/{ruth.emails[0].pco_id}")
 
-    outcomes = [webhook_handlers.person_changed(client, person, EchoLog()),
-                webhook_handlers.contact_changed(client, email, EchoLog())]
+    outcomes = [person_events.person_changed(client, person, EchoLog()),
+                contact_events.contact_changed(client, email, EchoLog())]
 
     client.close()
     assert outcomes == ["skipped", "skipped"]

@@ -12,7 +12,7 @@ from pcosync.models import SYNCED_PERSON_FIELDS, Campus, Person, ProfileChoice
 from pcosync.services.connection import make_client
 from pcosync.services.directory.people import archive_person, restore_person
 from pcosync.services.rules.state import digest
-from pcosync.services.webhooks.handlers import person_changed
+from pcosync.services.webhooks.handlers.people import person_changed
 from tests.factories import make_person
 from tests.profile_support import (
     CHOICES, api, campus_id, first_adult, list_ids, pco_profile, set_every_field,

@@ -1,12 +1,14 @@
 """The worker's batches: deliveries waiting for the same record are applied once (the newest,
 or the destroyed one), never hiding another record; a failing delivery fails alone; a crash
 mid-batch loses nothing and applies nothing twice; a burst is one job."""
+from dataclasses import replace
+
 import pytest
 from sqlalchemy import select
 
 from pcosync.extensions import db
 from pcosync.models import Email, Person
-from pcosync.services.webhooks import process
+from pcosync.services.webhooks import events
 from tests.support import run, work_burst
 from tests.webhooks.helpers import queued_jobs
 from tests.webhooks.pco_events import apply_waiting, deliver, outcomes, store, tick
@@ -107,22 +109,23 @@ def test_a_crash_mid_batch_loses_nothing_and_applies_nothing_twice(client, pco, 
     people = sorted(store(pco).db.people.rows)[:3]
     for pco_id in people:
         deliver(client, pco, "people", store(pco).update_person(pco_id, {"nickname": "Once"}))
-    handler, calls = process.HANDLERS[PERSON_UPDATED], []
+    declared, calls = events.EVENTS[PERSON_UPDATED], []
 
     def dies_on_the_third(client, payload, log):
         calls.append(payload)
         if len(calls) == 3:
             raise SystemExit("the worker was killed")
-        return handler(client, payload, log)
+        return declared.handler(client, payload, log)
 
-    monkeypatch.setitem(process.HANDLERS, PERSON_UPDATED, dies_on_the_third)
+    monkeypatch.setitem(events.EVENTS, PERSON_UPDATED,
+                        replace(declared, handler=dies_on_the_third))
     with pytest.raises(SystemExit):
         apply_waiting(pco)
     db.session.rollback()
     assert [status for _, status, _ in outcomes()] == ["received"] * 3
     assert [local(pco_id).nickname for pco_id in people] != ["Once"] * 3
 
-    monkeypatch.setitem(process.HANDLERS, PERSON_UPDATED, handler)
+    monkeypatch.setitem(events.EVENTS, PERSON_UPDATED, declared)
     assert apply_waiting(pco) == 0
     assert [local(pco_id).nickname for pco_id in people] == ["Once"] * 3
     assert [status for _, status, _ in outcomes()] == ["processed"] * 3

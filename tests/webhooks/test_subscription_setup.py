@@ -13,7 +13,7 @@ from pcosync.extensions import db
 from pcosync.models import WebhookDelivery, WebhookSubscription, utcnow
 from pcosync.services.connection import while_admin_waits
 from pcosync.services.webhooks import setup
-from pcosync.services.webhooks.process import HANDLERS
+from pcosync.services.webhooks.events import EVENTS
 from tests import support
 from tests.webhooks.helpers import envelope, post
 
@@ -57,18 +57,18 @@ def test_every_handled_event_gets_exactly_one_active_subscription(app, hooked, c
     twice = table.create("people.v2.events.email.created", our_url(app), active=False)
     result = set_up(app)
     ours = [row for row in in_pco(hooked) if row["url"] == our_url(app)]
-    assert sorted(row["name"] for row in ours) == sorted(HANDLERS)
+    assert sorted(row["name"] for row in ours) == sorted(EVENTS)
     assert all(row["active"] for row in ours)
     assert table.get(foreign["id"]) == foreign  # another app's subscription is left alone
     assert table.get(twice["id"]) is None and result.removed == [str(twice["id"])]
-    assert len(result.created) == len(HANDLERS) - 1 and result.unchanged == 1
+    assert len(result.created) == len(EVENTS) - 1 and result.unchanged == 1
     stored = db.session.scalars(select(WebhookSubscription)).all()
     assert {(row.pco_id, row.authenticity_secret) for row in stored} == {
         (str(row["id"]), row["authenticity_secret"]) for row in ours}
-    assert len({row.authenticity_secret for row in stored}) == len(HANDLERS)
+    assert len({row.authenticity_secret for row in stored}) == len(EVENTS)
     support.reset_stats(hooked)
     again = set_up(app)
-    assert not again.changed and again.unchanged == len(HANDLERS)
+    assert not again.changed and again.unchanged == len(EVENTS)
     assert support.stats(hooked)["total"] == 1  # one read, no write
 
 
@@ -86,7 +86,7 @@ def test_the_daily_check_reactivates_what_pco_deactivated_and_the_page_says_so(
         WebhookSubscription.pco_id == str(victim["id"])))
     assert row.active and row.reactivated_at is not None
     page = admin_client.get("/sync/").get_data(as_text=True)
-    assert "Re-activated" in page and f"{len(HANDLERS)} of {len(HANDLERS)}" in page
+    assert "Re-activated" in page and f"{len(EVENTS)} of {len(EVENTS)}" in page
 
 
 def deliveries_after(sandbox, count):
@@ -116,7 +116,7 @@ def test_a_rotated_secret_verifies_the_next_delivery_and_the_old_one_ends(app, h
     set_up(app)
     before = {r["id"]: r["authenticity_secret"] for r in in_pco(hooked)}
     rotated = while_admin_waits(setup.rotate_secrets)
-    assert rotated == len(HANDLERS)
+    assert rotated == len(EVENTS)
     after = {r["id"]: r["authenticity_secret"] for r in in_pco(hooked)}
     assert all(after[i] != before[i] for i in before)
     person = pco_write(hooked, "GET", "/people/v2/people?per_page=1")["data"][0]

@@ -6,10 +6,9 @@ contact point that came from PCO is allowed: the next push removes it in PCO too
 from sqlalchemy import select
 
 from ...extensions import db
-from ..rules.contact_kinds import ADDRESSES, EMAILS, PHONE_NUMBERS
+from ..rules.contact_kinds import ADDRESSES, BY_SEGMENT
 
-# The directory's URL segment for each kind of contact point.
-KINDS = {"emails": EMAILS, "phones": PHONE_NUMBERS, "addresses": ADDRESSES}
+KINDS = BY_SEGMENT  # the directory's URL segment -> the kind of contact point
 # What the family form edits of the family address (a family's address has no location).
 FAMILY_ADDRESS_FIELDS = tuple(name for name in ADDRESSES.fields
                               if name not in ("location", "is_primary"))

@@ -10,9 +10,10 @@ from sqlalchemy import select
 
 from ...extensions import db
 from ...models import RunStatus, SyncCursor, SyncRun
+from ..rules.contact_kinds import CONTACT_KINDS
 
 OVERLAP = timedelta(minutes=5)
-RESOURCES = ("person_mergers", "people", "emails", "phone_numbers", "addresses")
+RESOURCES = ("person_mergers", "people", *(kind.name for kind in CONTACT_KINDS))
 
 
 def position(resource):

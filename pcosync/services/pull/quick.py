@@ -19,7 +19,7 @@ from sqlalchemy import select
 
 from ...pco import deltas, schemas
 from ...extensions import db
-from ..rules.contact_kinds import BY_NAME
+from ..rules.contact_kinds import BY_NAME, CONTACT_KINDS
 from ..rules.merge import SKIPPED, UPDATED
 from ..rules.mergers import apply_person_merger
 from . import cursors
@@ -27,7 +27,7 @@ from .listing import load_records
 from .people import apply_people_page
 
 log = logging.getLogger("pcosync.pull")
-CONTACTS = ("emails", "phone_numbers", "addresses")
+CONTACTS = tuple(kind.name for kind in CONTACT_KINDS)  # each a listing with its cursor
 
 
 def quick_sync(client, progress, since=None):

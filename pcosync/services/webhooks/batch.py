@@ -6,7 +6,7 @@ is about, and coalesced: deliveries waiting for the same record are applied once
 - A destroyed delivery wins over every other delivery of its record whatever their order: PCO
   never brings a deleted record back under its id, and a destroyed payload carries no time.
 - Deliveries stamped alike that say different things (two edits in one second): which is newer
-  cannot be told, so the record is read from PCO when its event has a reader (process.REREAD),
+  cannot be told, so the record is read from PCO when its event has a re-read (events.py),
   else they are applied in the order they arrived.
 Only deliveries of the same type and id are grouped, so coalescing never hides another record.
 No database here: rows in, plans out.

@@ -18,22 +18,18 @@ EARLIEST = datetime.min.replace(tzinfo=timezone.utc)
 NOT_IN_GROUP_PAYLOADS = {"updated_at", "tag_ids"}
 
 
-def _keys(schema_class, leave_out=frozenset()):
-    fields = schema_class().fields.items()
+def _keys(schema, leave_out=frozenset()):
+    fields = schema.fields.items()
     return frozenset(field.data_key or name for name, field in fields) - set(leave_out)
 
 
-PERSON_KEYS = _keys(schemas.PersonAttributes)
-CONTACT_KEYS = {
-    "Email": _keys(schemas.EmailAttributes),
-    "PhoneNumber": _keys(schemas.PhoneNumberAttributes),
-    "Address": _keys(schemas.AddressAttributes),
-}
+PERSON_KEYS = _keys(schemas.PersonAttributes())
+CONTACT_KEYS = {kind.pco_type: _keys(kind.attributes) for kind in CONTACT_KINDS}
 # PCO's payloads still name an address's street in one `street` (the loader splits it).
 LEGACY_STREET = {"street": {"street_line_1", "street_line_2"}}
-HOUSEHOLD_KEYS = _keys(schemas.HouseholdAttributes)
-GROUP_KEYS = _keys(GroupAttributes, NOT_IN_GROUP_PAYLOADS)
-MEMBERSHIP_KEYS = _keys(GroupMembershipAttributes, {"person_id"})
+HOUSEHOLD_KEYS = _keys(schemas.HouseholdAttributes())
+GROUP_KEYS = _keys(GroupAttributes(), NOT_IN_GROUP_PAYLOADS)
+MEMBERSHIP_KEYS = _keys(GroupMembershipAttributes(), {"person_id"})
 CONTACT_TYPES = {kind.pco_type for kind in CONTACT_KINDS}
 
 

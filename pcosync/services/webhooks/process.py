@@ -7,7 +7,7 @@ settles every delivery in the same commit as what it changed: a crash loses noth
 chunk's deliveries simply wait again) and nothing is applied twice; a delivery that fails is
 done again alone and fails alone. Each delivery ends processed, ignored (not synced, or
 coalesced into another) or failed (with the error; `flask pco webhooks retry` sends it again).
-A delivery whose payload is not enough (handlers.py) is read from PCO after the commit, then
+A delivery whose payload is not enough (handlers/) is read from PCO after the commit, then
 applied alone.
 """
 import logging
@@ -23,8 +23,9 @@ from ...pco.errors import PCOError
 from ..connection import make_client
 from ..rules.review_items import file_item
 from ..runs.lifecycle import active_run, stale_after
-from . import custom_field_handlers, deliveries, group_handlers, handlers
+from . import deliveries, events
 from .batch import coalesce, group_by_record
+from .handlers.common import forget_people, prefetch_people
 from .reads import ReadFirst
 
 log = logging.getLogger("pcosync.webhooks")
@@ -37,46 +38,6 @@ SYNC_WAIT_SECONDS = 1
 JOB_SECONDS = 240  # then the job ends and another continues (RQ's timeout is 5 minutes)
 PROCESSED, IGNORED, FAILED = (DeliveryStatus.PROCESSED, DeliveryStatus.IGNORED,
                               DeliveryStatus.FAILED)
-
-HANDLERS = {
-    "people.v2.events.person.created": handlers.person_changed,
-    "people.v2.events.person.updated": handlers.person_changed,
-    "people.v2.events.person.destroyed": handlers.person_destroyed,
-    "people.v2.events.person_merger.created": handlers.person_merged,
-    "groups.v2.events.group.created": group_handlers.group_changed,
-    "groups.v2.events.group.updated": group_handlers.group_changed,
-    "groups.v2.events.group.destroyed": group_handlers.group_destroyed,
-    "groups.v2.events.membership.created": group_handlers.membership_changed,
-    "groups.v2.events.membership.updated": group_handlers.membership_changed,
-    "groups.v2.events.membership.destroyed": group_handlers.membership_destroyed,
-    "people.v2.events.household.created": handlers.household_changed,
-    "people.v2.events.household.updated": handlers.household_changed,
-    "people.v2.events.household.destroyed": handlers.household_destroyed,
-}
-# When deliveries of one record stamped alike disagree (batch.coalesce): read PCO's record.
-REREAD = {
-    "people.v2.events.person.created": handlers.person_reread,
-    "people.v2.events.person.updated": handlers.person_reread,
-    "people.v2.events.household.created": handlers.household_reread,
-    "people.v2.events.household.updated": handlers.household_reread,
-}
-for _kind in ("email", "phone_number", "address"):
-    for _action in ("created", "updated"):
-        HANDLERS[f"people.v2.events.{_kind}.{_action}"] = handlers.contact_changed
-        REREAD[f"people.v2.events.{_kind}.{_action}"] = handlers.contact_reread
-    HANDLERS[f"people.v2.events.{_kind}.destroyed"] = handlers.contact_destroyed
-HANDLERS.update(custom_field_handlers.HANDLERS)
-# Handlers whose queries never need another record's unflushed changes (each record is one
-# group of the batch; collections are changed in memory): they run without autoflush, and
-# the batch's writes go to the database together (a flush per delivery cost as much as the
-# rest of the delivery). Any other handler runs after a flush, with autoflush on.
-WRITES_ONLY_WHAT_THEY_READ = {
-    handlers.person_changed, handlers.person_destroyed, handlers.contact_changed,
-    handlers.contact_destroyed, handlers.household_changed, handlers.household_destroyed,
-    group_handlers.group_changed, group_handlers.group_destroyed,
-    group_handlers.membership_changed, group_handlers.membership_destroyed,
-    *REREAD.values(),
-}
 
 
 class DeliveryLog:
@@ -202,7 +163,7 @@ class Batch:
             self.recover(groups, failure, tries)
             return True
         finally:
-            handlers.forget_people()
+            forget_people()
         self.report(results)
         found = {}  # key -> what was read, for the deliveries sharing a read
         for waiting, read in reads:
@@ -214,8 +175,8 @@ class Batch:
         self.parsed = {row.id: self.parsed[row.id] for row in rows if row.id in self.parsed}
         self.parsed.update(deliveries.read_bodies([r for r in rows if r.id not in self.parsed]))
         waiting = [self.parsed[row.id] for row in rows]
-        synced = [w for w in waiting if w.event_name in HANDLERS]
-        unsynced = [w for w in waiting if w.event_name not in HANDLERS]
+        synced = [w for w in waiting if events.find(w.event_name) is not None]
+        unsynced = [w for w in waiting if events.find(w.event_name) is None]
         return group_by_record(synced)[:CHUNK_GROUPS], unsynced
 
     def apply(self, groups):
@@ -227,12 +188,13 @@ class Batch:
             if time.monotonic() > until and (results or reads):
                 break
             if index % PREFETCH_GROUPS == 0:
-                handlers.prefetch_people([w.payload for g in groups[index:index + PREFETCH_GROUPS]
-                                          for w in g.deliveries if w.payload])
-            plan = coalesce(group, lambda name: name in REREAD)
-            table = REREAD if plan.reread else HANDLERS
+                prefetch_people([w.payload for g in groups[index:index + PREFETCH_GROUPS]
+                                 for w in g.deliveries if w.payload])
+            plan = coalesce(group, events.rereadable)
             for waiting in plan.apply:
-                outcome = self.attempt(waiting, table[waiting.event_name])
+                event = events.find(waiting.event_name)
+                outcome = self.attempt(waiting, event.reread if plan.reread else event.handler,
+                                       event.batch_safe)
                 if isinstance(outcome, ReadFirst):
                     reads.append((waiting, outcome))
                 else:
@@ -240,12 +202,13 @@ class Batch:
             results.update({row_id: (IGNORED, note) for row_id, note in plan.coalesced.items()})
         return results, reads
 
-    def attempt(self, waiting, handler):
-        """(status, note), or the ReadFirst the handler raised; DeliveryFailed if it failed."""
+    def attempt(self, waiting, handler, batch_safe):
+        """(status, note), or the ReadFirst the handler raised; DeliveryFailed if it failed.
+        A batch-safe handler runs without autoflush (events.py)."""
         if waiting.problem:
             return FAILED, waiting.problem
         try:
-            if handler in WRITES_ONLY_WHAT_THEY_READ:
+            if batch_safe:
                 with db.session.no_autoflush:
                     return PROCESSED, handler(self.client, waiting.payload,
                                               DeliveryLog(waiting.row_id, defer_reads=True))

@@ -1,4 +1,4 @@
-"""Reading PCO for a delivery whose payload is not enough (rare; handlers.py lists when).
+"""Reading PCO for a delivery whose payload is not enough (rare; handlers/__init__ lists when).
 
 In the worker's batch a read is never made while the batch holds the deliveries' lock (on
 SQLite that lock is the database's one writer, and a read may wait for PCO's rate budget): the

@@ -20,7 +20,7 @@ from ...extensions import db
 from ...models import WebhookSubscription, utcnow
 from ...pco import schemas
 from ...pco.webhook_api import WebhookSubscriptions
-from .process import HANDLERS
+from . import events
 from .urls import ENDPOINT, normalized, own_urls
 
 log = logging.getLogger("pcosync.webhooks")
@@ -34,7 +34,7 @@ class SetupRefused(Exception):
 
 
 def handled_events():
-    return sorted(HANDLERS)
+    return events.names()
 
 
 def delivery_url(config):

@@ -7,15 +7,17 @@ PCO's order (the rules' three-way merge still keeps a local edit PCO did not con
 """
 from sqlalchemy import select
 
-from ...extensions import db
-from ...models import FieldDefinition, FieldTab, FieldValue, utcnow
-from ...pco.custom_field_schemas import load_field_datum, load_field_definition, load_field_option
-from ...pco.errors import PCONotFound
-from ...pco.schema_base import related_id
-from ..pull.custom_fields import apply_definition, apply_options
-from ..rules import custom_fields
-from ..rules.merge import SKIPPED
-from .handlers import local_person, payload_data
+from ....extensions import db
+from ....models import FieldDefinition, FieldTab, FieldValue, utcnow
+from ....pco.custom_field_schemas import (
+    load_field_datum, load_field_definition, load_field_option,
+)
+from ....pco.errors import PCONotFound
+from ....pco.schema_base import related_id
+from ...pull.custom_fields import apply_definition, apply_options
+from ...rules import custom_fields
+from ...rules.merge import SKIPPED
+from .common import local_person, payload_data
 
 
 def field_datum_changed(client, payload, log):
@@ -91,13 +93,3 @@ def _field(client, definition_pco_id):
         field_definition_changed(client, {"data": resource}, None)
         field = custom_fields.index().by_pco.get(definition_pco_id)
     return field
-
-
-HANDLERS = {
-    "people.v2.events.field_datum.created": field_datum_changed,
-    "people.v2.events.field_datum.updated": field_datum_changed,
-    "people.v2.events.field_datum.destroyed": field_datum_destroyed,
-    "people.v2.events.field_definition.created": field_definition_changed,
-    "people.v2.events.field_definition.updated": field_definition_changed,
-    "people.v2.events.field_definition.destroyed": field_definition_destroyed,
-}

@@ -1,4 +1,4 @@
-"""Groups events (see handlers.py for the rules every handler follows).
+"""Groups events: groups and memberships (the rules every handler follows: handlers/__init__).
 
 A group's payload carries its attributes, and its type and location as bare references: a known
 group takes the attributes at once and keeps its type, location and tags until the next Sync
@@ -9,17 +9,17 @@ here. Groups and memberships have no `updated_at`: deliveries apply in PCO's ord
 """
 from sqlalchemy import select
 
-from ...extensions import db
-from ...models import Group, GroupMembership, utcnow
-from ...pco import schemas
-from ..pull.choices import group_tag_names
-from ..pull.groups import apply_group, apply_membership, removed_from_group
-from ..rules.merge import SKIPPED
-from . import payloads
-from .handlers import (
+from ....extensions import db
+from ....models import Group, GroupMembership, utcnow
+from ....pco import schemas
+from ...pull.choices import group_tag_names
+from ...pull.groups import apply_group, apply_membership, removed_from_group
+from ...rules.merge import SKIPPED
+from .. import payloads
+from .common import (
     INCOMPLETE, apply_read_person, local_person, memo, payload_data, related_pco_id,
 )
-from .reads import or_none, read_then_apply
+from ..reads import or_none, read_then_apply
 
 
 def _find_group(group_id):

@@ -1,0 +1,96 @@
+"""What the handlers share: reading a payload, the people a batch loads once, a per-batch memo,
+and a person read from PCO and applied like one record of a pull page."""
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from ....extensions import db
+from ....models import Person
+from ....pco import schemas
+from ...pull.choices import ensure_known
+from ...pull.listing import people_by_pco_id
+from ...pull.people import apply_people_page
+from ...rules.contact_kinds import CONTACT_KINDS
+from ...rules.merge import SKIPPED
+from .. import payloads
+from ..reads import or_none, read_then_apply
+
+_PEOPLE, _MEMO = "pcosync.webhook_people", "pcosync.webhook_memo"
+# What the merge reads of a person besides the row: contact points and custom-field values.
+PERSON_LOADS = tuple(selectinload(getattr(Person, name)) for name in (
+    *(kind.name for kind in CONTACT_KINDS), "field_values"))
+NOT_LINKED = "not linked here yet: the matcher needs their emails"
+TIED = "stamped with the updated_at held but saying something else"
+INCOMPLETE = "the payload lacks attributes the rules read"
+
+
+def payload_data(payload):
+    data = payload.get("data") or {}
+    if not isinstance(data, dict) or not data.get("id"):
+        raise ValueError("payload has no data.id")
+    return data
+
+
+def related_pco_id(data, name):
+    rel = (data.get("relationships") or {}).get(name) or {}
+    ref = rel.get("data") if isinstance(rel, dict) else None
+    return str(ref["id"]) if isinstance(ref, dict) and ref.get("id") else None
+
+
+def local_person(pco_id):
+    if pco_id is None:
+        return None
+    person = (db.session.info.get(_PEOPLE) or {}).get(pco_id)
+    if person is not None and person.pco_id == pco_id:
+        return person
+    return db.session.scalar(select(Person).where(Person.pco_id == pco_id))
+
+
+def prefetch_people(payload_list):
+    """Load the people these payloads name, with what their merge reads, in a few queries for
+    many deliveries instead of several per delivery (kept until forget_people)."""
+    wanted = set()
+    for payload in payload_list:
+        data = payloads.data_of(payload)
+        if data.get("type") == "Person":
+            wanted.add(str(data.get("id")))
+        wanted.update(filter(None, (related_pco_id(data, "person"),
+                                    related_pco_id(data, "primary_contact"),
+                                    related_pco_id(data, "customizable"))))  # a field datum
+    known = db.session.info.setdefault(_PEOPLE, {})
+    known.update(people_by_pco_id(wanted - set(known), *PERSON_LOADS))
+
+
+def forget_people():
+    """The batch's transaction ended: what was kept for it is read again next time."""
+    db.session.info.pop(_PEOPLE, None)
+    db.session.info.pop(_MEMO, None)
+
+
+def memo(key, load):
+    """`load()` once per batch transaction (a group, its pending removals: a burst of
+    memberships names the same few groups again and again)."""
+    kept = db.session.info.setdefault(_MEMO, {})
+    if key not in kept:
+        kept[key] = load()
+    return kept[key]
+
+
+def linked(person):
+    """Merged here before: the payload can be merged against the state agreed then."""
+    return person is not None and person.pco_synced_state is not None
+
+
+def read_person(client, log, pco_id, reason):
+    """The person with contact points and choices, applied like one record of a pull page."""
+    return read_then_apply(client, log, f"person {pco_id}: {reason}",
+                           lambda c: or_none(c.get_person, pco_id), apply_read_person,
+                           key=("Person", pco_id))
+
+
+def apply_read_person(resource, client, log):
+    if resource is None:
+        return "person no longer in PCO"
+    record = schemas.load_person(resource)
+    ensure_known(client, [record], log)
+    apply_people_page([record], log)
+    return log.outcomes[-1] if log.outcomes else SKIPPED
