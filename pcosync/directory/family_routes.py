@@ -4,14 +4,14 @@ from flask import flash, redirect, render_template, request, url_for
 from ..auth.permissions import permission_required
 from ..models import PEOPLE_MANAGE
 from ..services.directory import families
-from ..services.directory.common import find_by_id, set_role
+from ..services.directory.common import find_by_id
 from ..services.review import queue as review_queue
 from ..services.directory.contacts import FAMILY_ADDRESS_FIELDS
 from ..services.directory.people import find_people
 from . import bp
 from .forms import FamilyEditForm, FamilyForm, FamilyMemberForm, FamilyRoleForm, keep_current_choice
-from .helpers import (add_member, first_error, found_or_404, render_form, requested_page,
-                      search_text)
+from .helpers import (add_member, found_or_404, removed, render_form, requested_page,
+                      save_role, search_text)
 
 
 def family_or_404(family_id):
@@ -22,8 +22,12 @@ def member_or_404(family, member_id):
     return found_or_404(find_by_id(family.members, member_id))
 
 
+def family_url(family):
+    return url_for(".family", family_id=family.id)
+
+
 def back_to(family):
-    return redirect(url_for(".family", family_id=family.id))
+    return redirect(family_url(family))
 
 
 @bp.route("/families/", endpoint="families")
@@ -97,12 +101,8 @@ def set_family_role(family_id, member_id):
     member = member_or_404(family, member_id)
     form = FamilyRoleForm(prefix=f"member-{member.id}")
     keep_current_choice(form.role, member.role)
-    if not form.validate():
-        flash(first_error(form), "error")
-        return back_to(family)
-    set_role(member, form.role.data)
-    flash(f"{member.person.full_name}'s role was saved.", "success")
-    return back_to(family)
+    return save_role(member, form, family_url(family),
+                     lambda role: f"{member.person.full_name}'s role was saved.")
 
 
 @bp.route("/families/<int:family_id>/members/<int:member_id>/remove", methods=["POST"])
@@ -110,11 +110,8 @@ def set_family_role(family_id, member_id):
 def remove_family_member(family_id, member_id):
     family = family_or_404(family_id)
     member = member_or_404(family, member_id)
-    name = member.person.full_name
-    message = f"{name} was removed from the family."
-    if families.remove_member(family, member):
-        message += " The next Push Families removes them from the PCO household too."
-    flash(message, "success")
+    removed(member, lambda: families.remove_member(family, member), "the family",
+            "The next Push Families removes them from the PCO household too.")
     return back_to(family)
 
 

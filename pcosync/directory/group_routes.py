@@ -4,11 +4,12 @@ from flask import flash, redirect, render_template, request, url_for
 from ..auth.permissions import permission_required
 from ..models import PEOPLE_MANAGE
 from ..services.directory import groups as groups_service
-from ..services.directory.common import DirectoryError, find_by_id, set_role
+from ..services.directory.common import DirectoryError, find_by_id
 from ..services.directory.people import find_people
 from . import bp
 from .forms import GroupForm, GroupMemberForm, GroupRoleForm
-from .helpers import add_member, first_error, found_or_404, render_form, search_text
+from .helpers import (add_member, found_or_404, removed, render_form, save_role,
+                      search_text)
 
 
 def group_or_404(group_id):
@@ -19,8 +20,12 @@ def membership_or_404(group, membership_id):
     return found_or_404(find_by_id(group.memberships, membership_id))
 
 
+def group_url(group):
+    return url_for(".group", group_id=group.id)
+
+
 def back_to(group):
-    return redirect(url_for(".group", group_id=group.id))
+    return redirect(group_url(group))
 
 
 @bp.route("/groups/")
@@ -104,12 +109,8 @@ def set_group_role(group_id, membership_id):
     group = group_or_404(group_id)
     membership = membership_or_404(group, membership_id)
     form = GroupRoleForm(prefix=f"membership-{membership.id}")
-    if not form.validate():
-        flash(first_error(form), "error")
-        return back_to(group)
-    set_role(membership, form.role.data)
-    flash(f"{membership.person.full_name} is now a {form.role.data} of this group.", "success")
-    return back_to(group)
+    return save_role(membership, form, group_url(group), lambda role: (
+        f"{membership.person.full_name} is now a {role} of this group."))
 
 
 @bp.route("/groups/<int:group_id>/members/<int:membership_id>/remove", methods=["POST"])
@@ -117,10 +118,6 @@ def set_group_role(group_id, membership_id):
 def remove_group_member(group_id, membership_id):
     group = group_or_404(group_id)
     membership = membership_or_404(group, membership_id)
-    name = membership.person.full_name
-    held_by_pco = groups_service.remove_membership(group, membership)
-    message = f"{name} was removed from the group here."
-    if held_by_pco:
-        message += " The next Push Group Memberships removes it in PCO too."
-    flash(message, "success")
+    removed(membership, lambda: groups_service.remove_membership(group, membership),
+            "the group here", "The next Push Group Memberships removes it in PCO too.")
     return back_to(group)

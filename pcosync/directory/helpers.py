@@ -1,7 +1,7 @@
 """Small things the directory views share."""
-from flask import abort, flash, render_template, request
+from flask import abort, flash, redirect, render_template, request
 
-from ..services.directory.common import DirectoryError, page_number
+from ..services.directory.common import DirectoryError, page_number, set_role
 from .forms import CONTROL_CHARACTERS
 
 # A failed form comes back with its messages and this status, so tests and tools can tell a
@@ -50,3 +50,22 @@ def add_member(form, add, owner, describe):
         flash(str(error), "error")
     else:
         flash(describe(person), "success")
+
+
+def save_role(link, form, back, saved):
+    """A member's or membership's role from its small form; `saved(role)`: what to say."""
+    if form.validate():
+        set_role(link, form.role.data)
+        flash(saved(form.role.data), "success")
+    else:
+        flash(first_error(form), "error")
+    return redirect(back)
+
+
+def removed(link, remove, where, in_pco_too):
+    """Remove a member or membership here (`remove()` says whether PCO still holds it); then
+    say so, and `in_pco_too` when the next push removes it there."""
+    message = f"{link.person.full_name} was removed from {where}."
+    if remove():
+        message += " " + in_pco_too
+    flash(message, "success")
