@@ -60,12 +60,7 @@ def person_contacts(person_id):
 @permission_required(PEOPLE_MANAGE)
 def add_contact(person_id, kind):
     person = found_or_404(people_service.load_person(person_id))
-    form = new_form(kind, formdata=request.form)
-    if not form.validate():
-        return render_contacts(person, failed=(kind, None, form))
-    contacts.add_contact(person, kind, form.data)
-    flash(f"The {contacts.KINDS[kind].label} was added.", "success")
-    return back_to(person, kind)
+    return save_contact(person, kind, None, new_form(kind, formdata=request.form), "added")
 
 
 @bp.route(f"/people/<int:person_id>/{KIND}/<int:contact_id>", methods=["POST"])
@@ -73,11 +68,20 @@ def add_contact(person_id, kind):
 def update_contact(person_id, kind, contact_id):
     person = found_or_404(people_service.load_person(person_id))
     contact = found_or_404(contacts.find_contact(person, kind, contact_id))
-    form = edit_form(kind, contact, formdata=request.form)
+    return save_contact(person, kind, contact, edit_form(kind, contact, formdata=request.form),
+                        "saved")
+
+
+def save_contact(person, kind, contact, form, done):
+    """Add (`contact` None) or update a contact point from its form; a refused form is shown
+    again with its messages."""
     if not form.validate():
         return render_contacts(person, failed=(kind, contact, form))
-    contacts.update_contact(person, kind, contact, form.data)
-    flash(f"The {contacts.KINDS[kind].label} was saved.", "success")
+    if contact is None:
+        contacts.add_contact(person, kind, form.data)
+    else:
+        contacts.update_contact(person, kind, contact, form.data)
+    flash(f"The {contacts.KINDS[kind].label} was {done}.", "success")
     return back_to(person, kind)
 
 
