@@ -248,24 +248,26 @@ class FamilyEditForm(AddressFields):
     name = text("Family name", 200, required("the family name"))
 
 
-class FamilyMemberForm(FlaskForm):
-    person_id = IntegerField("Person", widget=HiddenField.widget,
-                             validators=[InputRequired(message="Choose a person.")])
-    role = SelectField("Role", choices=options(FAMILY_ROLES))
+def chosen_person():
+    """The person picked in an add-a-member search (a hidden input)."""
+    return IntegerField("Person", widget=HiddenField.widget,
+                        validators=[InputRequired(message="Choose a person.")])
 
 
 class FamilyRoleForm(FlaskForm):
     role = SelectField("Role", choices=options(FAMILY_ROLES))
 
 
-class GroupMemberForm(FlaskForm):
-    person_id = IntegerField("Person", widget=HiddenField.widget,
-                             validators=[InputRequired(message="Choose a person.")])
-    role = SelectField("Role", choices=options(GROUP_ROLES))
+class FamilyMemberForm(FamilyRoleForm):
+    person_id = chosen_person()
 
 
 class GroupRoleForm(FlaskForm):
     role = SelectField("Role", choices=options(GROUP_ROLES))
+
+
+class GroupMemberForm(GroupRoleForm):
+    person_id = chosen_person()
 
 
 class GroupForm(FlaskForm):
