@@ -9,6 +9,9 @@ minutes and catch whatever a webhook missed.
   its person's updated_at. Their people are re-read in bulk (100 a request), except those this
   run already read with that very version, and those whose version is already held here.
 
+The PCO ids of the people it found different from what is held here are kept in the run's
+report (CHANGED_PEOPLE): with webhooks flowing there should be none (services/alerts/webhooks).
+
 Never archives: a record missing from a delta means nothing (the Full Sync reconciles). Leaves
 households and groups to their webhooks and to the Full Sync: PCO does not bump a household's
 updated_at when its members change, and groups have no updated_at.
@@ -28,12 +31,17 @@ from .people import apply_people_page
 
 log = logging.getLogger("pcosync.pull")
 CONTACTS = ("emails", "phone_numbers", "addresses")
+CHANGED_PEOPLE = "changed_people"  # the report's key: PCO ids of the people found changed
+REPORTED_AT_MOST = 1000
 
 
 def quick_sync(client, progress):
     apply_person_mergers(client, progress)
-    read_with_person = apply_changed_people(client, progress)
-    refresh_people_of_changed_contacts(client, progress, read_with_person)
+    changed = set()
+    read_with_person = apply_changed_people(client, progress, changed)
+    refresh_people_of_changed_contacts(client, progress, read_with_person, changed)
+    if changed:  # nothing written when nothing changed
+        progress.run.report = {CHANGED_PEOPLE: sorted(changed)[:REPORTED_AT_MOST]}
 
 
 def apply_person_mergers(client, progress):
@@ -47,12 +55,13 @@ def apply_person_mergers(client, progress):
         progress.checkpoint()
 
 
-def apply_changed_people(client, progress):
-    """Apply the changed people page by page; returns the contact point versions they carried."""
+def apply_changed_people(client, progress, changed):
+    """Apply the changed people page by page (adding to `changed` those that differed); returns
+    the contact point versions they carried."""
     read = set()
     for page in deltas.iter_changed_people(client, cursors.start("people")):
         records = load_records(page.records, schemas.load_person, "Person", progress)
-        apply_people_page(records, progress)
+        changed.update(apply_people_page(records, progress))
         read.update(contact_versions(records))
         cursors.advance("people", page.position)
         progress.checkpoint()
@@ -65,7 +74,7 @@ def contact_versions(people):
             for person in people for kind in CONTACTS for item in person[kind]}
 
 
-def refresh_people_of_changed_contacts(client, progress, read_with_person):
+def refresh_people_of_changed_contacts(client, progress, read_with_person, changed):
     """The contact cursors move only after every person they need is applied and committed."""
     person_ids, reached = [], {}
     for kind in CONTACTS:
@@ -75,8 +84,8 @@ def refresh_people_of_changed_contacts(client, progress, read_with_person):
             person_ids += people_to_refresh(kind, changed, read_with_person)
             reached[kind] = page.position
     for batch in deltas.people_by_ids(client, person_ids):
-        apply_people_page(load_records(batch, schemas.load_person, "Person", progress),
-                          progress)
+        changed.update(apply_people_page(
+            load_records(batch, schemas.load_person, "Person", progress), progress))
         progress.checkpoint()
     for kind, position in reached.items():
         cursors.advance(kind, position)

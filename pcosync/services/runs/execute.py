@@ -10,7 +10,9 @@ from ..connection import make_client
 from ..pull import PULLERS
 from ..push import PUSHERS
 from .guard import GuardTripped, guard_for
-from .lifecycle import STEPS, Heartbeat, Progress, RunCancelled, finish_run, start_step
+from ..alerts.rules import run_error
+from .lifecycle import (STEPS, Heartbeat, Progress, RunCancelled, finish_run, start_step,
+                        tell_alerts)
 from .preview import PreviewRecorder, isolated
 
 log = logging.getLogger("pcosync.runs")
@@ -59,10 +61,12 @@ def _execute(run, app, heartbeat):
         _stop(run, recorder, RunStatus.FAILED, str(err), needs_review=True)
     except StepFailed as err:
         _stop(run, recorder, RunStatus.FAILED, str(err))
+        tell_alerts(run_error, err)
     except BaseException as err:
         db.session.rollback()  # first: a failed flush leaves the run's row unreadable
         log.exception("run failed run_id=%s", run.id)
         _stop(run, recorder, RunStatus.FAILED, describe(err))
+        tell_alerts(run_error, err)
         if not isinstance(err, Exception):
             raise
     finally:
