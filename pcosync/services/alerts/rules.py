@@ -88,7 +88,7 @@ def subscriptions_checked(events, set_up_here):
         return
     names = ", ".join(f"{item.event} ({item.state})" for item in failing[:5])
     more = f" and {len(failing) - 5} more" if len(failing) > 5 else ""
-    raise_alert(SUBSCRIPTIONS, f"{len(failing)} webhook subscriptions need attention: {names}"
+    raise_alert(SUBSCRIPTIONS, f"Webhook subscriptions need attention. {len(failing)}: {names}"
                 f"{more}. Changes in PCO reach this site only with the next Quick Sync or Full "
                 "Sync until they are active; press Set up webhooks on the Sync page.",
                 SYNC_PAGE + "#webhook-title")

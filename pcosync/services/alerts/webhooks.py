@@ -36,7 +36,7 @@ def quick_sync_finished(run):
     since = window_start(run)
     missed = changed - delivered_people(since) - recently_changed(changed)
     if missed:
-        raise_alert(PROBLEM, f"Webhooks look broken: a Quick Sync found {len(missed)} people "
+        raise_alert(PROBLEM, f"Webhooks look broken. A Quick Sync found {len(missed)} people "
                     "changed in PCO that no webhook delivery brought, although webhook "
                     "subscriptions exist. Changes now arrive only with each Quick Sync. Check "
                     "the webhook health panel on the Sync page.", "/sync/#webhook-title")
