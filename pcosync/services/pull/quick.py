@@ -37,11 +37,11 @@ REPORTED_AT_MOST = 1000
 
 def quick_sync(client, progress):
     apply_person_mergers(client, progress)
-    changed = set()
-    read_with_person = apply_changed_people(client, progress, changed)
-    refresh_people_of_changed_contacts(client, progress, read_with_person, changed)
-    if changed:  # nothing written when nothing changed
-        progress.run.report = {CHANGED_PEOPLE: sorted(changed)[:REPORTED_AT_MOST]}
+    differed = set()
+    read_with_person = apply_changed_people(client, progress, differed)
+    refresh_people_of_changed_contacts(client, progress, read_with_person, differed)
+    if differed:  # nothing written when nothing changed
+        progress.run.report = {CHANGED_PEOPLE: sorted(differed)[:REPORTED_AT_MOST]}
 
 
 def apply_person_mergers(client, progress):
@@ -55,13 +55,13 @@ def apply_person_mergers(client, progress):
         progress.checkpoint()
 
 
-def apply_changed_people(client, progress, changed):
-    """Apply the changed people page by page (adding to `changed` those that differed); returns
+def apply_changed_people(client, progress, differed):
+    """Apply the changed people page by page (adding to `differed` those unlike ours); returns
     the contact point versions they carried."""
     read = set()
     for page in deltas.iter_changed_people(client, cursors.start("people")):
         records = load_records(page.records, schemas.load_person, "Person", progress)
-        changed.update(apply_people_page(records, progress))
+        differed.update(apply_people_page(records, progress))
         read.update(contact_versions(records))
         cursors.advance("people", page.position)
         progress.checkpoint()
@@ -74,7 +74,7 @@ def contact_versions(people):
             for person in people for kind in CONTACTS for item in person[kind]}
 
 
-def refresh_people_of_changed_contacts(client, progress, read_with_person, changed):
+def refresh_people_of_changed_contacts(client, progress, read_with_person, differed):
     """The contact cursors move only after every person they need is applied and committed."""
     person_ids, reached = [], {}
     for kind in CONTACTS:
@@ -84,7 +84,7 @@ def refresh_people_of_changed_contacts(client, progress, read_with_person, chang
             person_ids += people_to_refresh(kind, changed, read_with_person)
             reached[kind] = page.position
     for batch in deltas.people_by_ids(client, person_ids):
-        changed.update(apply_people_page(
+        differed.update(apply_people_page(
             load_records(batch, schemas.load_person, "Person", progress), progress))
         progress.checkpoint()
     for kind, position in reached.items():
