@@ -55,3 +55,15 @@ def test_flask_pco_alerts_test(app, inbox):
     assert result.exit_code == 0, result.output
     assert "Test alert sent to treasurer@church.example" in result.output
     assert inbox.subjects == ["[pcosync] Test alert"]
+
+
+def test_the_mail_password_never_reaches_the_log(app, caplog):
+    import logging
+
+    from pcosync.logs import SecretMaskFilter, configured_secrets
+
+    app.config["MAIL_PASSWORD"] = "smtp-pass-7781"
+    record = logging.LogRecord("pcosync.alerts", logging.ERROR, __file__, 1,
+                               "login failed with %s", ("smtp-pass-7781",), None)
+    SecretMaskFilter(configured_secrets(app.config)).filter(record)
+    assert "smtp-pass-7781" not in record.getMessage()
