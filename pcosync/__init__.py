@@ -48,18 +48,20 @@ def register_security(app):
 def register_extensions(app):
     from . import models  # noqa: F401  (the models must be known to Flask-Migrate)
     from .auth.session import configure_login
-    from .extensions import csrf, db, migrate
+    from .extensions import csrf, db, mail, migrate
 
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path),
                                                      "migrations"), render_as_batch=True)
     csrf.init_app(app)
+    mail.init_app(app)
     configure_login(app)
 
 
 def register_blueprints(app):
     from .auth import bp as auth_bp
     from .directory import bp as directory_bp
+    from .health import bp as health_bp
     from .home import bp as home_bp
     from .sync import bp as sync_bp
     from .webhooks import bp as webhooks_bp
@@ -69,6 +71,7 @@ def register_blueprints(app):
     app.register_blueprint(sync_bp)
     app.register_blueprint(directory_bp)
     app.register_blueprint(webhooks_bp)
+    app.register_blueprint(health_bp)
 
 
 def register_cli(app):

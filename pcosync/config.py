@@ -24,6 +24,15 @@ ENV_SETTINGS = (
     "TRUSTED_PROXIES",
     "PCO_ORGANIZATION_ID",
     "PCO_DATE_FORMAT",
+    "ALERT_EMAILS",
+    "MAIL_SERVER",
+    "MAIL_PORT",
+    "MAIL_USERNAME",
+    "MAIL_PASSWORD",
+    "MAIL_USE_TLS",
+    "MAIL_FROM",
+    "WORKER_HEARTBEAT_MAX_AGE",
+    "WEBHOOK_GRACE_SECONDS",
 )
 
 PCO_REAL_API_URL = "https://api.planningcenteronline.com"
@@ -60,6 +69,22 @@ class Defaults:
     # How PCO writes a date custom field's value (the organization's date format in PCO's
     # settings); ISO dates are read too. Values are held as ISO and written in this format.
     PCO_DATE_FORMAT = "%m/%d/%Y"
+    # Who is told when sync stops (services/alerts), comma-separated; without it, or without
+    # MAIL_SERVER, alerts go to the log only.
+    ALERT_EMAILS = None
+    MAIL_SERVER = None  # the SMTP server alerts are sent through
+    MAIL_PORT = 587  # its port (587: submission with STARTTLS; 465 is not supported)
+    MAIL_USERNAME = None  # the SMTP login, when the server wants one
+    MAIL_PASSWORD = None  # its password: a secret, never logged or shown
+    MAIL_USE_TLS = True  # STARTTLS before logging in ("false" for a server on localhost)
+    MAIL_FROM = None  # the sender address of alerts; defaults to MAIL_USERNAME
+    MAIL_TIMEOUT = 10  # seconds an SMTP call may take: a page that raises an alert waits on it
+    # A worker whose heartbeat (RQ's, in Redis) is older than this many seconds counts as
+    # stopped: /healthz/sync answers 503 and an alert goes out.
+    WORKER_HEARTBEAT_MAX_AGE = 300
+    # A person PCO changed this recently may still have a webhook on its way: the
+    # webhooks-look-broken rule (services/alerts/webhooks.py) leaves them out.
+    WEBHOOK_GRACE_SECONDS = 600
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
@@ -102,6 +127,7 @@ def finish(config, instance_path):
     config["PCO_TIMEOUT"] = float(config.get("PCO_TIMEOUT") or 30)
     config["TRUSTED_PROXIES"] = trusted_proxies(config.get("TRUSTED_PROXIES"))
     config["SYNC_GUARD_PERCENT"] = guard_percent(config.get("SYNC_GUARD_PERCENT"))
+    mail_settings(config)
     secure_cookies(config)
     if not config.get("SECRET_KEY"):
         if not (config.get("DEBUG") or config.get("TESTING")):
@@ -110,6 +136,34 @@ def finish(config, instance_path):
                 "(for example: python -c 'import secrets; print(secrets.token_hex(32))')."
             )
         config["SECRET_KEY"] = "dev-only-not-secret"
+
+
+def mail_settings(config):
+    """The environment gives strings; Flask-Mailman wants numbers, booleans and its own names."""
+    config["MAIL_PORT"] = whole_number("MAIL_PORT", config.get("MAIL_PORT"), 587)
+    config["MAIL_USE_TLS"] = str(config.get("MAIL_USE_TLS")).strip().lower() not in (
+        "0", "false", "no", "off", "none", "")
+    config["WORKER_HEARTBEAT_MAX_AGE"] = whole_number(
+        "WORKER_HEARTBEAT_MAX_AGE", config.get("WORKER_HEARTBEAT_MAX_AGE"), 300)
+    config["WEBHOOK_GRACE_SECONDS"] = whole_number(
+        "WEBHOOK_GRACE_SECONDS", config.get("WEBHOOK_GRACE_SECONDS"), 600, minimum=0)
+    config["MAIL_DEFAULT_SENDER"] = config.get("MAIL_FROM") or config.get("MAIL_USERNAME")
+
+
+def whole_number(name, value, default, minimum=1):
+    try:
+        number = int(default if value is None or value == "" else value)
+    except (TypeError, ValueError):
+        number = minimum - 1
+    if number < minimum:
+        raise ConfigError(f"{name} must be a whole number of at least {minimum}, not {value!r}.")
+    return number
+
+
+def alert_emails(config):
+    """ALERT_EMAILS as a list of addresses."""
+    raw = config.get("ALERT_EMAILS") or ""
+    return [part.strip() for part in raw.split(",") if part.strip()]
 
 
 def trusted_proxies(value):

@@ -4,6 +4,7 @@ import sqlite3
 import redis as redis_lib
 from flask import current_app
 from flask_login import LoginManager
+from flask_mailman import Mail
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
@@ -29,6 +30,7 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
+mail = Mail()  # alerts (services/alerts/notify.py); settings MAIL_*
 
 
 def get_redis(app=None):

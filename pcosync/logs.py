@@ -2,7 +2,7 @@
 import logging
 import sys
 
-SECRET_SETTINGS = ("SECRET_KEY", "PCO_SECRET", "PCO_WEBHOOK_SECRET")
+SECRET_SETTINGS = ("SECRET_KEY", "PCO_SECRET", "PCO_WEBHOOK_SECRET", "MAIL_PASSWORD")
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 

@@ -5,6 +5,7 @@ Callers are the blueprints and the CLI: services never enqueue.
 The entry points are also named here, as `pcosync.jobs.<name>`: jobs queued by a release
 before the package was split still find their function after an upgrade.
 """
+from .alerts import alert_check_tick, ensure_alert_check
 from .queue import QueueUnavailable, get_queue
 from .runs import preview_stopped_run, run_sync, start_run_in_worker
 from .schedules import (
@@ -17,8 +18,9 @@ from .webhooks import (
 )
 
 __all__ = [
-    "QueueUnavailable", "apply_schedules", "batch_queued", "check_webhooks", "ensure_schedules",
-    "get_queue", "preview_stopped_run", "process_webhook", "process_webhooks", "queue_batch",
+    "QueueUnavailable", "alert_check_tick", "apply_schedules", "batch_queued",
+    "check_webhooks", "ensure_alert_check", "ensure_schedules", "get_queue",
+    "preview_stopped_run", "process_webhook", "process_webhooks", "queue_batch",
     "queue_delivery", "retry_failed_deliveries", "run_sync", "schedule_job_id",
     "schedule_next", "scheduled_tick", "scheduled_ticks", "start_run_in_worker",
     "sweep_deliveries",

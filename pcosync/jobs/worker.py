@@ -28,9 +28,17 @@ class PcosyncWorker(HerokuWorker):
         super().execute_job(job, queue)
 
 
+def worker_ttl(app):
+    """RQ's worker TTL: an idle worker beats every TTL - 15 s (RQ's default, 420, beats every
+    405 s), so it is shortened to beat three times per WORKER_HEARTBEAT_MAX_AGE: a live idle
+    worker never looks stopped to /healthz/sync."""
+    return max(20, min(420, app.config["WORKER_HEARTBEAT_MAX_AGE"] // 3 + 15))
+
+
 def run_worker(app, burst=False, worker_class=PcosyncWorker):
     from .queue import get_queue
 
-    worker = worker_class([get_queue(app)], connection=get_redis(app))
+    worker = worker_class([get_queue(app)], connection=get_redis(app),
+                          worker_ttl=worker_ttl(app))
     return worker.work(burst=burst, logging_level=app.config.get("LOG_LEVEL", "INFO"),
                        with_scheduler=True)

@@ -7,6 +7,7 @@ from .people import (
 from .profile import (
     CHOICE_KINDS, GROUP_TAG, PERSON_CHOICE_KINDS, Campus, ProfileChoice,
 )
+from .alerts import Alert
 from .custom_fields import FieldDefinition, FieldOption, FieldTab, FieldValue
 from .enums import (
     DeliveryStatus, FieldSync, Outcome, RemovalKind, ReviewKind, ReviewStatus, RunKind, RunStatus,
@@ -23,6 +24,7 @@ from .users import (
 )
 
 __all__ = [
+    "Alert",
     "CHOICE_KINDS", "Campus", "GROUP_TAG", "PERSON_CHOICE_KINDS", "PULL_ONLY_PERSON_FIELDS",
     "ProfileChoice",
     "Address", "BUILTIN_ROLES", "ConnectedOrganization", "DeliveryStatus", "Department",

@@ -1,6 +1,6 @@
-"""The Sync page's "set and forget" parts: schedules, and webhook subscriptions the app sets up,
-rotates and watches. Thin views: parse, authorize, call the services (and jobs.py to schedule),
-answer."""
+"""The Sync page's "set and forget" parts: schedules, webhook subscriptions the app sets up,
+rotates and watches, and the test alert. Thin views: parse, authorize, call the services (and
+jobs.py to schedule), answer."""
 import redis as redis_lib
 from flask import current_app, request
 from flask_login import current_user
@@ -9,6 +9,7 @@ from ..auth.permissions import permission_required
 from ..jobs import apply_schedules
 from ..models import PCO_MANAGE
 from ..pco.errors import PCOError
+from ..services.alerts import notify
 from ..services.connection import while_admin_waits
 from ..services.runs import schedules
 from ..services.webhooks import setup as webhook_setup
@@ -59,3 +60,12 @@ def rotate_webhook_secrets():
         return answer(f"Rotating the secrets failed: {err}", "error", 502)
     return answer(f"Rotated {count} webhook secrets; the new ones are stored (never shown). "
                   "The old ones are accepted for another hour.", "success", rotated=count)
+
+
+@bp.route("/alerts/test", methods=["POST"])
+@permission_required(PCO_MANAGE)
+def send_test_alert():
+    try:
+        return answer(notify.send_test_alert(), "success")
+    except notify.MailError as err:
+        return answer(str(err), "error", 502)

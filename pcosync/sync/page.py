@@ -5,6 +5,8 @@ from flask import current_app
 
 from .. import config as settings
 from ..jobs import scheduled_ticks
+from ..services.alerts import health as alert_health
+from ..services.alerts import notify
 from ..services.pull import cursors
 from ..services.runs import kinds, schedules
 from ..services.webhooks import health as webhook_health
@@ -47,4 +49,13 @@ def automation_context():
             "quick_cursors": cursors.all_positions(), "webhook_events": events,
             "webhook_summary": webhook_health.summary(events),
             "webhook_blocker": webhook_setup.setup_blocker(current_app.config),
-            "webhooks_set_up": webhook_setup.is_set_up()}
+            "webhooks_set_up": webhook_setup.is_set_up(), **alerts_context()}
+
+
+def alerts_context():
+    """Where alerts go and which are open. Looking raises the worker and subscription alerts,
+    as /healthz/sync does: an admin on this page is a web process noticing."""
+    alert_health.sync_health()
+    return {"alert_emails": settings.alert_emails(current_app.config),
+            "alerts_mailed": notify.mail_configured(),
+            "open_alerts": sorted(notify.open_problems().values(), key=lambda a: a.opened_at)}

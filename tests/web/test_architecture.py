@@ -14,7 +14,7 @@ import pcosync
 PACKAGE = pathlib.Path(pcosync.__file__).parent
 SERVICES = "pcosync.services"
 BLUEPRINTS = ("pcosync.auth", "pcosync.sync", "pcosync.webhooks", "pcosync.directory",
-              "pcosync.home")
+              "pcosync.home", "pcosync.health")
 UPWARD = ("pcosync.jobs", "pcosync.cli", "pcosync.devrun",
           ) + BLUEPRINTS
 

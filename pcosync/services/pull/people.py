@@ -27,6 +27,8 @@ def pull_people(client, progress):
 
 
 def apply_people_page(records, progress):
+    """Apply a page of PCO people; returns the PCO ids of those that differed from what is held
+    here (the others are Skipped without a write)."""
     choices.prepare(records)  # the options this page's people hold, before comparing states
     unchanged = unchanged_pco_ids(records)
     progress.count(SKIPPED, len(unchanged))
@@ -50,6 +52,7 @@ def apply_people_page(records, progress):
     possible_duplicates += new_people.create(progress)
     for person, duplicates in possible_duplicates:
         file_possible_duplicates(person, duplicates, progress)
+    return [record["pco_id"] for record in records]
 
 
 class NewPeople:

@@ -9,6 +9,9 @@ minutes and catch whatever a webhook missed.
   its person's updated_at. Their people are re-read in bulk (100 a request), except those this
   run already read with that very version, and those whose version is already held here.
 
+The PCO ids of the people it found different from what is held here are kept in the run's
+report (CHANGED_PEOPLE): with webhooks flowing there should be none (services/alerts/webhooks).
+
 Never archives: a record missing from a delta means nothing (the Full Sync reconciles). Leaves
 households and groups to their webhooks and to the Full Sync: PCO does not bump a household's
 updated_at when its members change, and groups have no updated_at.
@@ -28,14 +31,19 @@ from .people import apply_people_page
 
 log = logging.getLogger("pcosync.pull")
 CONTACTS = tuple(kind.name for kind in CONTACT_KINDS)  # each a listing with its cursor
+CHANGED_PEOPLE = "changed_people"  # the report's key: PCO ids of the people found changed
+REPORTED_AT_MOST = 1000
 
 
 def quick_sync(client, progress, since=None):
     """`since`: the run kind that reads every person (the registry's Sync People); a listing
     without a cursor starts at its last completed run (cursors.start)."""
     apply_person_mergers(client, progress, since)
-    read_with_person = apply_changed_people(client, progress, since)
-    refresh_people_of_changed_contacts(client, progress, read_with_person, since)
+    differed = set()
+    read_with_person = apply_changed_people(client, progress, differed, since)
+    refresh_people_of_changed_contacts(client, progress, read_with_person, differed, since)
+    if differed:  # nothing written when nothing changed
+        progress.run.report = {CHANGED_PEOPLE: sorted(differed)[:REPORTED_AT_MOST]}
 
 
 def apply_person_mergers(client, progress, since=None):
@@ -49,12 +57,13 @@ def apply_person_mergers(client, progress, since=None):
         progress.checkpoint()
 
 
-def apply_changed_people(client, progress, since=None):
-    """Apply the changed people page by page; returns the contact point versions they carried."""
+def apply_changed_people(client, progress, differed, since=None):
+    """Apply the changed people page by page (adding to `differed` those unlike ours); returns
+    the contact point versions they carried."""
     read = set()
     for page in deltas.iter_changed_people(client, cursors.start("people", since)):
         records = load_records(page.records, schemas.load_person, "Person", progress)
-        apply_people_page(records, progress)
+        differed.update(apply_people_page(records, progress))
         read.update(contact_versions(records))
         cursors.advance("people", page.position)
         progress.checkpoint()
@@ -67,7 +76,8 @@ def contact_versions(people):
             for person in people for kind in CONTACTS for item in person[kind]}
 
 
-def refresh_people_of_changed_contacts(client, progress, read_with_person, since=None):
+def refresh_people_of_changed_contacts(client, progress, read_with_person, differed,
+                                       since=None):
     """The contact cursors move only after every person they need is applied and committed."""
     person_ids, reached = [], {}
     for kind in CONTACTS:
@@ -77,8 +87,8 @@ def refresh_people_of_changed_contacts(client, progress, read_with_person, since
             person_ids += people_to_refresh(kind, changed, read_with_person)
             reached[kind] = page.position
     for batch in deltas.people_by_ids(client, person_ids):
-        apply_people_page(load_records(batch, schemas.load_person, "Person", progress),
-                          progress)
+        differed.update(apply_people_page(
+            load_records(batch, schemas.load_person, "Person", progress), progress))
         progress.checkpoint()
     for kind, position in reached.items():
         cursors.advance(kind, position)

@@ -9,7 +9,8 @@ from ...pco.errors import PCOError
 from ..connection import make_client
 from . import kinds
 from .guard import GuardTripped, guard_for
-from .lifecycle import Heartbeat, Progress, RunCancelled, finish_run, start_step
+from ..alerts.rules import run_error
+from .lifecycle import Heartbeat, Progress, RunCancelled, finish_run, start_step, tell_alerts
 from .preview import PreviewRecorder, isolated
 
 log = logging.getLogger("pcosync.runs")
@@ -55,10 +56,12 @@ def _execute(run, app, heartbeat):
         _stop(run, recorder, RunStatus.FAILED, str(err), needs_review=True)
     except StepFailed as err:
         _stop(run, recorder, RunStatus.FAILED, str(err))
+        tell_alerts(run_error, err)
     except BaseException as err:
         db.session.rollback()  # first: a failed flush leaves the run's row unreadable
         log.exception("run failed run_id=%s", run.id)
         _stop(run, recorder, RunStatus.FAILED, describe(err))
+        tell_alerts(run_error, err)
         if not isinstance(err, Exception):
             raise
     finally:

@@ -14,6 +14,7 @@ from sqlalchemy.orm import object_session
 
 from ...extensions import db
 from ...models import Outcome, RunStatus, SyncIssue, SyncRun, utcnow
+from ..alerts import rules as alerts
 from ..rules.review_items import file_item
 from .guard import GuardTripped, processed
 
@@ -87,6 +88,16 @@ def finish_run(run, status, error=None, needs_review=False, report=None):
     log.info("run finished run_id=%s kind=%r status=%s created=%s updated=%s skipped=%s "
              "failed=%s seconds=%.1f", run.id, run.kind, status, run.created_count,
              run.updated_count, run.skipped_count, run.failed_count, run.duration_seconds)
+    tell_alerts(alerts.run_finished, run)
+
+
+def tell_alerts(check, *args):
+    """Alerts (services/alerts) hear of every end; a failure to tell never fails the run."""
+    try:
+        check(*args)
+    except Exception:
+        db.session.rollback()
+        log.exception("alert check failed check=%s", check.__name__)
 
 
 def request_cancel(run_id):
@@ -137,6 +148,8 @@ def recover_stale_runs(now=None):
         log.warning("run recovered as FAILED run_id=%s kind=%r", run.id, run.kind)
     if stale:
         db.session.commit()
+    for run in stale:
+        tell_alerts(alerts.run_finished, run)
     return stale
 
 
