@@ -12,15 +12,16 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from ..extensions import db
-from .enums import FieldSync
+from .enums import FieldSync, FieldType, check_in
 from .numbers import bounded_decimal
 from .types import UTCDateTime, utcnow
 
-# PCO's data types. A type PCO adds later is kept as it comes and shown read only.
-TEXT_TYPES = ("string", "text")
-CHOICE_TYPES = ("select", "checkboxes")
-READ_ONLY_TYPES = ("file", "header", "heading")
-EDITABLE_TYPES = TEXT_TYPES + CHOICE_TYPES + ("date", "number", "boolean")
+# A type PCO adds later is kept as it comes and shown read only (see FieldType).
+TEXT_TYPES = (FieldType.STRING, FieldType.TEXT)
+CHOICE_TYPES = (FieldType.SELECT, FieldType.CHECKBOXES)
+HEADING_TYPES = (FieldType.HEADER, FieldType.HEADING)
+READ_ONLY_TYPES = (FieldType.FILE,) + HEADING_TYPES
+EDITABLE_TYPES = TEXT_TYPES + CHOICE_TYPES + (FieldType.DATE, FieldType.NUMBER, FieldType.BOOLEAN)
 FIELD_VALUE_LENGTH = 10_000
 BOOLEAN_TRUE = ("true", "1", "yes", "on")
 
@@ -62,7 +63,7 @@ class FieldDefinition(db.Model):
         order_by="(FieldOption.sequence, FieldOption.id)")
 
     __table_args__ = (
-        CheckConstraint("sync in ('both', 'pull', 'off')", name="sync_known"),
+        CheckConstraint(check_in("sync", FieldSync), name="sync_known"),
     )
 
     @property
@@ -71,8 +72,12 @@ class FieldDefinition(db.Model):
         return self.data_type not in EDITABLE_TYPES
 
     @property
+    def is_heading(self):
+        return self.data_type in HEADING_TYPES
+
+    @property
     def is_multiple(self):
-        return self.data_type == "checkboxes"
+        return self.data_type == FieldType.CHECKBOXES
 
     @property
     def is_deleted(self):
@@ -113,7 +118,8 @@ def _clean_boolean(text):
     return "true" if text.lower() in BOOLEAN_TRUE else "false"
 
 
-_CLEANERS = {"date": _clean_date, "number": _clean_number, "boolean": _clean_boolean}
+_CLEANERS = {FieldType.DATE: _clean_date, FieldType.NUMBER: _clean_number,
+             FieldType.BOOLEAN: _clean_boolean}
 
 
 class FieldOption(db.Model):

@@ -6,6 +6,7 @@ from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueCo
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
+from .enums import GroupRole, check_in
 from .types import UTCDateTime, utcnow
 
 PCO_GROUPS_DEPARTMENT = "PCO Groups"
@@ -52,7 +53,7 @@ class GroupMembership(db.Model):
     group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"))
     person_id: Mapped[int] = mapped_column(
         ForeignKey("people.id", ondelete="CASCADE"), index=True)
-    role: Mapped[str] = mapped_column(String(20), default="member")
+    role: Mapped[str] = mapped_column(String(20), default=GroupRole.MEMBER)
     joined_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
     pco_membership_id: Mapped[Optional[str]] = mapped_column(String(40), unique=True)
     # The role PCO holds as far as we know: a local role that differs is the next push's PATCH.
@@ -64,5 +65,5 @@ class GroupMembership(db.Model):
 
     __table_args__ = (
         UniqueConstraint("group_id", "person_id"),
-        CheckConstraint("role in ('member', 'leader')", name="role_known"),
+        CheckConstraint(check_in("role", GroupRole), name="role_known"),
     )

@@ -6,6 +6,7 @@ from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from ..extensions import db
+from .enums import PersonStatus, check_in
 from .keys import email_key, name_key, phone_digits
 from .types import UTCDateTime, utcnow
 
@@ -32,7 +33,7 @@ class Person(db.Model):
     nickname: Mapped[Optional[str]] = mapped_column(String(120))
     gender: Mapped[Optional[str]] = mapped_column(String(40))
     birthdate: Mapped[Optional[date]]
-    status: Mapped[str] = mapped_column(String(20), default="active")
+    status: Mapped[str] = mapped_column(String(20), default=PersonStatus.ACTIVE)
     membership: Mapped[Optional[str]] = mapped_column(String(120))
     child: Mapped[bool] = mapped_column(default=False)
     given_name: Mapped[Optional[str]] = mapped_column(String(120))
@@ -87,7 +88,7 @@ class Person(db.Model):
         back_populates="person", cascade="all, delete-orphan", order_by="FieldValue.id")
 
     __table_args__ = (
-        CheckConstraint("status in ('active', 'inactive')", name="status_known"),
+        CheckConstraint(check_in("status", PersonStatus), name="status_known"),
         Index("ix_people_last_first", "last_name", "first_name"),
     )
 

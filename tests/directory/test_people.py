@@ -33,7 +33,7 @@ def test_list_shows_the_primary_email(admin_client):
 
 def test_person_page_shows_everything(admin_client):
     person = make_person("Ann", "Lee", emails=["ann@example.org"], phones=["(503) 555-0101"],
-                         middle_name="Q", nickname="Annie", gender="F",
+                         middle_name="Q", nickname="Annie", gender="Female",
                          birthdate=date(1980, 5, 1), membership="Member",
                          allergies="Peanuts", photo_url="https://img.example.org/ann.jpg",
                          verification_status="verified")
