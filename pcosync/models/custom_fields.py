@@ -14,7 +14,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from ..extensions import db
 from .enums import FieldSync, FieldType, check_in
 from .numbers import bounded_decimal
-from .types import UTCDateTime, utcnow
+from .types import CreatedAtMixin, TimestampsMixin, UTCDateTime
 
 # A type PCO adds later is kept as it comes and shown read only (see FieldType).
 TEXT_TYPES = (FieldType.STRING, FieldType.TEXT)
@@ -26,14 +26,13 @@ FIELD_VALUE_LENGTH = 10_000
 BOOLEAN_TRUE = ("true", "1", "yes", "on")
 
 
-class FieldTab(db.Model):
+class FieldTab(CreatedAtMixin, db.Model):
     __tablename__ = "field_tabs"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
     sequence: Mapped[Optional[int]] = mapped_column()
     pco_tab_id: Mapped[Optional[str]] = mapped_column(String(40), unique=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     definitions: Mapped[list["FieldDefinition"]] = relationship(
         back_populates="tab", order_by="FieldDefinition.sequence")
@@ -42,7 +41,7 @@ class FieldTab(db.Model):
         return f"<FieldTab {self.id} {self.name!r} pco={self.pco_tab_id}>"
 
 
-class FieldDefinition(db.Model):
+class FieldDefinition(CreatedAtMixin, db.Model):
     __tablename__ = "field_definitions"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -55,7 +54,6 @@ class FieldDefinition(db.Model):
     deleted_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
     sync: Mapped[str] = mapped_column(String(10), default=FieldSync.PULL,
                                       server_default=FieldSync.PULL.value)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     tab: Mapped[Optional[FieldTab]] = relationship(back_populates="definitions")
     options: Mapped[list["FieldOption"]] = relationship(
@@ -138,7 +136,7 @@ class FieldOption(db.Model):
         return f"<FieldOption {self.id} {self.value!r} pco={self.pco_field_option_id}>"
 
 
-class FieldValue(db.Model):
+class FieldValue(TimestampsMixin, db.Model):
     """One person's value of one field (one row per ticked option for checkboxes). A file
     field's row holds PCO's file name and address; its `value` is the file name too."""
 
@@ -152,8 +150,6 @@ class FieldValue(db.Model):
     file_name: Mapped[Optional[str]] = mapped_column(String(255))
     file_url: Mapped[Optional[str]] = mapped_column(String(1000))
     pco_field_datum_id: Mapped[Optional[str]] = mapped_column(String(40), unique=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     definition: Mapped[FieldDefinition] = relationship()
     person: Mapped["Person"] = relationship(back_populates="field_values")  # noqa: F821
