@@ -15,6 +15,7 @@ def create_app(test_config=None):
     register_security(app)
     register_extensions(app)
     register_blueprints(app)
+    register_error_handlers(app)
     register_cli(app)
     register_template_helpers(app)
     return app
@@ -69,6 +70,12 @@ def register_blueprints(app):
     app.register_blueprint(sync_bp)
     app.register_blueprint(directory_bp)
     app.register_blueprint(webhooks_bp)
+
+
+def register_error_handlers(app):
+    from . import errors
+
+    errors.register(app)
 
 
 def register_cli(app):
