@@ -9,7 +9,12 @@ from . import config as settings
 def create_app(test_config=None):
     """Build the app: defaults, then instance/config.py, then the environment, then test_config."""
     app = Flask(__name__, instance_relative_config=True)
-    load_config(app, test_config)
+    try:
+        load_config(app, test_config)
+    except settings.ConfigError as err:
+        from .cli import app_for_help
+
+        return app_for_help(app, err)  # raises, unless the flask command only shows help
     os.makedirs(app.instance_path, exist_ok=True)
     register_logging(app)
     register_security(app)
