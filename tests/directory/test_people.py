@@ -1,4 +1,5 @@
 """People: the list, search, paging, a person's page, create, edit, archive and restore."""
+import re
 from datetime import date, datetime, timedelta, timezone
 
 from pcosync.extensions import db
@@ -229,3 +230,15 @@ def test_archive_is_post_only(admin_client):
     person = make_person()
     assert admin_client.get(f"/directory/people/{person.id}/archive").status_code == 405
     assert fresh(Person, person.id).archived_at is None
+
+
+def test_the_gender_select_lists_pcos_values_once(admin_client):
+    """PCO's Male and Female are the only values offered (the form once offered M and F beside
+    them, so a person pulled from PCO saw each twice)."""
+    person = make_person(gender="Male")
+    html = admin_client.get(f"/directory/people/{person.id}/edit").get_data(as_text=True)
+    select = re.search(r'<select[^>]*name="gender".*?</select>', html, re.S).group(0)
+    assert re.findall(r'<option[^>]*value="([^"]*)"', select) == ["", "Male", "Female"]
+    assert '<option selected value="Male">' in select
+    post(admin_client, f"/directory/people/{person.id}/edit", dict(VALID, gender="Female"))
+    assert fresh(Person, person.id).gender == "Female"
