@@ -9,12 +9,18 @@ from . import config as settings
 def create_app(test_config=None):
     """Build the app: defaults, then instance/config.py, then the environment, then test_config."""
     app = Flask(__name__, instance_relative_config=True)
-    load_config(app, test_config)
+    try:
+        load_config(app, test_config)
+    except settings.ConfigError as err:
+        from .cli import app_for_help
+
+        return app_for_help(app, err)  # raises, unless the flask command only shows help
     os.makedirs(app.instance_path, exist_ok=True)
     register_logging(app)
     register_security(app)
     register_extensions(app)
     register_blueprints(app)
+    register_error_handlers(app)
     register_cli(app)
     register_template_helpers(app)
     return app
@@ -72,6 +78,12 @@ def register_blueprints(app):
     app.register_blueprint(directory_bp)
     app.register_blueprint(webhooks_bp)
     app.register_blueprint(health_bp)
+
+
+def register_error_handlers(app):
+    from . import errors
+
+    errors.register(app)
 
 
 def register_cli(app):

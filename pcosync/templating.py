@@ -1,7 +1,7 @@
 """Template helpers: the sidebar and formatting of dates and durations."""
 from flask_login import current_user
 
-from .models import PCO_MANAGE, PEOPLE_MANAGE
+from .models import PCO_MANAGE, PEOPLE_MANAGE, FieldSync, FieldType, GroupRole, PersonStatus
 
 # (section, label, endpoint, permission): the sidebar shows an entry only to users who hold it.
 NAV = (
@@ -42,6 +42,9 @@ def format_duration(seconds):
 def register(app):
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.filters["duration"] = format_duration
+    # The vocabularies, so a template names a value as the code does.
+    app.jinja_env.globals.update(FieldSync=FieldSync, FieldType=FieldType, GroupRole=GroupRole,
+                                 PersonStatus=PersonStatus)
 
     @app.context_processor
     def inject_sidebar():

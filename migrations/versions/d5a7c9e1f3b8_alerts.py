@@ -1,7 +1,7 @@
 """alerts: the problems someone was told about, one open episode per problem
 
 Revision ID: d5a7c9e1f3b8
-Revises: e5c2a8f4d1b7
+Revises: b7d1e0a2c4f6
 Create Date: 2026-12-02 10:00:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'd5a7c9e1f3b8'
-down_revision = 'e5c2a8f4d1b7'
+down_revision = "b7d1e0a2c4f6"
 branch_labels = None
 depends_on = None
 

@@ -16,12 +16,15 @@ from wtforms.validators import (
 from ..services.directory.families import FAMILY_ROLES
 from ..services.directory.groups import GROUP_ROLES
 from ..services.directory.profile import GRADES
+from ..models import Gender, PersonStatus
 from ..services.rules.contact_kinds import ADDRESSES, EMAILS, PHONE_NUMBERS
 from ..models.keys import phone_digits
 from ..models.numbers import INT32, bounded_int
 
-STATUSES = (("active", "Active"), ("inactive", "Inactive"))
-GENDERS = (("", "Not set"), ("M", "Male"), ("F", "Female"))
+STATUSES = tuple((status.value, status.value.title()) for status in PersonStatus)
+# PCO's values, as they are also shown; a value PCO sent that is not one of them stays
+# selectable for that person (keep_current_choices).
+GENDERS = (("", "Not set"),) + tuple((gender.value, gender.value) for gender in Gender)
 VERIFICATION_STATUSES = (("", "Not set"), ("unverified", "Unverified"),
                          ("pending", "Pending"), ("verified", "Verified"))
 EMAIL_LOCATIONS = (("Home", "Home"), ("Work", "Work"), ("Other", "Other"))

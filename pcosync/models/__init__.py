@@ -10,7 +10,8 @@ from .profile import (
 from .alerts import Alert
 from .custom_fields import FieldDefinition, FieldOption, FieldTab, FieldValue
 from .enums import (
-    DeliveryStatus, FieldSync, Outcome, RemovalKind, ReviewKind, ReviewStatus, RunKind, RunStatus,
+    DeliveryStatus, FieldSync, FieldType, Gender, GroupRole, Outcome, PersonStatus, RemovalKind,
+    ReviewKind, ReviewStatus, RunKind, RunStatus,
 )
 from .schedules import SyncCursor, SyncSchedule
 from .sync import (
@@ -29,7 +30,8 @@ __all__ = [
     "ProfileChoice",
     "Address", "BUILTIN_ROLES", "ConnectedOrganization", "DeliveryStatus", "Department",
     "DistinctPeople", "Email", "FieldDefinition", "FieldOption", "FieldSync", "FieldTab",
-    "FieldValue", "Family", "FamilyMember", "Group", "GroupMembership", "Outcome",
+    "FieldType", "FieldValue", "Family", "FamilyMember", "Gender", "Group", "GroupMembership",
+    "GroupRole", "Outcome", "PersonStatus",
     "PCO_GROUPS_DEPARTMENT", "PCO_MANAGE", "PendingRemoval", "PEOPLE_MANAGE", "Permission",
     "Person", "PhoneNumber", "RemovalKind", "ReviewItem", "ReviewKind", "ReviewStatus", "Role",
     "RunKind", "RunStatus", "SyncCursor", "SYNCED_PERSON_FIELDS", "SyncIssue", "SyncRun",

@@ -12,27 +12,27 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from ..extensions import db
-from .enums import FieldSync
+from .enums import FieldSync, FieldType, check_in
 from .numbers import bounded_decimal
-from .types import UTCDateTime, utcnow
+from .types import CreatedAtMixin, TimestampsMixin, UTCDateTime
 
-# PCO's data types. A type PCO adds later is kept as it comes and shown read only.
-TEXT_TYPES = ("string", "text")
-CHOICE_TYPES = ("select", "checkboxes")
-READ_ONLY_TYPES = ("file", "header", "heading")
-EDITABLE_TYPES = TEXT_TYPES + CHOICE_TYPES + ("date", "number", "boolean")
+# A type PCO adds later is kept as it comes and shown read only (see FieldType).
+TEXT_TYPES = (FieldType.STRING, FieldType.TEXT)
+CHOICE_TYPES = (FieldType.SELECT, FieldType.CHECKBOXES)
+HEADING_TYPES = (FieldType.HEADER, FieldType.HEADING)
+READ_ONLY_TYPES = (FieldType.FILE,) + HEADING_TYPES
+EDITABLE_TYPES = TEXT_TYPES + CHOICE_TYPES + (FieldType.DATE, FieldType.NUMBER, FieldType.BOOLEAN)
 FIELD_VALUE_LENGTH = 10_000
 BOOLEAN_TRUE = ("true", "1", "yes", "on")
 
 
-class FieldTab(db.Model):
+class FieldTab(CreatedAtMixin, db.Model):
     __tablename__ = "field_tabs"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
     sequence: Mapped[Optional[int]] = mapped_column()
     pco_tab_id: Mapped[Optional[str]] = mapped_column(String(40), unique=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     definitions: Mapped[list["FieldDefinition"]] = relationship(
         back_populates="tab", order_by="FieldDefinition.sequence")
@@ -41,7 +41,7 @@ class FieldTab(db.Model):
         return f"<FieldTab {self.id} {self.name!r} pco={self.pco_tab_id}>"
 
 
-class FieldDefinition(db.Model):
+class FieldDefinition(CreatedAtMixin, db.Model):
     __tablename__ = "field_definitions"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -54,7 +54,6 @@ class FieldDefinition(db.Model):
     deleted_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
     sync: Mapped[str] = mapped_column(String(10), default=FieldSync.PULL,
                                       server_default=FieldSync.PULL.value)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     tab: Mapped[Optional[FieldTab]] = relationship(back_populates="definitions")
     options: Mapped[list["FieldOption"]] = relationship(
@@ -62,7 +61,7 @@ class FieldDefinition(db.Model):
         order_by="(FieldOption.sequence, FieldOption.id)")
 
     __table_args__ = (
-        CheckConstraint("sync in ('both', 'pull', 'off')", name="sync_known"),
+        CheckConstraint(check_in("sync", FieldSync), name="sync_known"),
     )
 
     @property
@@ -71,8 +70,12 @@ class FieldDefinition(db.Model):
         return self.data_type not in EDITABLE_TYPES
 
     @property
+    def is_heading(self):
+        return self.data_type in HEADING_TYPES
+
+    @property
     def is_multiple(self):
-        return self.data_type == "checkboxes"
+        return self.data_type == FieldType.CHECKBOXES
 
     @property
     def is_deleted(self):
@@ -113,7 +116,8 @@ def _clean_boolean(text):
     return "true" if text.lower() in BOOLEAN_TRUE else "false"
 
 
-_CLEANERS = {"date": _clean_date, "number": _clean_number, "boolean": _clean_boolean}
+_CLEANERS = {FieldType.DATE: _clean_date, FieldType.NUMBER: _clean_number,
+             FieldType.BOOLEAN: _clean_boolean}
 
 
 class FieldOption(db.Model):
@@ -132,7 +136,7 @@ class FieldOption(db.Model):
         return f"<FieldOption {self.id} {self.value!r} pco={self.pco_field_option_id}>"
 
 
-class FieldValue(db.Model):
+class FieldValue(TimestampsMixin, db.Model):
     """One person's value of one field (one row per ticked option for checkboxes). A file
     field's row holds PCO's file name and address; its `value` is the file name too."""
 
@@ -146,8 +150,6 @@ class FieldValue(db.Model):
     file_name: Mapped[Optional[str]] = mapped_column(String(255))
     file_url: Mapped[Optional[str]] = mapped_column(String(1000))
     pco_field_datum_id: Mapped[Optional[str]] = mapped_column(String(40), unique=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     definition: Mapped[FieldDefinition] = relationship()
     person: Mapped["Person"] = relationship(back_populates="field_values")  # noqa: F821

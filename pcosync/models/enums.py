@@ -1,6 +1,6 @@
-"""The named values of the sync machinery, each defined once. They are StrEnums stored as their
-string values, so a row written before they existed reads back equal, and templates and JSON
-see plain strings."""
+"""The named values of the sync machinery and of the directory, each defined once. They are
+StrEnums stored as their string values, so a row written before they existed reads back equal,
+and templates and JSON see plain strings. Every CHECK on such a column is built by check_in."""
 from enum import StrEnum
 
 
@@ -75,3 +75,36 @@ class FieldSync(StrEnum):
     BOTH = "both"  # pulled and pushed
     PULL = "pull"  # pulled only: local edits stay here (the default for a field PCO adds)
     OFF = "off"  # neither: no request touches it, and what it holds here stays as it is
+
+
+class PersonStatus(StrEnum):
+    ACTIVE = "active"
+    INACTIVE = "inactive"
+
+
+class GroupRole(StrEnum):
+    MEMBER = "member"
+    LEADER = "leader"
+
+
+class Gender(StrEnum):
+    """PCO's values (People API, and its answers since 2022-07-14). No CHECK: PCO types the
+    attribute as free text, and an organization or an older API version may send another
+    spelling, which is kept as it comes."""
+    MALE = "Male"
+    FEMALE = "Female"
+
+
+class FieldType(StrEnum):
+    """A custom field's data type, as PCO names it. A type PCO adds later is kept as it comes
+    (no CHECK) and shown read only."""
+    STRING = "string"  # one line
+    TEXT = "text"  # a paragraph
+    DATE = "date"
+    NUMBER = "number"
+    BOOLEAN = "boolean"
+    SELECT = "select"
+    CHECKBOXES = "checkboxes"
+    FILE = "file"  # an upload PCO keeps
+    HEADER = "header"
+    HEADING = "heading"

@@ -6,10 +6,10 @@ from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from .types import UTCDateTime, utcnow
+from .types import CreatedAtMixin, TimestampsMixin, UTCDateTime
 
 
-class Family(db.Model):
+class Family(TimestampsMixin, db.Model):
     __tablename__ = "families"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -23,8 +23,6 @@ class Family(db.Model):
     pco_synced_hash: Mapped[Optional[str]] = mapped_column(String(64))
     pco_synced_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
     archived_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     primary_member: Mapped[Optional["Person"]] = relationship(  # noqa: F821
         foreign_keys=[primary_member_id])
@@ -49,7 +47,7 @@ class Family(db.Model):
         return f"<Family {self.id} pco={self.pco_household_id}>"
 
 
-class FamilyMember(db.Model):
+class FamilyMember(CreatedAtMixin, db.Model):
     __tablename__ = "family_members"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -60,7 +58,6 @@ class FamilyMember(db.Model):
     role: Mapped[str] = mapped_column(String(40), default="adult")
     # Set when the membership came from (or was pushed to) PCO: pull may remove it.
     from_pco: Mapped[bool] = mapped_column(default=False)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     family: Mapped["Family"] = relationship(back_populates="members")
     person: Mapped["Person"] = relationship()  # noqa: F821

@@ -6,22 +6,22 @@ from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueCo
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from .types import UTCDateTime, utcnow
+from .enums import GroupRole, check_in
+from .types import CreatedAtMixin, TimestampsMixin, UTCDateTime
 
 PCO_GROUPS_DEPARTMENT = "PCO Groups"
 
 
-class Department(db.Model):
+class Department(CreatedAtMixin, db.Model):
     __tablename__ = "departments"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120), unique=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     groups: Mapped[list["Group"]] = relationship(back_populates="department")
 
 
-class Group(db.Model):
+class Group(TimestampsMixin, db.Model):
     __tablename__ = "groups"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -37,32 +37,29 @@ class Group(db.Model):
     pco_group_id: Mapped[Optional[str]] = mapped_column(String(40), unique=True)
     pco_updated_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
     archived_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     department: Mapped["Department"] = relationship(back_populates="groups")
     memberships: Mapped[list["GroupMembership"]] = relationship(
         back_populates="group", cascade="all, delete-orphan", order_by="GroupMembership.id")
 
 
-class GroupMembership(db.Model):
+class GroupMembership(CreatedAtMixin, db.Model):
     __tablename__ = "group_memberships"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"))
     person_id: Mapped[int] = mapped_column(
         ForeignKey("people.id", ondelete="CASCADE"), index=True)
-    role: Mapped[str] = mapped_column(String(20), default="member")
+    role: Mapped[str] = mapped_column(String(20), default=GroupRole.MEMBER)
     joined_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
     pco_membership_id: Mapped[Optional[str]] = mapped_column(String(40), unique=True)
     # The role PCO holds as far as we know: a local role that differs is the next push's PATCH.
     pco_synced_role: Mapped[Optional[str]] = mapped_column(String(20))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     group: Mapped["Group"] = relationship(back_populates="memberships")
     person: Mapped["Person"] = relationship()  # noqa: F821
 
     __table_args__ = (
         UniqueConstraint("group_id", "person_id"),
-        CheckConstraint("role in ('member', 'leader')", name="role_known"),
+        CheckConstraint(check_in("role", GroupRole), name="role_known"),
     )

@@ -6,8 +6,9 @@ from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from ..extensions import db
+from .enums import PersonStatus, check_in
 from .keys import email_key, name_key, phone_digits
-from .types import UTCDateTime, utcnow
+from .types import TimestampsMixin, UTCDateTime
 
 # Fields that a PCO pull owns; everything else on Person is local (docs/design.md §4). The
 # choice fields hold a value of PCO's list (see models/profile.py), `campus_id` a Campus row.
@@ -22,7 +23,7 @@ SYNCED_PERSON_FIELDS = (
 PULL_ONLY_PERSON_FIELDS = ("inactivated_at", "pco_avatar_url")
 
 
-class Person(db.Model):
+class Person(TimestampsMixin, db.Model):
     __tablename__ = "people"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -32,7 +33,7 @@ class Person(db.Model):
     nickname: Mapped[Optional[str]] = mapped_column(String(120))
     gender: Mapped[Optional[str]] = mapped_column(String(40))
     birthdate: Mapped[Optional[date]]
-    status: Mapped[str] = mapped_column(String(20), default="active")
+    status: Mapped[str] = mapped_column(String(20), default=PersonStatus.ACTIVE)
     membership: Mapped[Optional[str]] = mapped_column(String(120))
     child: Mapped[bool] = mapped_column(default=False)
     given_name: Mapped[Optional[str]] = mapped_column(String(120))
@@ -72,8 +73,6 @@ class Person(db.Model):
     # the person who holds everything now.
     merged_into_id: Mapped[Optional[int]] = mapped_column(
         ForeignKey("people.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     campus: Mapped[Optional["Campus"]] = relationship()  # noqa: F821
     emails: Mapped[list["Email"]] = relationship(
@@ -87,7 +86,7 @@ class Person(db.Model):
         back_populates="person", cascade="all, delete-orphan", order_by="FieldValue.id")
 
     __table_args__ = (
-        CheckConstraint("status in ('active', 'inactive')", name="status_known"),
+        CheckConstraint(check_in("status", PersonStatus), name="status_known"),
         Index("ix_people_last_first", "last_name", "first_name"),
     )
 
@@ -121,15 +120,13 @@ class Person(db.Model):
         return f"<Person {self.id} pco={self.pco_id}>"
 
 
-class ContactPoint:
+class ContactPoint(TimestampsMixin):
     """Columns every contact point shares. `pco_id` is null for a local-only one."""
 
     location: Mapped[Optional[str]] = mapped_column(String(40))
     is_primary: Mapped[bool] = mapped_column(default=False)
     pco_id: Mapped[Optional[str]] = mapped_column(String(40), unique=True)
     pco_updated_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 
 class Email(ContactPoint, db.Model):

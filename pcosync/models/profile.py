@@ -6,14 +6,13 @@ A person holds a choice's value (`Person.marital_status == "Married"`) and a cam
 (`Person.campus_id`); a row without a PCO id is one PCO does not have yet (the next push
 creates it there).
 """
-from datetime import datetime
 from typing import Optional
 
 from sqlalchemy import CheckConstraint, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
-from .types import UTCDateTime, utcnow
+from .types import CreatedAtMixin, TimestampsMixin
 
 # The person's field (and the kind of choice it holds), then Groups' tags.
 PERSON_CHOICE_KINDS = ("marital_status", "inactive_reason", "name_prefix", "name_suffix",
@@ -28,20 +27,18 @@ def _kinds_check():
     return f"kind in ({values})"
 
 
-class Campus(db.Model):
+class Campus(TimestampsMixin, db.Model):
     __tablename__ = "campuses"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
     pco_campus_id: Mapped[Optional[str]] = mapped_column(String(40), unique=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     def __repr__(self):
         return f"<Campus {self.id} {self.name!r} pco={self.pco_campus_id}>"
 
 
-class ProfileChoice(db.Model):
+class ProfileChoice(CreatedAtMixin, db.Model):
     """One option of one list: `kind` says which (marital_status, ..., group_tag)."""
 
     __tablename__ = "profile_choices"
@@ -50,7 +47,6 @@ class ProfileChoice(db.Model):
     kind: Mapped[str] = mapped_column(String(30))
     value: Mapped[str] = mapped_column(String(CHOICE_VALUE_LENGTH))
     pco_id: Mapped[Optional[str]] = mapped_column(String(40))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     __table_args__ = (
         CheckConstraint(_kinds_check(), name="kind_known"),

@@ -9,10 +9,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from .enums import ReviewKind, ReviewStatus, check_in
-from .types import UTCDateTime, utcnow
+from .types import CreatedAtMixin, UTCDateTime, utcnow
 
 
-class ReviewItem(db.Model):
+class ReviewItem(CreatedAtMixin, db.Model):
     __tablename__ = "review_items"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -31,7 +31,6 @@ class ReviewItem(db.Model):
     # Kind-specific facts: candidate PCO ids, a conflict's field and both values.
     details: Mapped[Optional[dict]] = mapped_column(JSON)
     run_id: Mapped[Optional[int]] = mapped_column(ForeignKey("sync_runs.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     resolved_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
     resolved_by: Mapped[Optional[str]] = mapped_column(String(200))

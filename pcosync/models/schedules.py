@@ -6,10 +6,10 @@ from sqlalchemy import CheckConstraint, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
-from .types import UTCDateTime, utcnow
+from .types import UTCDateTime, UpdatedAtMixin, utcnow
 
 
-class SyncSchedule(db.Model):
+class SyncSchedule(UpdatedAtMixin, db.Model):
     """The admin's schedules (one row): Quick Sync every so often, a nightly Full Sync at a
     time of day in the church's time zone (the TIMEZONE setting), optionally a Full Push after
     it. The worker's RQ scheduler runs them; this row is what survives every restart."""
@@ -21,7 +21,6 @@ class SyncSchedule(db.Model):
     # "HH:MM" in the church's time zone; NULL: off.
     full_sync_at: Mapped[Optional[str]] = mapped_column(String(5))
     full_push_after: Mapped[bool] = mapped_column(default=False)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     updated_by: Mapped[Optional[str]] = mapped_column(String(200))
 
     __table_args__ = (

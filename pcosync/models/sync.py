@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from .enums import DeliveryStatus, RemovalKind, RunStatus, check_in
-from .types import UTCDateTime, utcnow
+from .types import CreatedAtMixin, UTCDateTime, utcnow
 
 
 class SyncRun(db.Model):
@@ -66,7 +66,7 @@ class SyncRun(db.Model):
         return max(0.0, (end - self.started_at).total_seconds())
 
 
-class SyncIssue(db.Model):
+class SyncIssue(CreatedAtMixin, db.Model):
     __tablename__ = "sync_issues"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -78,7 +78,6 @@ class SyncIssue(db.Model):
     pco_id: Mapped[Optional[str]] = mapped_column(String(40))
     local_id: Mapped[Optional[int]]
     reason: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     run: Mapped[Optional["SyncRun"]] = relationship(back_populates="issues")
 
@@ -128,7 +127,7 @@ class WebhookSubscription(db.Model):
         return f"<WebhookSubscription {self.pco_id} {self.name!r} active={self.active}>"
 
 
-class PendingRemoval(db.Model):
+class PendingRemoval(CreatedAtMixin, db.Model):
     """A membership removed here that PCO still holds (of a PCO group, or of a PCO household):
     the next push removes it in PCO, and until then pulls and webhooks do not bring it back."""
     __tablename__ = "pending_removals"
@@ -138,7 +137,6 @@ class PendingRemoval(db.Model):
     parent_pco_id: Mapped[str] = mapped_column(String(40))
     person_pco_id: Mapped[str] = mapped_column(String(40))
     membership_pco_id: Mapped[Optional[str]] = mapped_column(String(40))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     __table_args__ = (
         UniqueConstraint("kind", "parent_pco_id", "person_pco_id"),

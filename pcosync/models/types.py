@@ -2,6 +2,7 @@
 from datetime import datetime, timezone
 
 from sqlalchemy import DateTime
+from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
 
@@ -29,3 +30,20 @@ class UTCDateTime(TypeDecorator):
 
 def utcnow():
     return datetime.now(timezone.utc)
+
+
+class CreatedAtMixin:
+    """When the row was written here (not PCO's created_at: that is not kept)."""
+
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class UpdatedAtMixin:
+    """When the row last changed here; a write that changes nothing leaves it (a Skipped record
+    keeps its updated_at)."""
+
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class TimestampsMixin(CreatedAtMixin, UpdatedAtMixin):
+    """created_at and updated_at."""

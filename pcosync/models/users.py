@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from ..passwords import hash_password, verify_password
-from .types import UTCDateTime, utcnow
+from .types import CreatedAtMixin, UTCDateTime
 
 PCO_MANAGE = "pco.manage"
 PEOPLE_MANAGE = "people.manage"
@@ -49,7 +49,7 @@ class Role(db.Model):
     permissions: Mapped[list["Permission"]] = relationship(secondary=role_permissions)
 
 
-class User(UserMixin, db.Model):
+class User(CreatedAtMixin, UserMixin, db.Model):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -57,7 +57,6 @@ class User(UserMixin, db.Model):
     name: Mapped[Optional[str]] = mapped_column(String(200))
     password_hash: Mapped[str] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(default=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
 
     roles: Mapped[list["Role"]] = relationship(secondary=user_roles, lazy="selectin")
@@ -101,14 +100,13 @@ def token_digest(token):
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-class UserSession(db.Model):
+class UserSession(CreatedAtMixin, db.Model):
     """One login: ended by logout, by a password change (the others), or by expiry."""
     __tablename__ = "user_sessions"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     token_digest: Mapped[str] = mapped_column(String(64), unique=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     user: Mapped["User"] = relationship(lazy="joined")

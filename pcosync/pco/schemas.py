@@ -84,6 +84,10 @@ class PersonMergerAttributes(AttributesSchema):
     created_at = UTCDateTime(load_default=None, allow_none=True)
 
 
+# A person pushed before this app used PCO's names may still hold "M" or "F" in PCO: read as
+# the names they stand for, as the migration b7d1e0a2c4f6 rewrote the rows and synced states.
+GENDER_LETTERS = {"M": "Male", "F": "Female"}
+
 _PERSON = PersonAttributes()
 _HOUSEHOLD = HouseholdAttributes()
 _HOUSEHOLD_MEMBERSHIP = HouseholdMembershipAttributes()
@@ -97,6 +101,7 @@ def load_person(resource) -> dict:
     envelope, person = load_resource(resource, "Person", _PERSON)
     person["pco_id"] = envelope["id"]
     person["status"] = "inactive" if (person["status"] or "").lower() == "inactive" else "active"
+    person["gender"] = GENDER_LETTERS.get(person["gender"], person["gender"])
     person["child"] = bool(person["child"])
     label = describe(resource, "Person")
     complete = True

@@ -1,4 +1,5 @@
 """People: the list, search, paging, a person's page, create, edit, archive and restore."""
+import re
 from datetime import date, datetime, timedelta, timezone
 
 from pcosync.extensions import db
@@ -33,7 +34,7 @@ def test_list_shows_the_primary_email(admin_client):
 
 def test_person_page_shows_everything(admin_client):
     person = make_person("Ann", "Lee", emails=["ann@example.org"], phones=["(503) 555-0101"],
-                         middle_name="Q", nickname="Annie", gender="F",
+                         middle_name="Q", nickname="Annie", gender="Female",
                          birthdate=date(1980, 5, 1), membership="Member",
                          allergies="Peanuts", photo_url="https://img.example.org/ann.jpg",
                          verification_status="verified")
@@ -229,3 +230,15 @@ def test_archive_is_post_only(admin_client):
     person = make_person()
     assert admin_client.get(f"/directory/people/{person.id}/archive").status_code == 405
     assert fresh(Person, person.id).archived_at is None
+
+
+def test_the_gender_select_lists_pcos_values_once(admin_client):
+    """PCO's Male and Female are the only values offered (the form once offered M and F beside
+    them, so a person pulled from PCO saw each twice)."""
+    person = make_person(gender="Male")
+    html = admin_client.get(f"/directory/people/{person.id}/edit").get_data(as_text=True)
+    select = re.search(r'<select[^>]*name="gender".*?</select>', html, re.S).group(0)
+    assert re.findall(r'<option[^>]*value="([^"]*)"', select) == ["", "Male", "Female"]
+    assert '<option selected value="Male">' in select
+    post(admin_client, f"/directory/people/{person.id}/edit", dict(VALID, gender="Female"))
+    assert fresh(Person, person.id).gender == "Female"

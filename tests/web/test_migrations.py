@@ -3,7 +3,7 @@ import flask_migrate
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import create_engine, inspect, select
+from sqlalchemy import create_engine, inspect, select, text
 
 from pcosync import create_app
 from pcosync.extensions import db
@@ -42,4 +42,50 @@ def test_every_pco_id_column_is_unique(empty_database):
             uniques = [u["column_names"] for u in inspector.get_unique_constraints(table)]
             uniques += [i["column_names"] for i in inspector.get_indexes(table) if i["unique"]]
             assert [column] in uniques, table
+        db.engine.dispose()
+
+
+BEFORE_GENDER_NAMES = "e5c2a8f4d1b7"
+
+
+def test_gender_letters_become_pcos_names_and_the_person_does_not_look_changed(empty_database):
+    """b7d1e0a2c4f6: M and F become Male and Female in the rows, the synced state (its hash
+    recomputed) and open conflicts; a person agreed with PCO is still agreed after it (no
+    push, no pull change). Downgrade gives the rows their letters back."""
+    from pcosync.models import Person, ReviewItem, ReviewKind
+    from pcosync.services.rules.state import digest, person_hash_from_local, person_state_from_local
+
+    app = create_app({"TESTING": True, "DATABASE_URL": empty_database})
+    with app.app_context():
+        flask_migrate.upgrade(revision=BEFORE_GENDER_NAMES)
+        agreed = Person(first_name="Ann", last_name="Lee", gender="F", pco_id="1")
+        others = [Person(first_name="Bo", last_name="Lee", gender=gender)
+                  for gender in ("M", None, "Nonbinary")]
+        db.session.add_all([agreed, *others])
+        db.session.flush()
+        agreed.pco_synced_state = person_state_from_local(agreed)
+        agreed.pco_synced_hash = digest(agreed.pco_synced_state)
+        db.session.add(ReviewItem(kind=ReviewKind.CONFLICT, summary="gender", dedupe_key="g",
+                                  person_id=others[0].id, details={
+                                      "field": "gender", "local": "M", "remote": "Female",
+                                      "kind": None}))
+        db.session.commit()
+        ids = [person.id for person in (agreed, *others)]
+        db.session.remove()
+
+        flask_migrate.upgrade()
+        genders = {row.id: row.gender for row in db.session.scalars(select(Person))}
+        assert [genders[i] for i in ids] == ["Female", "Male", None, "Nonbinary"]
+        person = db.session.get(Person, ids[0])
+        assert person.pco_synced_state["gender"] == "Female"
+        assert person.pco_synced_hash == digest(person.pco_synced_state)
+        assert person_hash_from_local(person) == person.pco_synced_hash  # nothing to push
+        details = db.session.scalar(select(ReviewItem)).details
+        assert (details["local"], details["remote"]) == ("Male", "Female")
+        db.session.remove()
+
+        flask_migrate.downgrade(revision=BEFORE_GENDER_NAMES)
+        rows = db.session.execute(text("SELECT id, gender FROM people")).all()
+        assert [dict(rows)[i] for i in ids] == ["F", "M", None, "Nonbinary"]
+        db.session.remove()
         db.engine.dispose()

@@ -15,22 +15,22 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ...extensions import db
-from ...models import FieldDefinition, FieldSync, FieldValue
-from ...models.custom_fields import BOOLEAN_TRUE
+from ...models import FieldDefinition, FieldSync, FieldType, FieldValue
+from ...models.custom_fields import BOOLEAN_TRUE, CHOICE_TYPES, HEADING_TYPES
 from ..rules.custom_fields import CUSTOM_FIELDS, FIELD_DATA_IDS, values_of
 
 STATE_KEYS = (CUSTOM_FIELDS, FIELD_DATA_IDS)  # a person's synced state's custom-field part
 
-HEADING_TYPES = ("header", "heading")
 NO_TAB = "Other fields"
 DELETED_GROUP = "Deleted in PCO"
 # The forms PCO writes a date in (its default organization format is MM/DD/YYYY); edits here
 # are stored as ISO dates.
 DATE_PATTERNS = ("%Y-%m-%d", "%m/%d/%Y")
 TYPE_LABELS = {
-    "string": "Text", "text": "Paragraph", "date": "Date", "number": "Number",
-    "boolean": "Yes / No", "select": "Drop-down", "checkboxes": "Checkboxes", "file": "File",
-    "header": "Heading", "heading": "Heading",
+    FieldType.STRING: "Text", FieldType.TEXT: "Paragraph", FieldType.DATE: "Date",
+    FieldType.NUMBER: "Number", FieldType.BOOLEAN: "Yes / No", FieldType.SELECT: "Drop-down",
+    FieldType.CHECKBOXES: "Checkboxes", FieldType.FILE: "File", FieldType.HEADER: "Heading",
+    FieldType.HEADING: "Heading",
 }
 NUMBER = re.compile(r"-?(\d+(\.\d+)?|\.\d+)([eE][-+]?\d+)?")  # what a number input keeps
 MAX_NAMED = 8  # changed fields named in one message; the rest are counted
@@ -42,7 +42,7 @@ CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 def type_label(definition):
     """The field's type in words ("Checkboxes, 6 options"); a type unknown here as PCO names it."""
     label = TYPE_LABELS.get(definition.data_type, definition.data_type)
-    if definition.data_type in ("select", "checkboxes"):
+    if definition.data_type in CHOICE_TYPES:
         count = len(definition.options)
         label += f", {count} option{'' if count == 1 else 's'}"
     return label
@@ -184,9 +184,9 @@ class PersonField:
         """A date or number input, or a text input when the value shown is not one: a browser
         empties a date or number input holding anything else, and saving would erase it."""
         data_type, shown = self.definition.data_type, self.input_value
-        if data_type == "date" and (not shown or _is_iso_date(shown)):
+        if data_type == FieldType.DATE and (not shown or _is_iso_date(shown)):
             return "date"
-        if data_type == "number" and (not shown or NUMBER.fullmatch(shown)):
+        if data_type == FieldType.NUMBER and (not shown or NUMBER.fullmatch(shown)):
             return "number"
         return "text"
 
@@ -195,9 +195,9 @@ class PersonField:
             return self.values
         if self.value is None:
             return ""
-        if self.definition.data_type == "date" and self.date:
+        if self.definition.data_type == FieldType.DATE and self.date:
             return self.date.isoformat()
-        if self.definition.data_type == "boolean":
+        if self.definition.data_type == FieldType.BOOLEAN:
             return "true" if self.is_yes else "false"
         return self.value
 

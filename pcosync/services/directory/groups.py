@@ -8,11 +8,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from ...extensions import db
-from ...models import Department, Group, GroupMembership, utcnow
+from ...models import Department, Group, GroupMembership, GroupRole, utcnow
 from ..rules import pending_removals
 from .common import DirectoryError, person_to_add
 
-GROUP_ROLES = (("member", "Member"), ("leader", "Leader"))
+GROUP_ROLES = tuple((role.value, role.value.title()) for role in GroupRole)
 
 
 def groups_by_department(group_type=None):
@@ -43,7 +43,7 @@ def _role_counts(group_ids):
     counts = {}
     for group_id, role, number in rows:
         members, leaders = counts.get(group_id, (0, 0))
-        counts[group_id] = (members + number, leaders + (number if role == "leader" else 0))
+        counts[group_id] = (members + number, leaders + (number if role == GroupRole.LEADER else 0))
     return counts
 
 
@@ -64,7 +64,8 @@ def leaders_and_members(group):
         return ((person.last_name or "").lower(), (person.first_name or "").lower(), person.id)
 
     ordered = sorted(group.memberships, key=order)
-    return ([m for m in ordered if m.role == "leader"], [m for m in ordered if m.role != "leader"])
+    leaders = [m for m in ordered if m.role == GroupRole.LEADER]
+    return leaders, [m for m in ordered if m.role != GroupRole.LEADER]
 
 
 def _department(department_id, new_department_name):

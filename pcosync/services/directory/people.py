@@ -9,7 +9,8 @@ from sqlalchemy.orm import selectinload
 
 from ...extensions import db
 from ...models import (
-    Email, Family, FamilyMember, Group, GroupMembership, Person, PhoneNumber, utcnow,
+    Email, Family, FamilyMember, Group, GroupMembership, Person, PersonStatus, PhoneNumber,
+    utcnow,
 )
 from ..rules.contact_kinds import CONTACT_KINDS
 from ..rules.state import person_state_from_local
@@ -103,7 +104,7 @@ def archive_person(person, inactive_reason=None):
     Archived here is inactive in PCO: the next Push People sends the status and the reason."""
     if person.archived_at is None:
         person.archived_at = utcnow()
-        person.status = "inactive"
+        person.status = PersonStatus.INACTIVE
         person.inactive_reason = inactive_reason or person.inactive_reason
         db.session.commit()
 
@@ -112,7 +113,7 @@ def restore_person(person):
     """Back in the directory, and active (in PCO too, with the next Push People)."""
     if person.archived_at is not None:
         person.archived_at = None
-        person.status = "active"
+        person.status = PersonStatus.ACTIVE
         person.inactive_reason = None
         db.session.commit()
 

@@ -2,7 +2,7 @@
 from sqlalchemy import select
 
 from ...extensions import db
-from ...models import PCO_GROUPS_DEPARTMENT, Department, Group, GroupMembership
+from ...models import PCO_GROUPS_DEPARTMENT, Department, Group, GroupMembership, GroupRole
 from ...pco import schemas
 from ..rules.merge import CREATED, SKIPPED, UPDATED, is_stale
 from ..rules.pending_removals import GROUP, removed_people
@@ -94,7 +94,7 @@ def apply_membership(group, data, people, progress, removed=frozenset()):
                        "first.", pco_id=data["pco_membership_id"])
         return SKIPPED
     membership = _find_membership(group, person, data["pco_membership_id"])
-    role = data["role"] if data["role"] in ("member", "leader") else "member"
+    role = data["role"] if data["role"] in tuple(GroupRole) else GroupRole.MEMBER
     if membership is None:
         group.memberships.append(GroupMembership(
             person=person, role=role, joined_at=data["joined_at"],

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from ...extensions import db
 from ...models import FieldDefinition, FieldSync, FieldTab
+from ...models.custom_fields import CHOICE_TYPES
 from ...pco.custom_field_schemas import load_field_definition, load_field_option, load_tab
 from ..rules import custom_fields
 from .base import RECORD_ERRORS, RecordFailures
@@ -107,7 +108,7 @@ def _tab_named(name):
 def _push_options(client, definition, read_first):
     """The options PCO does not have (those it has, by value, are linked; a definition just
     created has none)."""
-    if definition.data_type not in ("select", "checkboxes"):
+    if definition.data_type not in CHOICE_TYPES:
         return
     held = {}
     if read_first:

@@ -23,7 +23,8 @@ from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from ...extensions import db
-from ...models import FieldDefinition, FieldSync, FieldValue
+from ...models import FieldDefinition, FieldSync, FieldType, FieldValue
+from ...models.custom_fields import READ_ONLY_TYPES
 from ...pco.custom_field_schemas import field_date
 from .review_items import file_conflict
 from .three_way import TAKE_PCO, Conflict, merge_value
@@ -49,12 +50,12 @@ class Field:
 
     @property
     def multiple(self):
-        return self.data_type == "checkboxes"
+        return self.data_type == FieldType.CHECKBOXES
 
     @property
     def pushed(self):
         return (self.synced and self.sync == FieldSync.BOTH
-                and self.data_type not in ("file", "header", "heading"))
+                and self.data_type not in READ_ONLY_TYPES)
 
 
 class FieldIndex:
@@ -98,7 +99,7 @@ def _forget_index(session):
 
 def state_value(field, value, file_url=None):
     """A file is known by its address (a new upload is a change); anything else by its text."""
-    if field.data_type == "file":
+    if field.data_type == FieldType.FILE:
         return file_url or value or None
     return value if value not in (None, "") else None
 
@@ -106,7 +107,7 @@ def state_value(field, value, file_url=None):
 def pco_value(field, value):
     """A value as PCO serves it -> as held here: a date in ISO (PCO writes the organization's
     format, PCO_DATE_FORMAT)."""
-    if field.data_type == "date":
+    if field.data_type == FieldType.DATE:
         return field_date(value, current_app.config.get("PCO_DATE_FORMAT") or "%m/%d/%Y")
     return value
 
@@ -114,7 +115,7 @@ def pco_value(field, value):
 def value_for_pco(field, value):
     """A value held here -> as PCO writes it (a date in the organization's format, which PCO
     surely reads back as the same date)."""
-    if field.data_type == "date" and value:
+    if field.data_type == FieldType.DATE and value:
         try:
             held = date.fromisoformat(value)
         except ValueError:
@@ -229,7 +230,7 @@ def new_value_rows(record):
 
 def _row_values(field, datum):
     file_name = datum.get("file_name")
-    value = file_name if field.data_type == "file" else datum.get("value")
+    value = file_name if field.data_type == FieldType.FILE else datum.get("value")
     return {"definition_id": field.id, "value": value, "file_name": file_name,
             "file_url": datum.get("file_url"), "pco_field_datum_id": datum["pco_id"]}
 

@@ -8,7 +8,7 @@ touched. Unchanged means no write at all; older than held means not applied.
 from sqlalchemy import select
 
 from ...extensions import db
-from ...models import Outcome, Person, utcnow
+from ...models import Outcome, Person, PersonStatus, utcnow
 from . import choices, custom_fields
 from .contact_kinds import CONTACT_KINDS
 from .review_items import file_conflict
@@ -103,7 +103,7 @@ def _take_fields(person, record, names):
     for name in names:
         value = record.get(name)
         if name == "status":
-            value = value if value in ("active", "inactive") else "active"
+            value = value if value in tuple(PersonStatus) else PersonStatus.ACTIVE
         if name == "child":
             value = bool(value)
         if getattr(person, name) != value:
@@ -123,7 +123,8 @@ def restore_if_reactivated(person, record):
     """Archived here means inactive in PCO: someone PCO made active again (it held them
     inactive) is back in the directory."""
     was = (person.pco_synced_state or {}).get("status")
-    if person.archived_at is not None and was == "inactive" and record.get("status") == "active":
+    if (person.archived_at is not None and was == PersonStatus.INACTIVE
+            and record.get("status") == PersonStatus.ACTIVE):
         person.archived_at = None
 
 

@@ -14,9 +14,9 @@ from sqlalchemy import distinct, func, select
 
 from ...extensions import db
 from ...models import FieldDefinition, FieldOption, FieldSync, FieldTab, FieldValue
-from ...models.custom_fields import EDITABLE_TYPES
+from ...models.custom_fields import CHOICE_TYPES, EDITABLE_TYPES, HEADING_TYPES
 from ..directory.custom_fields import (
-    CONTROL_CHARACTERS, HEADING_TYPES, TYPE_LABELS, FieldGroup, definition_groups,
+    CONTROL_CHARACTERS, TYPE_LABELS, FieldGroup, definition_groups,
     load_definitions, type_label,
 )
 from ..rules.custom_fields import forget_index
@@ -207,7 +207,7 @@ def _new_field(form):
         raise SettingRefused("Choose the new field's type.")
     options = list(dict.fromkeys(line.strip() for line in _text(form, "options", 20_000)
                                  .splitlines() if line.strip()))
-    if data_type in ("select", "checkboxes") and not options:
+    if data_type in CHOICE_TYPES and not options:
         raise SettingRefused(f"{NEW_FIELD_TYPES[data_type]} needs options: one per line.")
     if len(options) > MAX_OPTIONS or any(len(value) > 255 for value in options):
         raise SettingRefused(f"At most {MAX_OPTIONS} options of 255 characters each.")
@@ -215,7 +215,7 @@ def _new_field(form):
              for d in load_definitions() if not d.is_deleted}
     if (tab_name.casefold(), name.casefold()) in taken:
         raise SettingRefused(f"There is already a field named {name!r} in that tab.")
-    return tab_name, name, data_type, (options if data_type in ("select", "checkboxes") else [])
+    return tab_name, name, data_type, (options if data_type in CHOICE_TYPES else [])
 
 
 def _tab(name):
