@@ -9,7 +9,8 @@ from .profile import (
 )
 from .custom_fields import FieldDefinition, FieldOption, FieldTab, FieldValue
 from .enums import (
-    DeliveryStatus, FieldSync, Outcome, RemovalKind, ReviewKind, ReviewStatus, RunKind, RunStatus,
+    DeliveryStatus, DuplicateStatus, FieldSync, NameKind, Outcome, RemovalKind, ReviewKind,
+    ReviewStatus, RunKind, RunStatus,
 )
 from .schedules import SyncCursor, SyncSchedule
 from .sync import (
@@ -17,6 +18,7 @@ from .sync import (
     WebhookSubscription,
 )
 from .review import DistinctPeople, ReviewItem
+from .duplicates import DuplicatePair, NameEquivalence
 from .types import UTCDateTime, utcnow
 from .users import (
     BUILTIN_ROLES, PCO_MANAGE, PEOPLE_MANAGE, TECH_ADMIN, Permission, Role, User, UserSession,
@@ -26,8 +28,9 @@ __all__ = [
     "CHOICE_KINDS", "Campus", "GROUP_TAG", "PERSON_CHOICE_KINDS", "PULL_ONLY_PERSON_FIELDS",
     "ProfileChoice",
     "Address", "BUILTIN_ROLES", "ConnectedOrganization", "DeliveryStatus", "Department",
-    "DistinctPeople", "Email", "FieldDefinition", "FieldOption", "FieldSync", "FieldTab",
-    "FieldValue", "Family", "FamilyMember", "Group", "GroupMembership", "Outcome",
+    "DistinctPeople", "DuplicatePair", "DuplicateStatus", "Email", "FieldDefinition",
+    "FieldOption", "FieldSync", "FieldTab", "FieldValue", "Family", "FamilyMember", "Group",
+    "GroupMembership", "NameEquivalence", "NameKind", "Outcome",
     "PCO_GROUPS_DEPARTMENT", "PCO_MANAGE", "PendingRemoval", "PEOPLE_MANAGE", "Permission",
     "Person", "PhoneNumber", "RemovalKind", "ReviewItem", "ReviewKind", "ReviewStatus", "Role",
     "RunKind", "RunStatus", "SyncCursor", "SYNCED_PERSON_FIELDS", "SyncIssue", "SyncRun",

@@ -50,6 +50,8 @@ class ReviewKind(StrEnum):
     MEMBER_NOT_PULLED = "member_not_pulled"  # a household member not pulled yet
     ARCHIVED_BY_PCO = "archived_by_pco"  # archived here because PCO deleted it
     CONFLICT = "conflict"  # changed here and in PCO to different values
+    # Two PCO people who look like one (one email, agreeing names): only PCO can merge them.
+    PCO_DUPLICATES = "pco_duplicates"
 
 
 class ReviewStatus(StrEnum):
@@ -75,3 +77,17 @@ class FieldSync(StrEnum):
     BOTH = "both"  # pulled and pushed
     PULL = "pull"  # pulled only: local edits stay here (the default for a field PCO adds)
     OFF = "off"  # neither: no request touches it, and what it holds here stays as it is
+
+
+class NameKind(StrEnum):
+    """Which part of a name a church's own equivalence is about."""
+    FIRST = "first"
+    LAST = "last"
+
+
+class DuplicateStatus(StrEnum):
+    """A pair the duplicate finder found, and what an admin made of it."""
+    OPEN = "open"
+    MERGED = "merged"
+    DIFFERENT = "different"  # different people: remembered (DistinctPeople), never listed again
+    DISMISSED = "dismissed"
