@@ -4,6 +4,7 @@ from sqlalchemy import delete, func, select
 
 from ...extensions import db
 from ...models import DistinctPeople, DuplicatePair, DuplicateStatus, utcnow
+from ..directory.common import Page
 from ..review.merge_people import MergeRefused, merge_people
 from .finder import distinct_pairs, find_pairs
 
@@ -33,13 +34,14 @@ def scan():
     return len(rows)
 
 
-def open_pairs(page=1):
-    """(pairs of this page, strongest first; how many are open in all)."""
+def open_pairs(number=1):
+    """A Page of the open pairs, strongest first."""
     query = select(DuplicatePair).where(DuplicatePair.status == DuplicateStatus.OPEN)
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    pairs = db.session.scalars(query.order_by(DuplicatePair.score.desc(), DuplicatePair.id)
-                               .offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)).all()
-    return pairs, total
+    number = min(number, max(1, -(-total // PAGE_SIZE)))
+    items = db.session.scalars(query.order_by(DuplicatePair.score.desc(), DuplicatePair.id)
+                               .offset((number - 1) * PAGE_SIZE).limit(PAGE_SIZE)).all()
+    return Page(items=items, number=number, size=PAGE_SIZE, total=total)
 
 
 def last_scan():
