@@ -119,8 +119,9 @@ def _people_with_phone(value, ctx, field="number"):
         return set()
     found = set()
     for phone in ctx.db.contacts["phone_numbers"].values():
-        stored = phone.get(field) or ""
-        if (stored == value.strip()) if field == "e164" else digits in re.sub(r"\D", "", stored):
+        stored = re.sub(r"\D", "", phone.get(field) or "")
+        # E.164: exact once punctuation is discounted; a number: the digits typed, inside.
+        if (stored == digits) if field == "e164" else digits in stored:
             found.add(phone["person_id"])
     return found
 

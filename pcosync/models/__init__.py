@@ -10,8 +10,8 @@ from .profile import (
 from .alerts import Alert
 from .custom_fields import FieldDefinition, FieldOption, FieldTab, FieldValue
 from .enums import (
-    DeliveryStatus, FieldSync, FieldType, Gender, GroupRole, Outcome, PersonStatus, RemovalKind,
-    ReviewKind, ReviewStatus, RunKind, RunStatus,
+    DeliveryStatus, DuplicateStatus, FieldSync, FieldType, Gender, GroupRole, NameKind, Outcome,
+    PersonStatus, RemovalKind, ReviewKind, ReviewStatus, RunKind, RunStatus,
 )
 from .schedules import SyncCursor, SyncSchedule
 from .sync import (
@@ -19,6 +19,7 @@ from .sync import (
     WebhookSubscription,
 )
 from .review import DistinctPeople, ReviewItem
+from .duplicates import DuplicatePair, NameEquivalence
 from .types import UTCDateTime, utcnow
 from .users import (
     BUILTIN_ROLES, PCO_MANAGE, PEOPLE_MANAGE, TECH_ADMIN, Permission, Role, User, UserSession,
@@ -29,9 +30,10 @@ __all__ = [
     "CHOICE_KINDS", "Campus", "GROUP_TAG", "PERSON_CHOICE_KINDS", "PULL_ONLY_PERSON_FIELDS",
     "ProfileChoice",
     "Address", "BUILTIN_ROLES", "ConnectedOrganization", "DeliveryStatus", "Department",
-    "DistinctPeople", "Email", "FieldDefinition", "FieldOption", "FieldSync", "FieldTab",
-    "FieldType", "FieldValue", "Family", "FamilyMember", "Gender", "Group", "GroupMembership",
-    "GroupRole", "Outcome", "PersonStatus",
+    "DistinctPeople", "DuplicatePair", "DuplicateStatus", "Email", "FieldDefinition",
+    "FieldOption", "FieldSync", "FieldTab", "FieldType", "FieldValue", "Family", "FamilyMember",
+    "Gender", "Group", "GroupMembership", "GroupRole", "NameEquivalence", "NameKind", "Outcome",
+    "PersonStatus",
     "PCO_GROUPS_DEPARTMENT", "PCO_MANAGE", "PendingRemoval", "PEOPLE_MANAGE", "Permission",
     "Person", "PhoneNumber", "RemovalKind", "ReviewItem", "ReviewKind", "ReviewStatus", "Role",
     "RunKind", "RunStatus", "SyncCursor", "SYNCED_PERSON_FIELDS", "SyncIssue", "SyncRun",

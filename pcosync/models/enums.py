@@ -50,6 +50,8 @@ class ReviewKind(StrEnum):
     MEMBER_NOT_PULLED = "member_not_pulled"  # a household member not pulled yet
     ARCHIVED_BY_PCO = "archived_by_pco"  # archived here because PCO deleted it
     CONFLICT = "conflict"  # changed here and in PCO to different values
+    # Two PCO people who look like one (one email, agreeing names): only PCO can merge them.
+    PCO_DUPLICATES = "pco_duplicates"
 
 
 class ReviewStatus(StrEnum):
@@ -108,3 +110,17 @@ class FieldType(StrEnum):
     FILE = "file"  # an upload PCO keeps
     HEADER = "header"
     HEADING = "heading"
+
+
+class NameKind(StrEnum):
+    """Which part of a name a church's own equivalence is about."""
+    FIRST = "first"
+    LAST = "last"
+
+
+class DuplicateStatus(StrEnum):
+    """A pair the duplicate finder found, and what an admin made of it."""
+    OPEN = "open"
+    MERGED = "merged"
+    DIFFERENT = "different"  # different people: remembered (DistinctPeople), never listed again
+    DISMISSED = "dismissed"

@@ -266,6 +266,24 @@ class PCOClient:
         pages = self.iter_pages("/people/v2/people", params, include=("emails",))
         return [record for page in pages for record in page.records]
 
+    def find_people_by_phone(self, e164: str) -> list[dict]:
+        """People holding this phone number: PCO matches the E.164 form exactly, punctuation
+        discounted."""
+        return self._find_people({"where[search_phone_number_e164]": e164})
+
+    def find_people_by_last_name_and_birthdate(self, last_name: str, birthdate) -> list[dict]:
+        """People with this last name (case-insensitive equality) born on `birthdate`."""
+        return self._find_people({"where[last_name]": last_name,
+                                  "where[birthdate]": birthdate.isoformat()})
+
+    def find_people_by_name(self, first_name: str, last_name: str) -> list[dict]:
+        return self._find_people({"where[first_name]": first_name,
+                                  "where[last_name]": last_name})
+
+    def _find_people(self, params: dict) -> list[dict]:
+        pages = self.iter_pages("/people/v2/people", params, include=("emails",))
+        return [record for page in pages for record in page.records]
+
     def test_connection(self) -> str:
         """The organization's name; raises PCOAuthError etc. when the credentials are wrong."""
         return self.organization()["name"]

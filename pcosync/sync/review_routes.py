@@ -8,7 +8,7 @@ from ..auth.routes import safe_next
 from ..extensions import db
 from ..jobs import QueueUnavailable, start_run_in_worker
 from ..models import PCO_MANAGE, ReviewItem, ReviewStatus
-from ..services.review import actions, queue
+from ..services.review import actions, bulk, queue
 from ..services.runs.lifecycle import RunAlreadyActive
 from . import bp
 
@@ -21,7 +21,28 @@ def review():
         status = ReviewStatus.OPEN
     return render_template("sync/review.html", groups=queue.grouped(status), status=status,
                            statuses=list(ReviewStatus), open_count=queue.open_count(),
-                           retry_run=actions.retry_run)
+                           retry_run=actions.retry_run, bulk_actions=bulk.BULK_ACTIONS)
+
+
+@bp.route("/review/bulk", methods=["POST"])
+@permission_required(PCO_MANAGE)
+def bulk_act():
+    """First a confirmation that says how many; then, confirmed, the action on each."""
+    action = request.form.get("action")
+    if action not in bulk.BULK_ACTIONS:
+        abort(404)
+    items = bulk.open_items(request.form.getlist("item_ids", type=int))
+    if not items:
+        flash("Choose at least one open item first.", "error")
+        return redirect(url_for("sync.review"))
+    if request.form.get("confirmed") != "1":
+        return render_template("sync/review_bulk.html", items=items, action=action,
+                               question=bulk.question(action, len(items)))
+    done, refused = bulk.apply(action, items, current_user.email)
+    flash(f"{done} item{'s' if done != 1 else ''} done.", "success")
+    for reason in sorted(set(refused)):
+        flash(f"Not done for {refused.count(reason)}: {reason}", "error")
+    return redirect(url_for("sync.review"))
 
 
 # Actions that need nothing but the item and who acts.

@@ -47,9 +47,9 @@ def test_new_person_is_created_with_contact_points_and_ids_saved(sandbox, record
     assert held["phone_numbers"][0]["number"] == "(555) 201-0001"
     assert {k: held["addresses"][0][k] for k in ELM_STREET} == ELM_STREET
     assert dump(sandbox)["counts"]["people"] == people_before + 1
-    # 1 look-up by email + the person + 3 contact points.
+    # 3 look-ups (email, phone, last name + birthdate) + the person + 3 contact points.
     assert stats(sandbox)["by_route"] == {
-        "GET /people/v2/people": 1, "POST /people/v2/people": 1,
+        "GET /people/v2/people": 3, "POST /people/v2/people": 1,
         "POST /people/v2/people/<id>/emails": 1, "POST /people/v2/people/<id>/phone_numbers": 1,
         "POST /people/v2/people/<id>/addresses": 1}
 

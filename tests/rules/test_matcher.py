@@ -109,3 +109,23 @@ def test_matching_a_page_costs_a_fixed_number_of_queries(app):
         event.remove(db.engine, "before_cursor_execute", listener)
     assert all(r.how == "email" for r in results)
     assert len(statements) <= 10
+
+
+def test_twins_on_one_family_email_are_never_linked(app):
+    make_person(first_name="Jacob", birthdate=date(2010, 1, 1), emails=["family@example.org"])
+    result = match_one(person_record(first_name="Esau", birthdate=date(2010, 1, 1),
+                                     emails=[email_record("family@example.org")]))
+    assert result.person is None and result.duplicates == []
+
+
+def test_a_variant_name_on_a_shared_email_is_asked_about_not_linked(app):
+    sam = make_person(first_name="Sam", birthdate=None, emails=["lees@example.org"])
+    result = match_one(person_record(first_name="Samantha", birthdate=None,
+                                     emails=[email_record("lees@example.org")]))
+    assert result.person is None and result.duplicates == [sam.id]
+
+
+def test_a_pco_twin_of_a_linked_person_is_named_not_linked(app):
+    ann = make_person(pco_id="5", emails=["ann@example.org"])
+    result = match_one(person_record("6", emails=[email_record("ann@example.org")]))
+    assert result.person is None and result.pco_twins == [ann.id]

@@ -43,15 +43,16 @@ def apply_people_page(records, progress):
         outcome, person = apply_person(match.person, record, progress)
         if outcome == CREATED:
             matcher.remember(person)
-            if match.duplicates:
-                possible_duplicates.append((person, match.duplicates))
+            if match.duplicates or match.pco_twins:
+                possible_duplicates.append((person, match))
         progress.count(outcome)
     # One flush for the page, not one per new person: a unit-of-work pass per person made a
     # first pull much slower (PostgreSQL also batches the INSERTs). The issues need the ids.
     db.session.flush()
     possible_duplicates += new_people.create(progress)
-    for person, duplicates in possible_duplicates:
-        file_possible_duplicates(person, duplicates, progress)
+    for person, match in possible_duplicates:
+        file_possible_duplicates(person, match.duplicates, progress)
+        file_pco_twins(person, match.pco_twins, progress)
     return [record["pco_id"] for record in records]
 
 
@@ -72,18 +73,18 @@ class NewPeople:
         if not self.enabled or match.person is not None or record["pco_id"] in self.repeated:
             return False
         self.records.append(record)
-        if match.duplicates:
-            self.duplicates[record["pco_id"]] = match.duplicates
+        if match.duplicates or match.pco_twins:
+            self.duplicates[record["pco_id"]] = match
         return True
 
     def create(self, progress):
-        """Create them; returns [(person, the local people they may duplicate)]."""
+        """Create them; returns [(person, their Match)] for those who may duplicate someone."""
         if not self.records:
             return []
         ids = create_people(self.records)
         progress.count(CREATED, len(self.records))
-        return [(db.session.get(Person, ids[pco_id]), duplicates)
-                for pco_id, duplicates in self.duplicates.items()]
+        return [(db.session.get(Person, ids[pco_id]), match)
+                for pco_id, match in self.duplicates.items()]
 
 
 def file_possible_duplicates(person, duplicate_ids, progress):
@@ -99,3 +100,17 @@ def file_possible_duplicates(person, duplicate_ids, progress):
             f"looks like local person {other_id}: merge them, or say they are different people.",
             pair_key(person.id, other_id), person_id=person.id, other_person_id=other_id,
             pco_id=person.pco_id)
+
+
+def file_pco_twins(person, twin_ids, progress):
+    """PCO holds this person twice (one email, agreeing names): each PCO person keeps their own
+    local person, never both one; a human merges them in PCO, whose merger then reaches here."""
+    for other_id in twin_ids:
+        other = db.session.get(Person, other_id)
+        progress.review(
+            ReviewKind.PCO_DUPLICATES,
+            f"Possible duplicates in PCO: {person.full_name} (PCO person {person.pco_id}) and "
+            f"{other.full_name} (PCO person {other.pco_id}) share an email and their names "
+            "agree. Only PCO can merge them: merge them there, or dismiss this.",
+            pair_key(person.id, other_id), person_id=person.id, other_person_id=other_id,
+            pco_id=person.pco_id, details={"candidates": [other.pco_id, person.pco_id]})

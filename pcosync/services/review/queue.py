@@ -16,6 +16,7 @@ KIND_TITLES = {
     ReviewKind.REJECTED: "Records PCO rejected",
     ReviewKind.MEMBER_NOT_PULLED: "Household members not yet pulled",
     ReviewKind.ARCHIVED_BY_PCO: "Archived because PCO deleted them",
+    ReviewKind.PCO_DUPLICATES: "Duplicates PCO holds (merge them in PCO)",
 }
 
 

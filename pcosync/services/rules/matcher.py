@@ -1,4 +1,5 @@
-"""Find the local person a PCO person is: PCO id, then email, then name + birthdate.
+"""Find the local person a PCO person is: PCO id, then email, then name + birthdate, with the
+one name rule (rules/names): only *agree* links; a *near* one is created and asked about.
 
 Indexes are built once per page (a few queries for 100 records), never one query per record.
 More than one candidate at a step is ambiguous: the caller creates a new linked person and
@@ -12,6 +13,7 @@ from sqlalchemy.orm import selectinload
 from ...extensions import db
 from ...models import Email, Person
 from ...models.keys import email_key, name_key, name_part
+from .names import NameMatch, church_equivalences, grade
 
 
 @dataclass
@@ -19,6 +21,9 @@ class Match:
     person: Person | None
     how: str  # "pco_id", "email", "name_birthdate" or "new"
     duplicates: list = field(default_factory=list)  # local ids when the match was ambiguous
+    # Local people linked to *other* PCO people this one agrees with on a shared email: PCO
+    # holds the same person twice, and only PCO can merge them.
+    pco_twins: list = field(default_factory=list)
 
 
 class PersonMatcher:
@@ -27,6 +32,7 @@ class PersonMatcher:
         self.by_email = {}
         self.by_name = {}
         self.claimed = set()  # local ids linked during this page
+        self.equivalences = None
         self._load(records)
 
     def _load(self, records):
@@ -40,10 +46,13 @@ class PersonMatcher:
             self.by_pco_id[person.pco_id] = person
         emails = {email_key(e["address"]) for r in records for e in r["emails"]} - {""}
         names = {name_key(r["first_name"], r["last_name"]) for r in records} - {""}
+        self.equivalences = church_equivalences()
         unlinked = (Person.pco_id.is_(None), Person.archived_at.is_(None))
         if emails:
+            # Linked people too: one PCO twin of theirs must not become a silent second copy.
             query = (select(Person, Email.normalized).join(Person.emails)
-                     .where(Email.normalized.in_(emails), *unlinked).options(*options))
+                     .where(Email.normalized.in_(emails), Person.archived_at.is_(None))
+                     .options(*options))
             for person, key in db.session.execute(query):
                 self.by_email.setdefault(key, {})[person.id] = person
         if names:
@@ -55,13 +64,20 @@ class PersonMatcher:
         person = self.by_pco_id.get(record["pco_id"])
         if person is not None:
             return Match(person, "pco_id")
-        for how, candidates in (("email", self._email_candidates(record)),
+        graded = self._graded_by_email(record)
+        free = [(p, how) for p, how in graded if not self._linked(p)]
+        twins = sorted(p.id for p, how in graded if self._linked(p) and how is NameMatch.AGREE)
+        for how, candidates in (("email", [p for p, g in free if g is NameMatch.AGREE]),
                                 ("name_birthdate", self._name_candidates(record))):
             if len(candidates) == 1:
                 return self._claim(candidates[0], how, record)
             if len(candidates) > 1:
-                return Match(None, "new", sorted(p.id for p in candidates))
-        return Match(None, "new")
+                return Match(None, "new", sorted(p.id for p in candidates), twins)
+        near = sorted(p.id for p, how in free if how is NameMatch.NEAR)
+        return Match(None, "new", near, twins)
+
+    def _linked(self, person):
+        return person.pco_id is not None or person.id in self.claimed
 
     def _claim(self, person, how, record):
         self.claimed.add(person.id)
@@ -73,12 +89,15 @@ class PersonMatcher:
         find it. It is in none of the unlinked-candidate indexes, so it needs no claim."""
         self.by_pco_id[person.pco_id] = person
 
-    def _email_candidates(self, record):
+    def _graded_by_email(self, record):
+        """[(person, outcome)] for the people holding one of the record's emails, minus those
+        the name rule says are someone else (spouses, a parent and a child share emails)."""
         found = {}
         for email in record["emails"]:
             found.update(self.by_email.get(email_key(email["address"]), {}))
-        return [p for p in found.values()
-                if p.id not in self.claimed and names_agree(p, record)]
+        graded = [(p, grade(p, record, self.equivalences, shared_contact=True))
+                  for p in found.values()]
+        return [(p, how) for p, how in graded if how is not NameMatch.DIFFERENT]
 
     def _name_candidates(self, record):
         if record["birthdate"] is None:
@@ -88,12 +107,3 @@ class PersonMatcher:
             return []
         return [p for p in self.by_name.get(key, [])
                 if p.id not in self.claimed and p.birthdate == record["birthdate"]]
-
-
-def names_agree(person, record):
-    """Spouses share an email: link only when the first name (or nickname) or birthdate agrees."""
-    local = {name_part(person.first_name), name_part(person.nickname)} - {""}
-    incoming = {name_part(record["first_name"]), name_part(record.get("nickname"))} - {""}
-    if local & incoming:
-        return True
-    return person.birthdate is not None and person.birthdate == record["birthdate"]

@@ -1,0 +1,2 @@
+"""Likely duplicates among local people: the finder, its stored results and what an admin
+does with them."""
