@@ -9,9 +9,11 @@ import pathlib
 
 import pytest
 
+import pco_sandbox
 import pcosync
 
 PACKAGE = pathlib.Path(pcosync.__file__).parent
+SANDBOX = pathlib.Path(pco_sandbox.__file__).parent
 SERVICES = "pcosync.services"
 BLUEPRINTS = ("pcosync.auth", "pcosync.sync", "pcosync.webhooks", "pcosync.directory",
               "pcosync.home", "pcosync.health")
@@ -22,6 +24,9 @@ UPWARD = ("pcosync.jobs", "pcosync.cli", "pcosync.devrun",
 def services(*parts):
     return tuple(f"{SERVICES}.{part}" for part in parts)
 
+
+# The rules that touch no database and no app: they are tested with plain values.
+PURE_RULES = ("contact_kinds", "families", "state", "three_way")
 
 # (importing modules, modules they must not import, why)
 FORBIDDEN = [
@@ -40,16 +45,18 @@ FORBIDDEN = [
     (f"{SERVICES}.directory", services("pull", "push", "runs", "webhooks") + ("pcosync.pco",),
      "the directory edits local data; syncing is the engine's job"),
     (SERVICES, ("pco_sandbox",), "the engine never needs the sandbox (a test double)"),
+    *((f"{SERVICES}.rules.{name}", ("pcosync.extensions", "flask"),
+       "a pure rule: plain data in, plain data out, no database or app") for name in PURE_RULES),
 ]
 
 
-def package_modules():
+def package_modules(package=PACKAGE):
     """(where, module name, whether it is a package, source) for every module."""
-    for path in sorted(PACKAGE.rglob("*.py")):
-        parts = list(path.relative_to(PACKAGE.parent).with_suffix("").parts)
+    for path in sorted(package.rglob("*.py")):
+        parts = list(path.relative_to(package.parent).with_suffix("").parts)
         is_package = parts[-1] == "__init__"
         name = ".".join(parts[:-1] if is_package else parts)
-        yield str(path.relative_to(PACKAGE.parent)), name, is_package, path.read_text("utf-8")
+        yield str(path.relative_to(package.parent)), name, is_package, path.read_text("utf-8")
 
 
 def imports_in(source, name, is_package):
@@ -90,6 +97,15 @@ def test_every_import_points_the_way_the_design_draws_it():
     assert violations(package_modules()) == []
 
 
+def test_the_sandbox_imports_nothing_of_the_app():
+    """The sandbox stands in for PCO: it must not lean on the code it is a double for."""
+    found = [f"{where}:{line} imports {imported}"
+             for where, name, is_package, source in package_modules(SANDBOX)
+             for line, imported in imports_in(source, name, is_package)
+             if within(imported, "pcosync")]
+    assert found == []
+
+
 @pytest.mark.parametrize("module,source,expected", [
     ("pcosync.services.runs.probe", "from ... import jobs\n", "pcosync.jobs"),
     ("pcosync.services.runs.probe", "from ...jobs import queue_delivery\n", "pcosync.jobs"),
@@ -98,6 +114,8 @@ def test_every_import_points_the_way_the_design_draws_it():
     ("pcosync.services.rules.probe", "from ..push.people import agree\n", "pcosync.services.push"),
     ("pcosync.pco.probe", "from ..models import Person\n", "pcosync.models"),
     ("pcosync.models.probe", "from ..services.rules import merge\n", "pcosync.services"),
+    ("pcosync.services.rules.state", "from ...extensions import db\n", "pcosync.extensions"),
+    ("pcosync.services.push.probe", "from ...cli import runs\n", "pcosync.cli"),
 ])
 def test_a_wrong_way_import_is_caught(module, source, expected):
     """The check itself can fail: each of these wrong-way imports is reported."""

@@ -5,7 +5,7 @@ unit of work (an object, its instrumented attributes and its bookkeeping per row
 its time.
 
 The rows are value for value those of the ORM path: the same functions turn a record into
-columns (merge._take_fields, choices.write, merge._set_contact, merge._agree and
+columns (merge.take_fields, choices.write, merge.set_contact, merge.agree_with and
 custom_fields.new_value_rows), run on stand-ins of the model instances that call the models' own
 @validates on every set (search name, normalized email, phone digits, a file's web address),
 and a column left unset gets its own default, as an INSERT of the ORM would.
@@ -17,7 +17,7 @@ from ...extensions import db
 from ...models import FieldValue, Person
 from ..rules import choices, custom_fields
 from ..rules.contact_kinds import CONTACT_KINDS
-from ..rules.merge import _agree, _set_contact, _take_fields, restore_if_reactivated
+from ..rules.merge import agree_with, set_contact, take_fields, restore_if_reactivated
 from ..rules.state import PLAIN_FIELDS
 
 
@@ -82,16 +82,16 @@ def new_person(record):
     """merge._write for a person met for the first time, on a stand-in."""
     person = StandIn(Person, pco_id=record["pco_id"])
     restore_if_reactivated(person, record)
-    _take_fields(person, record, PLAIN_FIELDS)
+    take_fields(person, record, PLAIN_FIELDS)
     choices.write(person, record)
-    _agree(person, record)
+    agree_with(person, record)
     return person
 
 
 def new_contact(kind, data, person_id):
     """merge.merge_contacts' new contact point, on a stand-in."""
     item = StandIn(kind.model, pco_id=data["pco_id"], person_id=person_id)
-    _set_contact(item, data, kind.fields)
+    set_contact(item, data, kind.fields)
     return item
 
 

@@ -71,13 +71,13 @@ def _write(person, record):
     # rules/bulk_create.py writes the same rows for the new people of a page at once: a change
     # here goes there too (tests/pull/test_bulk_writes.py holds the two equal).
     restore_if_reactivated(person, record)
-    _take_fields(person, record, PLAIN_FIELDS)
+    take_fields(person, record, PLAIN_FIELDS)
     choices.write(person, record)
     for kind in CONTACT_KINDS:
         merge_contacts(person, kind, record[kind.name],
                        remove_missing=record.get("contacts_included", True))
     custom_fields.write(person, record)
-    _agree(person, record)
+    agree_with(person, record)
 
 
 def _merge(person, record, log):
@@ -87,7 +87,7 @@ def _merge(person, record, log):
     local, remote = person_state_from_local(person), person_state_from_pco(record, base)
     take, conflicts = merge_fields(list(PLAIN_FIELDS) + list(choices.RELATION_FIELDS), base,
                                    local, remote)
-    _take_fields(person, record, [name for name in take if name in PLAIN_FIELDS])
+    take_fields(person, record, [name for name in take if name in PLAIN_FIELDS])
     carried = record.get("choices") or {}
     choices.write(person, {"choices": {name: carried[name] for name in take if name in carried}})
     for kind in CONTACT_KINDS:
@@ -96,10 +96,10 @@ def _merge(person, record, log):
     for conflict in conflicts:
         if log is not None:
             file_conflict(log, person, conflict)
-    _agree(person, record)
+    agree_with(person, record)
 
 
-def _take_fields(person, record, names):
+def take_fields(person, record, names):
     for name in names:
         value = record.get(name)
         if name == "status":
@@ -110,7 +110,7 @@ def _take_fields(person, record, names):
             setattr(person, name, value)
 
 
-def _agree(person, record):
+def agree_with(person, record):
     """PCO's record is now the state agreed with PCO: local edits it did not contradict stay
     on the row, and the next push sends them (they differ from the agreed state)."""
     person.pco_updated_at = record["pco_updated_at"] or person.pco_updated_at
@@ -150,13 +150,13 @@ def merge_contacts(person, kind, incoming, remove_missing=True):
         if item is None:
             item = kind.model(pco_id=data["pco_id"])
             current.append(item)
-        _set_contact(item, data, kind.fields)
+        set_contact(item, data, kind.fields)
     if remove_missing:
         for item in [c for c in current if c.pco_id and c.pco_id not in seen]:
             current.remove(item)
 
 
-def _set_contact(item, data, fields):
+def set_contact(item, data, fields):
     item.pco_id = data["pco_id"]
     item.pco_updated_at = data.get("pco_updated_at")
     for name in fields:
@@ -175,9 +175,9 @@ def _merge_contacts(person, kind, record, base, local, remote):
     incoming = {data["pco_id"]: data for data in record[kind.name]}
     items = {item.pco_id: item for item in kind.items(person) if item.pco_id}
     for pco_id, values in plan.update.items():
-        _set_contact(items[pco_id], {**values, "pco_id": pco_id,
-                                     "pco_updated_at": incoming[pco_id].get("pco_updated_at")},
-                     list(values))
+        set_contact(items[pco_id], {**values, "pco_id": pco_id,
+                                    "pco_updated_at": incoming[pco_id].get("pco_updated_at")},
+                    list(values))
     _add_contacts(person, kind, [incoming[pco_id] for pco_id in plan.add])
     for pco_id in plan.remove:
         kind.items(person).remove(items[pco_id])
@@ -199,4 +199,4 @@ def _add_contacts(person, kind, added):
             item = kind.model(pco_id=data["pco_id"])
         if item not in kind.items(person):
             kind.items(person).append(item)
-        _set_contact(item, data, kind.fields)
+        set_contact(item, data, kind.fields)
