@@ -32,5 +32,7 @@ def run_worker(app, burst=False, worker_class=PcosyncWorker):
     from .queue import get_queue
 
     worker = worker_class([get_queue(app)], connection=get_redis(app))
+    # RQ arms the grace with signal.alarm, which counts whole seconds.
+    worker.imminent_shutdown_delay = int(app.config.get("WORKER_SHUTDOWN_GRACE_SECONDS", 6))
     return worker.work(burst=burst, logging_level=app.config.get("LOG_LEVEL", "INFO"),
                        with_scheduler=True)

@@ -34,6 +34,8 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 BROWSER_TIMEOUT_MS = 10_000
 BROWSER_ADMIN_EMAIL = "browser-admin@example.org"
 PROCESS_GROUP = "real-processes"
+ONE_DATABASE = "one_database"
+ONE_DATABASE_TESTS = {}  # nodeid -> reason, gathered from the reports for the summary
 
 
 def is_xdist_worker():
@@ -125,10 +127,48 @@ def database_urls(tmp_path_factory):
 
 
 def pytest_generate_tests(metafunc):
-    """`database_kind`, which db_url needs, is a parameter: one test per kind of database."""
+    """`database_kind`, which db_url needs, is a parameter: one test per kind of database, except
+    for browser tests and tests marked `one_database` (SQLite alone)."""
     if "database_kind" in metafunc.fixturenames:
-        browser = metafunc.definition.get_closest_marker("browser")
-        metafunc.parametrize("database_kind", ["sqlite"] if browser else support.database_kinds())
+        definition = metafunc.definition
+        once = definition.get_closest_marker("browser") or one_database_reason(definition)
+        metafunc.parametrize("database_kind", ["sqlite"] if once else support.database_kinds())
+
+
+def one_database_reason(item):
+    """The reason a test marked `one_database(reason=...)` gives; None when it is not marked."""
+    marker = item.get_closest_marker("one_database")
+    if marker is None:
+        return None
+    reason = marker.kwargs.get("reason") or (marker.args[0] if marker.args else "")
+    if not reason:
+        raise pytest.UsageError(f"{item.nodeid}: one_database needs a reason")
+    return reason
+
+
+def pytest_collection_modifyitems(items):
+    """The reason travels with each report (user_properties), so the controlling process of an
+    xdist run, which collects nothing, can list the tests that ran on one database."""
+    for item in items:
+        reason = one_database_reason(item)
+        if reason:
+            item.user_properties.append((ONE_DATABASE, reason))
+
+
+def pytest_runtest_logreport(report):
+    if report.when == "setup":
+        reason = dict(report.user_properties).get(ONE_DATABASE)
+        if reason:
+            ONE_DATABASE_TESTS[report.nodeid] = reason
+
+
+def pytest_terminal_summary(terminalreporter):
+    """At the end of every run: which tests ran on one database only, and why."""
+    if not ONE_DATABASE_TESTS:
+        return
+    terminalreporter.section(f"run on SQLite only (one_database): {len(ONE_DATABASE_TESTS)}")
+    for nodeid, reason in sorted(ONE_DATABASE_TESTS.items()):
+        terminalreporter.write_line(f"{nodeid}: {reason}")
 
 
 @pytest.fixture
