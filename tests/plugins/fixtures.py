@@ -8,7 +8,8 @@
 - empty_database: a database without a schema, once per kind (the migration tests).
 - make_sandbox / sandbox: the PCO sandbox over real HTTP (the one way tests start it).
 - live_app / live_server: the app itself over HTTP.
-- browser / page / logged_in_page: headless Chromium driven by Playwright.
+- browser / page / logged_in_page: headless Chromium driven by Playwright (one login per
+  process, shared by the tests that follow).
 """
 import contextlib
 import fcntl
@@ -21,7 +22,10 @@ import pytest
 import redis as redis_lib
 
 from pcosync import bundled_redis, create_app
+from pcosync.auth.session import lifetime
 from pcosync.extensions import db
+from pcosync.models import UserSession, utcnow
+from pcosync.models.users import token_digest
 from pco_sandbox.server import start_sandbox_in_thread
 from tests import support
 from tests.e2e import screenshot
@@ -317,7 +321,9 @@ def sandbox(app, make_sandbox, sandbox_settings):
 @pytest.fixture
 def live_app(app):
     """The app itself served over HTTP from a thread (the sandbox's server serves any WSGI
-    app); `.url` is its base URL."""
+    app); `.url` is its base URL. Its pages poll for progress every 300 ms, not 3 s, so a
+    browser sees a run move and end without waiting."""
+    app.config["SYNC_PAGE_POLL_MS"] = 300
     server = start_sandbox_in_thread(app)
     yield server
     server.stop()
@@ -368,13 +374,36 @@ def page(browser, live_server, request):
     context.close()
 
 
+@pytest.fixture(scope="session")
+def browser_login():
+    """The cookies of the first browser login through the real form in this process."""
+    return {}
+
+
 @pytest.fixture
-def logged_in_page(page, app):
-    """That page, logged in as a TECH_ADMIN through the real login form."""
-    support.make_user(BROWSER_ADMIN_EMAIL, "TECH_ADMIN")
+def logged_in_page(page, app, browser_login):
+    """That page, logged in as a TECH_ADMIN. The first test of a process logs in through the
+    real login form; the next ones share that login (its cookies, and its server-side session
+    written again into their own database) instead of spending a second on the form each."""
+    user = support.make_user(BROWSER_ADMIN_EMAIL, "TECH_ADMIN")
+    if browser_login:
+        restore_login(app, user, browser_login["cookies"])
+        page.context.add_cookies(browser_login["cookies"])
+        return page
     page.goto("/login")
     page.get_by_label("Email").fill(BROWSER_ADMIN_EMAIL)
     page.get_by_label("Password").fill(support.PASSWORD)
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url("**/")
+    browser_login["cookies"] = page.context.cookies()
     return page
+
+
+def restore_login(app, user, cookies):
+    """The UserSession row behind a login's session cookie (whose user id is the session's
+    token), for `user` in this test's database."""
+    cookie = next(c["value"] for c in cookies if c["name"] == app.config["SESSION_COOKIE_NAME"])
+    token = app.session_interface.get_signing_serializer(app).loads(cookie)["_user_id"]
+    db.session.add(UserSession(user_id=user.id, token_digest=token_digest(token),
+                               expires_at=utcnow() + lifetime()))
+    db.session.commit()
