@@ -19,6 +19,7 @@ ENV_SETTINGS = (
     "LOG_LEVEL",
     "RQ_QUEUE",
     "SYNC_STALE_SECONDS",
+    "WORKER_SHUTDOWN_GRACE_SECONDS",
     "SYNC_GUARD_PERCENT",
     "TIMEZONE",
     "TRUSTED_PROXIES",
@@ -56,6 +57,11 @@ class Defaults:
     LOG_LEVEL = "INFO"
     RQ_QUEUE = "pcosync"
     SYNC_STALE_SECONDS = 90  # a run without a heartbeat for this long is marked FAILED
+    # After a SIGTERM (a restart, a deploy), a job's work horse gets this many whole seconds
+    # to end before it is cancelled (RQ's HerokuWorker's 6; Heroku kills the dyno at 30).
+    WORKER_SHUTDOWN_GRACE_SECONDS = 6
+    # How often the Sync page and a run's page ask for progress, in milliseconds.
+    SYNC_PAGE_POLL_MS = 3000
     # A pull or push that would update or archive more than this share (%) of the records it
     # goes through stops for a human (services/runs/guard.py); 100 turns the guard off.
     SYNC_GUARD_PERCENT = 25

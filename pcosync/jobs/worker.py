@@ -40,5 +40,7 @@ def run_worker(app, burst=False, worker_class=PcosyncWorker):
 
     worker = worker_class([get_queue(app)], connection=get_redis(app),
                           worker_ttl=worker_ttl(app))
+    # RQ arms the grace with signal.alarm, which counts whole seconds.
+    worker.imminent_shutdown_delay = int(app.config.get("WORKER_SHUTDOWN_GRACE_SECONDS", 6))
     return worker.work(burst=burst, logging_level=app.config.get("LOG_LEVEL", "INFO"),
                        with_scheduler=True)

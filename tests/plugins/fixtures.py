@@ -8,7 +8,8 @@
 - empty_database: a database without a schema, once per kind (the migration tests).
 - make_sandbox / sandbox: the PCO sandbox over real HTTP (the one way tests start it).
 - live_app / live_server: the app itself over HTTP.
-- browser / page / logged_in_page: headless Chromium driven by Playwright.
+- browser / page / logged_in_page: headless Chromium driven by Playwright (one login per
+  process, shared by the tests that follow).
 """
 import contextlib
 import fcntl
@@ -21,7 +22,10 @@ import pytest
 import redis as redis_lib
 
 from pcosync import bundled_redis, create_app
+from pcosync.auth.session import lifetime
 from pcosync.extensions import db
+from pcosync.models import UserSession, utcnow
+from pcosync.models.users import token_digest
 from pco_sandbox.server import start_sandbox_in_thread
 from tests import support
 from tests.e2e import screenshot
@@ -34,6 +38,8 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 BROWSER_TIMEOUT_MS = 10_000
 BROWSER_ADMIN_EMAIL = "browser-admin@example.org"
 PROCESS_GROUP = "real-processes"
+ONE_DATABASE = "one_database"
+ONE_DATABASE_TESTS = {}  # nodeid -> reason, gathered from the reports for the summary
 
 
 def is_xdist_worker():
@@ -125,10 +131,48 @@ def database_urls(tmp_path_factory):
 
 
 def pytest_generate_tests(metafunc):
-    """`database_kind`, which db_url needs, is a parameter: one test per kind of database."""
+    """`database_kind`, which db_url needs, is a parameter: one test per kind of database, except
+    for browser tests and tests marked `one_database` (SQLite alone)."""
     if "database_kind" in metafunc.fixturenames:
-        browser = metafunc.definition.get_closest_marker("browser")
-        metafunc.parametrize("database_kind", ["sqlite"] if browser else support.database_kinds())
+        definition = metafunc.definition
+        once = definition.get_closest_marker("browser") or one_database_reason(definition)
+        metafunc.parametrize("database_kind", ["sqlite"] if once else support.database_kinds())
+
+
+def one_database_reason(item):
+    """The reason a test marked `one_database(reason=...)` gives; None when it is not marked."""
+    marker = item.get_closest_marker("one_database")
+    if marker is None:
+        return None
+    reason = marker.kwargs.get("reason") or (marker.args[0] if marker.args else "")
+    if not reason:
+        raise pytest.UsageError(f"{item.nodeid}: one_database needs a reason")
+    return reason
+
+
+def pytest_collection_modifyitems(items):
+    """The reason travels with each report (user_properties), so the controlling process of an
+    xdist run, which collects nothing, can list the tests that ran on one database."""
+    for item in items:
+        reason = one_database_reason(item)
+        if reason:
+            item.user_properties.append((ONE_DATABASE, reason))
+
+
+def pytest_runtest_logreport(report):
+    if report.when == "setup":
+        reason = dict(report.user_properties).get(ONE_DATABASE)
+        if reason:
+            ONE_DATABASE_TESTS[report.nodeid] = reason
+
+
+def pytest_terminal_summary(terminalreporter):
+    """At the end of every run: which tests ran on one database only, and why."""
+    if not ONE_DATABASE_TESTS:
+        return
+    terminalreporter.section(f"run on SQLite only (one_database): {len(ONE_DATABASE_TESTS)}")
+    for nodeid, reason in sorted(ONE_DATABASE_TESTS.items()):
+        terminalreporter.write_line(f"{nodeid}: {reason}")
 
 
 @pytest.fixture
@@ -277,7 +321,9 @@ def sandbox(app, make_sandbox, sandbox_settings):
 @pytest.fixture
 def live_app(app):
     """The app itself served over HTTP from a thread (the sandbox's server serves any WSGI
-    app); `.url` is its base URL."""
+    app); `.url` is its base URL. Its pages poll for progress every 300 ms, not 3 s, so a
+    browser sees a run move and end without waiting."""
+    app.config["SYNC_PAGE_POLL_MS"] = 300
     server = start_sandbox_in_thread(app)
     yield server
     server.stop()
@@ -328,13 +374,36 @@ def page(browser, live_server, request):
     context.close()
 
 
+@pytest.fixture(scope="session")
+def browser_login():
+    """The cookies of the first browser login through the real form in this process."""
+    return {}
+
+
 @pytest.fixture
-def logged_in_page(page, app):
-    """That page, logged in as a TECH_ADMIN through the real login form."""
-    support.make_user(BROWSER_ADMIN_EMAIL, "TECH_ADMIN")
+def logged_in_page(page, app, browser_login):
+    """That page, logged in as a TECH_ADMIN. The first test of a process logs in through the
+    real login form; the next ones share that login (its cookies, and its server-side session
+    written again into their own database) instead of spending a second on the form each."""
+    user = support.make_user(BROWSER_ADMIN_EMAIL, "TECH_ADMIN")
+    if browser_login:
+        restore_login(app, user, browser_login["cookies"])
+        page.context.add_cookies(browser_login["cookies"])
+        return page
     page.goto("/login")
     page.get_by_label("Email").fill(BROWSER_ADMIN_EMAIL)
     page.get_by_label("Password").fill(support.PASSWORD)
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url("**/")
+    browser_login["cookies"] = page.context.cookies()
     return page
+
+
+def restore_login(app, user, cookies):
+    """The UserSession row behind a login's session cookie (whose user id is the session's
+    token), for `user` in this test's database."""
+    cookie = next(c["value"] for c in cookies if c["name"] == app.config["SESSION_COOKIE_NAME"])
+    token = app.session_interface.get_signing_serializer(app).loads(cookie)["_user_id"]
+    db.session.add(UserSession(user_id=user.id, token_digest=token_digest(token),
+                               expires_at=utcnow() + lifetime()))
+    db.session.commit()

@@ -10,9 +10,10 @@ import os
 import signal
 import time
 
+from rq import Worker
 from sqlalchemy import select
 
-from pcosync.extensions import db
+from pcosync.extensions import db, get_redis
 from pcosync.models import Person, SyncRun
 from pcosync.jobs import start_run_in_worker
 from pcosync.services.runs.lifecycle import active_run
@@ -23,7 +24,9 @@ from .faulty_pco import run_full_sync
 from .helpers import (NO_FAULTS, assert_invariants, seeded, start_worker,
                       wait_until)
 
-STALE_SECONDS = 3  # SYNC_STALE_SECONDS for the app and the worker (production: 90)
+STALE_SECONDS = 2  # SYNC_STALE_SECONDS for the app and the worker (production: 90)
+# WORKER_SHUTDOWN_GRACE_SECONDS: the horse's time after a SIGTERM (production: RQ's 6)
+SHUTDOWN_GRACE = 2
 PER_PAGE = 100
 
 
@@ -42,8 +45,8 @@ def kill_at_page(worker, server, run_id, page, sequence, grace):
         family = worker.signal_group(signal.SIGKILL)
     else:  # Heroku: SIGTERM to every process of the dyno, SIGKILL after the grace period
         family = worker.signal_group(signal.SIGTERM)
-        # PCO slows down, so the run is still going when the horse's 6 s are up (a run that
-        # ends within them simply completes).
+        # PCO slows down, so the run is still going when the horse's grace is up (a run that
+        # ends within it simply completes).
         sandbox_admin(server, "POST", "/config", {"faults": {"latency": 1.0}})
         if worker.wait(grace) is None:
             family += worker.signal_group(signal.SIGKILL)
@@ -76,13 +79,31 @@ def wait_for_failed(status_of, run_id):
     return run, time.monotonic() - started
 
 
-def killed_mid_run(app, server, seed, rng, sequence, status_of, grace=8.0):
+def ready_worker(app):
+    """A `flask worker` that has started listening: only then is the run queued, so the worker's
+    start-up recovery never finds a queued run older than STALE_SECONDS (a slow start on a busy
+    machine) and fails it before it began."""
+    worker = start_worker(app, SYNC_STALE_SECONDS=STALE_SECONDS,
+                          WORKER_SHUTDOWN_GRACE_SECONDS=SHUTDOWN_GRACE)
+
+    def listening():
+        return Worker.all(connection=get_redis(app)) or worker.popen.poll() is not None
+
+    try:
+        wait_until(listening, 60, message="the worker to listen")
+    except AssertionError:
+        worker.close()
+        raise
+    return worker
+
+
+def killed_mid_run(app, server, seed, rng, sequence, status_of, grace=SHUTDOWN_GRACE + 2):
     """Kill during a Full Sync at a random page; returns what happened."""
     app.config["SYNC_STALE_SECONDS"] = STALE_SECONDS
     pages = len(dump(server)["people"]) // PER_PAGE
     page = rng.randint(1, max(1, pages - 1))
+    worker = ready_worker(app)
     run_id = start_run_in_worker("Full Sync", triggered_by="reliability").id
-    worker = start_worker(app, SYNC_STALE_SECONDS=STALE_SECONDS)
     try:
         kill_at_page(worker, server, run_id, page, sequence, grace)
         log = worker.output()

@@ -22,8 +22,9 @@ from .helpers import NO_FAULTS, assert_invariants, seeded
 FAULTS = {"rate_limit_rate": 0.10, "error_rate": 0.05, "slow_rate": 0.02, "slow_seconds": 1.5,
           "truncate_rate": 0.02, "fake_retry_after": 1}
 CLIENT_TIMEOUT = 1.0  # PCO_TIMEOUT: below slow_seconds, so slow answers time out
-RATE_LIMIT, RATE_PERIOD = 20, 2  # PCO's style (100 per 20 s), scaled down to be hit quickly
-FAULTS_TEXT = "429 10%, 5xx 5%, slow 2%, truncated 2%, rate limit 20/2s, edits during run"
+# PCO's style (100 per 20 s), scaled down to be hit within the first second of each run
+RATE_LIMIT, RATE_PERIOD = 20, 1
+FAULTS_TEXT = "429 10%, 5xx 5%, slow 2%, truncated 2%, rate limit 20/1s, edits during run"
 # A run that gave up says which request and that the retries ran out.
 GAVE_UP = re.compile(r"after \d+ attempts")
 

@@ -158,8 +158,9 @@ def fire(port, plan, clients):
     return [r for part in parts for r in part], time.perf_counter() - started
 
 
-def start_web(app, workers=3, threads=2):
-    """The real app under gunicorn (as `web:` runs it), on a free loopback port."""
+def start_web(app, workers=2, threads=4):
+    """The real app under gunicorn as the Procfile's `web:` runs it (2 workers of 4 threads by
+    default), on a free loopback port."""
     port = harness.free_port()
     web = Process([sys.executable, "-m", "gunicorn", "wsgi:app", "--bind", f"127.0.0.1:{port}",
                    "--workers", str(workers), "--threads", str(threads), "--worker-class",

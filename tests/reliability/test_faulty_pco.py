@@ -17,6 +17,8 @@ PEOPLE = 300  # the soak runs 3,000
 
 
 @pytest.mark.slow
+@pytest.mark.one_database(reason="the PCO client's pacing, retries and Retry-After under "
+                          "faults; runs, pages and convergence are tested on both elsewhere")
 def test_faulty_rate_limited_pco_converges_and_is_never_overrun(
         app, make_sandbox, seed, monkeypatch):
     # Backoff after a 5xx, a timeout or a cut-off body, scaled down with the volume (the work

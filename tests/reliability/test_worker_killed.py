@@ -36,9 +36,9 @@ def test_heroku_sigterm_then_sigkill_fails_the_run_and_the_next_converges(
         app, make_sandbox, seed, status_of):
     server = make_sandbox(PEOPLE, seed, SANDBOX_FAULTS=SLOW)
     result = scenario.killed_mid_run(app, server, seed, random.Random(seed), "SIGTERM",
-                                     status_of, grace=8.0)
+                                     status_of)
     print(f"seed={seed} {result}")
-    # The work horse had six seconds (RQ's HerokuWorker) to say why before the SIGKILL.
+    # The work horse had its grace (scenario.SHUTDOWN_GRACE) to say why before the SIGKILL.
     assert "shut down" in result["error"]
 
 

@@ -200,6 +200,8 @@ def no_run_going():
     return db.session.scalar(select(SyncRun).where(SyncRun.active_slot == 1)) is None
 
 
+@pytest.mark.one_database(reason="RQ's scheduler in a real worker, over a restart; what a tick "
+                          "does with the database is tested on both above")
 def test_a_real_worker_runs_the_schedule_skips_overlaps_and_keeps_it_over_a_restart(
         app, make_sandbox, redis_client):
     sandbox = make_sandbox(people=30, seed=5)
