@@ -8,7 +8,8 @@ from sqlalchemy import text
 
 from pcosync.extensions import db
 from pcosync.models import (
-    PCO_MANAGE, PEOPLE_MANAGE, ReviewItem, ReviewKind, SyncIssue, SyncRun, utcnow,
+    PCO_MANAGE, PEOPLE_MANAGE, DuplicatePair, NameEquivalence, ReviewItem, ReviewKind, SyncIssue,
+    SyncRun, utcnow,
 )
 from pcosync.extensions import get_redis
 from pcosync.security import SECURITY_HEADERS
@@ -19,7 +20,9 @@ from tests.support import csrf_from
 
 from .helpers import logged_in_session
 
-PUBLIC = {"auth.login", "static", "webhooks.receive"}  # the webhook signs instead (scenario 2)
+# The webhook signs instead (scenario 2); the health endpoints are for uptime monitors and show
+# no secret and no personal data (tests/alerts/test_health.py).
+PUBLIC = {"auth.login", "static", "webhooks.receive", "health.liveness", "health.sync"}
 LOGIN_ONLY = {"home.index", "auth.logout", "auth.change_password"}  # any logged-in user
 NO_REDIRECT = {"allow_redirects": False, "timeout": 10}
 
@@ -37,7 +40,13 @@ def world(app):
     item = ReviewItem(kind=ReviewKind.REJECTED, summary="refused", dedupe_key="access")
     db.session.add(item)
     db.session.commit()
-    ids.update(item_id=item.id, action="dismiss")
+    pair = DuplicatePair(person_id=min(ids["person_id"], bob.id),
+                         other_person_id=max(ids["person_id"], bob.id), score=80,
+                         reasons=["same last name"])
+    names = NameEquivalence(kind="first", name="jose", other_name="pepe", added_by="test")
+    db.session.add_all([pair, names])
+    db.session.commit()
+    ids.update(item_id=item.id, pair_id=pair.id, row_id=names.id, action="dismiss")
     form = {"kind": "People", "first_name": "Eve", "last_name": "Intruder", "status": "active",
             "name": "Intruders", "person_id": bob.id, "role": "leader", "location": "Home",
             "address": "eve@example.org", "number": "555-0100"}
