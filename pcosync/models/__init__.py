@@ -9,8 +9,10 @@ from .profile import (
 )
 from .custom_fields import FieldDefinition, FieldOption, FieldTab, FieldValue
 from .enums import (
-    DeliveryStatus, FieldSync, Outcome, RemovalKind, ReviewKind, ReviewStatus, RunKind, RunStatus,
+    ChangeSource, DeliveryStatus, FieldSync, Outcome, RemovalKind, ReviewKind, ReviewStatus,
+    RunKind, RunStatus,
 )
+from .history import CREATED, DELETED, SENSITIVE_FIELDS, FieldChange
 from .schedules import SyncCursor, SyncSchedule
 from .sync import (
     ConnectedOrganization, PendingRemoval, SyncIssue, SyncRun, WebhookDelivery,
@@ -19,7 +21,8 @@ from .sync import (
 from .review import DistinctPeople, ReviewItem
 from .types import UTCDateTime, utcnow
 from .users import (
-    BUILTIN_ROLES, PCO_MANAGE, PEOPLE_MANAGE, TECH_ADMIN, Permission, Role, User, UserSession,
+    BUILTIN_ROLES, PCO_MANAGE, PEOPLE_MANAGE, PEOPLE_SENSITIVE, TECH_ADMIN, Permission, Role,
+    User, UserSession,
 )
 
 __all__ = [
@@ -33,4 +36,5 @@ __all__ = [
     "RunKind", "RunStatus", "SyncCursor", "SYNCED_PERSON_FIELDS", "SyncIssue", "SyncRun",
     "SyncSchedule", "TECH_ADMIN", "User", "UserSession", "UTCDateTime", "utcnow",
     "WebhookDelivery", "WebhookSubscription",
+    "CREATED", "ChangeSource", "DELETED", "FieldChange", "PEOPLE_SENSITIVE", "SENSITIVE_FIELDS",
 ]

@@ -75,3 +75,15 @@ class FieldSync(StrEnum):
     BOTH = "both"  # pulled and pushed
     PULL = "pull"  # pulled only: local edits stay here (the default for a field PCO adds)
     OFF = "off"  # neither: no request touches it, and what it holds here stays as it is
+
+
+class ChangeSource(StrEnum):
+    """Who wrote a change the history records (models/history.py)."""
+    PULL = "pull"
+    QUICK_SYNC = "quick sync"
+    WEBHOOK = "webhook"
+    PUSH = "push"
+    REVIEW = "review"
+    DIRECTORY = "directory"
+    REVERT = "revert"
+    OTHER = "other"  # ORM code that said nothing: another module of the platform, a script
