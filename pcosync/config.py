@@ -24,6 +24,7 @@ ENV_SETTINGS = (
     "TRUSTED_PROXIES",
     "PCO_ORGANIZATION_ID",
     "PCO_DATE_FORMAT",
+    "HISTORY_DAYS",
 )
 
 PCO_REAL_API_URL = "https://api.planningcenteronline.com"
@@ -60,6 +61,8 @@ class Defaults:
     # How PCO writes a date custom field's value (the organization's date format in PCO's
     # settings); ISO dates are read too. Values are held as ISO and written in this format.
     PCO_DATE_FORMAT = "%m/%d/%Y"
+    # The change history keeps each change this many days (the worker prunes it daily).
+    HISTORY_DAYS = 365
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
@@ -102,6 +105,7 @@ def finish(config, instance_path):
     config["PCO_TIMEOUT"] = float(config.get("PCO_TIMEOUT") or 30)
     config["TRUSTED_PROXIES"] = trusted_proxies(config.get("TRUSTED_PROXIES"))
     config["SYNC_GUARD_PERCENT"] = guard_percent(config.get("SYNC_GUARD_PERCENT"))
+    config["HISTORY_DAYS"] = history_days(config.get("HISTORY_DAYS"))
     secure_cookies(config)
     if not config.get("SECRET_KEY"):
         if not (config.get("DEBUG") or config.get("TESTING")):
@@ -157,3 +161,13 @@ def webhook_secrets(config):
 
 def uses_sandbox(config):
     return config.get("PCO_API_URL", PCO_REAL_API_URL).rstrip("/") != PCO_REAL_API_URL
+
+
+def history_days(value):
+    try:
+        days = int(365 if value is None or value == "" else value)
+    except (TypeError, ValueError):
+        days = 0
+    if days < 1:
+        raise ConfigError(f"HISTORY_DAYS must be a whole number of days, 1 or more, not {value!r}.")
+    return days
