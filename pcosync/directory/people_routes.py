@@ -9,7 +9,7 @@ from ..services.review import queue as review_queue
 from ..services.directory import profile as profile_service
 from . import bp
 from .forms import ArchiveForm, NewPersonForm, PersonForm
-from .helpers import found_or_404, render_form, requested_page, search_text
+from .helpers import found_or_404, history_of, render_form, requested_page, search_text
 
 
 @bp.route("/people/")
@@ -44,7 +44,8 @@ def person(person_id):
         archive_form=archive_form(), grade_name=profile_service.grade_name,
         review_items=review_queue.for_person(person.id),
         waiting=people_service.waiting_for_push(person),
-        custom_fields=custom_fields_service.person_field_groups(person))
+        custom_fields=custom_fields_service.person_field_groups(person),
+        **history_of("person", person.id))
 
 
 @bp.route("/people/<int:person_id>/edit", methods=["GET", "POST"])

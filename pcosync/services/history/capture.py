@@ -98,7 +98,8 @@ def _note_deleted(session, obj):
     if tracked is None or not enabled() or inspect(obj) in noted:
         return
     noted.add(inspect(obj))
-    values = {field: encode(getattr(obj, field)) for field in tracked.fields}
+    # Every column, so that a revert can make the row again.
+    values = {column.key: encode(getattr(obj, column.key)) for column in obj.__table__.c}
     session.info.setdefault(PENDING, []).append(Entry(
         obj, DELETED, json.dumps(values, sort_keys=True), None, context_of(session, obj),
         owners=tracked.owners(obj)))
