@@ -7,7 +7,7 @@ schedules). The sandbox's `flask sandbox` comes from the pco_sandbox package, re
 
 
 def register_commands(app):
-    from . import runs, schedules, webhooks  # noqa: F401  (their commands join pco_cli)
+    from . import history, runs, schedules, webhooks  # noqa: F401  (they join pco_cli)
     from .group import pco_cli
     from .users import first_run_command, users_cli
     from .worker import worker_command
