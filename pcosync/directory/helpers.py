@@ -84,3 +84,15 @@ def history_of(owner, owner_id):
     return {"history": views.page_of(owner, owner_id, number,
                                      show_sensitive=current_user.can(PEOPLE_SENSITIVE)),
             "history_words": history_words}
+
+
+def without_sensitive_fields(form):
+    """The form without the sensitive fields, for a user who may not see them: they are then
+    neither shown nor written."""
+    from flask_login import current_user
+
+    from ..models import PEOPLE_SENSITIVE
+
+    if not current_user.can(PEOPLE_SENSITIVE):
+        del form.medical_notes
+    return form

@@ -46,6 +46,15 @@ def register():
     event.listen(Session, "persistent_to_deleted", _orphan_deleted)
     event.listen(Session, "after_flush_postexec", _after_flush)
     event.listen(Session, "after_soft_rollback", _forget)
+    for model, tracked in TRACKED.items():
+        for field in tracked.fields:
+            # A value set on an expired row (after a commit) loads the old one first: the
+            # history needs the before-value.
+            event.listen(getattr(model, field), "set", _keep_old_value, active_history=True)
+
+
+def _keep_old_value(_target, value, _old_value, _initiator):
+    return value
 
 
 def _before_flush(session, _flush_context, _instances):
