@@ -7,7 +7,7 @@ from ...extensions import db
 from ...models import ChangeSource, RunStatus, SyncRun
 from ...pco.errors import PCOError
 from ..connection import make_client
-from ..history.context import recording
+from ..history.context import paused, recording
 from . import kinds
 from .guard import GuardTripped, guard_for
 from .lifecycle import Heartbeat, Progress, RunCancelled, finish_run, start_step
@@ -115,7 +115,10 @@ def _run_steps(parent, steps, client, heartbeat, recorder):
 
 
 def recorded(run, kind):
-    """The run's changes go into the history as its own (services/history)."""
+    """The run's changes go into the history as its own (services/history); a preview's are
+    thrown away with everything else it wrote, so they are not recorded at all."""
+    if run.preview:
+        return paused()
     source = (ChangeSource.PUSH if kind.pushes else
               ChangeSource.QUICK_SYNC if kind.value == kinds.QUICK_SYNC else ChangeSource.PULL)
     return recording(source, run_id=run.id, user_id=run.user_id)
