@@ -9,7 +9,7 @@ from ..auth.permissions import permission_required
 from ..directory import history_words
 from ..extensions import db
 from ..jobs import QueueUnavailable, start_run_in_worker
-from ..models import PCO_MANAGE, PEOPLE_SENSITIVE, SyncRun
+from ..models import PCO_MANAGE, PEOPLE_SENSITIVE, RunStatus, SyncRun
 from ..services.history import revert as reverts
 from ..services.runs.lifecycle import RunAlreadyActive
 from . import bp
@@ -44,7 +44,10 @@ def _shown(plan):
 @bp.route("/runs/<int:run_id>/revert", methods=["POST"])
 @permission_required(PCO_MANAGE)
 def revert(run_id):
-    db.session.get(SyncRun, run_id) or abort(404)
+    run = db.session.get(SyncRun, run_id) or abort(404)
+    if run.status == RunStatus.RUNNING or run.preview:
+        flash("A run is reverted once it has ended (and a preview changed nothing).", "error")
+        return redirect(url_for(".run_detail", run_id=run_id))
     plan, _record = _plan(run_id)
     reverts.apply(plan, user_id=current_user.id)
     message = f"Reverted: {plan.sentence()}."
