@@ -15,6 +15,7 @@ from typing import Optional
 
 from sqlalchemy import event, inspect, insert
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import DetachedInstanceError, ObjectDeletedError
 
 from ...models import (
     CREATED, DELETED, ChangeSource, Family, FieldChange, Group, Person, utcnow,
@@ -115,8 +116,12 @@ def _note_deleted(session, obj):
 
 
 def _orphan_deleted(session, obj):
-    """A row removed from its collection (delete-orphan) is deleted by the flush itself."""
-    _note_deleted(session, obj)
+    """A row removed from its collection (delete-orphan) is deleted by the flush itself; its
+    values are read from what was loaded (the row is gone: nothing can be loaded now)."""
+    try:
+        _note_deleted(session, obj)
+    except (ObjectDeletedError, DetachedInstanceError):
+        pass  # removed unread: nothing to say about it
 
 
 def _after_flush(session, _flush_context):
