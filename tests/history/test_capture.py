@@ -117,3 +117,37 @@ def test_nothing_is_recorded_when_nothing_changed(app):
     with recording(ChangeSource.PULL):
         db.session.commit()
     assert db.session.scalar(select(func.count()).select_from(FieldChange)) == before
+
+
+def statements_of_a_first_pull(history):
+    from sqlalchemy import event
+
+    from pcosync.models import FieldChange as Change
+    from pcosync.services.history.context import paused
+
+    db.session.execute(Change.__table__.delete())
+    db.session.execute(Person.__table__.delete())
+    db.session.commit()
+    seen = []
+
+    def count(*_statement):
+        seen.append(1)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        if history:
+            pull = run("People")
+        else:
+            with paused():
+                pull = run("People")
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    assert pull.created_count == 250
+    return len(seen)
+
+
+def test_a_first_pull_pays_one_statement_per_page_for_its_history(app, make_sandbox):
+    make_sandbox(people=250)
+    statements_of_a_first_pull(False)  # the choice lists and custom fields, made once
+    without = statements_of_a_first_pull(False)
+    assert statements_of_a_first_pull(True) - without == 3  # one per page of 100
