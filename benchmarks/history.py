@@ -12,8 +12,8 @@ the page's "created" rows (bulk_create.record_created), not one per row.
 History page: --rows history rows generated on PostgreSQL with one INSERT ... SELECT
 generate_series (a person per 1,000 rows, at most 10,000; a 30-day spread of changes, a mix of
 sources; indexes and foreign keys built after the rows), ANALYZEd; then the first page of 50
-random people's history read through the service the person page uses (views.page_of: a
-count and 25 rows), each timed; p50 and p95.
+random people's history read through the service the person page uses (views.page_of: 26
+rows, newest first), each timed; p50 and p95.
 Targets: the history adds at most one statement per page; the first page is under 50 ms at
 p50 with 10 million rows.
 `--json`: pg_round_trips_per_page, pg_round_trips_per_page_history, history_rows,

@@ -20,8 +20,8 @@ def history_command(person_id, page, sensitive):
     if person is None:
         raise click.ClickException(f"There is no person {person_id}.")
     found = views.page_of("person", person.id, page, show_sensitive=sensitive)
-    click.echo(f"{person.full_name}: {found.total} change(s), page {found.number} of "
-               f"{found.pages}")
+    more = f"; older: --page {found.number + 1}" if found.has_next else ""
+    click.echo(f"{person.full_name}: page {found.number} of the history, newest first{more}")
     for entry in found.entries:
         click.echo(f"  [{entry.id}] {history_words.sentence(entry)}")
 

@@ -2,7 +2,6 @@
 page at a time, and what one run changed, by record. Each entry carries the names its words
 need (the person, family or group, the user, a campus or a primary member a value refers to);
 the blueprints put them in words."""
-import math
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -24,22 +23,21 @@ REFERENCES = {"campus_id": (Campus, lambda row: row.name),
 
 @dataclass
 class HistoryPage:
+    """One page, newest first. No total is counted: counting a long history would cost more
+    than reading its page (the page reads one row more to know whether there is an older one)."""
     entries: list
     number: int
-    total: int
+    has_next: bool
     size: int = PAGE_SIZE
-
-    @property
-    def pages(self):
-        return max(1, math.ceil(self.total / self.size))
 
     @property
     def has_prev(self):
         return self.number > 1
 
     @property
-    def has_next(self):
-        return self.number < self.pages
+    def pages(self):
+        """As many as are known: this one, and the next when there is one."""
+        return self.number + (1 if self.has_next else 0)
 
 
 def visible(query, show_sensitive):
@@ -51,11 +49,11 @@ def page_of(owner, owner_id, number=1, show_sensitive=False):
     """`owner` ("person", "family", "group")'s history, newest first."""
     column = OWNER_COLUMNS[owner]
     query = visible(select(FieldChange).where(column == owner_id), show_sensitive)
-    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    number = max(1, min(number, math.ceil(total / PAGE_SIZE) or 1))
-    rows = db.session.scalars(query.order_by(FieldChange.id.desc()).limit(PAGE_SIZE)
+    number = max(1, number)
+    rows = db.session.scalars(query.order_by(FieldChange.id.desc()).limit(PAGE_SIZE + 1)
                               .offset((number - 1) * PAGE_SIZE)).all()
-    return HistoryPage(entries=named(rows), number=number, total=total)
+    return HistoryPage(entries=named(rows[:PAGE_SIZE]), number=number,
+                       has_next=len(rows) > PAGE_SIZE)
 
 
 def run_changes(run_id, show_sensitive=False, limit=500):
