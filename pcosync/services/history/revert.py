@@ -20,19 +20,20 @@ from sqlalchemy.orm import aliased
 
 from ...extensions import db
 from ...models import (
-    CREATED, DELETED, ChangeSource, FieldChange, FieldSync, FieldValue, PULL_ONLY_PERSON_FIELDS,
-    RunKind, SyncRun, utcnow,
+    CREATED, DELETED, PULL_ONLY_PERSON_FIELDS, ChangeSource, FieldChange, FieldSync, FieldValue,
+    SyncRun, utcnow,
 )
+from ..runs import kinds
 from .capture import REVERTS
 from .context import recording
 from .tracked import BY_NAME, NOT_REVERTED, decode, encode
 
 ARCHIVABLE = ("Person", "Family", "Group")
 LOCAL_ONLY_FIELDS = frozenset(PULL_ONLY_PERSON_FIELDS) | NOT_REVERTED
-PUSH_OF = {"Person": RunKind.PUSH_PEOPLE, "Email": RunKind.PUSH_PEOPLE,
-           "PhoneNumber": RunKind.PUSH_PEOPLE, "FieldValue": RunKind.PUSH_PEOPLE,
-           "Address": RunKind.PUSH_PEOPLE, "Family": RunKind.PUSH_FAMILIES,
-           "FamilyMember": RunKind.PUSH_FAMILIES, "GroupMembership": RunKind.PUSH_MEMBERSHIPS}
+# The record a push sends each kind of row with, as the run kinds' `retries` name them.
+PUSHED_WITH = {"Person": "Person", "Email": "Person", "PhoneNumber": "Person",
+               "FieldValue": "Person", "Address": "Person", "Family": "Family",
+               "FamilyMember": "Family", "GroupMembership": "Membership"}
 
 
 class RevertError(ValueError):
@@ -76,15 +77,16 @@ class Plan:
         """Records the next push will write to PCO because of this revert."""
         return len({r.key for r in self.restores if _pushed(r.first)}
                    | {(c.record_type, c.record_id) for c in self.remakes
-                      if c.record_type in PUSH_OF})
+                      if c.record_type in PUSHED_WITH})
 
     @property
     def push_kind(self):
-        kinds = {PUSH_OF[r.first.record_type] for r in self.restores if _pushed(r.first)}
-        kinds |= {PUSH_OF[c.record_type] for c in self.remakes if c.record_type in PUSH_OF}
-        if not kinds:
+        types = {r.first.record_type for r in self.restores if _pushed(r.first)}
+        types |= {c.record_type for c in self.remakes if c.record_type in PUSHED_WITH}
+        pushes = {kinds.retry_for(PUSHED_WITH[name]) for name in types}
+        if not pushes:
             return None
-        return kinds.pop() if len(kinds) == 1 else RunKind.FULL_PUSH
+        return pushes.pop() if len(pushes) == 1 else kinds.FULL_PUSH
 
     def sentence(self):
         text = (f"{len(self.restores)} field{_s(self.restores)} on {len(self.records)} "
@@ -105,7 +107,7 @@ def _s(items):
 
 
 def _pushed(change):
-    if change.field in LOCAL_ONLY_FIELDS or change.record_type not in PUSH_OF:
+    if change.field in LOCAL_ONLY_FIELDS or change.record_type not in PUSHED_WITH:
         return False
     if change.record_type == "FieldValue":
         value = db.session.get(FieldValue, change.record_id)
