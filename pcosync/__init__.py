@@ -55,8 +55,10 @@ def register_extensions(app):
     from . import models  # noqa: F401  (the models must be known to Flask-Migrate)
     from .auth.session import configure_login
     from .extensions import csrf, db, mail, migrate
+    from .services.history.capture import register as record_history
 
     db.init_app(app)
+    record_history()
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path),
                                                      "migrations"), render_as_batch=True)
     csrf.init_app(app)

@@ -34,6 +34,7 @@ ENV_SETTINGS = (
     "MAIL_FROM",
     "WORKER_HEARTBEAT_MAX_AGE",
     "WEBHOOK_GRACE_SECONDS",
+    "HISTORY_DAYS",
 )
 
 PCO_REAL_API_URL = "https://api.planningcenteronline.com"
@@ -91,6 +92,8 @@ class Defaults:
     # A person PCO changed this recently may still have a webhook on its way: the
     # webhooks-look-broken rule (services/alerts/webhooks.py) leaves them out.
     WEBHOOK_GRACE_SECONDS = 600
+    # The change history keeps each change this many days (the worker prunes it daily).
+    HISTORY_DAYS = 365
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
@@ -134,6 +137,7 @@ def finish(config, instance_path):
     config["TRUSTED_PROXIES"] = trusted_proxies(config.get("TRUSTED_PROXIES"))
     config["SYNC_GUARD_PERCENT"] = guard_percent(config.get("SYNC_GUARD_PERCENT"))
     mail_settings(config)
+    config["HISTORY_DAYS"] = history_days(config.get("HISTORY_DAYS"))
     secure_cookies(config)
     if not config.get("SECRET_KEY"):
         if not (config.get("DEBUG") or config.get("TESTING")):
@@ -217,3 +221,13 @@ def webhook_secrets(config):
 
 def uses_sandbox(config):
     return config.get("PCO_API_URL", PCO_REAL_API_URL).rstrip("/") != PCO_REAL_API_URL
+
+
+def history_days(value):
+    try:
+        days = int(365 if value is None or value == "" else value)
+    except (TypeError, ValueError):
+        days = 0
+    if days < 1:
+        raise ConfigError(f"HISTORY_DAYS must be a whole number of days, 1 or more, not {value!r}.")
+    return days

@@ -10,7 +10,7 @@ import click
 
 
 def commands():
-    from . import alerts, duplicates, runs, schedules, webhooks  # noqa: F401  (they join pco_cli)
+    from . import alerts, duplicates, history, runs, schedules, webhooks  # noqa: F401  (they join pco_cli)
     from .group import pco_cli
     from .users import first_run_command, users_cli
     from .worker import worker_command

@@ -10,7 +10,7 @@ from ..services.directory.contacts import FAMILY_ADDRESS_FIELDS
 from ..services.directory.people import find_people
 from . import bp
 from .forms import FamilyEditForm, FamilyForm, FamilyMemberForm, FamilyRoleForm, keep_current_choice
-from .helpers import (add_member, found_or_404, removed, render_form, requested_page,
+from .helpers import (add_member, found_or_404, history_of, removed, render_form, requested_page,
                       save_role, search_text)
 
 
@@ -62,7 +62,8 @@ def family(family_id):
     return render_template("directory/family.html", family=family, search=search,
                            candidates=candidates, role_forms=role_forms,
                            add_form=FamilyMemberForm(formdata=None),
-                           review_items=review_queue.for_family(family.id))
+                           review_items=review_queue.for_family(family.id),
+                           **history_of("family", family.id))
 
 
 @bp.route("/families/<int:family_id>/edit", methods=["GET", "POST"])

@@ -8,7 +8,7 @@ from ..services.directory.common import DirectoryError, find_by_id
 from ..services.directory.people import find_people
 from . import bp
 from .forms import GroupForm, GroupMemberForm, GroupRoleForm
-from .helpers import (add_member, found_or_404, removed, render_form, save_role,
+from .helpers import (add_member, found_or_404, history_of, removed, render_form, save_role,
                       search_text)
 
 
@@ -49,7 +49,8 @@ def group(group_id):
                   for m in group.memberships}
     return render_template("directory/group.html", group=group, leaders=leaders,
                            members=members, search=search, candidates=candidates,
-                           role_forms=role_forms, add_form=GroupMemberForm(formdata=None))
+                           role_forms=role_forms, add_form=GroupMemberForm(formdata=None),
+                           **history_of("group", group.id))
 
 
 @bp.route("/groups/new", methods=["GET", "POST"])

@@ -69,3 +69,30 @@ def removed(link, remove, where, in_pco_too):
     if remove():
         message += " " + in_pco_too
     flash(message, "success")
+
+
+def history_of(owner, owner_id):
+    """The template values of a page's history section (`?history_page=N`); sensitive fields'
+    changes only for holders of PEOPLE_SENSITIVE."""
+    from flask_login import current_user
+
+    from ..models import PEOPLE_SENSITIVE
+    from ..services.history import views
+    from . import history_words
+
+    number = page_number(request.args.get("history_page"))
+    return {"history": views.page_of(owner, owner_id, number,
+                                     show_sensitive=current_user.can(PEOPLE_SENSITIVE)),
+            "history_words": history_words}
+
+
+def without_sensitive_fields(form):
+    """The form without the sensitive fields, for a user who may not see them: they are then
+    neither shown nor written."""
+    from flask_login import current_user
+
+    from ..models import PEOPLE_SENSITIVE
+
+    if not current_user.can(PEOPLE_SENSITIVE):
+        del form.medical_notes
+    return form

@@ -9,7 +9,8 @@ from ..services.review import queue as review_queue
 from ..services.directory import profile as profile_service
 from . import bp
 from .forms import ArchiveForm, NewPersonForm, PersonForm
-from .helpers import found_or_404, render_form, requested_page, search_text
+from .helpers import (found_or_404, history_of, render_form, requested_page, search_text,
+                      without_sensitive_fields)
 
 
 @bp.route("/people/")
@@ -24,7 +25,7 @@ def people():
 @bp.route("/people/new", methods=["GET", "POST"])
 @permission_required(PEOPLE_MANAGE)
 def new_person():
-    form = NewPersonForm()
+    form = without_sensitive_fields(NewPersonForm())
     with_profile_choices(form)
     if form.validate_on_submit():
         person = people_service.create_person(form.data, email=form.email.data,
@@ -44,14 +45,15 @@ def person(person_id):
         archive_form=archive_form(), grade_name=profile_service.grade_name,
         review_items=review_queue.for_person(person.id),
         waiting=people_service.waiting_for_push(person),
-        custom_fields=custom_fields_service.person_field_groups(person))
+        custom_fields=custom_fields_service.person_field_groups(person),
+        **history_of("person", person.id))
 
 
 @bp.route("/people/<int:person_id>/edit", methods=["GET", "POST"])
 @permission_required(PEOPLE_MANAGE)
 def edit_person(person_id):
     person = found_or_404(people_service.load_person(person_id))
-    form = PersonForm(obj=person)
+    form = without_sensitive_fields(PersonForm(obj=person))
     form.keep_current_choices(person)
     with_profile_choices(form, person)
     if form.validate_on_submit():

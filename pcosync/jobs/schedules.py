@@ -14,6 +14,7 @@ from rq.registry import ScheduledJobRegistry
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..models import utcnow
+from .history import enqueue_prune
 from .queue import JobPolicy, enqueue_at, get_queue
 from .runs import SYNC_POLICY, preview_stopped_run
 from .webhooks import WEBHOOK_POLICY, check_webhooks
@@ -35,6 +36,7 @@ def scheduled_tick(name, due_iso):
     if schedule_next(name) is None:
         return "The schedule was turned off; nothing was run."
     if name == schedules.WEBHOOK_CHECK:
+        enqueue_prune()  # the daily tick also keeps the change history to HISTORY_DAYS
         return check_webhooks()
     job = get_current_job()
     status = schedules.run_scheduled(name, datetime.fromisoformat(due_iso),

@@ -10,9 +10,10 @@ from .profile import (
 from .alerts import Alert
 from .custom_fields import FieldDefinition, FieldOption, FieldTab, FieldValue
 from .enums import (
-    DeliveryStatus, DuplicateStatus, FieldSync, FieldType, Gender, GroupRole, NameKind, Outcome,
-    PersonStatus, RemovalKind, ReviewKind, ReviewStatus, RunKind, RunStatus,
+    ChangeSource, DeliveryStatus, DuplicateStatus, FieldSync, FieldType, Gender, GroupRole,
+    NameKind, Outcome, PersonStatus, RemovalKind, ReviewKind, ReviewStatus, RunKind, RunStatus,
 )
+from .history import CREATED, DELETED, SENSITIVE_FIELDS, FieldChange
 from .schedules import SyncCursor, SyncSchedule
 from .sync import (
     ConnectedOrganization, PendingRemoval, SyncIssue, SyncRun, WebhookDelivery,
@@ -22,7 +23,8 @@ from .review import DistinctPeople, ReviewItem
 from .duplicates import DuplicatePair, NameEquivalence
 from .types import UTCDateTime, utcnow
 from .users import (
-    BUILTIN_ROLES, PCO_MANAGE, PEOPLE_MANAGE, TECH_ADMIN, Permission, Role, User, UserSession,
+    BUILTIN_ROLES, PCO_MANAGE, PEOPLE_MANAGE, PEOPLE_SENSITIVE, TECH_ADMIN, Permission, Role,
+    User, UserSession,
 )
 
 __all__ = [
@@ -39,4 +41,5 @@ __all__ = [
     "RunKind", "RunStatus", "SyncCursor", "SYNCED_PERSON_FIELDS", "SyncIssue", "SyncRun",
     "SyncSchedule", "TECH_ADMIN", "User", "UserSession", "UTCDateTime", "utcnow",
     "WebhookDelivery", "WebhookSubscription",
+    "CREATED", "ChangeSource", "DELETED", "FieldChange", "PEOPLE_SENSITIVE", "SENSITIVE_FIELDS",
 ]

@@ -124,3 +124,15 @@ class DuplicateStatus(StrEnum):
     MERGED = "merged"
     DIFFERENT = "different"  # different people: remembered (DistinctPeople), never listed again
     DISMISSED = "dismissed"
+
+
+class ChangeSource(StrEnum):
+    """Who wrote a change the history records (models/history.py)."""
+    PULL = "pull"
+    QUICK_SYNC = "quick sync"
+    WEBHOOK = "webhook"
+    PUSH = "push"
+    REVIEW = "review"
+    DIRECTORY = "directory"
+    REVERT = "revert"
+    OTHER = "other"  # ORM code that said nothing: another module of the platform, a script

@@ -13,13 +13,17 @@ from .types import CreatedAtMixin, UTCDateTime
 
 PCO_MANAGE = "pco.manage"
 PEOPLE_MANAGE = "people.manage"
+# Sensitive fields (medical notes) and their history.
+PEOPLE_SENSITIVE = "people.sensitive"
 TECH_ADMIN = "TECH_ADMIN"
 # What each built-in role holds. The initial migration seeds these; `flask users create`
 # makes sure they exist too.
-BUILTIN_ROLES = {TECH_ADMIN: (PCO_MANAGE, PEOPLE_MANAGE), "STAFF": (PEOPLE_MANAGE,), "VIEWER": ()}
+BUILTIN_ROLES = {TECH_ADMIN: (PCO_MANAGE, PEOPLE_MANAGE, PEOPLE_SENSITIVE),
+                 "STAFF": (PEOPLE_MANAGE,), "VIEWER": ()}
 PERMISSION_DESCRIPTIONS = {
     PCO_MANAGE: "Run PCO syncs and pushes, configure webhooks",
     PEOPLE_MANAGE: "View and edit people, families and groups",
+    PEOPLE_SENSITIVE: "See sensitive fields (medical notes) and their history",
 }
 role_permissions = Table(
     "role_permissions", db.metadata,

@@ -7,7 +7,8 @@ from ..auth.permissions import permission_required
 from ..auth.routes import safe_next
 from ..extensions import db
 from ..jobs import QueueUnavailable, start_run_in_worker
-from ..models import PCO_MANAGE, ReviewItem, ReviewStatus
+from ..models import PCO_MANAGE, ChangeSource, ReviewItem, ReviewStatus
+from ..services.history.context import recording
 from ..services.review import actions, bulk, queue
 from ..services.runs.lifecycle import RunAlreadyActive
 from . import bp
@@ -58,7 +59,8 @@ def act(item_id, action):
         abort(404)
     item = db.session.get(ReviewItem, item_id) or abort(404)
     try:
-        message = perform(item, action, current_user.email)
+        with recording(ChangeSource.REVIEW, user_id=current_user.id):
+            message = perform(item, action, current_user.email)
     except actions.ReviewError as err:
         flash(str(err), "error")
     except (RunAlreadyActive, QueueUnavailable) as err:

@@ -6,9 +6,11 @@ from flask_login import current_user
 from ..auth.permissions import permission_required
 from ..extensions import db
 from ..jobs import QueueUnavailable, start_run_in_worker
-from ..models import PCO_MANAGE, SyncRun
+from ..directory import history_words
+from ..models import PCO_MANAGE, PEOPLE_SENSITIVE, SyncRun
 from ..pco.errors import PCOError
 from ..services.connection import test_connection, while_admin_waits
+from ..services.history import views as history_views
 from ..services.review import queue as review_queue
 from ..services.runs import kinds
 from ..services.runs import status as sync_status
@@ -111,7 +113,9 @@ def cancel(run_id):
 def run_detail(run_id):
     run = db.session.get(SyncRun, run_id) or abort(404)
     return render_template("sync/run.html", run=run, summary=sync_status.run_summary(run),
-                           **sync_status.report_view(run))
+                           changes=history_views.run_changes(
+                               run.id, show_sensitive=current_user.can(PEOPLE_SENSITIVE)),
+                           history_words=history_words, **sync_status.report_view(run))
 
 
 @bp.route("/runs/<int:run_id>/summary")

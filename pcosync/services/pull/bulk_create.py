@@ -14,7 +14,9 @@ tests/pull/test_bulk_writes.py holds the two paths equal.
 from sqlalchemy import insert, select
 
 from ...extensions import db
-from ...models import FieldValue, Person
+from ...models import FieldChange, FieldValue, Person
+from ..history import context as history
+from ..history.capture import created_rows
 from ..rules import choices, custom_fields
 from ..rules.contact_kinds import CONTACT_KINDS
 from ..rules.merge import agree_with, set_contact, take_fields, restore_if_reactivated
@@ -65,10 +67,12 @@ def create_people(records):
     few statements. Returns {PCO id: local id}."""
     if not records:
         return {}
-    insert_rows(Person, [new_person(record).values for record in records])
+    people = [new_person(record) for record in records]
+    insert_rows(Person, [person.values for person in people])
     pco_ids = [record["pco_id"] for record in records]
     ids = dict(db.session.execute(select(Person.pco_id, Person.id)
                                   .where(Person.pco_id.in_(pco_ids))).all())
+    record_created(people, ids)
     for kind in CONTACT_KINDS:
         insert_rows(kind.model, [new_contact(kind, data, ids[record["pco_id"]]).values
                                  for record in records for data in record[kind.name]])
@@ -76,6 +80,15 @@ def create_people(records):
         StandIn(FieldValue, person_id=ids[record["pco_id"]], **values).values
         for record in records for values in custom_fields.new_value_rows(record)])
     return ids
+
+
+def record_created(people, ids):
+    """The history's "created" row of each new person, in one statement with the page (the
+    contact points and values made with them are part of that creation)."""
+    if history.enabled():
+        insert_rows(FieldChange, created_rows("Person", [
+            (ids[person.pco_id], {"person_id": ids[person.pco_id]}, Person.full_name.fget(person))
+            for person in people], history.current()))
 
 
 def new_person(record):

@@ -4,9 +4,10 @@ import logging
 from flask import current_app
 
 from ...extensions import db
-from ...models import RunStatus, SyncRun
+from ...models import ChangeSource, RunStatus, SyncRun
 from ...pco.errors import PCOError
 from ..connection import make_client
+from ..history.context import paused, recording
 from . import kinds
 from .guard import GuardTripped, guard_for
 from ..alerts.rules import run_error
@@ -85,7 +86,8 @@ def _operate(run, client, heartbeat, recorder):
         _run_steps(run, kind.steps, client, heartbeat, recorder)
     else:
         guard = guard_for(run, run.kind, current_app.config)
-        kind.run(client, Progress(run, guard=guard, recorder=recorder))
+        with recorded(run, kind):
+            kind.run(client, Progress(run, guard=guard, recorder=recorder))
 
 
 def _run_steps(parent, steps, client, heartbeat, recorder):
@@ -94,8 +96,9 @@ def _run_steps(parent, steps, client, heartbeat, recorder):
         heartbeat.add(step.id)
         guard = guard_for(parent, kind, current_app.config)
         try:
-            kinds.get(kind).run(client, Progress(step, parent=parent, guard=guard,
-                                                 recorder=recorder))
+            with recorded(step, kinds.get(kind)):
+                kinds.get(kind).run(client, Progress(step, parent=parent, guard=guard,
+                                                     recorder=recorder))
         except RunCancelled:
             _end_step(step, RunStatus.CANCELLED)
             raise
@@ -112,6 +115,16 @@ def _run_steps(parent, steps, client, heartbeat, recorder):
             _end_step(step, RunStatus.FAILED, describe(err))
             raise
         finish_run(step, RunStatus.COMPLETED)
+
+
+def recorded(run, kind):
+    """The run's changes go into the history as its own (services/history); a preview's are
+    thrown away with everything else it wrote, so they are not recorded at all."""
+    if run.preview:
+        return paused()
+    source = (ChangeSource.PUSH if kind.pushes else
+              ChangeSource.QUICK_SYNC if kind.value == kinds.QUICK_SYNC else ChangeSource.PULL)
+    return recording(source, run_id=run.id, user_id=run.user_id)
 
 
 def _end_step(step, status, error=None, needs_review=False):

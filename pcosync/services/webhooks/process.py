@@ -18,9 +18,10 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 
 from ...extensions import db
-from ...models import DeliveryStatus, SyncIssue, utcnow
+from ...models import ChangeSource, DeliveryStatus, SyncIssue, utcnow
 from ...pco.errors import PCOError
 from ..connection import make_client
+from ..history.context import recording
 from ..rules.review_items import file_item
 from ..runs.lifecycle import active_run, stale_after
 from . import deliveries, events
@@ -136,6 +137,10 @@ class Batch:
             log.info("webhook batch %s", dict(self.counts))
 
     def run(self, deadline):
+        with recording(ChangeSource.WEBHOOK):
+            return self._run(deadline)
+
+    def _run(self, deadline):
         while time.monotonic() < deadline:
             if self.only is None and sync_running():
                 self.counts["seconds waiting for a sync run"] += SYNC_WAIT_SECONDS
@@ -207,6 +212,11 @@ class Batch:
         A batch-safe handler runs without autoflush (events.py)."""
         if waiting.problem:
             return FAILED, waiting.problem
+        with recording(ChangeSource.WEBHOOK, delivery_id=waiting.delivery_id,
+                       session=db.session):
+            return self._attempt(waiting, handler, batch_safe)
+
+    def _attempt(self, waiting, handler, batch_safe):
         try:
             if batch_safe:
                 with db.session.no_autoflush:
@@ -271,7 +281,9 @@ class Batch:
                 db.session.rollback()  # applied meanwhile by another batch
                 return None
             try:
-                result = PROCESSED, read.apply(found, self.client, DeliveryLog(waiting.row_id))
+                with recording(ChangeSource.WEBHOOK, delivery_id=waiting.delivery_id):
+                    result = PROCESSED, read.apply(found, self.client,
+                                                   DeliveryLog(waiting.row_id))
                 return self.settle_alone(waiting, result, locked=True)
             except (IntegrityError, OperationalError) as err:  # a race: try again (see recover)
                 db.session.rollback()
