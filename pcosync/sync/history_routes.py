@@ -22,39 +22,36 @@ def _plan(run_id):
     return reverts.plan_run(run_id, record), record
 
 
-@bp.route("/runs/<int:run_id>/revert")
-@permission_required(PCO_MANAGE)
-def revert_page(run_id):
-    run = db.session.get(SyncRun, run_id) or abort(404)
-    plan, record = _plan(run_id)
-    return render_template("sync/revert.html", run=run, plan=plan, record=record,
-                           words=history_words, shown=_shown(plan))
-
-
-def _shown(plan):
-    from ..services.history.views import named
-
-    """The conflicts as (entry, value now), sensitive ones only for those who may see them."""
-    show = current_user.can(PEOPLE_SENSITIVE)
-    entries = named([restore.last for restore, _current in plan.conflicts])
-    return [(entry, current) for entry, (_restore, current) in zip(entries, plan.conflicts)
-            if show or not entry.change.is_sensitive]
-
-
-@bp.route("/runs/<int:run_id>/revert", methods=["POST"])
+# One rule for both methods: Werkzeug answers 405 rather than 404 to a POST with an id out of
+# range when a GET and a POST rule share a path with a bounded converter.
+@bp.route("/runs/<int:run_id>/revert", methods=["GET", "POST"])
 @permission_required(PCO_MANAGE)
 def revert(run_id):
+    """GET: what a revert would do, to confirm; POST: do it."""
     run = db.session.get(SyncRun, run_id) or abort(404)
+    plan, record = _plan(run_id)
+    if request.method == "GET":
+        return render_template("sync/revert.html", run=run, plan=plan, record=record,
+                               words=history_words, shown=_shown(plan))
     if run.status == RunStatus.RUNNING or run.preview:
         flash("A run is reverted once it has ended (and a preview changed nothing).", "error")
         return redirect(url_for(".run_detail", run_id=run_id))
-    plan, _record = _plan(run_id)
     reverts.apply(plan, user_id=current_user.id)
     message = f"Reverted: {plan.sentence()}."
     if plan.push_kind and plan.pco_writes:
         message += " " + _push(plan)
     flash(message, "success")
     return redirect(url_for(".run_detail", run_id=run_id))
+
+
+def _shown(plan):
+    """The conflicts as (entry, value now), sensitive ones only for those who may see them."""
+    from ..services.history.views import named
+
+    show = current_user.can(PEOPLE_SENSITIVE)
+    entries = named([restore.last for restore, _current in plan.conflicts])
+    return [(entry, current) for entry, (_restore, current) in zip(entries, plan.conflicts)
+            if show or not entry.change.is_sensitive]
 
 
 def _push(plan):
