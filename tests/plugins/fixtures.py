@@ -8,6 +8,8 @@
 - make_sandbox / sandbox: the PCO sandbox over real HTTP (the one way tests start it).
 - live_app / live_server: the app itself over HTTP.
 - browser / page / logged_in_page: headless Chromium driven by Playwright.
+- Hypothesis profiles for the fuzz tests: "fixed" (the default: a fixed seed and few examples,
+  for every run of the suite) and "long" (HYPOTHESIS_PROFILE=long: thousands, on demand).
 """
 import contextlib
 import fcntl
@@ -18,6 +20,7 @@ import uuid
 
 import pytest
 import redis as redis_lib
+from hypothesis import HealthCheck, settings
 
 from pcosync import bundled_redis, create_app
 from pcosync.extensions import db
@@ -33,6 +36,18 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 BROWSER_TIMEOUT_MS = 10_000
 BROWSER_ADMIN_EMAIL = "browser-admin@example.org"
 PROCESS_GROUP = "real-processes"
+
+# Each example is an HTTP request that must answer within FUZZ_DEADLINE (a hang, not a speed
+# bound: 1e1000000 held a worker 31 s). max_examples counts per fuzzed route or body shape.
+FUZZ_DEADLINE_MS = 2000
+FUZZ_HEALTH = [HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
+               HealthCheck.data_too_large, HealthCheck.large_base_example]
+settings.register_profile("fixed", derandomize=True, max_examples=3, database=None,
+                          deadline=FUZZ_DEADLINE_MS, suppress_health_check=FUZZ_HEALTH,
+                          print_blob=True)
+settings.register_profile("long", max_examples=250, database=None, deadline=FUZZ_DEADLINE_MS,
+                          suppress_health_check=FUZZ_HEALTH, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "fixed"))
 
 
 def is_xdist_worker():
