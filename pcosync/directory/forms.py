@@ -271,7 +271,7 @@ class GroupForm(FlaskForm):
     description = TextAreaField("Description",
                                 validators=[Optional(), Length(max=2000), plain_text],
                                 filters=[blank_to_none])
-    department_id = SelectField("Department", coerce=int, validate_choice=False)
+    department_id = SelectField("Department", coerce=optional_int, validate_choice=False)
     new_department = text("…or a new department", 120)
 
     def set_departments(self, departments):

@@ -189,3 +189,18 @@ def test_a_retry_on_a_closed_item_starts_nothing(app, admin_client):
     with admin_client.session_transaction() as session:
         assert session["_flashes"][-1] == ("error", actions.ALREADY_RESOLVED)
     assert fresh(ReviewItem, item.id).status == ReviewStatus.DISMISSED
+
+
+def test_a_retry_that_cannot_start_leaves_the_item_open(app, admin_client):
+    from pcosync.services.runs.lifecycle import start_run
+
+    start_run("People")  # the one-at-a-time slot is taken
+    item = make_item(ReviewKind.REJECTED, make_person())
+    token = csrf_token(admin_client, "/sync/review")
+
+    admin_client.post(f"/sync/review/{item.id}/retry", data={"csrf_token": token})
+
+    assert count(SyncRun) == 1
+    with admin_client.session_transaction() as session:
+        assert session["_flashes"][-1][1].startswith("Not retried: A sync is already running")
+    assert fresh(ReviewItem, item.id).status == ReviewStatus.OPEN
