@@ -17,7 +17,7 @@ from ..services.directory.families import FAMILY_ROLES
 from ..services.directory.groups import GROUP_ROLES
 from ..services.directory.profile import GRADES
 from ..models.keys import phone_digits
-from ..models.numbers import INT32, bounded_int
+from ..models.numbers import INT32, NumberError, bounded_int
 
 STATUSES = (("active", "Active"), ("inactive", "Inactive"))
 GENDERS = (("", "Not set"), ("M", "Male"), ("F", "Female"))
@@ -106,6 +106,20 @@ class OptionalSelectField(SelectField):
             super().pre_validate(form)
 
 
+class BoundedIntegerField(IntegerField):
+    """WTForms' IntegerField takes any int() accepts: "٣", and a 400-digit number its
+    NumberRange then fails on (OverflowError, a 500). ASCII digits within an Integer column."""
+
+    def process_formdata(self, valuelist):
+        if not valuelist or valuelist[0] in ("", None):
+            return
+        try:
+            self.data = bounded_int(valuelist[0], *INT32)
+        except NumberError:
+            self.data = None
+            raise ValueError("Not a valid whole number.") from None
+
+
 def optional_int(value):
     """A select's value as an integer; "" (not set) as None."""
     if value in ("", None):
@@ -137,8 +151,8 @@ class PersonForm(FlaskForm):
     campus_id = SelectField("Campus", coerce=optional_int, validate_choice=False)
     grade = OptionalSelectField("Grade", options([("", "Not set")] + list(GRADES)),
                                 coerce=optional_int)
-    graduation_year = IntegerField("Graduation year",
-                                   validators=[Optional(), NumberRange(min=1900, max=2200)])
+    graduation_year = BoundedIntegerField("Graduation year",
+                                          validators=[Optional(), NumberRange(min=1900, max=2200)])
     school = choice_select("School")
     medical_notes = TextAreaField("Medical notes",
                                   validators=[Optional(), Length(max=2000), plain_text],
@@ -247,8 +261,8 @@ class FamilyEditForm(AddressFields):
 
 
 class FamilyMemberForm(FlaskForm):
-    person_id = IntegerField("Person", widget=HiddenField.widget,
-                             validators=[InputRequired(message="Choose a person.")])
+    person_id = BoundedIntegerField("Person", widget=HiddenField.widget,
+                                    validators=[InputRequired(message="Choose a person.")])
     role = SelectField("Role", choices=options(FAMILY_ROLES))
 
 
@@ -257,8 +271,8 @@ class FamilyRoleForm(FlaskForm):
 
 
 class GroupMemberForm(FlaskForm):
-    person_id = IntegerField("Person", widget=HiddenField.widget,
-                             validators=[InputRequired(message="Choose a person.")])
+    person_id = BoundedIntegerField("Person", widget=HiddenField.widget,
+                                    validators=[InputRequired(message="Choose a person.")])
     role = SelectField("Role", choices=options(GROUP_ROLES))
 
 

@@ -5,14 +5,14 @@ import time
 
 import pytest
 
-from pcosync.models import FieldDefinition, Group
+from pcosync.models import Family, FieldDefinition, Group
 from pcosync.models.numbers import NumberError, bounded_decimal, bounded_int, clamp
 from pcosync.services.directory.common import page_number
 from pcosync.services.runs.schedules import ScheduleError, _quick_sync_seconds
 from tests.directory.custom_field_helpers import church_fields, member_with_values, rows_of
 from tests.directory.test_custom_fields import as_shown, post_form
 from tests.directory.helpers import text_of
-from tests.factories import make_group
+from tests.factories import make_group, one_of_everything
 from tests.support import csrf_token, fresh
 
 
@@ -77,3 +77,19 @@ def test_a_department_id_past_the_integer_is_a_form_error(admin_client):
                                                  "csrf_token": token})
         assert response.status_code == 422, path
     assert fresh(Group, group.id).department.name == "Music"
+
+
+def test_a_graduation_year_or_a_person_past_the_integer_is_a_form_error(admin_client):
+    """Found by the long fuzz profile: WTForms' NumberRange raised OverflowError (a 500) on a
+    400-digit graduation year."""
+    ids, _ = one_of_everything()
+    token = csrf_token(admin_client, "/")
+    year = admin_client.post(f"/directory/people/{ids['person_id']}/edit", data={
+        "first_name": "Ann", "last_name": "Lee", "status": "active", "graduation_year": "9" * 400,
+        "csrf_token": token})
+    assert year.status_code == 422
+    for person_id in (str(2**64), "٣"):
+        member = admin_client.post(f"/directory/families/{ids['family_id']}/members", data={
+            "person_id": person_id, "role": "adult", "csrf_token": token})
+        assert member.status_code < 500
+        assert len(fresh(Family, ids["family_id"]).members) == 1
