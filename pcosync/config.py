@@ -200,7 +200,8 @@ def guard_percent(value):
 
 def secure_cookies(config):
     """A site served over HTTPS (PUBLIC_BASE_URL https://...) sends its login cookies over HTTPS
-    only; without the Secure flag one plain-http request would carry them in the clear."""
+    only; without the Secure flag one plain-http request would carry them in the clear. (A
+    request that arrives over https gets Secure cookies whatever this says: security.py.)"""
     if serves_https(config):
         config["SESSION_COOKIE_SECURE"] = config["REMEMBER_COOKIE_SECURE"] = True
 

@@ -12,8 +12,8 @@ from itertools import count
 
 from pcosync.extensions import db
 from pcosync.models import (
-    Address, Department, Email, Family, FamilyMember, Group, GroupMembership, Person,
-    PhoneNumber,
+    Address, Department, DuplicatePair, Email, Family, FamilyMember, Group, GroupMembership,
+    NameEquivalence, Person, PhoneNumber,
 )
 
 _ids = count(1000)
@@ -98,9 +98,13 @@ def one_of_everything():
     bob = make_person("Bob", "Lee")
     family = make_family("Lee family", [ann])
     group = make_group("Choir", members=[(ann, "member")])
+    pair = save(DuplicatePair(person_id=min(ann.id, bob.id), other_person_id=max(ann.id, bob.id),
+                              score=80, reasons=["same last name"]))
+    names = save(NameEquivalence(kind="first", name="jose", other_name="pepe", added_by="test"))
     ids = {"person_id": ann.id, "family_id": family.id, "group_id": group.id,
            "contact_id": ann.emails[0].id, "kind": "emails",
-           "member_id": family.members[0].id, "membership_id": group.memberships[0].id}
+           "member_id": family.members[0].id, "membership_id": group.memberships[0].id,
+           "pair_id": pair.id, "row_id": names.id}
     return ids, bob
 
 

@@ -49,11 +49,11 @@ def _attempt_login(form):
     return redirect(safe_next(form.next.data) or url_for("home.index"))
 
 
-def _throttled(form, attempt):
+def _throttled(form, attempt, template="auth/login.html"):
     wait = attempt.retry_after
     when = f"{wait} seconds" if wait < 120 else f"{(wait + 59) // 60} minutes"
     flash(f"Too many failed attempts. Wait {when} and try again.", "error")
-    page = render_template("auth/login.html", form=form)
+    page = render_template(template, form=form)
     return page, 429, {"Retry-After": str(wait)}
 
 
@@ -72,11 +72,23 @@ def change_password():
 
     form = PasswordForm()
     if form.validate_on_submit():
-        try:
-            service.change_password(current_user, form.current.data, form.new.data)
-        except service.UserError as err:
-            flash(f"Password not changed: {err}.", "error")
-            return render_template("auth/password.html", form=form), 400
-        flash("Password changed. Your other sessions have been logged out.", "success")
-        return redirect(url_for("home.index"))
+        return _attempt_change(form)
     return render_template("auth/password.html", form=form)
+
+
+def _attempt_change(form):
+    """The current password is a guess like a login's: counted first, by the same limits (and
+    the same counters: guesses at one account from one address add up on either form)."""
+    attempt = throttle.begin(current_user.email, request.remote_addr or "-")
+    if attempt.refused:
+        return _throttled(form, attempt, "auth/password.html")
+    try:
+        service.change_password(current_user, form.current.data, form.new.data)
+    except service.UserError as err:
+        if not isinstance(err, service.WrongPassword):
+            throttle.succeeded(attempt)
+        flash(f"Password not changed: {err}.", "error")
+        return render_template("auth/password.html", form=form), 400
+    throttle.succeeded(attempt)
+    flash("Password changed. Your other sessions have been logged out.", "success")
+    return redirect(url_for("home.index"))

@@ -18,6 +18,10 @@ class UserError(ValueError):
     """A user can't be made as asked; the message says why."""
 
 
+class WrongPassword(UserError):
+    """The current password given to change it is wrong: a guess, counted like a login's."""
+
+
 def find_user(email):
     return db.session.scalar(
         select(User).where(func.lower(User.email) == email.strip().lower()))
@@ -45,7 +49,7 @@ def check_new_password(password):
 def change_password(user, current, new):
     """The user's own change: the current password first; their other sessions end."""
     if not user.check_password(current):
-        raise UserError("the current password is wrong")
+        raise WrongPassword("the current password is wrong")
     check_new_password(new)
     user.set_password(new)
     sessions.end_other_sessions(user)

@@ -19,7 +19,7 @@ from ..services.directory.profile import GRADES
 from ..models import Gender, PersonStatus
 from ..services.rules.contact_kinds import ADDRESSES, EMAILS, PHONE_NUMBERS
 from ..models.keys import phone_digits
-from ..models.numbers import INT32, bounded_int
+from ..models.numbers import INT32, NumberError, bounded_int
 
 STATUSES = tuple((status.value, status.value.title()) for status in PersonStatus)
 # PCO's values, as they are also shown; a value PCO sent that is not one of them stays
@@ -110,6 +110,20 @@ class OptionalSelectField(SelectField):
             super().pre_validate(form)
 
 
+class BoundedIntegerField(IntegerField):
+    """WTForms' IntegerField takes any int() accepts: "٣", and a 400-digit number its
+    NumberRange then fails on (OverflowError, a 500). ASCII digits within an Integer column."""
+
+    def process_formdata(self, valuelist):
+        if not valuelist or valuelist[0] in ("", None):
+            return
+        try:
+            self.data = bounded_int(valuelist[0], *INT32)
+        except NumberError:
+            self.data = None
+            raise ValueError("Not a valid whole number.") from None
+
+
 def optional_int(value):
     """A select's value as an integer; "" (not set) as None."""
     if value in ("", None):
@@ -141,8 +155,8 @@ class PersonForm(FlaskForm):
     campus_id = SelectField("Campus", coerce=optional_int, validate_choice=False)
     grade = OptionalSelectField("Grade", options([("", "Not set")] + list(GRADES)),
                                 coerce=optional_int)
-    graduation_year = IntegerField("Graduation year",
-                                   validators=[Optional(), NumberRange(min=1900, max=2200)])
+    graduation_year = BoundedIntegerField("Graduation year",
+                                          validators=[Optional(), NumberRange(min=1900, max=2200)])
     school = choice_select("School")
     medical_notes = TextAreaField("Medical notes",
                                   validators=[Optional(), Length(max=2000), plain_text],
@@ -253,8 +267,8 @@ class FamilyEditForm(AddressFields):
 
 def chosen_person():
     """The person picked in an add-a-member search (a hidden input)."""
-    return IntegerField("Person", widget=HiddenField.widget,
-                        validators=[InputRequired(message="Choose a person.")])
+    return BoundedIntegerField("Person", widget=HiddenField.widget,
+                               validators=[InputRequired(message="Choose a person.")])
 
 
 class FamilyRoleForm(FlaskForm):
@@ -278,7 +292,7 @@ class GroupForm(FlaskForm):
     description = TextAreaField("Description",
                                 validators=[Optional(), Length(max=2000), plain_text],
                                 filters=[blank_to_none])
-    department_id = SelectField("Department", coerce=int, validate_choice=False)
+    department_id = SelectField("Department", coerce=optional_int, validate_choice=False)
     new_department = text("…or a new department", 120)
 
     def set_departments(self, departments):

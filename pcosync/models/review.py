@@ -4,7 +4,7 @@ from datetime import datetime
 from typing import Optional
 
 from sqlalchemy import (JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint,
-                        text)
+                        select, text)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -57,7 +57,9 @@ class ReviewItem(CreatedAtMixin, db.Model):
 
 class DistinctPeople(db.Model):
     """An admin said these are different people: a local person and another local person, or
-    a local person and a PCO person. Never asked again for that pair."""
+    a local person and a PCO person. Never asked again for that pair, and recorded once: a local
+    pair is stored smaller id first, so each shape has a unique constraint that holds (the
+    column the other shape leaves NULL keeps the two constraints apart)."""
     __tablename__ = "distinct_people"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -69,7 +71,26 @@ class DistinctPeople(db.Model):
     decided_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     __table_args__ = (
-        UniqueConstraint("person_id", "other_person_id", "other_pco_id"),
+        UniqueConstraint("person_id", "other_person_id"),
+        UniqueConstraint("person_id", "other_pco_id"),
         CheckConstraint("(other_person_id IS NULL) != (other_pco_id IS NULL)",
                         name="one_other"),
+        CheckConstraint("other_person_id IS NULL OR person_id < other_person_id",
+                        name="pair_ordered"),
     )
+
+    @classmethod
+    def local_pair(cls, person_id, other_person_id, decided_by):
+        low, high = sorted((person_id, other_person_id))
+        return cls(person_id=low, other_person_id=high, decided_by=decided_by)
+
+    @classmethod
+    def pco_pair(cls, person_id, other_pco_id, decided_by):
+        return cls(person_id=person_id, other_pco_id=other_pco_id, decided_by=decided_by)
+
+    def existing(self):
+        """A query for the id of the row that already records this pair, if any."""
+        cls = type(self)
+        other = (cls.other_person_id == self.other_person_id if self.other_pco_id is None
+                 else cls.other_pco_id == self.other_pco_id)
+        return select(cls.id).where(cls.person_id == self.person_id, other)

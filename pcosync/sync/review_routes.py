@@ -81,8 +81,12 @@ def perform(item, action, by):
 
 
 def retry(item, by):
-    run_kind = actions.retry_run(item)
-    if run_kind is None:
-        raise actions.ReviewError("There is nothing to retry for that item.")
-    start_run_in_worker(run_kind, triggered_by=by, user_id=current_user.id)
-    return actions.retried(item, by, run_kind)
+    """The claim and the run start commit together; a run that cannot start leaves the item
+    open, and an item already resolved starts nothing."""
+    run_kind, resolution = actions.claim_for_retry(item, by)
+    try:
+        start_run_in_worker(run_kind, triggered_by=by, user_id=current_user.id)
+    except (RunAlreadyActive, QueueUnavailable):
+        actions.reopen(item, resolution)
+        raise
+    return resolution

@@ -10,6 +10,8 @@
 - live_app / live_server: the app itself over HTTP.
 - browser / page / logged_in_page: headless Chromium driven by Playwright (one login per
   process, shared by the tests that follow).
+- Hypothesis profiles for the fuzz tests: "fixed" (the default: a fixed seed and few examples,
+  for every run of the suite) and "long" (HYPOTHESIS_PROFILE=long: thousands, on demand).
 """
 import contextlib
 import fcntl
@@ -20,6 +22,7 @@ import uuid
 
 import pytest
 import redis as redis_lib
+from hypothesis import HealthCheck, settings
 
 from pcosync import bundled_redis, create_app
 from pcosync.auth.session import lifetime
@@ -40,6 +43,18 @@ BROWSER_ADMIN_EMAIL = "browser-admin@example.org"
 PROCESS_GROUP = "real-processes"
 ONE_DATABASE = "one_database"
 ONE_DATABASE_TESTS = {}  # nodeid -> reason, gathered from the reports for the summary
+
+# Each example is an HTTP request that must answer within FUZZ_DEADLINE (a hang, not a speed
+# bound: 1e1000000 held a worker 31 s). max_examples counts per fuzzed route or body shape.
+FUZZ_DEADLINE_MS = 2000
+FUZZ_HEALTH = [HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
+               HealthCheck.data_too_large, HealthCheck.large_base_example]
+settings.register_profile("fixed", derandomize=True, max_examples=3, database=None,
+                          deadline=FUZZ_DEADLINE_MS, suppress_health_check=FUZZ_HEALTH,
+                          print_blob=True)
+settings.register_profile("long", max_examples=250, database=None, deadline=FUZZ_DEADLINE_MS,
+                          suppress_health_check=FUZZ_HEALTH, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "fixed"))
 
 
 def is_xdist_worker():

@@ -8,8 +8,7 @@ from sqlalchemy import text
 
 from pcosync.extensions import db
 from pcosync.models import (
-    PCO_MANAGE, PEOPLE_MANAGE, DuplicatePair, NameEquivalence, ReviewItem, ReviewKind, SyncIssue,
-    SyncRun, utcnow,
+    PCO_MANAGE, PEOPLE_MANAGE, ReviewItem, ReviewKind, SyncIssue, SyncRun, utcnow,
 )
 from pcosync.extensions import get_redis
 from pcosync.security import SECURITY_HEADERS
@@ -40,13 +39,7 @@ def world(app):
     item = ReviewItem(kind=ReviewKind.REJECTED, summary="refused", dedupe_key="access")
     db.session.add(item)
     db.session.commit()
-    pair = DuplicatePair(person_id=min(ids["person_id"], bob.id),
-                         other_person_id=max(ids["person_id"], bob.id), score=80,
-                         reasons=["same last name"])
-    names = NameEquivalence(kind="first", name="jose", other_name="pepe", added_by="test")
-    db.session.add_all([pair, names])
-    db.session.commit()
-    ids.update(item_id=item.id, pair_id=pair.id, row_id=names.id, action="dismiss")
+    ids.update(item_id=item.id, action="dismiss")
     form = {"kind": "People", "first_name": "Eve", "last_name": "Intruder", "status": "active",
             "name": "Intruders", "person_id": bob.id, "role": "leader", "location": "Home",
             "address": "eve@example.org", "number": "555-0100"}

@@ -5,13 +5,15 @@ import time
 
 import pytest
 
-from pcosync.models import FieldDefinition
+from pcosync.models import Family, FieldDefinition, Group
 from pcosync.models.numbers import NumberError, bounded_decimal, bounded_int, clamp
 from pcosync.services.directory.common import page_number
 from pcosync.services.runs.schedules import ScheduleError, _quick_sync_seconds
 from tests.directory.custom_field_helpers import church_fields, member_with_values, rows_of
 from tests.directory.test_custom_fields import as_shown, post_form
 from tests.directory.helpers import text_of
+from tests.factories import make_group, one_of_everything
+from tests.support import csrf_token, fresh
 
 
 @pytest.mark.parametrize("text", ["1e1000000", "1e300000", "1.5e1000000", "-1e400",
@@ -64,3 +66,30 @@ def test_a_staff_user_saving_a_huge_number_gets_a_message_and_nothing_saved(app,
     assert "Nothing was saved" in text_of(response)
     assert "out of range" in text_of(response)
     assert [value for value, _ in rows_of(ann, fields["Years serving"])] == ["4"]
+
+
+def test_a_department_id_past_the_integer_is_a_form_error(admin_client):
+    """Found by the long fuzz profile: SQLite's OverflowError on the department's look-up."""
+    group = make_group("Choir")
+    token = csrf_token(admin_client, f"/directory/groups/{group.id}/edit")
+    for path in (f"/directory/groups/{group.id}/edit", "/directory/groups/new"):
+        response = admin_client.post(path, data={"name": "Choir", "department_id": str(2**64),
+                                                 "csrf_token": token})
+        assert response.status_code == 422, path
+    assert fresh(Group, group.id).department.name == "Music"
+
+
+def test_a_graduation_year_or_a_person_past_the_integer_is_a_form_error(admin_client):
+    """Found by the long fuzz profile: WTForms' NumberRange raised OverflowError (a 500) on a
+    400-digit graduation year."""
+    ids, _ = one_of_everything()
+    token = csrf_token(admin_client, "/")
+    year = admin_client.post(f"/directory/people/{ids['person_id']}/edit", data={
+        "first_name": "Ann", "last_name": "Lee", "status": "active", "graduation_year": "9" * 400,
+        "csrf_token": token})
+    assert year.status_code == 422
+    for person_id in (str(2**64), "٣"):
+        member = admin_client.post(f"/directory/families/{ids['family_id']}/members", data={
+            "person_id": person_id, "role": "adult", "csrf_token": token})
+        assert member.status_code < 500
+        assert len(fresh(Family, ids["family_id"]).members) == 1

@@ -118,3 +118,20 @@ def test_with_redis_down_a_limit_in_the_process_still_applies(app, admin, checks
         assert statuses == [401] * throttle.PAIR_LIMIT + [429] * (8 - throttle.PAIR_LIMIT)
         assert login(base, admin.email)[1].status_code == 429  # the right one, too late
     assert len(checks) == throttle.PAIR_LIMIT
+
+
+def test_the_password_change_form_counts_guesses_like_the_login(admin_client, checks):
+    checked_before = len(checks)
+    token = csrf_from(admin_client.get("/account/password").get_data(as_text=True))
+
+    def change(current):
+        return admin_client.post("/account/password", data={
+            "current": current, "new": "a new long password", "confirm": "a new long password",
+            "csrf_token": token}).status_code
+
+    statuses = [change(WRONG) for _ in range(throttle.PAIR_LIMIT + 3)]
+
+    assert statuses == [400] * throttle.PAIR_LIMIT + [429] * 3
+    assert len(checks) - checked_before == throttle.PAIR_LIMIT
+    assert change(PASSWORD) == 429  # the right one, too late: refused before its check
+    assert len(checks) - checked_before == throttle.PAIR_LIMIT

@@ -1,4 +1,6 @@
 """The schema comes from migrations: one head, upgrade from empty, models == migrations."""
+from datetime import datetime, timezone
+
 import flask_migrate
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -7,6 +9,8 @@ from sqlalchemy import create_engine, inspect, select, text
 
 from pcosync import create_app
 from pcosync.extensions import db
+
+WHEN = datetime(2026, 1, 1, tzinfo=timezone.utc)
 
 
 def test_single_head(app):
@@ -89,5 +93,29 @@ def test_gender_letters_become_pcos_names_and_the_person_does_not_look_changed(e
         flask_migrate.downgrade(revision=BEFORE_GENDER_NAMES)
         rows = db.session.execute(text("SELECT id, gender FROM people")).all()
         assert [dict(rows)[i] for i in ids] == ["F", "M", None, "Nonbinary"]
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_distinct_people_upgrade_keeps_the_oldest_row_of_each_pair(empty_database):
+    app = create_app({"TESTING": True, "DATABASE_URL": empty_database})
+    with app.app_context():
+        flask_migrate.upgrade(revision="e5c2a8f4d1b7")
+        with db.engine.begin() as conn:
+            for name in ("Ann", "Bob", "Cy"):
+                conn.execute(text("INSERT INTO people (first_name, last_name, search_name, "
+                                  "status, child, created_at, updated_at) VALUES (:n, 'Lee', "
+                                  ":n, 'active', false, :t, :t)"), {"n": name, "t": WHEN})
+            for person, other, pco_id in [(1, 2, None), (2, 1, None), (1, 2, None), (3, 1, None),
+                                          (1, None, "71"), (1, None, "71"), (2, None, "71")]:
+                conn.execute(text("INSERT INTO distinct_people (person_id, other_person_id, "
+                                  "other_pco_id, decided_by, decided_at) VALUES (:p, :o, "
+                                  ":pco, 'admin', :t)"),
+                             {"p": person, "o": other, "pco": pco_id, "t": WHEN})
+        flask_migrate.upgrade()
+        with db.engine.connect() as conn:
+            rows = conn.execute(text("SELECT id, person_id, other_person_id, other_pco_id "
+                                     "FROM distinct_people ORDER BY id")).all()
+        assert rows == [(1, 1, 2, None), (4, 1, 3, None), (5, 1, None, "71"), (7, 2, None, "71")]
         db.session.remove()
         db.engine.dispose()

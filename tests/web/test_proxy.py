@@ -5,6 +5,7 @@ from flask import jsonify, request, url_for
 
 from pcosync import config as settings
 from pcosync import create_app
+from pcosync.security import HSTS
 from tests import support
 from tests.support import make_user
 
@@ -60,3 +61,38 @@ def test_one_guesser_behind_the_router_does_not_lock_out_the_account_owner(app):
         assert statuses == [401] * 5 + [429]
         owner = {"X-Forwarded-For": "198.51.100.7"}
         assert login(base, email, headers=owner)[1].status_code == 302
+
+
+def set_cookies(answer):
+    return {header.split("=", 1)[0]: header for header in answer.headers.getlist("Set-Cookie")}
+
+
+def log_in_with_remember(app, headers):
+    make_user("admin@example.org", "TECH_ADMIN")
+    client = app.test_client()
+    page = client.get("/login", headers=headers)
+    token = support.csrf_from(page.get_data(as_text=True))
+    referer = {"Referer": "https://localhost/login"}  # Flask-WTF checks it over https
+    answer = client.post("/login", headers={**headers, **referer}, data={
+        "email": "admin@example.org", "password": support.PASSWORD, "remember": "y",
+        "csrf_token": token})
+    assert answer.status_code == 302
+    return page, answer
+
+
+def test_over_https_through_the_router_cookies_are_secure_and_hsts_is_sent(app):
+    assert not app.config.get("PUBLIC_BASE_URL")
+    with app_with(app, TRUSTED_PROXIES=1) as proxied:
+        page, answer = log_in_with_remember(proxied, ROUTER)
+    cookies = set_cookies(answer)
+    assert set(cookies) == {"session", "remember_token"}
+    assert all("; Secure" in header for header in cookies.values()), cookies
+    assert "; Secure" in set_cookies(page)["session"]
+    for response in (page, answer):
+        assert response.headers["Strict-Transport-Security"] == HSTS
+
+
+def test_a_forwarded_https_from_an_untrusted_client_changes_nothing(app):
+    page, answer = log_in_with_remember(app, ROUTER)
+    assert not any("Secure" in header for header in set_cookies(answer).values())
+    assert "Strict-Transport-Security" not in answer.headers

@@ -72,8 +72,11 @@ def _department(department_id, new_department_name):
     """The chosen department, or the one named (found case-insensitively, else created)."""
     name = (new_department_name or "").strip()
     if name:
-        found = db.session.scalar(
-            select(Department).where(func.lower(Department.name) == name.lower()))
+        # The exact name first: SQLite's lower() folds ASCII only, so "Ëa" and "ëa" miss each
+        # other there, and the unique name must still find its row rather than be added twice.
+        found = db.session.scalar(select(Department).where(Department.name == name)) or \
+            db.session.scalar(select(Department).where(
+                func.lower(Department.name) == name.lower()).limit(1))
         return found or Department(name=name)
     department = db.session.get(Department, department_id) if department_id else None
     if department is None:

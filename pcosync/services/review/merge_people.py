@@ -21,6 +21,10 @@ PCO_LINK_FIELDS = ("pco_id", "pco_updated_at", "pco_synced_at", "pco_synced_stat
 def merge_people(kept, other):
     if kept.id == other.id:
         raise MergeRefused("A person cannot be merged with themselves.")
+    for person in (kept, other):
+        if person.merged_into_id is not None:
+            raise MergeRefused(f"{person.full_name} (local id {person.id}) was already merged "
+                               f"into local person {person.merged_into_id}.")
     if kept.pco_id and other.pco_id:
         raise MergeRefused(
             f"Both are linked to PCO people ({kept.pco_id} and {other.pco_id}): merge them in "
