@@ -84,3 +84,14 @@ def test_a_running_run_has_no_apply_and_its_summary_is_polled(admin_client):
     assert 'id="apply-form"' not in html and 'data-running="yes"' in html
     summary = admin_client.get(f"/sync/runs/{row.id}/summary").get_json()
     assert (summary["status"], summary["preview"]) == ("RUNNING", True)
+
+
+def test_a_preview_that_changes_nothing_says_so_and_offers_no_apply(admin_client, sandbox):
+    run("People")
+    run("Push People")
+    preview = run("Push People", preview=True)
+
+    html = admin_client.get(f"/sync/runs/{preview.id}").get_data(as_text=True)
+
+    assert "Nothing to change" in html
+    assert 'id="apply-form"' not in html

@@ -52,10 +52,19 @@ def report_view(run):
     preview_id = report.get("preview_run_id")
     linked = db.session.get(SyncRun, preview_id) if preview_id else None
     top_level = run.parent_id is None and run.status != RunStatus.RUNNING
-    applicable = run.preview and run.status == RunStatus.COMPLETED
+    nothing = run.preview and run.status == RunStatus.COMPLETED and changes_nothing(report)
+    applicable = run.preview and run.status == RunStatus.COMPLETED and not nothing
     confirm = bool(report.get("guard")) if run.preview else run.needs_review
-    return {"report": report, "linked_preview": linked,
+    return {"report": report, "linked_preview": linked, "nothing_to_change": nothing,
             "can_apply": top_level and (applicable or run.needs_review), "confirm": confirm}
+
+
+def changes_nothing(report):
+    """A preview that would change no record here and send nothing to PCO: no Apply."""
+    changed = sum(change.get(action, 0) for change in report.get("changes", {}).values()
+                  for action in ("created", "updated", "archived", "deleted"))
+    writes = report.get("pco_writes", {}).get("total")
+    return changed == 0 and not writes and not report.get("guard")
 
 
 def webhook_counts():
