@@ -2,6 +2,7 @@
 from flask_login import current_user
 
 from .models import PCO_MANAGE, PEOPLE_MANAGE, FieldSync, FieldType, GroupRole, PersonStatus
+from .services import labels
 
 # (section, label, endpoint, permission): the sidebar shows an entry only to users who hold it.
 NAV = (
@@ -41,6 +42,9 @@ def format_duration(seconds):
 
 def register(app):
     app.jinja_env.filters["datetime"] = format_datetime
+    app.jinja_env.filters["field_label"] = labels.field_label
+    app.jinja_env.filters["record_title"] = labels.record_title
+    app.jinja_env.filters["shown_value"] = labels.shown_value
     app.jinja_env.filters["duration"] = format_duration
     # The vocabularies, so a template names a value as the code does.
     app.jinja_env.globals.update(FieldSync=FieldSync, FieldType=FieldType, GroupRole=GroupRole,

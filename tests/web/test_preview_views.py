@@ -52,8 +52,12 @@ def test_a_preview_page_shows_the_changes_the_writes_and_apply(admin_client, san
 
     assert "nothing was sent to PCO" in html
     assert "Writes it would send to PCO (2)" in html  # the person, then the email
-    assert "POST /people/v2/people" in html and "Ruth" in html
-    assert "Changes it would make here" in html and "Person" in html
+    assert "Changes it would make here" in html and "<h3>People" in html
+    writes = html[html.index('id="preview-writes"'):]
+    assert "<h3>Ruth Preview</h3>" in writes  # grouped by whose they are
+    assert "Add email: Email ruth.preview@example.org" in writes
+    assert "<code>POST /people/v2/people</code></details>" in writes  # the request on demand
+    assert "Person " not in html.replace("Person Preview", "")  # no "Person 12"
     apply = re.search(r'<form[^>]*id="apply-form".*?</form>', html, re.S).group(0)
     assert 'value="Push People"' in apply and ">Apply<" in apply and "confirm" not in apply
 

@@ -5,6 +5,7 @@ from sqlalchemy import func, select
 from ...extensions import db
 from ...models import DeliveryStatus, RunStatus, SyncRun, WebhookDelivery
 from ...extensions import redis_is_up
+from . import pco_writes
 from .lifecycle import active_run, recover_stale_runs
 
 HISTORY_SIZE = 20
@@ -55,7 +56,9 @@ def report_view(run):
     nothing = run.preview and run.status == RunStatus.COMPLETED and changes_nothing(report)
     applicable = run.preview and run.status == RunStatus.COMPLETED and not nothing
     confirm = bool(report.get("guard")) if run.preview else run.needs_review
+    writes = (report.get("pco_writes") or {}).get("first") or []
     return {"report": report, "linked_preview": linked, "nothing_to_change": nothing,
+            "writes_by_person": pco_writes.by_person(writes),
             "can_apply": top_level and (applicable or run.needs_review), "confirm": confirm}
 
 
