@@ -17,7 +17,7 @@ def test_a_person_s_custom_fields_and_their_sync_settings(logged_in_page):
     page.goto(f"/directory/people/{ann.id}")
     fields = page.locator("#custom-fields")
     expect(fields.get_by_role("heading", name="Membership")).to_be_visible()
-    expect(fields.get_by_text("12 March 2019")).to_be_visible()
+    expect(fields.get_by_text("Mar 12, 2019")).to_be_visible()
     expect(fields.get_by_role("link", name="background-check.pdf")).to_be_visible()
     docs_screenshot(page, "custom-fields-person", full_page=True)
 
