@@ -15,6 +15,7 @@ NAV = (
     ("Directory", "Groups", "directory.groups", PEOPLE_MANAGE),
     ("Configuration", "PCO Sync", "sync.index", PCO_MANAGE),
     ("Configuration", "Review queue", "sync.review", PCO_MANAGE),
+    ("Configuration", "Custom fields", "sync.custom_fields", PCO_MANAGE),
 )
 
 
