@@ -22,6 +22,7 @@ ENV_SETTINGS = (
     "WORKER_SHUTDOWN_GRACE_SECONDS",
     "SYNC_GUARD_PERCENT",
     "TIMEZONE",
+    "LOCALE",
     "TRUSTED_PROXIES",
     "PCO_ORGANIZATION_ID",
     "PCO_DATE_FORMAT",
@@ -66,7 +67,8 @@ class Defaults:
     # A pull or push that would update or archive more than this share (%) of the records it
     # goes through stops for a human (services/runs/guard.py); 100 turns the guard off.
     SYNC_GUARD_PERCENT = 25
-    TIMEZONE = "UTC"  # the church's time zone, for the nightly Full Sync's time of day
+    TIMEZONE = "UTC"  # the church's time zone: the nightly Full Sync's time of day, dates shown
+    LOCALE = "en_US"  # how pages write dates and times (Babel's locale names)
     # How many proxies in front of the app set X-Forwarded-For/-Proto (Heroku's router: 1).
     # 0 trusts none: a client could otherwise forge its address and dodge the login throttle.
     TRUSTED_PROXIES = 0

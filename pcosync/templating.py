@@ -1,7 +1,12 @@
 """Template helpers: the sidebar and formatting of dates and durations."""
+from datetime import datetime, timezone
+
+from babel import dates
+from flask import current_app
 from flask_login import current_user
 
 from .models import PCO_MANAGE, PEOPLE_MANAGE, FieldSync, FieldType, GroupRole, PersonStatus
+from .services import labels
 
 # (section, label, endpoint, permission): the sidebar shows an entry only to users who hold it.
 NAV = (
@@ -10,6 +15,7 @@ NAV = (
     ("Directory", "Groups", "directory.groups", PEOPLE_MANAGE),
     ("Configuration", "PCO Sync", "sync.index", PCO_MANAGE),
     ("Configuration", "Review queue", "sync.review", PCO_MANAGE),
+    ("Configuration", "Custom fields", "sync.custom_fields", PCO_MANAGE),
 )
 
 
@@ -25,7 +31,37 @@ def sidebar(app):
 
 
 def format_datetime(value):
-    return value.strftime("%Y-%m-%d %H:%M:%S UTC") if value else ""
+    """A moment in the church's time zone, written as its locale writes it ("Jan 2, 2026,
+    12:00 PM"); a naive value is UTC, as the database keeps them."""
+    if not value:
+        return ""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    local = value.astimezone(_zone())
+    locale = _locale()
+    return (f"{dates.format_date(local, 'medium', locale=locale)}, "
+            f"{dates.format_time(local, 'short', locale=locale)}")
+
+
+def format_date(value):
+    """A day as the locale writes it ("Oct 21, 1992"); a datetime's day in the church's zone."""
+    if not value:
+        return ""
+    if isinstance(value, datetime):
+        value = value.astimezone(_zone())
+    return dates.format_date(value, "medium", locale=_locale())
+
+
+def _zone():
+    """The church's time zone; UTC while TIMEZONE names none (the Sync page says so)."""
+    try:
+        return dates.get_timezone(current_app.config.get("TIMEZONE") or "UTC")
+    except LookupError:
+        return timezone.utc
+
+
+def _locale():
+    return current_app.config.get("LOCALE") or "en_US"
 
 
 def format_duration(seconds):
@@ -41,6 +77,10 @@ def format_duration(seconds):
 
 def register(app):
     app.jinja_env.filters["datetime"] = format_datetime
+    app.jinja_env.filters["date"] = format_date
+    app.jinja_env.filters["field_label"] = labels.field_label
+    app.jinja_env.filters["record_title"] = labels.record_title
+    app.jinja_env.filters["shown_value"] = labels.shown_value
     app.jinja_env.filters["duration"] = format_duration
     # The vocabularies, so a template names a value as the code does.
     app.jinja_env.globals.update(FieldSync=FieldSync, FieldType=FieldType, GroupRole=GroupRole,

@@ -114,7 +114,7 @@ def test_remove_contact_from_pco_says_pco_keeps_its_copy(admin_client):
     email.pco_id = "e-1"
     db.session.commit()
     page = text_of(admin_client.get(contacts_url(person)))
-    assert "PCO keeps its copy until the next push or pull." in page
+    assert "Removed here only: PCO keeps its copy." in page
     response = post(admin_client, f"/directory/people/{person.id}/emails/{email.id}/remove")
     assert response.status_code == 302
     assert "PCO keeps its copy" in text_of(admin_client.get(response.headers["Location"]))

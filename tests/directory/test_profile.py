@@ -38,7 +38,7 @@ def test_the_person_page_shows_the_profile(admin_client):
     db.session.commit()
     response = admin_client.get(f"/directory/people/{person.id}")
     page = text_of(response)
-    for expected in ("Dr.", "Annabelle", "Jr.", "Married", "2004-06-12", "Kindergarten",
+    for expected in ("Dr.", "Annabelle", "Jr.", "Married", "Jun 12, 2004", "Kindergarten",
                      "2038", "Lincoln Elementary", "Peanut allergy", "North Campus",
                      "Moved away", "Inactive"):
         assert expected in page, expected

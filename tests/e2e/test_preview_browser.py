@@ -50,7 +50,7 @@ def test_a_preview_shows_what_a_full_sync_would_do_then_apply_runs_it(
     page.locator("#preview-changes").wait_for(timeout=BURST_WAIT_MS)  # the page reloads
 
     assert page.locator("#preview-notice").is_visible()
-    person = page.locator("#preview-changes h3", has_text="Person").first.inner_text()
+    person = page.locator("#preview-changes h3", has_text="People").first.inner_text()
     assert "3 updated" in person and "1 archived" in person
     assert page.locator("td", has_text="nickname").count() >= 3
     assert "Bex" in page.locator("#preview-changes").inner_text()

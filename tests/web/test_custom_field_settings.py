@@ -164,3 +164,9 @@ def add(client, **form):
 
 def settings_of_new(name):
     return db.session.scalar(select(FieldDefinition).where(FieldDefinition.name == name))
+
+
+def test_the_sidebar_has_a_custom_fields_entry(admin_client):
+    html = admin_client.get("/").get_data(as_text=True)
+    nav = html[html.index("<nav"):html.index("</nav>")]
+    assert 'href="/sync/custom-fields"' in nav and "Custom fields" in nav

@@ -52,8 +52,12 @@ def test_a_preview_page_shows_the_changes_the_writes_and_apply(admin_client, san
 
     assert "nothing was sent to PCO" in html
     assert "Writes it would send to PCO (2)" in html  # the person, then the email
-    assert "POST /people/v2/people" in html and "Ruth" in html
-    assert "Changes it would make here" in html and "Person" in html
+    assert "Changes it would make here" in html and "<h3>People" in html
+    writes = html[html.index('id="preview-writes"'):]
+    assert "<h3>Ruth Preview</h3>" in writes  # grouped by whose they are
+    assert "Add email: Email ruth.preview@example.org" in writes
+    assert "<code>POST /people/v2/people</code></details>" in writes  # the request on demand
+    assert "Person " not in html.replace("Person Preview", "")  # no "Person 12"
     apply = re.search(r'<form[^>]*id="apply-form".*?</form>', html, re.S).group(0)
     assert 'value="Push People"' in apply and ">Apply<" in apply and "confirm" not in apply
 
@@ -84,3 +88,14 @@ def test_a_running_run_has_no_apply_and_its_summary_is_polled(admin_client):
     assert 'id="apply-form"' not in html and 'data-running="yes"' in html
     summary = admin_client.get(f"/sync/runs/{row.id}/summary").get_json()
     assert (summary["status"], summary["preview"]) == ("RUNNING", True)
+
+
+def test_a_preview_that_changes_nothing_says_so_and_offers_no_apply(admin_client, sandbox):
+    run("People")
+    run("Push People")
+    preview = run("Push People", preview=True)
+
+    html = admin_client.get(f"/sync/runs/{preview.id}").get_data(as_text=True)
+
+    assert "Nothing to change" in html
+    assert 'id="apply-form"' not in html

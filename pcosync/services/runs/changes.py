@@ -9,6 +9,8 @@ from datetime import date, datetime
 
 from sqlalchemy import event, inspect
 
+from ..labels import RECORD_NOUNS
+
 FIRST_CHANGES = 10  # rows shown per kind of record; the others are only counted
 # The sync's own bookkeeping and the keys the models derive: a row whose only changes are these
 # is not reported (a push settles them on every person it sends).
@@ -115,19 +117,33 @@ def _merge(entry, fields):
 
 
 def _finished(entry):
+    """Links between rows (`..._id`) are left out: the label says whose a row is."""
     return {"action": entry["action"], "label": entry["label"],
             "fields": [[name, before, after] for name, (before, after)
-                       in entry["fields"].items() if before != after]}
+                       in entry["fields"].items() if before != after and not _link(name)]}
+
+
+def _link(name):
+    return name == "id" or name.endswith("_id")
 
 
 def label(obj):
-    """"Person 12 (Ann Smith)"; "new Email (ann@example.org)" before it has an id;
-    "GroupMembership 4 (Ann Smith in Youth)"."""
+    """How a person names the row: "Helen Cooper"; "Helen Cooper's mobile phone
+    (503-555-0142)"; "Ann Lee in Choir"; "a new email (ann@example.org)" when its owner is not
+    loaded. Never a model name or an id."""
     name = type(obj).__name__
-    identity = inspect(obj).identity
-    head = f"{name} {identity[0]}" if identity else f"new {name}"
-    description = _own_text(obj) or _membership(obj)
-    return f"{head} ({shown(description)})" if description else head
+    if name == "Person":
+        return _own_text(obj) or "a new person"
+    noun = RECORD_NOUNS.get(name, name.lower())
+    owner = _loaded(obj, "person")
+    own = _own_text(obj)
+    if owner is not None and own is not None and _own_text(owner):
+        where = _loaded(obj, "location")
+        kind = f"{where.lower()} {noun}" if isinstance(where, str) and where else noun
+        return f"{_own_text(owner)}'s {kind} ({shown(own)})"
+    if own is None and _membership(obj):
+        return shown(_membership(obj))
+    return f"a new {noun} ({shown(own)})" if own else f"a {noun}"
 
 
 def _own_text(obj):

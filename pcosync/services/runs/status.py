@@ -5,6 +5,7 @@ from sqlalchemy import func, select
 from ...extensions import db
 from ...models import DeliveryStatus, RunStatus, SyncRun, WebhookDelivery
 from ...extensions import redis_is_up
+from . import pco_writes
 from .lifecycle import active_run, recover_stale_runs
 
 HISTORY_SIZE = 20
@@ -52,10 +53,21 @@ def report_view(run):
     preview_id = report.get("preview_run_id")
     linked = db.session.get(SyncRun, preview_id) if preview_id else None
     top_level = run.parent_id is None and run.status != RunStatus.RUNNING
-    applicable = run.preview and run.status == RunStatus.COMPLETED
+    nothing = run.preview and run.status == RunStatus.COMPLETED and changes_nothing(report)
+    applicable = run.preview and run.status == RunStatus.COMPLETED and not nothing
     confirm = bool(report.get("guard")) if run.preview else run.needs_review
-    return {"report": report, "linked_preview": linked,
+    writes = (report.get("pco_writes") or {}).get("first") or []
+    return {"report": report, "linked_preview": linked, "nothing_to_change": nothing,
+            "writes_by_person": pco_writes.by_person(writes),
             "can_apply": top_level and (applicable or run.needs_review), "confirm": confirm}
+
+
+def changes_nothing(report):
+    """A preview that would change no record here and send nothing to PCO: no Apply."""
+    changed = sum(change.get(action, 0) for change in report.get("changes", {}).values()
+                  for action in ("created", "updated", "archived", "deleted"))
+    writes = report.get("pco_writes", {}).get("total")
+    return changed == 0 and not writes and not report.get("guard")
 
 
 def webhook_counts():
