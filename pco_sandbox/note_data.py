@@ -1,5 +1,5 @@
 """Generated pastoral notes: PCO's usual categories and a note or two on about one person in
-five, written by a staff member (the first person generated) or by nobody PCO names.
+three, written by a staff member (the first person generated) or by nobody PCO names.
 Seeded on its own, so the rest of the generated church does not change with it."""
 import random
 
@@ -12,7 +12,7 @@ TEXTS = (
     "Interested in serving with the children's ministry.",
     "Prays for her brother's health \u2013 \u00e9preuve difficile.",
 )
-SHARE = 0.2
+SHARE = 0.35
 DAY = 86_400
 
 

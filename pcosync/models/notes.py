@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Optional
 
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from ..extensions import db
 from .enums import FieldSync, check_in
@@ -62,6 +62,11 @@ class Note(TimestampsMixin, db.Model):
 
     category: Mapped[NoteCategory] = relationship(lazy="joined")
     person: Mapped["Person"] = relationship()  # noqa: F821
+
+    @validates("display_date")
+    def _to_the_second(self, key, value):
+        """PCO keeps dates to the second: a finer one would never agree with PCO's."""
+        return value.replace(microsecond=0) if value is not None else value
 
     def __repr__(self):  # never the text
         return f"<Note {self.id} person={self.person_id} pco={self.pco_note_id}>"
