@@ -91,6 +91,8 @@ class Defaults:
     # A person PCO changed this recently may still have a webhook on its way: the
     # webhooks-look-broken rule (services/alerts/webhooks.py) leaves them out.
     WEBHOOK_GRACE_SECONDS = 600
+    # Users holding pco.manage or a notes permission sign in with a TOTP second factor.
+    REQUIRE_TWO_FACTOR = True
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
