@@ -34,7 +34,7 @@ def register_runtime(app, settings):
 
 
 def register_blueprints(app):
-    from . import (admin, admin_fields, choice_lists, fields, groups, households, people,
+    from . import (admin, admin_fields, choice_lists, fields, groups, households, notes, people,
                    webhook_subscriptions)
     from .pipeline import register_pipeline
     from .views import register_error_handlers
@@ -42,5 +42,6 @@ def register_blueprints(app):
     register_pipeline(app)
     register_error_handlers(app)
     for module in (people, households, groups, choice_lists, fields, webhook_subscriptions, admin,
-                   admin_fields):
+                   admin_fields, notes):
         app.register_blueprint(module.bp)
+    app.register_blueprint(notes.admin_bp)

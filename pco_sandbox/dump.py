@@ -34,6 +34,8 @@ def dump(store):
             "tabs": [{"id": str(t["id"]), "name": t["name"], "sequence": t["sequence"],
                       "slug": t["slug"]} for t in db.tabs.values()],
             "field_definitions": [definition_entry(db, d) for d in db.field_definitions.values()],
+            "notes": [{"id": str(n["id"]), "person_id": n["person_id"], "note": n["note"],
+                       "category_id": n["category_id"]} for n in db.notes.values()],
         }
 
 

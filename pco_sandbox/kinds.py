@@ -1,5 +1,5 @@
 """The registry of resource kinds the sandbox serves (see resources.Kind)."""
-from . import field_kinds
+from . import field_kinds, note_kinds
 from . import choice_list_kinds as lists
 from . import resources as r
 from .resources import Include, Kind
@@ -160,4 +160,5 @@ KINDS = {
         can_query_by=("name", "app", "resource", "action")),
     **{spec.collection: _list_kind(spec) for spec in lists.LISTS},
     **field_kinds.KINDS,
+    **note_kinds.KINDS,
 }

@@ -13,7 +13,7 @@ BOOLEAN_FIELDS = frozenset({
 INTEGER_FIELDS = frozenset({"remote_id", "grade", "graduation_year", "person_id",
                             "primary_contact_id", "primary_campus_id", "gender_id",
                             "member_count", "marital_status_id", "sequence",
-                            "field_definition_id", "file_size"})
+                            "field_definition_id", "file_size", "note_category_id"})
 CHOICES = {"role": records.GROUP_MEMBERSHIP_ROLES, "household_role": records.HOUSEHOLD_ROLES}
 
 

@@ -17,6 +17,7 @@ from .store_groups import GroupWritesMixin
 from .store_households import HouseholdWritesMixin
 from .store_choice_lists import ListWritesMixin
 from .store_mergers import MergerWritesMixin
+from .store_notes import NoteWritesMixin
 from .tables import CONTACT_KINDS, Database
 
 EVENT_PREFIXES = {
@@ -29,6 +30,7 @@ EVENT_PREFIXES = {
     "person_mergers": "people.v2.events.person_merger",
     "field_data": "people.v2.events.field_datum",
     "field_definitions": "people.v2.events.field_definition",
+    "notes": "people.v2.events.note",
 }
 
 ORGANIZATION = {
@@ -48,7 +50,7 @@ class ChangeEvent:
 
 
 class SandboxStore(HouseholdWritesMixin, GroupWritesMixin, MergerWritesMixin, ListWritesMixin,
-                   FieldWritesMixin, FieldDefinitionWritesMixin):
+                   FieldWritesMixin, FieldDefinitionWritesMixin, NoteWritesMixin):
     def __init__(self, database=None):
         self.lock = threading.RLock()
         self.db = database or Database()
@@ -123,6 +125,7 @@ class SandboxStore(HouseholdWritesMixin, GroupWritesMixin, MergerWritesMixin, Li
             self._leave_households(person_id)
             self._leave_groups(person_id)
             self._drop_field_data(person_id)
+            self._drop_notes(person_id)
             self.db.people.pop(person_id)
             self._emit("people", "destroyed", person)
 

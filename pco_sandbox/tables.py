@@ -13,6 +13,8 @@ FIRST_IDS = {
     # Custom fields: tabs, definitions and options are few; a person's field data are many.
     "tabs": 15_001, "field_definitions": 300_001, "field_options": 400_001,
     "field_data": 100_000_001,
+    # Pastoral notes: a few categories, many notes.
+    "note_categories": 5_001, "notes": 110_000_001,
 }
 CONTACT_KINDS = ("emails", "phone_numbers", "addresses")
 # People's choice lists and campuses, and Groups' types, locations, tag groups and tags: small
@@ -82,6 +84,8 @@ class Database:
         self.field_definitions = Table(FIRST_IDS["field_definitions"])
         self.field_options = Table(FIRST_IDS["field_options"])
         self.field_data = Table(FIRST_IDS["field_data"])
+        self.note_categories = Table(FIRST_IDS["note_categories"])
+        self.notes = Table(FIRST_IDS["notes"])
         self.lists = {name: Table(LIST_FIRST_IDS[name]) for name in LIST_TABLES}
         self.person_contacts = {kind: Index() for kind in CONTACT_KINDS}
         self.person_households = Index()
@@ -90,6 +94,7 @@ class Database:
         self.group_members = Index()
         self.person_field_data = Index()
         self.definition_options = Index()
+        self.person_notes = Index()
 
     def add_person(self, record):
         return self.people.insert(record)
@@ -196,3 +201,19 @@ class Database:
     def field_data_of(self, person_id):
         rows = self.field_data.rows
         return [rows[did] for did in self.person_field_data.ids(person_id)]
+
+    def add_note(self, person_id, record):
+        record["person_id"] = person_id
+        self.notes.insert(record)
+        self.person_notes.add(person_id, record["id"])
+        return record
+
+    def remove_note(self, note_id):
+        record = self.notes.pop(note_id)
+        if record is not None:
+            self.person_notes.remove(record["person_id"], note_id)
+        return record
+
+    def notes_of(self, person_id):
+        rows = self.notes.rows
+        return [rows[nid] for nid in self.person_notes.ids(person_id)]

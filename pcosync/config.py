@@ -96,6 +96,8 @@ class Defaults:
     WEBHOOK_GRACE_SECONDS = 600
     # The change history keeps each change this many days (the worker prunes it daily).
     HISTORY_DAYS = 365
+    # Users holding pco.manage or a notes permission sign in with a TOTP second factor.
+    REQUIRE_TWO_FACTOR = True
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True

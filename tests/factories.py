@@ -10,10 +10,12 @@ By default make_person() is the local twin of person_record(): Ann Lee, born 1 M
 from datetime import date, datetime, timezone
 from itertools import count
 
+from sqlalchemy import select
+
 from pcosync.extensions import db
 from pcosync.models import (
     Address, Department, DuplicatePair, Email, Family, FamilyMember, Group, GroupMembership,
-    NameEquivalence, Person, PhoneNumber,
+    NameEquivalence, Note, NoteCategory, Person, PhoneNumber, Role,
 )
 
 _ids = count(1000)
@@ -101,11 +103,25 @@ def one_of_everything():
     pair = save(DuplicatePair(person_id=min(ann.id, bob.id), other_person_id=max(ann.id, bob.id),
                               score=80, reasons=["same last name"]))
     names = save(NameEquivalence(kind="first", name="jose", other_name="pepe", added_by="test"))
+    note = make_note(ann)
+    role = db.session.scalar(select(Role).where(Role.name == "VIEWER"))
     ids = {"person_id": ann.id, "family_id": family.id, "group_id": group.id,
            "contact_id": ann.emails[0].id, "kind": "emails",
            "member_id": family.members[0].id, "membership_id": group.memberships[0].id,
-           "pair_id": pair.id, "row_id": names.id}
+           "pair_id": pair.id, "row_id": names.id,
+           "note_id": note.id, "role_id": role.id if role else 1}
     return ids, bob
+
+
+NOTE_TEXT = "Pastoral: grieving, visit on Tuesday"
+
+
+def make_note(person, text=NOTE_TEXT, category="Pastoral Care", **fields):
+    """A note on `person` in a category of that name (made on first need)."""
+    found = db.session.scalar(select(NoteCategory).where(NoteCategory.name == category))
+    note = Note(person=person, text=text, display_date=when(1),
+                category=found or NoteCategory(name=category), **fields)
+    return save(note)
 
 
 def save(row):

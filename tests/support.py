@@ -44,6 +44,9 @@ def test_config(db_url, redis_url, tmp_path, **extra):
         # The guard off: many tests pull or push while most records change. The guard's own
         # tests (tests/runs/test_guard.py) turn it on.
         "SYNC_GUARD_PERCENT": 100,
+        # Two-factor sign-in off: admins log in with a password alone. Its own tests
+        # (tests/notes/test_two_factor.py) turn it on.
+        "REQUIRE_TWO_FACTOR": False,
     }
     config.update(extra)
     return config
@@ -166,6 +169,19 @@ def login(client, email, password=PASSWORD):
                                            "csrf_token": token})
     assert response.status_code == 302, response.get_data(as_text=True)[:500]
     return response
+
+
+def login_with_two_factor(client, user, password=PASSWORD):
+    """Log in where REQUIRE_TWO_FACTOR is on: the password, then enrolment (first time) or the
+    current code of the user's secret. Returns the page the code step answered."""
+    import pyotp
+
+    login(client, user.email, password)
+    token = csrf_token(client, "/login/two-factor")
+    db.session.expire_all()
+    secret = db.session.get(type(user), user.id).totp_secret
+    return client.post("/login/two-factor", data={"csrf_token": token,
+                                                  "code": pyotp.TOTP(secret).now()})
 
 
 # -- the PCO sandbox over HTTP ----------------------------------------------------------------

@@ -3,4 +3,5 @@ from flask import Blueprint
 
 bp = Blueprint("auth", __name__)
 
-from . import routes  # noqa: E402,F401  (the views attach themselves to bp)
+# The views attach themselves to bp.
+from . import role_routes, routes, two_factor_routes  # noqa: E402,F401

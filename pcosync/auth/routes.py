@@ -5,7 +5,7 @@ from urllib.parse import urlsplit
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from . import bp, service, throttle
+from . import bp, service, throttle, two_factor
 from .session import end_session, start_session
 
 log = logging.getLogger("pcosync.auth")
@@ -45,6 +45,9 @@ def _attempt_login(form):
         flash("Wrong email or password.", "error")
         return render_template("auth/login.html", form=form), 401
     throttle.succeeded(attempt)
+    if two_factor.required(user):
+        two_factor.hold(user, form.remember.data, safe_next(form.next.data))
+        return redirect(url_for("auth.second_factor"))
     start_session(user, remember=form.remember.data)
     return redirect(safe_next(form.next.data) or url_for("home.index"))
 

@@ -59,3 +59,35 @@ def announce_first_admin(login):
     click.echo(f"  password: {password}")
     click.echo("Keep it safe; `flask users create` makes more users.")
     click.echo("=" * 60)
+
+
+@users_cli.command("grant")
+@click.argument("email")
+@click.argument("permission")
+def grant_command(email, permission):
+    """Give one user a permission (e.g. notes.view), through their own role."""
+    from ..services.access.grants import GrantError, grant
+
+    try:
+        grant(email, permission)
+    except GrantError as err:
+        raise click.ClickException(str(err))
+    click.echo(f"{email} now holds {permission}.")
+
+
+@users_cli.command("revoke")
+@click.argument("email")
+@click.argument("permission")
+def revoke_command(email, permission):
+    """Take a permission granted to one user away."""
+    from ..services.access.grants import GrantError, revoke
+
+    try:
+        still = revoke(email, permission)
+    except GrantError as err:
+        raise click.ClickException(str(err))
+    if still:
+        click.echo(f"{email} still holds {permission} through: {', '.join(still)} "
+                   "(change those on the roles screen).")
+    else:
+        click.echo(f"{email} no longer holds {permission}.")

@@ -1,9 +1,11 @@
 """People: the list, a person's page, create, edit, archive and restore."""
 from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user
 
 from ..auth.permissions import permission_required
-from ..models import PEOPLE_MANAGE
+from ..models import NOTES_VIEW, PEOPLE_MANAGE
 from ..services.directory import custom_fields as custom_fields_service
+from ..services.directory import notes as notes_service
 from ..services.directory import people as people_service
 from ..services.review import queue as review_queue
 from ..services.directory import profile as profile_service
@@ -46,7 +48,15 @@ def person(person_id):
         review_items=review_queue.for_person(person.id),
         waiting=people_service.waiting_for_push(person),
         custom_fields=custom_fields_service.person_field_groups(person),
-        **history_of("person", person.id))
+        **history_of("person", person.id), **notes_context(person))
+
+
+def notes_context(person):
+    """The notes part of the page: nothing at all without notes.view."""
+    if not current_user.can(NOTES_VIEW):
+        return {"notes": None}
+    return {"notes": notes_service.notes_of(person),
+            "note_categories": notes_service.writable_categories()}
 
 
 @bp.route("/people/<int:person_id>/edit", methods=["GET", "POST"])

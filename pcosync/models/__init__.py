@@ -9,6 +9,7 @@ from .profile import (
 )
 from .alerts import Alert
 from .custom_fields import FieldDefinition, FieldOption, FieldTab, FieldValue
+from .notes import Note, NoteCategory
 from .enums import (
     ChangeSource, DeliveryStatus, DuplicateStatus, FieldSync, FieldType, Gender, GroupRole,
     NameKind, Outcome, PersonStatus, RemovalKind, ReviewKind, ReviewStatus, RunKind, RunStatus,
@@ -23,8 +24,8 @@ from .review import DistinctPeople, ReviewItem
 from .duplicates import DuplicatePair, NameEquivalence
 from .types import UTCDateTime, utcnow
 from .users import (
-    BUILTIN_ROLES, PCO_MANAGE, PEOPLE_MANAGE, PEOPLE_SENSITIVE, TECH_ADMIN, Permission, Role,
-    User, UserSession,
+    BUILTIN_ROLES, NOTES_MANAGE, NOTES_VIEW, PCO_MANAGE, PEOPLE_MANAGE, PEOPLE_SENSITIVE,
+    TECH_ADMIN, Permission, RecoveryCode, Role, User, UserSession,
 )
 
 __all__ = [
@@ -34,10 +35,12 @@ __all__ = [
     "Address", "BUILTIN_ROLES", "ConnectedOrganization", "DeliveryStatus", "Department",
     "DistinctPeople", "DuplicatePair", "DuplicateStatus", "Email", "FieldDefinition",
     "FieldOption", "FieldSync", "FieldTab", "FieldType", "FieldValue", "Family", "FamilyMember",
-    "Gender", "Group", "GroupMembership", "GroupRole", "NameEquivalence", "NameKind", "Outcome",
+    "Gender", "Group", "GroupMembership", "GroupRole", "NameEquivalence", "NameKind", "Note",
+    "NoteCategory", "Outcome",
     "PersonStatus",
-    "PCO_GROUPS_DEPARTMENT", "PCO_MANAGE", "PendingRemoval", "PEOPLE_MANAGE", "Permission",
-    "Person", "PhoneNumber", "RemovalKind", "ReviewItem", "ReviewKind", "ReviewStatus", "Role",
+    "NOTES_MANAGE", "NOTES_VIEW", "PCO_GROUPS_DEPARTMENT", "PCO_MANAGE", "PendingRemoval",
+    "PEOPLE_MANAGE", "Permission", "Person", "PhoneNumber", "RecoveryCode", "RemovalKind",
+    "ReviewItem", "ReviewKind", "ReviewStatus", "Role",
     "RunKind", "RunStatus", "SyncCursor", "SYNCED_PERSON_FIELDS", "SyncIssue", "SyncRun",
     "SyncSchedule", "TECH_ADMIN", "User", "UserSession", "UTCDateTime", "utcnow",
     "WebhookDelivery", "WebhookSubscription",

@@ -15,6 +15,9 @@ class RunKind(StrEnum):
     FULL_PUSH = "Full Push"
     # People, contact points and person mergers changed since a stored cursor; never archives.
     QUICK_SYNC = "Quick Sync"
+    # Pastoral notes and their categories: a step of the Full Sync, and a push of its own.
+    NOTES = "Notes"
+    PUSH_NOTES = "Push Notes"
 
 
 class RunStatus(StrEnum):

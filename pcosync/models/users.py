@@ -15,6 +15,12 @@ PCO_MANAGE = "pco.manage"
 PEOPLE_MANAGE = "people.manage"
 # Sensitive fields (medical notes) and their history.
 PEOPLE_SENSITIVE = "people.sensitive"
+# Pastoral notes: held by no built-in role (running the sync needs no reading); granted on the
+# roles screen or with `flask users grant`.
+NOTES_VIEW = "notes.view"
+NOTES_MANAGE = "notes.manage"
+# Whoever holds one of these signs in with a second factor (auth/two_factor.py).
+TWO_FACTOR_PERMISSIONS = (PCO_MANAGE, NOTES_VIEW, NOTES_MANAGE)
 TECH_ADMIN = "TECH_ADMIN"
 # What each built-in role holds. The initial migration seeds these; `flask users create`
 # makes sure they exist too.
@@ -24,6 +30,8 @@ PERMISSION_DESCRIPTIONS = {
     PCO_MANAGE: "Run PCO syncs and pushes, configure webhooks",
     PEOPLE_MANAGE: "View and edit people, families and groups",
     PEOPLE_SENSITIVE: "See sensitive fields (medical notes) and their history",
+    NOTES_VIEW: "Read pastoral notes",
+    NOTES_MANAGE: "Write, edit and delete pastoral notes, and set how note categories sync",
 }
 role_permissions = Table(
     "role_permissions", db.metadata,
@@ -62,6 +70,9 @@ class User(CreatedAtMixin, UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(default=True)
     last_login_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    # The TOTP secret (base32); confirmed once the user has entered a code it made.
+    totp_secret: Mapped[Optional[str]] = mapped_column(String(64))
+    two_factor_confirmed_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
 
     roles: Mapped[list["Role"]] = relationship(secondary=user_roles, lazy="selectin")
 
@@ -98,6 +109,15 @@ class User(CreatedAtMixin, UserMixin, db.Model):
     def can(self, permission):
         return permission in self.permission_names()
 
+    @property
+    def needs_two_factor(self):
+        """Whether what this user holds calls for a second factor at sign-in."""
+        return not self.permission_names().isdisjoint(TWO_FACTOR_PERMISSIONS)
+
+    @property
+    def has_two_factor(self):
+        return self.totp_secret is not None and self.two_factor_confirmed_at is not None
+
 
 def token_digest(token):
     """Sessions are stored by digest: a copy of the table does not hand out live sessions."""
@@ -114,3 +134,20 @@ class UserSession(CreatedAtMixin, db.Model):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     user: Mapped["User"] = relationship(lazy="joined")
+
+
+class RecoveryCode(CreatedAtMixin, db.Model):
+    """A one-time code that stands in for the second factor; kept only as a password hash."""
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(255))
+    used_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+
+    def matches(self, code):
+        return self.used_at is None and verify_password(self.code_hash, code)[0]
+
+    @classmethod
+    def made_from(cls, user_id, code):
+        return cls(user_id=user_id, code_hash=hash_password(code))

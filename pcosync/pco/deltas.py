@@ -94,11 +94,11 @@ def iter_changed_contacts(client, kind: str, since: datetime | None) -> Iterator
 
 
 def iter_newest_first(client, path: str, since: datetime | None,
-                      stamp: str = "updated_at") -> Iterator[DeltaPage]:
+                      stamp: str = "updated_at", include=()) -> Iterator[DeltaPage]:
     """Pages ordered by -stamp, until a record is older than `since`. Every page carries the
     newest stamp of the whole scan: the cursor may only move once the scan is complete."""
     newest = None
-    for page in client.iter_pages(path, {"order": f"-{stamp}"}):
+    for page in client.iter_pages(path, {"order": f"-{stamp}"}, include=include):
         fresh = [r for r in page.records if since is None or _not_older(r, stamp, since)]
         newest = newest or max((stamp_of(r, stamp) for r in fresh if stamp_of(r, stamp)),
                                default=None)

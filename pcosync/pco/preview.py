@@ -16,6 +16,8 @@ from .errors import PCOError
 WRITE_METHODS = ("POST", "PATCH", "DELETE")
 FIRST_WRITES = 50  # recorded in full; the rest are only counted
 PREVIEW_ID_PREFIX = "preview-"
+# Attributes a preview counts but never keeps: a note's text is pastoral data.
+PRIVATE_ATTRIBUTES = {"Note": frozenset({"note"})}
 
 
 class PreviewTransport:
@@ -56,7 +58,7 @@ class PreviewTransport:
         if len(self.writes) < self.keep:
             self.writes.append({"method": method, "path": path,
                                 "type": data.get("type"),
-                                "attributes": dict(data.get("attributes") or {}),
+                                "attributes": _shown_attributes(data),
                                 "relationships": _relationship_ids(data)})
 
     def _created(self, data):
@@ -90,6 +92,12 @@ class PreviewTransport:
 
     def _stamp(self):
         return self._clock().strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _shown_attributes(data):
+    private = PRIVATE_ATTRIBUTES.get(data.get("type"), ())
+    return {name: value for name, value in (data.get("attributes") or {}).items()
+            if name not in private}
 
 
 def _data(body):

@@ -13,7 +13,7 @@ from ...models import RunStatus, SyncCursor, SyncRun
 from ..rules.contact_kinds import CONTACT_KINDS
 
 OVERLAP = timedelta(minutes=5)
-RESOURCES = ("person_mergers", "people", *(kind.name for kind in CONTACT_KINDS))
+RESOURCES = ("person_mergers", "people", *(kind.name for kind in CONTACT_KINDS), "notes")
 
 
 def position(resource):

@@ -94,8 +94,9 @@ def _fields(obj, created):
     """{name: (before, after)} of the columns this write changes (a new row: those it sets)."""
     state = inspect(obj)
     changed = {}
+    private = getattr(obj, "PRIVATE_FIELDS", ())  # a note's text: counted, never shown
     for attribute in state.mapper.column_attrs:
-        if attribute.key in BOOKKEEPING:
+        if attribute.key in BOOKKEEPING or attribute.key in private:
             continue
         history = state.attrs[attribute.key].history
         if not history.added and not history.deleted:

@@ -13,10 +13,12 @@ from typing import Callable
 from ...models import RunKind
 from ..pull.families import pull_families
 from ..pull.groups import pull_groups
+from ..pull.notes import pull_notes
 from ..pull.people import pull_people
 from ..pull.quick import quick_sync
 from ..push.families import push_families
 from ..push.memberships import push_memberships
+from ..push.notes import push_notes
 from ..push.people import push_people
 
 PULL, PUSH = "pull", "push"
@@ -25,6 +27,7 @@ PEOPLE, FAMILIES, GROUPS = RunKind.PEOPLE, RunKind.FAMILIES, RunKind.GROUPS
 FULL_SYNC, QUICK_SYNC = RunKind.FULL_SYNC, RunKind.QUICK_SYNC
 PUSH_PEOPLE, PUSH_FAMILIES = RunKind.PUSH_PEOPLE, RunKind.PUSH_FAMILIES
 PUSH_MEMBERSHIPS, FULL_PUSH = RunKind.PUSH_MEMBERSHIPS, RunKind.FULL_PUSH
+NOTES, PUSH_NOTES = RunKind.NOTES, RunKind.PUSH_NOTES
 
 
 @dataclass(frozen=True)
@@ -55,8 +58,12 @@ DECLARED = (
          help="Households and their members. Run after Sync People."),
     Kind(GROUPS, PULL, "groups", "Sync Groups", run=pull_groups,
          help="Groups and memberships, under the \u201cPCO Groups\u201d department. Run last."),
-    Kind(FULL_SYNC, PULL, "all", "Full Sync", steps=(PEOPLE, FAMILIES, GROUPS),
-         help="People, then Families, then Groups, in the right order."),
+    # Reads note text, but never shows it: whoever runs it needs no notes.view.
+    Kind(NOTES, PULL, "notes", "Sync Notes", run=pull_notes,
+         help="Pastoral notes and their categories: the notes changed since the last run "
+              "(every note, reconciled, as a step of the Full Sync). Run after Sync People."),
+    Kind(FULL_SYNC, PULL, "all", "Full Sync", steps=(PEOPLE, NOTES, FAMILIES, GROUPS),
+         help="People, then Notes, then Families, then Groups, in the right order."),
     # Reads only what changed in PCO (all of it "changes" by definition) and never archives:
     # a share of what it reads means nothing to the guard.
     Kind(QUICK_SYNC, PULL, "quick", "Quick Sync", guarded=False,
@@ -75,8 +82,12 @@ DECLARED = (
          run=push_memberships, retries=("Membership", "Group"),
          help="Memberships of groups that came from PCO: new ones, role changes and "
               "removals. Run last."),
-    Kind(FULL_PUSH, PUSH, "all", "Full Push", steps=(PUSH_PEOPLE, PUSH_FAMILIES, PUSH_MEMBERSHIPS),
-         help="People, then Families, then Group Memberships."),
+    Kind(PUSH_NOTES, PUSH, "notes", "Push Notes", run=push_notes, retries=("Note",),
+         help="Notes of the categories that sync both ways, created, edited or deleted in "
+              "PCO. Run after Push People."),
+    Kind(FULL_PUSH, PUSH, "all", "Full Push",
+         steps=(PUSH_PEOPLE, PUSH_NOTES, PUSH_FAMILIES, PUSH_MEMBERSHIPS),
+         help="People, then Notes, then Families, then Group Memberships."),
 )
 _registry = {kind.value: kind for kind in DECLARED}
 

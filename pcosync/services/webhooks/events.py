@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from ..rules.contact_kinds import CONTACT_KINDS
-from .handlers import contacts, custom_fields, groups, households, mergers, people
+from .handlers import contacts, custom_fields, groups, households, mergers, notes, people
 
 PEOPLE_EVENTS, GROUPS_EVENTS = "people.v2.events", "groups.v2.events"
 CHANGED = ("created", "updated")
@@ -97,6 +97,9 @@ def _declarations():
     yield from resource_events(PEOPLE_EVENTS, "field_definition",
                                custom_fields.field_definition_changed,
                                custom_fields.field_definition_destroyed, batch_safe=False)
+    # PCO sends no note.updated: an edit made there comes with the next Notes step.
+    yield WebhookEvent(f"{PEOPLE_EVENTS}.note.created", notes.note_created)
+    yield WebhookEvent(f"{PEOPLE_EVENTS}.note.destroyed", notes.note_destroyed)
 
 
 for _event in _declarations():

@@ -1,0 +1,1 @@
+"""Who may do what: permissions granted to roles and to single users."""

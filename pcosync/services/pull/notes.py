@@ -1,0 +1,94 @@
+"""The Notes step: note categories, then the notes PCO changed since the cursor.
+
+PCO lists notes without an `updated_at` filter, so a changed note is found by reading newest
+first down to the cursor (as Quick Sync reads addresses), and the cursor moves only once the
+scan is complete. As a step of the Full Sync (or with no cursor yet) it reads every note and
+reconciles: a note PCO no longer lists was deleted there (PCO's note.destroyed may have been
+missed) and is deleted here too. Nothing of a note's text is logged.
+"""
+import logging
+
+from sqlalchemy import delete, select
+
+from ...extensions import db
+from ...models import FieldSync, Note, NoteCategory
+from ...pco import notes as pco_notes
+from ..rules import notes as rules
+from ..rules.merge import SKIPPED
+from . import cursors
+from .listing import load_records, people_by_pco_id
+
+log = logging.getLogger("pcosync.pull")
+CURSOR = "notes"
+
+
+def pull_notes(client, progress):
+    categories = pull_note_categories(client, progress)
+    if progress.parent is not None or cursors.position(CURSOR) is None:
+        reconcile_notes(client, progress, categories)
+    else:
+        pull_changed_notes(client, progress, categories)
+
+
+def pull_note_categories(client, progress):
+    held = rules.categories_by_pco_id()
+    for page in pco_notes.iter_categories(client):
+        for record in load_records(page.records, pco_notes.load_note_category, "NoteCategory",
+                                   progress):
+            rules.apply_category(record, held)
+    progress.checkpoint()
+    return held
+
+
+def pull_changed_notes(client, progress, categories):
+    reached = None
+    for page in pco_notes.iter_changed_notes(client, cursors.start(CURSOR)):
+        apply_notes_page(page.records, progress, categories)
+        reached = page.position
+        progress.checkpoint()
+    cursors.advance(CURSOR, reached)
+    progress.checkpoint()
+
+
+def reconcile_notes(client, progress, categories):
+    seen, newest = set(), None
+    for page in pco_notes.iter_all_notes(client):
+        seen.update(str(r.get("id")) for r in page.records if isinstance(r, dict))
+        records = apply_notes_page(page.records, progress, categories)
+        stamps = [r["pco_updated_at"] for r in records if r["pco_updated_at"]]
+        newest = max(stamps + ([newest] if newest else []), default=None)
+        progress.checkpoint()
+    remove_notes_gone_from_pco(seen, progress)
+    cursors.advance(CURSOR, newest)
+    progress.checkpoint()
+
+
+def apply_notes_page(page_records, progress, categories):
+    records = load_records(page_records, pco_notes.load_note, "Note", progress)
+    people = people_by_pco_id(r["person_pco_id"] for r in records)
+    held = {n.pco_note_id: n for n in db.session.scalars(select(Note).where(
+        Note.pco_note_id.in_([r["pco_id"] for r in records])))} if records else {}
+    for record in records:
+        progress.count(apply_one(record, people, categories, held.get(record["pco_id"])))
+    log.info("notes page run_id=%s notes=%s", progress.run.id, len(records))
+    return records
+
+
+def apply_one(record, people, categories, note):
+    person, category = people.get(record["person_pco_id"]), categories.get(
+        record["category_pco_id"])
+    if person is None or category is None:
+        return SKIPPED  # the person's pull (or the next one) brings them
+    return rules.apply_note(record, person, category, note)
+
+
+def remove_notes_gone_from_pco(seen, progress):
+    """Linked notes PCO did not list (of categories still synced) are deleted here."""
+    gone = [note_id for note_id, pco_id, sync in db.session.execute(
+        select(Note.id, Note.pco_note_id, NoteCategory.sync)
+        .join(Note.category).where(Note.pco_note_id.is_not(None)))
+        if pco_id not in seen and sync != FieldSync.OFF]
+    if gone:
+        db.session.execute(delete(Note).where(Note.id.in_(gone)))
+        log.info("notes deleted in PCO run_id=%s count=%s", progress.run.id, len(gone))
+    return len(gone)

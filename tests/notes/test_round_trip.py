@@ -1,0 +1,134 @@
+"""Notes round trip against the sandbox over HTTP, on both databases: pulled as PCO holds them
+(a second pull writes nothing); made, edited and deleted here and pushed in a both-ways category
+(a second push sends nothing); pull-only and off categories send nothing; made, edited and
+deleted in PCO and arriving with the Notes step (and note.destroyed)."""
+from collections import Counter
+
+import pytest
+from sqlalchemy import select
+
+from pcosync.extensions import db
+from pcosync.models import FieldSync, Note, NoteCategory, Person, utcnow
+from tests.support import dump, reset_stats, run, sandbox_admin, stats
+
+
+@pytest.fixture
+def sandbox_settings():
+    return {"people": 40}
+
+
+def note_writes(sandbox):
+    return {route: count for route, count in stats(sandbox)["by_route"].items()
+            if not route.startswith("GET ") and "note" in route}
+
+
+def pco_notes(sandbox):
+    return {str(n["id"]): n for n in dump(sandbox)["notes"]}
+
+
+def category(name):
+    return db.session.scalar(select(NoteCategory).where(NoteCategory.name == name))
+
+
+def set_sync(name, setting):
+    category(name).sync = setting
+    db.session.commit()
+
+
+def held():
+    """Notes here that came from PCO (or went there), by PCO id."""
+    return {n.pco_note_id: n for n in db.session.scalars(select(Note)) if n.pco_note_id}
+
+
+def someone_in_pco():
+    return db.session.scalar(select(Person).where(Person.pco_id.is_not(None)).order_by(Person.id))
+
+
+def write_note(name, text):
+    note = Note(person=someone_in_pco(), category=category(name), text=text,
+                display_date=utcnow())
+    db.session.add(note)
+    db.session.commit()
+    return note
+
+
+def test_notes_are_pulled_as_pco_holds_them_and_a_second_pull_writes_nothing(sandbox):
+    first = run("Full Sync")
+    assert first.status == "COMPLETED", first.error
+    in_pco = pco_notes(sandbox)
+    assert len(in_pco) > 3
+    here = held()
+    assert set(here) == set(in_pco)
+    for pco_id, note in here.items():
+        assert note.text == in_pco[pco_id]["note"]
+        assert note.person.pco_id == str(in_pco[pco_id]["person_id"])
+    assert any(n.author_name for n in here.values())
+    assert all(c.sync == FieldSync.PULL for c in db.session.scalars(select(NoteCategory)))
+
+    again = run("Notes")
+    assert (again.created_count, again.updated_count) == (0, 0)
+
+
+def busiest_category():
+    return Counter(n.category.name for n in held().values()).most_common(1)[0][0]
+
+
+def test_both_ways_category_round_trips_and_a_second_push_sends_nothing(sandbox):
+    run("Full Sync")
+    name = busiest_category()
+    set_sync(name, FieldSync.BOTH)
+    made = write_note(name, "Made here: call on Tuesday")
+    edited, gone = [n for n in held().values() if n.category.name == name][:2]
+    edited.text = "Edited here"
+    gone.deleted_at = utcnow()
+    gone_id = gone.pco_note_id
+    db.session.commit()
+    reset_stats(sandbox)
+
+    pushed = run("Push Notes")
+
+    assert pushed.status == "COMPLETED" and pushed.failed_count == 0
+    assert sum(note_writes(sandbox).values()) == 3, stats(sandbox)["by_route"]
+    in_pco = pco_notes(sandbox)
+    assert in_pco[made.pco_note_id]["note"] == "Made here: call on Tuesday"
+    assert in_pco[edited.pco_note_id]["note"] == "Edited here"
+    assert gone_id not in in_pco and gone_id not in held()
+    reset_stats(sandbox)
+    assert run("Push Notes").status == "COMPLETED"
+    assert not note_writes(sandbox)
+    again = run("Notes")
+    assert (again.created_count, again.updated_count) == (0, 0)
+
+
+@pytest.mark.parametrize("setting", [FieldSync.PULL, FieldSync.OFF])
+def test_pull_only_and_off_categories_send_nothing(sandbox, setting):
+    run("Full Sync")
+    name = busiest_category()
+    set_sync(name, setting)
+    write_note(name, "Only here")
+    for note in [n for n in held().values() if n.category.name == name][:2]:
+        note.text = "Changed here"
+    db.session.commit()
+    reset_stats(sandbox)
+
+    assert run("Full Push").status == "COMPLETED"
+
+    assert not note_writes(sandbox)
+
+
+def test_made_edited_and_deleted_in_pco_arrive_with_the_notes_step(sandbox):
+    run("Full Sync")
+    person = someone_in_pco()
+    made = sandbox_admin(sandbox, "POST", "/notes", {
+        "person_id": int(person.pco_id), "category": "Follow-up", "note": "Made in PCO"})["note"]
+    assert run("Notes").created_count == 1
+    assert held()[str(made["id"])].text == "Made in PCO"
+
+    sandbox_admin(sandbox, "PATCH", f"/notes/{made['id']}", {"note": "Edited in PCO"})
+    assert run("Notes").updated_count == 1
+    db.session.expire_all()
+    assert held()[str(made["id"])].text == "Edited in PCO"
+
+    sandbox_admin(sandbox, "DELETE", f"/notes/{made['id']}")
+    assert run("Full Sync").status == "COMPLETED"
+    assert str(made["id"]) not in held()
