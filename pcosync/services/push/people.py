@@ -16,6 +16,7 @@ from ...models import SYNCED_PERSON_FIELDS, Person, utcnow
 from ...pco import schemas
 from ...pco.errors import PCONotFound, PCOUnavailable
 from ..rules.contact_kinds import CONTACT_KINDS
+from ..rules.scope import may_send
 from ..rules.merge import CREATED, SKIPPED, UPDATED, merge_contacts
 from ..rules.merge import fill_blanks as merge_fill_blanks
 from ..rules.state import (
@@ -66,6 +67,9 @@ class PeoplePusher(RecordPusher):
         self.lookup = PersonLookup(client, progress)
 
     def push(self, person):
+        if not may_send(person):
+            self.progress.count(SKIPPED)  # the query already leaves them out: never written
+            return
         if digest(person_state_from_local(person)) == person.pco_synced_hash:
             self.progress.count(SKIPPED)
             return
