@@ -35,12 +35,12 @@ def register_runtime(app, settings):
 
 def register_blueprints(app):
     from . import (admin, admin_fields, choice_lists, fields, groups, households, people,
-                   webhook_subscriptions)
+                   people_lists, webhook_subscriptions)
     from .pipeline import register_pipeline
     from .views import register_error_handlers
 
     register_pipeline(app)
     register_error_handlers(app)
     for module in (people, households, groups, choice_lists, fields, webhook_subscriptions, admin,
-                   admin_fields):
+                   admin_fields, people_lists):
         app.register_blueprint(module.bp)

@@ -161,3 +161,11 @@ KINDS = {
     **{spec.collection: _list_kind(spec) for spec in lists.LISTS},
     **field_kinds.KINDS,
 }
+
+
+def _with_people_lists():
+    from .people_lists import KINDS as LIST_KINDS
+    KINDS.update(LIST_KINDS)
+
+
+_with_people_lists()

@@ -29,6 +29,8 @@ EVENT_PREFIXES = {
     "person_mergers": "people.v2.events.person_merger",
     "field_data": "people.v2.events.field_datum",
     "field_definitions": "people.v2.events.field_definition",
+    "people_lists": "people.v2.events.list",
+    "list_results": "people.v2.events.list_result",
 }
 
 ORGANIZATION = {

@@ -60,3 +60,47 @@ def held_pco_ids(scope=None):
     allowed = select(Person.id).where(sendable(scope))
     query = select(Person.pco_id).where(Person.pco_id.is_not(None), Person.id.not_in(allowed))
     return set(db.session.scalars(query))
+
+
+def pull_filters(scope):
+    """The `where[...]` filters PCO's people listing takes for the scope (never status: an
+    inactivation must arrive)."""
+    if scope is None:
+        return {}
+    filters = {}
+    if scope.pull_campus_pco_id:
+        filters["where[primary_campus_id]"] = scope.pull_campus_pco_id
+    if scope.pull_membership:
+        filters["where[membership]"] = scope.pull_membership
+    if scope.pull_adults_only:
+        filters["where[child]"] = "false"
+    return filters
+
+
+def why_not_pulled(resource, person, scope=None):
+    """Why a PCO person (a JSON:API resource: a webhook's payload data, a listing's record) is
+    not applied here, in plain words; None when they are in the pull scope. `person`: the
+    local person linked to them, or None. Leaving the scope changes nothing on either side."""
+    scope = current_scope() if scope is None else scope
+    if scope is None or scope.pulls_everything:
+        return None
+    pco_id = resource.get("id")
+    if person is not None and person.out_of_scope_since is not None:
+        return (f"PCO person {pco_id} is outside the sync scope since "
+                f"{person.out_of_scope_since:%Y-%m-%d}")
+    if person is None and scope.pull_lists:
+        return f"PCO person {pco_id} is in none of the chosen PCO lists"
+    return _filtered_out(resource, scope)
+
+
+def _filtered_out(resource, scope):
+    attributes = resource.get("attributes") or {}
+    campus = ((resource.get("relationships") or {}).get("primary_campus") or {}).get("data")
+    pco_id = resource.get("id")
+    if scope.pull_membership and attributes.get("membership") != scope.pull_membership:
+        return f"PCO person {pco_id} is not a {scope.pull_membership} (pull scope)"
+    if scope.pull_adults_only and attributes.get("child"):
+        return f"PCO person {pco_id} is a child (pull scope: adults only)"
+    if scope.pull_campus_pco_id and (campus or {}).get("id") != scope.pull_campus_pco_id:
+        return f"PCO person {pco_id} is not at campus {scope.pull_campus_name} (pull scope)"
+    return None
