@@ -9,6 +9,7 @@ import logging
 from contextlib import contextmanager
 
 from marshmallow import ValidationError
+from sqlalchemy import and_
 from sqlalchemy.orm import selectinload
 
 from ...extensions import db
@@ -37,6 +38,7 @@ CONTACT_OPTIONS = tuple(selectinload(getattr(Person, kind.name)) for kind in CON
 
 
 def push_people(client, progress):
+    progress.allow_creates("Person", people_to_create_count())  # before any request
     push_field_definitions(client, progress)  # fields made here, so their values can follow
     progress.expect(count_live(Person, people_to_push()))
     pusher = PeoplePusher(client, progress)
@@ -46,6 +48,13 @@ def push_people(client, progress):
                 pusher.push(person)
             progress.checkpoint()
             log.info("push people batch run_id=%s last_id=%s", progress.run.id, batch[-1].id)
+
+
+def people_to_create_count():
+    """How many people a push would add to PCO (those it walks that PCO does not hold yet;
+    a few may be linked instead, when the look-up finds them there)."""
+    return count_live(Person, and_(people_to_push(), Person.pco_id.is_(None),
+                                   Person.archived_at.is_(None)))
 
 
 @contextmanager
