@@ -86,3 +86,18 @@ def test_the_one_check_names_the_reason(app):
     assert not may_send(person)
     assert why_not_sent(person) == "Quiet Please is marked do not send to PCO"
     assert may_send(make_person("Loud", "Ok"))
+
+
+def test_the_scope_reads_as_one_sentence(app):
+    from pcosync.models import SyncScope
+    from pcosync.services.rules.scope import SCOPE_ROW_ID
+    from pcosync.services.settings.scope import sentence
+    assert sentence() == "Everyone in PCO; never sent to PCO: 0 people."
+    hold(make_person("Quiet", "Please"))
+    db.session.add(SyncScope(id=SCOPE_ROW_ID, pull_adults_only=True, pull_campus_name="North",
+                             pull_campus_pco_id="7", pull_lists=[
+                                 {"pco_id": "1", "name": "Members"},
+                                 {"pco_id": "2", "name": "Regular attenders"}]))
+    db.session.commit()
+    assert sentence() == ("People in the PCO lists “Members” or “Regular attenders”, campus "
+                          "“North”, adults only; never sent to PCO: 1 person.")
