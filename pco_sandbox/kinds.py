@@ -162,3 +162,11 @@ KINDS = {
     **field_kinds.KINDS,
     **note_kinds.KINDS,
 }
+
+
+def _with_people_lists():
+    from .people_lists import KINDS as LIST_KINDS
+    KINDS.update(LIST_KINDS)
+
+
+_with_people_lists()

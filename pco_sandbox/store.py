@@ -31,6 +31,8 @@ EVENT_PREFIXES = {
     "field_data": "people.v2.events.field_datum",
     "field_definitions": "people.v2.events.field_definition",
     "notes": "people.v2.events.note",
+    "people_lists": "people.v2.events.list",
+    "list_results": "people.v2.events.list_result",
 }
 
 ORGANIZATION = {

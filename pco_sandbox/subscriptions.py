@@ -17,7 +17,8 @@ _PEOPLE = ("person", "email", "phone_number", "address", "household", "field_dat
 AVAILABLE_EVENTS = frozenset(
     [f"people.v2.events.{kind}.{action}" for kind in _PEOPLE
      for action in ("created", "updated", "destroyed")]
-    + ["people.v2.events.person_merger.created"]
+    + ["people.v2.events.person_merger.created", "people.v2.events.list.refreshed",
+       "people.v2.events.list_result.created", "people.v2.events.list_result.destroyed"]
     + [f"groups.v2.events.{kind}.{action}" for kind in ("group", "membership")
        for action in ("created", "updated", "destroyed")])
 # The shortcut's subscriptions: every event the sandbox sends but merges.
@@ -26,7 +27,9 @@ HAND_MADE_EVENTS = tuple(
         "people.v2.events.person", "people.v2.events.email", "people.v2.events.phone_number",
         "people.v2.events.address", "people.v2.events.household", "groups.v2.events.membership",
         "people.v2.events.field_datum", "people.v2.events.field_definition")
-    for action in ("created", "updated", "destroyed"))
+    for action in ("created", "updated", "destroyed")) + (
+    "people.v2.events.list_result.created", "people.v2.events.list_result.destroyed",
+    "people.v2.events.list.refreshed")
 APPLICATION_ID = "sandbox"
 
 

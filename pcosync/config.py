@@ -21,6 +21,7 @@ ENV_SETTINGS = (
     "SYNC_STALE_SECONDS",
     "WORKER_SHUTDOWN_GRACE_SECONDS",
     "SYNC_GUARD_PERCENT",
+    "PUSH_CREATE_CONFIRM",
     "TIMEZONE",
     "LOCALE",
     "TRUSTED_PROXIES",
@@ -67,13 +68,16 @@ class Defaults:
     # A pull or push that would update or archive more than this share (%) of the records it
     # goes through stops for a human (services/runs/guard.py); 100 turns the guard off.
     SYNC_GUARD_PERCENT = 25
+    # A push that would create more than this many people in PCO stops for a confirmation
+    # ("Run anyway"): each one clutters PCO's directory and counts in PCO's per-person prices.
+    PUSH_CREATE_CONFIRM = 100
     TIMEZONE = "UTC"  # the church's time zone: the nightly Full Sync's time of day, dates shown
     LOCALE = "en_US"  # how pages write dates and times (Babel's locale names)
     # How many proxies in front of the app set X-Forwarded-For/-Proto (Heroku's router: 1).
     # 0 trusts none: a client could otherwise forge its address and dodge the login throttle.
     TRUSTED_PROXIES = 0
     # The PCO organization whose webhook deliveries are applied; when unset, the one the last
-    # Test Connection reached (see services/organization.py).
+    # Test Connection reached (see services/connection/organization.py).
     PCO_ORGANIZATION_ID = None
     # How PCO writes a date custom field's value (the organization's date format in PCO's
     # settings); ISO dates are read too. Values are held as ISO and written in this format.

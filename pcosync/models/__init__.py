@@ -16,6 +16,7 @@ from .enums import (
 )
 from .history import CREATED, DELETED, SENSITIVE_FIELDS, FieldChange
 from .schedules import SyncCursor, SyncSchedule
+from .scope import SyncScope
 from .sync import (
     ConnectedOrganization, PendingRemoval, SyncIssue, SyncRun, WebhookDelivery,
     WebhookSubscription,
@@ -42,7 +43,7 @@ __all__ = [
     "PEOPLE_MANAGE", "Permission", "Person", "PhoneNumber", "RecoveryCode", "RemovalKind",
     "ReviewItem", "ReviewKind", "ReviewStatus", "Role",
     "RunKind", "RunStatus", "SyncCursor", "SYNCED_PERSON_FIELDS", "SyncIssue", "SyncRun",
-    "SyncSchedule", "TECH_ADMIN", "User", "UserSession", "UTCDateTime", "utcnow",
+    "SyncSchedule", "SyncScope", "TECH_ADMIN", "User", "UserSession", "UTCDateTime", "utcnow",
     "WebhookDelivery", "WebhookSubscription",
     "CREATED", "ChangeSource", "DELETED", "FieldChange", "PEOPLE_SENSITIVE", "SENSITIVE_FIELDS",
 ]

@@ -73,6 +73,11 @@ class Person(TimestampsMixin, db.Model):
     # the person who holds everything now.
     merged_into_id: Mapped[Optional[int]] = mapped_column(
         ForeignKey("people.id", ondelete="SET NULL"))
+    # Never written to PCO by any path while set (services/rules/scope.py): who set it, when.
+    do_not_send_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    do_not_send_by: Mapped[Optional[str]] = mapped_column(String(200))
+    # Outside the pull scope since then: kept, linked and untouched on both sides meanwhile.
+    out_of_scope_since: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
 
     campus: Mapped[Optional["Campus"]] = relationship()  # noqa: F821
     emails: Mapped[list["Email"]] = relationship(
@@ -102,6 +107,10 @@ class Person(TimestampsMixin, db.Model):
     def full_name(self):
         parts = [self.nickname or self.first_name, self.last_name]
         return " ".join(p for p in parts if p) or "(no name)"
+
+    @property
+    def do_not_send(self):
+        return self.do_not_send_at is not None
 
     @property
     def is_archived(self):

@@ -153,13 +153,26 @@ class PCOClient:
     # Typed reads (the typed iterators yield Pages, for progress reporting)
 
     def iter_people(self, updated_since: datetime | None = None,
-                    read_ahead: bool = False) -> Iterator[Page]:
-        params = {}
+                    read_ahead: bool = False, where: Mapping | None = None) -> Iterator[Page]:
+        """`where`: filters PCO's people listing accepts ({"where[membership]": ...})."""
+        params = dict(where or {})
         if updated_since is not None:
-            params = {"where[updated_at][gte]": format_timestamp(updated_since),
-                      "order": "updated_at"}
+            params.update({"where[updated_at][gte]": format_timestamp(updated_since),
+                           "order": "updated_at"})
         return self.iter_pages("/people/v2/people", params, include=PERSON_INCLUDES,
                                read_ahead=read_ahead)
+
+    def iter_list_people(self, list_id, where: Mapping | None = None) -> Iterator[Page]:
+        """The people of a PCO list (its latest run), with a person's usual includes."""
+        return self.iter_pages(f"/people/v2/lists/{_segment(list_id)}/people", dict(where or {}),
+                               include=PERSON_INCLUDES)
+
+    def iter_lists(self) -> Iterator[Page]:
+        return self.iter_pages("/people/v2/lists", {"order": "name"})
+
+    def run_list(self, list_id) -> None:
+        """PCO refreshes the list in the background (204); `list.refreshed` tells when."""
+        self.post(f"/people/v2/lists/{_segment(list_id)}/run", {})
 
     def iter_households(self, read_ahead: bool = False) -> Iterator[Page]:
         return self.iter_pages("/people/v2/households", include=("people",),

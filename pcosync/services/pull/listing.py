@@ -41,7 +41,8 @@ def people_by_pco_id(pco_ids, *options):
 def pull_listing(pages, loader, record_type, apply_page, progress, tombstone):
     """Every pull: page by page, load (bad records become issues), apply, commit; then the
     linked records PCO no longer lists are archived. `tombstone`: (model, PCO id column,
-    a function telling whether PCO still has an id)."""
+    a function telling whether PCO still has an id), or None when the listing is not all of
+    PCO (a scoped pull archives no one). Returns the PCO ids listed."""
     seen = set()
     # closing: a listing read ahead (pco/prefetch.py) joins its thread at once.
     with fewer_collections(), closing(pages):
@@ -52,9 +53,11 @@ def pull_listing(pages, loader, record_type, apply_page, progress, tombstone):
             progress.checkpoint()
             log.info("pull page run_id=%s kind=%s offset=%s", progress.run.id, record_type,
                      page.offset)
-    model, id_column, exists = tombstone
-    archive_missing(model, id_column, seen, progress, record_type, exists)
-    progress.checkpoint()
+    if tombstone is not None:
+        model, id_column, exists = tombstone
+        archive_missing(model, id_column, seen, progress, record_type, exists)
+        progress.checkpoint()
+    return seen
 
 
 @contextmanager

@@ -12,6 +12,7 @@ from ..rules.review_items import pair_key
 from .choices import ensure_known, pull_choice_lists
 from .custom_fields import pull_custom_fields
 from .listing import pull_listing, still_in_pco
+from .scope import people_pages, scoped, settle_scope
 
 
 def pull_people(client, progress):
@@ -22,8 +23,11 @@ def pull_people(client, progress):
         ensure_known(client, records, progress)
         apply_people_page(records, progress)
 
-    pull_listing(client.iter_people(read_ahead=True), schemas.load_person, "Person", apply_page,
-                 progress, (Person, Person.pco_id, still_in_pco(client.get_person)))
+    # Missing from a scoped listing is not gone from PCO: no archiving then (pull/scope.py).
+    tombstone = None if scoped() else (Person, Person.pco_id, still_in_pco(client.get_person))
+    seen = pull_listing(people_pages(client), schemas.load_person, "Person", apply_page,
+                        progress, tombstone)
+    settle_scope(seen)
 
 
 def apply_people_page(records, progress):

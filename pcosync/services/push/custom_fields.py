@@ -15,9 +15,12 @@ from ...pco.custom_field_schemas import load_field_datum
 from ...pco.errors import PCONotFound
 from ..rules import custom_fields
 from ..rules.custom_fields import datum_ids_of, state_value, values_of
+from ..rules.scope import may_send
 
 
 def send_custom_fields(client, person):
+    if not may_send(person):
+        return
     fields = custom_fields.index()
     stored = person.pco_synced_state or {}
     held = values_of(stored)

@@ -18,6 +18,7 @@ from ..rules import pending_removals
 from ..rules.contact_kinds import ADDRESSES
 from ..rules.families import address_values, family_state, primary_address_row
 from ..rules.merge import CREATED, SKIPPED, UPDATED
+from ..rules.scope import current_scope, held_pco_ids, may_send
 from ..rules.state import contact_rows, with_contact
 from .base import RecordPusher, count_live, live_batches
 from .people import agree
@@ -47,8 +48,15 @@ def family_hash(family, members, primary):
 
 
 class FamilyPusher(RecordPusher):
+    def __init__(self, client, progress):
+        super().__init__(client, progress)
+        self.scope = current_scope()
+        self.held = held_pco_ids(self.scope)
+
     def push(self, family):
-        members = [member.person for member in family.members]
+        # A member the scope holds back is never put in a PCO household by us.
+        members = [member.person for member in family.members
+                   if may_send(member.person, self.scope)]
         if not self._pushable(family, members):
             self.progress.count(SKIPPED)
             return
@@ -114,6 +122,8 @@ class FamilyPusher(RecordPusher):
         still_held = any(removal.person_pco_id in present for removal in removals)
         held = self._household_memberships(family) if still_held else {}
         for removal in removals:
+            if removal.person_pco_id in self.held:
+                continue  # not written while held back; still pending for later
             if removal.person_pco_id in held:
                 try:
                     self.client.delete_household_membership(family.pco_household_id,

@@ -17,6 +17,7 @@ from ...pco import schemas
 from ...pco.errors import PCONotFound, PCOValidationError
 from ..rules import pending_removals
 from ..rules.merge import CREATED, SKIPPED, UPDATED
+from ..rules.scope import current_scope, held_pco_ids, may_send
 from .base import RECORD_ERRORS, RecordPusher
 
 log = logging.getLogger("pcosync.push")
@@ -56,6 +57,11 @@ def is_already_member(err):
 
 
 class MembershipPusher(RecordPusher):
+    def __init__(self, client, progress):
+        super().__init__(client, progress)
+        self.scope = current_scope()
+        self.held = held_pco_ids(self.scope)
+
     def push_group(self, group):
         pending = [membership for membership in group.memberships
                    if self._needs_push(group, membership)]
@@ -73,6 +79,8 @@ class MembershipPusher(RecordPusher):
     def push_removals(self, removals):
         """Memberships removed here that PCO still holds: deleted there, then forgotten."""
         for removal in removals:
+            if removal.person_pco_id in self.held:
+                continue  # not written while held back; still pending for later
             self.attempt("Membership", f"The removal of PCO person {removal.person_pco_id} "
                          f"from PCO group {removal.parent_pco_id} was not pushed",
                          lambda: self._remove(removal), pco_id=removal.membership_pco_id)
@@ -90,6 +98,9 @@ class MembershipPusher(RecordPusher):
         """Counts the memberships that need nothing (or cannot be pushed) as Skipped; pushes
         the role of a linked one changed here."""
         person = membership.person
+        if not may_send(person, self.scope):
+            self.progress.count(SKIPPED)
+            return False
         if membership.pco_membership_id and person.archived_at is None and (
                 membership.pco_synced_role not in (None, membership.role)):
             self._push_role(group, membership)

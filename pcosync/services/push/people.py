@@ -9,6 +9,7 @@ import logging
 from contextlib import contextmanager
 
 from marshmallow import ValidationError
+from sqlalchemy import and_
 from sqlalchemy.orm import selectinload
 
 from ...extensions import db
@@ -16,6 +17,7 @@ from ...models import SYNCED_PERSON_FIELDS, Person, utcnow
 from ...pco import schemas
 from ...pco.errors import PCONotFound, PCOUnavailable
 from ..rules.contact_kinds import CONTACT_KINDS
+from ..rules.scope import may_send
 from ..rules.merge import CREATED, SKIPPED, UPDATED, merge_contacts
 from ..rules.merge import fill_blanks as merge_fill_blanks
 from ..rules.state import (
@@ -36,6 +38,7 @@ CONTACT_OPTIONS = tuple(selectinload(getattr(Person, kind.name)) for kind in CON
 
 
 def push_people(client, progress):
+    progress.allow_creates("Person", people_to_create_count())  # before any request
     push_field_definitions(client, progress)  # fields made here, so their values can follow
     progress.expect(count_live(Person, people_to_push()))
     pusher = PeoplePusher(client, progress)
@@ -45,6 +48,13 @@ def push_people(client, progress):
                 pusher.push(person)
             progress.checkpoint()
             log.info("push people batch run_id=%s last_id=%s", progress.run.id, batch[-1].id)
+
+
+def people_to_create_count():
+    """How many people a push would add to PCO (those it walks that PCO does not hold yet;
+    a few may be linked instead, when the look-up finds them there)."""
+    return count_live(Person, and_(people_to_push(), Person.pco_id.is_(None),
+                                   Person.archived_at.is_(None)))
 
 
 @contextmanager
@@ -66,6 +76,9 @@ class PeoplePusher(RecordPusher):
         self.lookup = PersonLookup(client, progress)
 
     def push(self, person):
+        if not may_send(person):
+            self.progress.count(SKIPPED)  # the query already leaves them out: never written
+            return
         if digest(person_state_from_local(person)) == person.pco_synced_hash:
             self.progress.count(SKIPPED)
             return

@@ -21,6 +21,7 @@ from ...pco import schemas
 from ...pco.errors import PCOAuthError, PCOValidationError
 from ...pco.profile_schemas import BY_FIELD, choice_write, load_choice
 from ..rules import choices
+from ..rules.scope import sendable
 from ..rules.state import person_state_from_pco
 
 PUSHED_FIELDS = tuple(name for name in SYNCED_PERSON_FIELDS
@@ -35,8 +36,10 @@ class Answer:
 
 
 def people_to_push():
-    return or_(Person.archived_at.is_(None),
-               and_(Person.pco_id.is_not(None), Person.pco_synced_hash.is_not(None)))
+    """Never one the scope holds back (rules/scope.py: do not send, push rules)."""
+    return and_(or_(Person.archived_at.is_(None),
+                    and_(Person.pco_id.is_not(None), Person.pco_synced_hash.is_not(None))),
+                sendable())
 
 
 def patch_changed(client, person, local, stored):

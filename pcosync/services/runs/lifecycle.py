@@ -199,6 +199,23 @@ class Progress:
         GuardTripped when they are too large a share."""
         self._guard(missing, seen + missing, f"{missing} linked {record_type} records")
 
+    def allow_creates(self, record_type, count):
+        """Before a push creates `count` records in PCO: GuardTripped when they are more than
+        PUSH_CREATE_CONFIRM and nobody confirmed (a preview only notes it)."""
+        limit = int(current_app.config.get("PUSH_CREATE_CONFIRM") or 100)
+        if count <= limit or self.run.guard_confirmed:
+            return
+        message = (f"{self.run.kind} stopped before sending anything: it would add {count} "
+                   f"{record_type} records to PCO, more than the {limit} that "
+                   "PUSH_CREATE_CONFIRM allows without a confirmation. If they all belong in "
+                   "PCO, press “Run anyway”; otherwise narrow the push scope or mark people "
+                   "“do not send to PCO” first.")
+        if self.recorder is not None:
+            self.recorder.guard_would_stop(message)
+            return
+        db.session.rollback()
+        raise GuardTripped(message)
+
     def checkpoint(self):
         """Commit the page's work with the counters, then honour a cancel request. The guard
         looks first: a page that takes the run over its share is rolled back instead."""

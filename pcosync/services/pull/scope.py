@@ -1,0 +1,69 @@
+"""Sync People within the church's pull scope (rules/scope.py): which PCO listing is read,
+and who is marked in or out of the scope after it.
+
+Leaving the scope deletes, archives and changes nothing: the person keeps their PCO id and
+memberships and is only marked "out of sync scope since"; coming back (in a later pull, or a
+`list_result.created`) clears the mark and syncing resumes by the PCO id. A scoped pull never
+archives anyone: missing from a list is not gone from PCO.
+"""
+from sqlalchemy import select, update
+
+from ...extensions import db
+from ...models import Person, utcnow
+from ..rules.scope import current_scope, pull_filters
+
+CHUNK = 500
+
+
+def scoped():
+    scope = current_scope()
+    return scope is not None and not scope.pulls_everything
+
+
+def people_pages(client):
+    """The pages of PCO people in the scope: all of PCO, PCO's listing filtered, or the
+    chosen lists' people (filtered alike)."""
+    scope = current_scope()
+    if scope is None or scope.pulls_everything:
+        return client.iter_people(read_ahead=True)
+    where = pull_filters(scope)
+    if not scope.pull_lists:
+        return client.iter_people(read_ahead=True, where=where)
+    return _each_list(client, scope.pull_lists, where)
+
+
+def _each_list(client, lists, where):
+    for chosen in lists:
+        yield from client.iter_list_people(chosen["pco_id"], where)
+
+
+def settle_scope(seen, whole_scope_read=True):
+    """After a pull: those seen are in scope; with a scope, the linked people not seen are
+    marked out of it (only when the whole scope was read)."""
+    bring_back(seen)
+    if whole_scope_read and scoped():
+        linked = select(Person.pco_id).where(Person.pco_id.is_not(None),
+                                             Person.archived_at.is_(None),
+                                             Person.out_of_scope_since.is_(None))
+        leaving = [pco_id for pco_id in db.session.scalars(linked) if pco_id not in seen]
+        mark_out(leaving)
+    db.session.commit()
+
+
+def bring_back(pco_ids):
+    for chunk in _chunks(list(pco_ids)):
+        db.session.execute(update(Person).where(Person.pco_id.in_(chunk),
+                                                Person.out_of_scope_since.is_not(None))
+                           .values(out_of_scope_since=None))
+
+
+def mark_out(pco_ids):
+    now = utcnow()
+    for chunk in _chunks(list(pco_ids)):
+        db.session.execute(update(Person).where(Person.pco_id.in_(chunk),
+                                                Person.out_of_scope_since.is_(None))
+                           .values(out_of_scope_since=now))
+
+
+def _chunks(items):
+    return (items[i:i + CHUNK] for i in range(0, len(items), CHUNK))
