@@ -8,7 +8,7 @@ from sqlalchemy import text
 
 from pcosync.extensions import db
 from pcosync.models import (
-    PCO_MANAGE, PEOPLE_MANAGE, ReviewItem, ReviewKind, SyncIssue, SyncRun, utcnow,
+    NOTES_MANAGE, PCO_MANAGE, PEOPLE_MANAGE, ReviewItem, ReviewKind, SyncIssue, SyncRun, utcnow,
 )
 from pcosync.extensions import get_redis
 from pcosync.security import SECURITY_HEADERS
@@ -21,7 +21,9 @@ from .helpers import logged_in_session
 
 # The webhook signs instead (scenario 2); the health endpoints are for uptime monitors and show
 # no secret and no personal data (tests/alerts/test_health.py).
-PUBLIC = {"auth.login", "static", "webhooks.receive", "health.liveness", "health.sync"}
+# The second step of a login needs the first (without it, it sends back to the login).
+PUBLIC = {"auth.login", "auth.second_factor", "static", "webhooks.receive", "health.liveness",
+          "health.sync"}
 LOGIN_ONLY = {"home.index", "auth.logout", "auth.change_password"}  # any logged-in user
 NO_REDIRECT = {"allow_redirects": False, "timeout": 10}
 
@@ -74,7 +76,7 @@ def ask(session, base, method, path, data):
 def test_every_route_refuses_strangers_and_unprivileged_users_and_nothing_changes(
         app, live_app, world):
     base, routes = live_app.url, guarded_routes(app, world["ids"])
-    assert {p for *_, p in routes} == {None, PCO_MANAGE, PEOPLE_MANAGE}
+    assert {p for *_, p in routes} == {None, PCO_MANAGE, PEOPLE_MANAGE, NOTES_MANAGE}
     assert {e for e, *_, p in routes if p is None} == LOGIN_ONLY, "a route without permission"
     users = {role: make_user(f"{role.lower()}@example.org", role).email
              for role in ("VIEWER", "STAFF", "TECH_ADMIN")}

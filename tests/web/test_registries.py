@@ -18,6 +18,8 @@ NOT_RUN_KINDS = {
     ("pcosync/templating.py", "People"): "the Directory menu",
     ("pcosync/templating.py", "Families"): "the Directory menu",
     ("pcosync/templating.py", "Groups"): "the Directory menu",
+    ("pcosync/services/labels.py", "People"): "a heading over changed people",
+    ("pcosync/services/labels.py", "Groups"): "a heading over changed groups",
 }
 KIND_VALUES = frozenset(kind.value for kind in RunKind)
 
