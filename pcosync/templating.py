@@ -31,16 +31,17 @@ def sidebar(app):
 
 
 def format_datetime(value):
-    """A moment in the church's time zone, written as its locale writes it ("Jan 2, 2026,
-    12:00 PM"); a naive value is UTC, as the database keeps them."""
+    """A moment in the church's time zone, written as its locale writes it, with the zone
+    ("Jan 2, 2026, 12:00 PM CST"); a naive value is UTC, as the database keeps them."""
     if not value:
         return ""
     if value.tzinfo is None:
         value = value.replace(tzinfo=timezone.utc)
     local = value.astimezone(_zone())
     locale = _locale()
+    # The zone's abbreviation too: an admin reading on a phone elsewhere knows which clock.
     return (f"{dates.format_date(local, 'medium', locale=locale)}, "
-            f"{dates.format_time(local, 'short', locale=locale)}")
+            f"{dates.format_time(local, 'short', locale=locale)} {local.tzname()}")
 
 
 def format_date(value):

@@ -93,6 +93,6 @@ def remove_contact(person_id, kind, contact_id):
     held_by_pco = contacts.remove_contact(person, kind, contact)
     message = f"The {contacts.KINDS[kind].label} was removed here."
     if held_by_pco:
-        message += " PCO keeps its copy: remove it in PCO too."
+        message += " The next Push People removes it from PCO too."
     flash(message, "success")
     return back_to(person, kind)

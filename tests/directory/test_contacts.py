@@ -108,16 +108,17 @@ def test_invalid_new_contacts_are_refused(admin_client):
     assert not (person.emails or person.phone_numbers or person.addresses)
 
 
-def test_remove_contact_from_pco_says_pco_keeps_its_copy(admin_client):
+def test_remove_contact_from_pco_says_the_next_push_removes_it_there(admin_client):
     person = make_person(emails=["ann@example.org"], phones=["503-555-0101"])
     email, phone = person.emails[0], person.phone_numbers[0]
     email.pco_id = "e-1"
     db.session.commit()
-    page = text_of(admin_client.get(contacts_url(person)))
-    assert "Removed here only: PCO keeps its copy." in page
+    page = admin_client.get(contacts_url(person)).get_data(as_text=True)
+    assert "The next Push People removes it from PCO too." in page  # the confirmation
     response = post(admin_client, f"/directory/people/{person.id}/emails/{email.id}/remove")
     assert response.status_code == 302
-    assert "PCO keeps its copy" in text_of(admin_client.get(response.headers["Location"]))
+    assert "The next Push People removes it from PCO too." in text_of(
+        admin_client.get(response.headers["Location"]))
     post(admin_client, f"/directory/people/{person.id}/phones/{phone.id}/remove")
     person = fresh(Person, person.id)
     assert person.emails == [] and person.phone_numbers == []

@@ -2,6 +2,7 @@
 import pytest
 from sqlalchemy import func, select
 
+from pco_sandbox.subscriptions import HAND_MADE_EVENTS
 from pcosync.extensions import db
 from pcosync.models import WebhookDelivery, WebhookSubscription
 from pcosync.services.webhooks import subscriptions as webhook_subscriptions
@@ -13,7 +14,7 @@ from tests.support import (
 )
 
 SANDBOX_SECRET = "imported-subscription-secret"
-EVENTS = 24  # eight kinds of record, created / updated / destroyed
+EVENTS = len(HAND_MADE_EVENTS)  # what the sandbox subscribes when given a URL
 
 
 def import_secrets():
