@@ -1,7 +1,7 @@
 from sqlalchemy import select
 
 from pcosync.extensions import db
-from pcosync.models import FieldChange
+from pcosync.models import FieldChange, RunStatus, SyncRun, utcnow
 
 
 def changes(**where):
@@ -14,3 +14,11 @@ def changes(**where):
 
 def fields(rows):
     return [(row.record_type, row.field, row.before, row.after) for row in rows]
+
+
+def finished_run(kind):
+    """A run that ended, to hold changes a test makes itself (no PCO needed)."""
+    row = SyncRun(kind=kind, status=RunStatus.COMPLETED, triggered_by="test", finished_at=utcnow())
+    db.session.add(row)
+    db.session.commit()
+    return row

@@ -9,8 +9,8 @@ from pcosync.models import ChangeSource, FieldChange, Person, utcnow
 from pcosync.services.history.context import recording
 from pcosync.services.history.retention import prune
 from tests.factories import make_person
-from tests.history.helpers import changes
-from tests.support import fresh, run
+from tests.history.helpers import changes, finished_run
+from tests.support import fresh
 
 
 def count():
@@ -39,7 +39,7 @@ def test_a_persons_history_is_purged_with_the_person(app):
 
 def test_the_revert_command_previews_then_reverts(app):
     ann = make_person("Ann", "Lee", nickname="Nell")
-    the_run = run("Push People")  # any finished run, to hold the changes below
+    the_run = finished_run("Push People")  # to hold the changes below
     with recording(ChangeSource.PULL, run_id=the_run.id):
         fresh(Person, ann.id).nickname = "Oops"
         db.session.commit()

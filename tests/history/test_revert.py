@@ -9,7 +9,7 @@ from pcosync.models import ChangeSource, Person, SyncRun
 from pcosync.services.history import revert
 from pcosync.services.history.context import recording
 from tests.factories import make_person
-from tests.history.helpers import changes
+from tests.history.helpers import changes, finished_run
 from tests.support import csrf_token, fresh, pco_person, run, work_burst
 from tests.webhooks.pco_events import store, tick
 
@@ -102,7 +102,7 @@ def test_what_a_run_created_is_archived_not_deleted(app, sandbox):
 
 def test_a_removed_contact_point_is_made_again_without_its_pco_id(app):
     ann = make_person("Ann", "Lee", phones=["555-0100"])
-    with recording(ChangeSource.PULL, run_id=run("Push People").id):
+    with recording(ChangeSource.PULL, run_id=finished_run("Push People").id):
         fresh(Person, ann.id).phone_numbers.clear()
         db.session.commit()
     removed = changes(person_id=ann.id, field="deleted")[0]
