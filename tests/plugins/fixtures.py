@@ -41,6 +41,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 BROWSER_TIMEOUT_MS = 10_000
 BROWSER_ADMIN_EMAIL = "browser-admin@example.org"
 PROCESS_GROUP = "real-processes"
+BROWSER_GROUP = "browser"
 ONE_DATABASE = "one_database"
 ONE_DATABASE_TESTS = {}  # nodeid -> reason, gathered from the reports for the summary
 
@@ -61,26 +62,30 @@ def is_xdist_worker():
     return "PYTEST_XDIST_WORKER" in os.environ
 
 
-def starts_real_processes(nodeid):
-    """The reliability suite (gunicorn, RQ workers, killed on purpose) and the browser tests
-    (Chromium; they live in files named *_browser.py)."""
+def serial_lane(nodeid):
+    """The lane a test that starts real processes runs in, one after another, or None: the
+    reliability suite (gunicorn, RQ workers, killed on purpose) in one, the browser tests
+    (Chromium; files named *_browser.py) in another."""
     path = nodeid.split("::")[0]
-    return path.startswith("tests/reliability/") or path.endswith("_browser.py")
+    if path.startswith("tests/reliability/"):
+        return PROCESS_GROUP
+    return BROWSER_GROUP if path.endswith("_browser.py") else None
 
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_xdist_make_scheduler(config, log):
-    """`--dist loadgroup`, grouping by path: the tests that start real processes run one after
-    another on one worker while the light tests share out over the others (two of them at once
-    on a 2-core machine starve each other's subprocesses into timeouts; one Chromium, not two).
-    By path because pytest 9 ignores the nodeid suffix xdist's `xdist_group` mark relies on."""
+    """`--dist loadgroup`, grouping by path: the reliability scenarios run one after another on
+    one worker, the browser tests one after another on another (two real-process scenarios at
+    once on a 2-core machine starve each other's subprocesses into timeouts; one Chromium, not
+    two), while the light tests share out over every worker. By path because pytest 9 ignores
+    the nodeid suffix xdist's `xdist_group` mark relies on."""
     if config.getoption("dist") != "loadgroup":
         return None
     from xdist.scheduler import LoadGroupScheduling
 
     class ProcessGroupScheduling(LoadGroupScheduling):
         def _split_scope(self, nodeid):
-            return PROCESS_GROUP if starts_real_processes(nodeid) else nodeid
+            return serial_lane(nodeid) or nodeid
 
     return ProcessGroupScheduling(config, log)
 
