@@ -8,13 +8,12 @@ import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
-from urllib.parse import quote
 
 from .contact_kinds import BY_NAME as CONTACT_KINDS_BY_NAME, WIRE_KINDS
-from .custom_field_schemas import field_datum_document
 from .errors import PCOAuthError, PCOBadResponse
 from .group_schemas import GROUP_FIELDS
-from .jsonapi import document, ref, resolve_document
+from .custom_field_calls import CustomFieldCalls
+from .jsonapi import document, path_segment as _segment, ref, resolve_document
 from .prefetch import ReadAhead, wait
 from .preview import PreviewTransport
 from .profile_schemas import PERSON_CHOICE_INCLUDES, ChoiceList
@@ -38,11 +37,6 @@ class Page:
     offset: int
 
 
-def _segment(value) -> str:
-    """An id made safe to put in a URL path."""
-    return quote(str(value), safe="")
-
-
 def format_timestamp(moment: datetime) -> str:
     """UTC ISO 8601 with a Z, as PCO filters expect; naive datetimes are taken as UTC."""
     if moment.tzinfo is None:
@@ -50,7 +44,7 @@ def format_timestamp(moment: datetime) -> str:
     return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-class PCOClient:
+class PCOClient(CustomFieldCalls):
     """A PCO API client paced by a rate budget shared through Redis (when given one)."""
 
     def __init__(self, app_id: str, secret: str, base_url: str = DEFAULT_BASE_URL, *,
@@ -231,47 +225,6 @@ class PCOClient:
         """A new option of a list (PCO lets the API create every one of them)."""
         body = document(choice.pco_type, {choice.value_attribute: value})
         return self._write("POST", choice.path, body)
-
-    # Custom fields: tabs, definitions (deleted ones too), options, a person's field data.
-
-    def iter_tabs(self) -> Iterator[Page]:
-        return self.iter_pages("/people/v2/tabs")
-
-    def iter_field_definitions(self) -> Iterator[Page]:
-        """Deleted definitions too (PCO lists them only with this filter: a deletion must reach
-        us), with their options, so the lists cost one request whatever they hold."""
-        return self.iter_pages("/people/v2/field_definitions", {"filter": "include_deleted"},
-                               include=("field_options",))
-
-    def iter_field_options(self, definition_id) -> Iterator[Page]:
-        return self.iter_pages(f"/people/v2/field_definitions/{_segment(definition_id)}"
-                               "/field_options")
-
-    def get_field_definition(self, definition_id) -> dict:
-        return self.get_resource(f"/people/v2/field_definitions/{_segment(definition_id)}")
-
-    def create_tab(self, name: str) -> dict:
-        return self._write("POST", "/people/v2/tabs", document("Tab", {"name": name}))
-
-    def create_field_definition(self, tab_id, name: str, data_type: str) -> dict:
-        path = f"/people/v2/tabs/{_segment(tab_id)}/field_definitions"
-        body = document("FieldDefinition", {"name": name, "data_type": data_type})
-        return self._write("POST", path, body)
-
-    def create_field_option(self, definition_id, value: str) -> dict:
-        path = f"/people/v2/field_definitions/{_segment(definition_id)}/field_options"
-        return self._write("POST", path, document("FieldOption", {"value": value}))
-
-    def create_field_datum(self, person_id, definition_id, value: str) -> dict:
-        path = f"/people/v2/people/{_segment(person_id)}/field_data"
-        return self._write("POST", path, field_datum_document(value, definition_id))
-
-    def update_field_datum(self, datum_id, value: str) -> dict:
-        path = f"/people/v2/field_data/{_segment(datum_id)}"
-        return self._write("PATCH", path, field_datum_document(value, datum_id=datum_id))
-
-    def delete_field_datum(self, datum_id) -> None:
-        self.delete(f"/people/v2/field_data/{_segment(datum_id)}")
 
     def find_people_by_email(self, email: str) -> list[dict]:
         """Candidates whose name or email matches; the caller checks the exact address."""

@@ -1,4 +1,10 @@
 """JSON:API plumbing shared by the client and the schemas: include resolution and documents."""
+from urllib.parse import quote
+
+
+def path_segment(value) -> str:
+    """An id made safe to put in a URL path."""
+    return quote(str(value), safe="")
 
 
 def resource_key(item) -> tuple[str, str] | None:
