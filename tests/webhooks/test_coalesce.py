@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from pcosync.extensions import db
 from pcosync.models import Email, Person
-from pcosync.services.webhooks import events
+from pcosync.services.webhooks import events, process
 from tests.support import run, work_burst
 from tests.webhooks.helpers import queued_jobs
 from tests.webhooks.pco_events import apply_waiting, deliver, outcomes, store, tick
@@ -119,6 +119,9 @@ def test_a_crash_mid_batch_loses_nothing_and_applies_nothing_twice(client, pco, 
 
     monkeypatch.setitem(events.EVENTS, PERSON_UPDATED,
                         replace(declared, handler=dies_on_the_third))
+    # One chunk for the three, however loaded the machine: a chunk ends after CHUNK_SECONDS,
+    # and a slow first delivery would otherwise be committed alone before the crash.
+    monkeypatch.setattr(process, "CHUNK_SECONDS", 60)
     with pytest.raises(SystemExit):
         apply_waiting(pco)
     db.session.rollback()
