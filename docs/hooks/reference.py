@@ -31,6 +31,7 @@ def read_settings(source):
     module = ast.parse(source)
     lines = source.splitlines()
     environment = environment_names(module)
+    constants = module_constants(source, module)
     defaults = next(node for node in module.body
                     if isinstance(node, ast.ClassDef) and node.name == "Defaults")
     settings, missing = [], []
@@ -42,6 +43,7 @@ def read_settings(source):
             if not comment:
                 missing.append(target.id)
             default = ast.get_source_segment(source, node.value)
+            default = constants.get(default, default)
             settings.append(Setting(target.id, default, comment, target.id in environment))
     if missing:
         raise PluginError("pcosync/config.py: these settings have no comment saying what they "
@@ -56,6 +58,14 @@ def environment_names(module):
     return set()
 
 
+def module_constants(source, module):
+    """Module-level names a default may use (PCO_REAL_API_URL), as their source text."""
+    return {node.targets[0].id: ast.get_source_segment(source, node.value)
+            for node in module.body
+            if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name)
+            and isinstance(node.value, ast.Constant)}
+
+
 def comment_of(lines, node):
     """The comment lines right above the assignment, then the one at the end of its line."""
     above = []
@@ -66,7 +76,8 @@ def comment_of(lines, node):
     beside = lines[node.end_lineno - 1].split("  # ", 1)
     if len(beside) == 2:
         above.append(beside[1].strip())
-    return " ".join(above)
+    comment = " ".join(above)
+    return comment[:1].upper() + comment[1:]
 
 
 def settings_markdown(settings):
@@ -74,7 +85,8 @@ def settings_markdown(settings):
            "Generated from `pcosync/config.py` at every build of this site. Each setting comes "
            "from, in order of precedence: the environment (when the *Environment* column says "
            "yes), `instance/config.py`, then the default below. See "
-           "[Configuration](../operations/configuration.md) for how to set them.", "",
+           "[Configuration](../operations/configuration.md) for how to set them and notes on "
+           "some of them.", "",
            "| Setting | Default | Environment | What it does |", "|---|---|---|---|"]
     for setting in settings:
         default = "none" if setting.default == "None" else f"`{setting.default}`"
@@ -145,7 +157,7 @@ def cli_markdown():
            "Generated from the `flask` commands' own help (click) at every build of this site. "
            "Run them as `flask --app wsgi COMMAND` from the checkout (with its settings; "
            "`--help` works without them). [Commands](../operations/commands.md) says which to "
-           "use when.", ""]
+           "use when. `flask db` (the schema's migrations) is Flask-Migrate's own.", ""]
     for command in cli_commands():
         out += command_sections(command, f"flask {command.name}")
     return "\n".join(out) + "\n"

@@ -60,4 +60,4 @@ def test_a_setting_without_a_comment_fails_the_build():
     told, beside = hook.read_settings(source.replace("    UNTOLD = None\n", ""))
     assert (told.name, told.default, told.comment, told.from_environment) == (
         "TOLD", "1", "What it does, and its unit.", True)
-    assert (beside.comment, beside.from_environment) == ("said beside it", False)
+    assert (beside.comment, beside.from_environment) == ("Said beside it", False)
