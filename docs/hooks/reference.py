@@ -141,7 +141,10 @@ def parameter_row(param, context):
         kind = "flag" if param.is_flag else metavar
     default = param.get_default(context, call=False)
     shown = "" if not shown_default(default) else f"`{default}`"
-    return f"| {name} | {cell(str(kind))} | {shown} | {cell(getattr(param, 'help', '') or '')} |"
+    help_text = getattr(param, "help", "") or ""
+    if param.envvar:
+        help_text += f" (environment: `{param.envvar}`)"
+    return f"| {name} | {cell(str(kind))} | {shown} | {cell(help_text)} |"
 
 
 def cli_commands():
