@@ -1,6 +1,6 @@
 """The documentation site builds with `mkdocs build --strict` (a broken link or a page missing
 from the nav fails), and its generated references name every setting of config.py and every
-`flask pco` command."""
+`flask` command of the app (`flask pco ...` and the others)."""
 import importlib.util
 import os
 import pathlib
@@ -10,7 +10,8 @@ import sys
 import pytest
 from mkdocs.exceptions import PluginError
 
-from pcosync.cli.group import pco_cli
+from pco_sandbox.cli import sandbox_cli
+from pcosync.cli import commands
 from pcosync.config import Defaults
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
@@ -24,17 +25,13 @@ def reference_hook():
     return module
 
 
-def command_paths(group, path):
-    for name, command in group.commands.items():
-        yield f"{path} {name}"
-        if hasattr(command, "commands"):
-            yield from command_paths(command, f"{path} {name}")
+def command_paths(command, path):
+    yield path
+    for name, subcommand in getattr(command, "commands", {}).items():
+        yield from command_paths(subcommand, f"{path} {name}")
 
 
 def test_the_site_builds_strict_and_references_every_setting_and_command(tmp_path):
-    from pcosync.cli import commands
-
-    commands()  # the `flask pco` subcommands join the group when their modules are imported
     result = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-d", str(tmp_path)],
         cwd=ROOT, capture_output=True, text=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
@@ -44,8 +41,9 @@ def test_the_site_builds_strict_and_references_every_setting_and_command(tmp_pat
     names = [name for name in vars(Defaults) if name.isupper()]
     assert [name for name in names if f"<code>{name}</code>" not in settings] == []
     cli = (tmp_path / "reference" / "cli" / "index.html").read_text()
-    paths = list(command_paths(pco_cli, "flask pco"))
-    assert "flask pco webhooks setup" in paths
+    paths = [path for command in (*commands(), sandbox_cli)
+             for path in command_paths(command, f"flask {command.name}")]
+    assert {"flask pco pull", "flask pco webhooks setup", "flask users create"} <= set(paths)
     assert [path for path in paths if f"<code>{path}</code>" not in cli] == []
 
 
