@@ -66,12 +66,13 @@ def open_pass(config, now=None):
     return new
 
 
-def next_start(config):
+def next_start(config, first=False):
     """Where the next pass starts reading: the window before the last pass's end, never before
-    ATTENDANCE_SINCE; None (all history) for a first pass without it."""
+    ATTENDANCE_SINCE; None (all history) for a first pass without it. `first`: where a first
+    pass would start, whatever was read before."""
     since = config.get("ATTENDANCE_SINCE")
     floor = datetime.combine(since, clock(), timezone.utc) if since else None
-    last = db.session.scalar(select(AttendancePass.reads_until).where(
+    last = None if first else db.session.scalar(select(AttendancePass.reads_until).where(
         AttendancePass.finished_at.is_not(None)).order_by(AttendancePass.id.desc()).limit(1))
     if last is None:
         return floor
