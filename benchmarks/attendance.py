@@ -47,9 +47,9 @@ def measure(people, redis_url):
         with app.app_context():
             redis_lib.Redis.from_url(redis_url).flushdb()
             assert run_step("Full Sync", sandbox_url, clock)["status"] == "COMPLETED"
-            first = run_step("Attendance", sandbox_url, clock)
+            first = run_step("Group Attendance", sandbox_url, clock)
             first_requests = attendance_requests(sandbox_url)
-            run_step("Attendance", sandbox_url, clock)
+            run_step("Group Attendance", sandbox_url, clock)
             second_requests, second_writes = attendance_requests(sandbox_url), last_writes()
         dump = requests.get(sandbox_url + "/sandbox/dump", timeout=120).json()
     finally:

@@ -33,7 +33,7 @@ def echo_report(report):
     click.echo(f"\nAttendance left to read: {report.attendance_estimate['words']}")
     click.echo("\nNot brought over by this module (they stay in PCO):")
     for what, product in report.not_brought:
-        click.echo(f"  - {what} (PCO {product})")
+        click.echo(f"  - {what} ({product})")
     click.echo("\nEverything this module brings is here." if report.all_here else
                "\nRun `flask pco pull everything` (Bring It All Here) to bring the rest.")
 

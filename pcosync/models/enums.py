@@ -19,7 +19,7 @@ class RunKind(StrEnum):
     NOTES = "Notes"
     PUSH_NOTES = "Push Notes"
     # Groups' events and who attended them (pull only), in resumable chunks.
-    ATTENDANCE = "Attendance"
+    ATTENDANCE = "Group Attendance"
     # Every pull step that brings "only in PCO" to zero (the independence report's button).
     BRING_ALL_HERE = "Bring It All Here"
 

@@ -43,7 +43,7 @@ def test_attendance_pulled_in_resumable_chunks_then_a_second_pull_writes_nothing
     reset_stats(sandbox)
     runs = 0
     while runs == 0 or left_to_read():
-        assert run("Attendance").status == "COMPLETED"
+        assert run("Group Attendance").status == "COMPLETED"
         runs += 1
     assert runs == len(pco["groups"]) > 3
     assert attendance_requests(sandbox) == minimum_requests(pco)
@@ -58,14 +58,14 @@ def test_attendance_pulled_in_resumable_chunks_then_a_second_pull_writes_nothing
             line["person_id"], line["attended"], line["role"])
 
     app.config["ATTENDANCE_RUN_SECONDS"] = 3600
-    again = run("Attendance")
+    again = run("Group Attendance")
     assert (again.created_count, again.updated_count, again.status) == (0, 0, "COMPLETED")
 
     person = here[pco["attendances"][0]["id"]].person
     person.first_name, person.last_name = "Someone", "Quite-Different"
     db.session.execute(delete(Attendance).where(Attendance.person_id == person.id))
     db.session.commit()
-    renamed = run("Attendance")
+    renamed = run("Group Attendance")
     assert not db.session.scalars(select(Attendance).where(Attendance.person_id == person.id)).all()
     assert any("ids may differ" in i.reason for i in db.session.scalars(select(SyncIssue).where(
         SyncIssue.run_id == renamed.id)))

@@ -14,10 +14,12 @@ from sqlalchemy import func, select
 
 from ...extensions import db
 from ...models import (
-    FieldValue, Family, GroupEvent, GroupMembership, Group, Note, Person, RunKind, utcnow,
+    FieldValue, Family, GroupEvent, GroupMembership, Group, Note, Person, utcnow,
 )
 from ...pco import attendance as pco_attendance
+from ..labels import record_title
 from ..pull.attendance import next_start
+from ..runs import kinds as run_kinds
 
 
 @dataclass(frozen=True)
@@ -65,26 +67,26 @@ def events_here():
 
 
 DECLARED = [
-    DataKind("people", "People", listed_total("/people/v2/people"),
+    DataKind("people", record_title("Person"), listed_total("/people/v2/people"),
              rows(Person, Person.pco_id.is_not(None), Person.archived_at.is_(None)),
-             RunKind.PEOPLE),
+             run_kinds.PEOPLE),
     DataKind("households", "Households (families)", listed_total("/people/v2/households"),
              rows(Family, Family.pco_household_id.is_not(None), Family.archived_at.is_(None)),
-             RunKind.FAMILIES),
-    DataKind("groups", "Groups", listed_total("/groups/v2/groups",
-                                              {"where[archive_status]": "include"}),
-             rows(Group, Group.pco_group_id.is_not(None)), RunKind.GROUPS),
+             run_kinds.FAMILIES),
+    DataKind("groups", record_title("Group"),
+             listed_total("/groups/v2/groups", {"where[archive_status]": "include"}),
+             rows(Group, Group.pco_group_id.is_not(None)), run_kinds.GROUPS),
     DataKind("memberships", "Group memberships", memberships_in_pco,
              rows(GroupMembership, GroupMembership.pco_membership_id.is_not(None)),
-             RunKind.GROUPS),
+             run_kinds.GROUPS),
     DataKind("custom_fields", "Custom field values", listed_total("/people/v2/field_data"),
-             rows(FieldValue, FieldValue.pco_field_datum_id.is_not(None)), RunKind.PEOPLE,
+             rows(FieldValue, FieldValue.pco_field_datum_id.is_not(None)), run_kinds.PEOPLE,
              counted_as="one per answer"),
-    DataKind("notes", "Notes", listed_total("/people/v2/notes"),
+    DataKind("notes", "Pastoral notes", listed_total("/people/v2/notes"),
              rows(Note, Note.pco_note_id.is_not(None), Note.deleted_at.is_(None)),
-             RunKind.NOTES),
+             run_kinds.NOTES),
     DataKind("attendance", "Group meetings with their attendance", events_in_pco, events_here,
-             RunKind.ATTENDANCE, counted_as="one per meeting"),
+             run_kinds.ATTENDANCE, counted_as="one per meeting"),
     # MEDIA: the lead adds the media entry here at merge, e.g.
     # DataKind("media", "Photos and files", ..., brought_by=<the media run kind>,
     #          only_in_pco=media_only_in_pco)
@@ -92,13 +94,13 @@ DECLARED = [
 
 # What this module does not bring over, said plainly on the report.
 NOT_BROUGHT = (
-    ("Workflows and workflow cards", "People"),
-    ("Forms and form submissions", "People"),
-    ("Background checks", "People"),
-    ("Group event notes and RSVPs", "Groups"),
-    ("Check-Ins (check-ins, headcounts)", "Check-Ins"),
-    ("Giving (donations, funds, pledges)", "Giving"),
-    ("Services (plans, songs, schedules)", "Services"),
+    ("Workflows and workflow cards", "PCO People"),
+    ("Forms and form submissions", "PCO People"),
+    ("Background checks", "PCO People"),
+    ("Group event notes and RSVPs", "PCO Groups"),
+    ("Check-Ins (check-ins, headcounts)", "PCO Check-Ins"),
+    ("Giving (donations, funds, pledges)", "PCO Giving"),
+    ("Services (plans, songs, schedules)", "PCO Services"),
 )
 
 
