@@ -2,16 +2,20 @@
 `flask pco disconnect` refuses while notes and attendance exist only in PCO; after Bring It All
 Here `flask pco independence --json` reports none of either only in PCO; then the disconnect
 deletes every subscription of this app in the sandbox (another app's stays), turns the
-schedules off, keeps every row and PCO id, and records who disconnected."""
+schedules off, keeps every row and PCO id, and records who disconnected. A kind PCO does not
+let the token's user read is said, not counted."""
 import json
 
 from sqlalchemy import func, select
 
 from pcosync.extensions import db
 from pcosync.models import (
-    Attendance, Disconnection, Family, GroupMembership, Note, Person, WebhookSubscription,
+    Attendance, Disconnection, Family, GroupMembership, Note, Person, WebhookSubscription, utcnow,
 )
+from pcosync.pco.errors import PCOAuthError
 from pcosync.services.connection import while_admin_waits
+from pcosync.services.independence import kinds as independence_kinds
+from pcosync.services.independence.report import Report, count_kind
 from pcosync.services.runs import schedules
 from pcosync.services.webhooks import setup
 from tests.support import run
@@ -62,3 +66,18 @@ def test_bring_it_all_here_then_a_disconnect_that_keeps_every_row(app, make_sand
     record = db.session.scalar(select(Disconnection))
     assert (record.disconnected_by, record.schedules_turned_off) == ("cli", 3)
     assert record.subscriptions_deleted > 5
+
+
+class ForbiddenPCO:
+    """A PCO whose user may not read the listing asked for (PCO answers 403)."""
+
+    def get(self, path, params=None):
+        raise PCOAuthError(f"Forbidden: GET {path}", 403)
+
+
+def test_what_the_token_cannot_see_is_said_not_guessed(app):
+    notes = next(kind for kind in independence_kinds.declared() if kind.key == "notes")
+    row = count_kind(notes, ForbiddenPCO())
+    assert (row.in_pco, row.only_in_pco) == (None, None) and "cannot see" in row.unseen
+    report = Report(rows=[row], counted_at=utcnow(), attendance_estimate={})
+    assert report.left_in_pco == {row.label: "not counted"} and not report.all_here
