@@ -1,8 +1,9 @@
 """Group attendance against the sandbox over HTTP, on both databases: a first pull stopped after
 its first group (ATTENDANCE_RUN_SECONDS=0) is continued by the run its job queues, which reads
 only the groups left: in all, no request twice (exactly the minimum); everything PCO holds is
-here, joined to the right people; a second pull writes nothing; an attendance whose Groups
-person is named differently (their ids may differ) is reported, not joined."""
+here, joined to the right people; a second pull writes nothing but drops a meeting PCO
+deleted; an attendance whose Groups person is named differently (their ids may differ) is
+reported, not joined."""
 import math
 from datetime import timedelta
 
@@ -75,8 +76,20 @@ def test_attendance_pulled_in_resumable_chunks_then_a_second_pull_writes_nothing
         assert (row.person.pco_id, row.attended, row.role) == (
             line["person_id"], line["attended"], line["role"])
 
+    deleted_in_pco = delete_event(sandbox, events[-1])
     again = run("Group Attendance")
     assert (again.created_count, again.updated_count, again.status) == (0, 0, "COMPLETED")
+    held = set(db.session.scalars(select(GroupEvent.pco_event_id)))
+    assert len(held) == len(events) - 1 and deleted_in_pco not in held
+
+
+def delete_event(sandbox, event):
+    """A meeting deleted in PCO (PCO sends no webhook for it)."""
+    tables = sandbox.store.db
+    with sandbox.store.lock:
+        tables.group_events.pop(int(event["id"]))
+        tables.events_of_group.remove(int(event["group_id"]), int(event["id"]))
+    return event["id"]
 
 
 class Issues:

@@ -88,18 +88,31 @@ def left_to_read():
 
 def read_group(client, progress, the_pass, group):
     """One chunk: the group's events in the pass's range and each one's attendances."""
-    requests = 0
+    requests, seen = 0, set()
     for page in pco_attendance.iter_group_events(client, group.pco_group_id,
                                                  the_pass.reads_from, the_pass.reads_until):
         requests += 1
+        seen.update(str(r.get("id")) for r in page.records if isinstance(r, dict))
         for record in load_records(page.records, pco_attendance.load_event, "Event", progress):
             event = apply_event(group, record, progress)
             if not event.canceled:
                 requests += read_attendances(client, progress, group, event)
         progress.checkpoint()
+    remove_events_gone_from_pco(group, the_pass, seen)
     db.session.add(AttendanceChunk(pass_id=the_pass.id, group_pco_id=group.pco_group_id,
                                    requests=requests))
     progress.checkpoint()
+
+
+def remove_events_gone_from_pco(group, the_pass, seen):
+    """The group's meetings in the pass's range that PCO no longer lists were deleted there."""
+    query = select(GroupEvent).where(GroupEvent.group_id == group.id,
+                                     GroupEvent.starts_at < the_pass.reads_until)
+    if the_pass.reads_from is not None:
+        query = query.where(GroupEvent.starts_at >= the_pass.reads_from)
+    for event in db.session.scalars(query):
+        if event.pco_event_id not in seen:
+            db.session.delete(event)
 
 
 def apply_event(group, record, progress):
