@@ -5,7 +5,7 @@ setting in `Defaults` is its documentation: the settings reference of the docume
 generated from it (docs/hooks/reference.py), and a setting without one fails the docs build.
 """
 import os
-from datetime import timedelta
+from datetime import date, timedelta
 
 ENV_SETTINGS = (
     "SECRET_KEY",
@@ -39,6 +39,9 @@ ENV_SETTINGS = (
     "WORKER_HEARTBEAT_MAX_AGE",
     "WEBHOOK_GRACE_SECONDS",
     "HISTORY_DAYS",
+    "ATTENDANCE_SINCE",
+    "ATTENDANCE_WINDOW_DAYS",
+    "ATTENDANCE_RUN_SECONDS",
 )
 
 PCO_REAL_API_URL = "https://api.planningcenteronline.com"
@@ -120,6 +123,15 @@ class Defaults:
     WEBHOOK_GRACE_SECONDS = 600
     # The change history keeps each change this many days (the worker prunes it daily).
     HISTORY_DAYS = 365
+    # Group attendance: the earliest event start (an ISO date, e.g. 2020-01-01) the first pull
+    # reads; unset, every event PCO holds.
+    ATTENDANCE_SINCE = None
+    # PCO's attendances carry no timestamps: each later pull re-reads the events that started
+    # this many days before the previous pull's end (attendance recorded late arrives).
+    ATTENDANCE_WINDOW_DAYS = 60
+    # An attendance run starts no new group after this many seconds (below the 4-hour job
+    # timeout); the next run, queued at once, resumes where it stopped.
+    ATTENDANCE_RUN_SECONDS = 3 * 60 * 60
     # Users holding pco.manage or a notes permission sign in with a TOTP second factor.
     REQUIRE_TWO_FACTOR = True
     SESSION_COOKIE_HTTPONLY = True  # the session cookie is out of scripts' reach
@@ -168,6 +180,7 @@ def finish(config, instance_path):
     config["SYNC_GUARD_PERCENT"] = guard_percent(config.get("SYNC_GUARD_PERCENT"))
     mail_settings(config)
     config["HISTORY_DAYS"] = history_days(config.get("HISTORY_DAYS"))
+    attendance_settings(config)
     secure_cookies(config)
     if not config.get("SECRET_KEY"):
         if not (config.get("DEBUG") or config.get("TESTING")):
@@ -188,6 +201,20 @@ def mail_settings(config):
     config["WEBHOOK_GRACE_SECONDS"] = whole_number(
         "WEBHOOK_GRACE_SECONDS", config.get("WEBHOOK_GRACE_SECONDS"), 600, minimum=0)
     config["MAIL_DEFAULT_SENDER"] = config.get("MAIL_FROM") or config.get("MAIL_USERNAME")
+
+
+def attendance_settings(config):
+    since = config.get("ATTENDANCE_SINCE")
+    if since and not isinstance(since, date):
+        try:
+            since = date.fromisoformat(str(since).strip())
+        except ValueError:
+            raise ConfigError(f"ATTENDANCE_SINCE must be a date like 2020-01-01, not {since!r}.")
+    config["ATTENDANCE_SINCE"] = since or None
+    config["ATTENDANCE_WINDOW_DAYS"] = whole_number(
+        "ATTENDANCE_WINDOW_DAYS", config.get("ATTENDANCE_WINDOW_DAYS"), 60, minimum=0)
+    config["ATTENDANCE_RUN_SECONDS"] = whole_number(
+        "ATTENDANCE_RUN_SECONDS", config.get("ATTENDANCE_RUN_SECONDS"), 3 * 60 * 60, minimum=0)
 
 
 def whole_number(name, value, default, minimum=1):
