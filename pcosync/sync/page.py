@@ -9,6 +9,8 @@ from ..services.alerts import health as alert_health
 from ..services.alerts import notify
 from ..services.pull import cursors
 from ..services.runs import kinds, schedules
+from ..services.settings import scope_choice
+from ..services.settings.scope import sentence as scope_sentence
 from ..services.webhooks import health as webhook_health
 from ..services.webhooks import setup as webhook_setup
 
@@ -49,7 +51,13 @@ def automation_context():
             "quick_cursors": cursors.all_positions(), "webhook_events": events,
             "webhook_summary": webhook_health.summary(events),
             "webhook_blocker": webhook_setup.setup_blocker(current_app.config),
-            "webhooks_set_up": webhook_setup.is_set_up(), **alerts_context()}
+            "webhooks_set_up": webhook_setup.is_set_up(), **alerts_context(),
+            **scope_context()}
+
+
+def scope_context():
+    """The scope as one sentence and its headcount, for the Sync page."""
+    return {"scope_sentence": scope_sentence(), "scope_counts": scope_choice.headcount()}
 
 
 def alerts_context():
