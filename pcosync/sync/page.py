@@ -7,6 +7,7 @@ from .. import config as settings
 from ..jobs import scheduled_ticks
 from ..services.alerts import health as alert_health
 from ..services.alerts import notify
+from ..services.connection import token_user
 from ..services.pull import cursors
 from ..services.runs import kinds, schedules
 from ..services.settings import scope_choice
@@ -57,7 +58,8 @@ def automation_context():
 
 def scope_context():
     """The scope as one sentence and its headcount, for the Sync page."""
-    return {"scope_sentence": scope_sentence(), "scope_counts": scope_choice.headcount()}
+    return {"scope_sentence": scope_sentence(), "scope_counts": scope_choice.headcount(),
+            "token_user": token_user.known()}
 
 
 def alerts_context():
