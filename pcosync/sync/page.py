@@ -9,6 +9,7 @@ from ..services.alerts import health as alert_health
 from ..services.alerts import notify
 from ..services.connection import token_user
 from ..services.pull import cursors
+from ..services.push.people import people_to_create_count
 from ..services.runs import kinds, schedules
 from ..services.settings import scope_choice
 from ..services.settings.scope import sentence as scope_sentence
@@ -59,7 +60,7 @@ def automation_context():
 def scope_context():
     """The scope as one sentence and its headcount, for the Sync page."""
     return {"scope_sentence": scope_sentence(), "scope_counts": scope_choice.headcount(),
-            "token_user": token_user.known()}
+            "token_user": token_user.known(), "push_creates": people_to_create_count()}
 
 
 def alerts_context():

@@ -12,6 +12,9 @@ def test_the_what_syncs_page_and_command(app, sandbox, admin_client):
     assert run("People").status == "COMPLETED"
     page = admin_client.get("/sync/scope").get_data(as_text=True)
     assert "Members" in page and "Everyone in PCO" in page and "This scope holds 40 people" in page
+    sync_page = admin_client.get("/sync/").get_data(as_text=True)
+    assert "This scope holds 40 people; " in sync_page
+    assert "Push People would add 0 people to PCO" in sync_page
 
     token = csrf_from(page)
     asked = admin_client.post("/sync/scope", data={"list": made["id"], "csrf_token": token})
