@@ -11,7 +11,7 @@ from .pipeline import json_body, runtime
 bp = Blueprint("sandbox_admin", __name__, url_prefix="/sandbox")
 CONFIG_KEYS = frozenset({"rate_limit", "rate_period", "rate_period_format", "faults",
                          "webhook_url", "webhook_secret", "webhook_retry_delays",
-                         "webhook_paths"})
+                         "webhook_paths", "token_user_permissions"})
 
 
 def _body():

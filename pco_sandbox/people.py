@@ -4,6 +4,7 @@ from flask import Blueprint
 
 from . import jsonapi, records
 from .choice_list_kinds import PERSON_LINKS
+from .errors import NotFound
 from .payloads import linked_ids, read_attributes
 from .pipeline import runtime
 from .tables import CONTACT_KINDS
@@ -15,6 +16,20 @@ bp = Blueprint("sandbox_people", __name__)
 @bp.get("/people/v2")
 def organization():
     return show_response("organization", lambda store: store.organization)
+
+
+@bp.get("/people/v2/me")
+def token_user():
+    """The person the token acts as (PCO's `me`), with their `people_permissions`."""
+    permissions = runtime().config["SANDBOX_TOKEN_USER_PERMISSIONS"]
+
+    def record_of(store):
+        people = list(store.db.people.values())
+        if not people:
+            raise NotFound("the token user is gone")
+        first = min(people, key=lambda person: person["id"])
+        return dict(first, people_permissions=permissions)
+    return show_response("people", record_of)
 
 
 @bp.get("/people/v2/people")

@@ -26,6 +26,9 @@ DEFAULT_CONFIG = {
     # Which names of the subscriptions API this "PCO" serves (webhook_paths in /sandbox/config).
     "SANDBOX_WEBHOOK_PATHS": ("webhook_subscriptions", "subscriptions"),
     "SANDBOX_BASE_URL": None,
+    # The token acts as a PCO user (the first person): their People permission, as PCO's
+    # `people_permissions` says it (None: no access; "Viewer", "Editor", "Manager").
+    "SANDBOX_TOKEN_USER_PERMISSIONS": "Manager",
 }
 FALLBACK_BASE_URL = "http://127.0.0.1"
 
@@ -87,6 +90,8 @@ class SandboxRuntime:
                 self.faults.configure(changes["faults"])
             if "webhook_url" in changes or "webhook_secret" in changes:
                 self._configure_webhooks(changes)
+            if "token_user_permissions" in changes:
+                self.config["SANDBOX_TOKEN_USER_PERMISSIONS"] = changes["token_user_permissions"]
             if "webhook_paths" in changes:
                 self.config["SANDBOX_WEBHOOK_PATHS"] = webhook_paths(changes["webhook_paths"])
             return self.settings()
@@ -109,6 +114,7 @@ class SandboxRuntime:
             "webhook_retry_delays": list(self.webhooks.retry_delays),
             "webhook_paths": list(self.config["SANDBOX_WEBHOOK_PATHS"]),
             "people": len(self.store.db.people), "seed": self.config["SANDBOX_SEED"],
+            "token_user_permissions": self.config["SANDBOX_TOKEN_USER_PERMISSIONS"],
         }
 
     def reset(self, people=None, seed=None, now=None):

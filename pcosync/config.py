@@ -24,6 +24,7 @@ ENV_SETTINGS = (
     "WORKER_SHUTDOWN_GRACE_SECONDS",
     "SYNC_GUARD_PERCENT",
     "PUSH_CREATE_CONFIRM",
+    "SCOPE_LEAVING_CONFIRM",
     "TIMEZONE",
     "LOCALE",
     "TRUSTED_PROXIES",
@@ -94,6 +95,9 @@ class Defaults:
     # A push that would create more than this many people in PCO stops for a confirmation
     # ("Run anyway"): each one clutters PCO's directory and counts in PCO's per-person prices.
     PUSH_CREATE_CONFIRM = 100
+    # A change on Sync -> What syncs that would take at least this many people (a count) out
+    # of the sync scope asks the admin to confirm first, saying how many.
+    SCOPE_LEAVING_CONFIRM = 10
     TIMEZONE = "UTC"  # the church's time zone: the nightly Full Sync's time of day, dates shown
     LOCALE = "en_US"  # how pages write dates and times (Babel's locale names)
     # How many proxies in front of the app set X-Forwarded-For/-Proto (Heroku's router: 1).

@@ -11,7 +11,7 @@ import click
 
 def commands():
     from . import (alerts, duplicates, history, independence, runs,  # noqa: F401  (join pco_cli)
-                   schedules, webhooks)
+                   schedules, scope, webhooks)
     from .group import pco_cli
     from .users import first_run_command, users_cli
     from .worker import worker_command

@@ -158,12 +158,13 @@ def push_command(what, enqueue, preview, confirm):
 
 @pco_cli.command("test-connection")
 def test_connection_command():
-    """Print the PCO organization's name, or what is wrong."""
+    """Print the PCO organization's name and what the token can see, or what is wrong."""
     from ..pco.errors import PCOError
-    from ..services.connection import test_connection
+    from ..services.connection import check_connection
 
     try:
-        click.echo(f"Connected to {test_connection()}.")
+        name, can_see = check_connection()
+        click.echo(f"Connected to {name}. {can_see}")
     except PCOError as err:
         raise click.ClickException(str(err))
 

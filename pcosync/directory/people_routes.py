@@ -6,6 +6,7 @@ from ..auth.permissions import permission_required
 from ..models import NOTES_VIEW, PEOPLE_MANAGE
 from ..services.directory import attendance as attendance_service
 from ..services.directory import custom_fields as custom_fields_service
+from ..services.directory import do_not_send
 from ..services.directory import notes as notes_service
 from ..services.directory import people as people_service
 from ..services.review import queue as review_queue
@@ -109,3 +110,24 @@ def archive_form():
     form = ArchiveForm()
     form.set_reasons(profile_service.choice_values("inactive_reason"))
     return form
+
+
+@bp.route("/people/do-not-send", methods=["POST"])
+@permission_required(PEOPLE_MANAGE)
+def set_do_not_send():
+    """The people list's bulk action (and a person page's toggle): mark or unmark."""
+    held = request.form.get("action") != "unmark"
+    chosen = request.form.getlist("person_id")
+    changed = do_not_send.set_do_not_send(chosen, held, current_user.email)
+    if not chosen:
+        flash("Select people first.", "error")
+    elif held:
+        flash(f"{changed} {'person' if changed == 1 else 'people'} marked do not send to PCO: "
+              "nothing about them is written to PCO from now on (nothing is removed there).",
+              "success")
+    else:
+        flash(f"{changed} {'person' if changed == 1 else 'people'} may be sent to PCO again "
+              "(with the next push, if the sync scope includes them).", "success")
+    back = request.form.get("back", "")
+    return redirect(back if back.startswith("/directory/") and "//" not in back
+                    else url_for(".people"))

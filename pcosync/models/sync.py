@@ -153,3 +153,9 @@ class ConnectedOrganization(db.Model):
     pco_id: Mapped[str] = mapped_column(String(40), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     checked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # The PCO user the token acts as (PCO's /people/v2/me) and whether they can see every
+    # People profile; None until a Test Connection has asked. A Full Sync with a token that
+    # cannot see everyone archives nobody: missing from what it sees is not gone from PCO.
+    token_user_name: Mapped[Optional[str]] = mapped_column(String(200))
+    token_people_permissions: Mapped[Optional[str]] = mapped_column(String(40))
+    token_sees_everyone: Mapped[Optional[bool]] = mapped_column()

@@ -264,6 +264,17 @@ class PCOClient(CustomFieldCalls):
             raise PCOBadResponse("GET /people/v2 did not return the Organization")
         return {"pco_id": str(pco_id), "name": name}
 
+    def token_user(self) -> dict:
+        """{"pco_id", "name", "people_permissions", "site_administrator"} of the PCO user the
+        token acts as (GET /people/v2/me)."""
+        me = self.get_resource("/people/v2/me")
+        attributes = me.get("attributes") or {}
+        if me.get("type") != "Person":
+            raise PCOBadResponse("GET /people/v2/me did not return a Person")
+        return {"pco_id": str(me.get("id")), "name": attributes.get("name") or "",
+                "people_permissions": attributes.get("people_permissions"),
+                "site_administrator": bool(attributes.get("site_administrator"))}
+
     # Writes: each takes attributes from a schemas.dump_* function, returns the new resource.
 
     def create_person(self, attributes: dict, relationships: dict | None = None) -> dict:

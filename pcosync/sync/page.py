@@ -7,8 +7,12 @@ from .. import config as settings
 from ..jobs import scheduled_ticks
 from ..services.alerts import health as alert_health
 from ..services.alerts import notify
+from ..services.connection import token_user
 from ..services.pull import cursors
+from ..services.push.people import people_to_create_count
 from ..services.runs import kinds, schedules
+from ..services.settings import scope_choice
+from ..services.settings.scope import sentence as scope_sentence
 from ..services.webhooks import health as webhook_health
 from ..services.webhooks import setup as webhook_setup
 
@@ -49,7 +53,14 @@ def automation_context():
             "quick_cursors": cursors.all_positions(), "webhook_events": events,
             "webhook_summary": webhook_health.summary(events),
             "webhook_blocker": webhook_setup.setup_blocker(current_app.config),
-            "webhooks_set_up": webhook_setup.is_set_up(), **alerts_context()}
+            "webhooks_set_up": webhook_setup.is_set_up(), **alerts_context(),
+            **scope_context()}
+
+
+def scope_context():
+    """The scope as one sentence and its headcount, for the Sync page."""
+    return {"scope_sentence": scope_sentence(), "scope_counts": scope_choice.headcount(),
+            "token_user": token_user.known(), "push_creates": people_to_create_count()}
 
 
 def alerts_context():

@@ -9,7 +9,8 @@ from ..jobs import QueueUnavailable, start_run_in_worker
 from ..directory import history_words
 from ..models import PCO_MANAGE, PEOPLE_SENSITIVE, SyncRun
 from ..pco.errors import PCOError
-from ..services.connection import test_connection, while_admin_waits
+from ..services import connection as pco_connection
+from ..services.connection import while_admin_waits
 from ..services.history import views as history_views
 from ..services.review import queue as review_queue
 from ..services.runs import kinds
@@ -59,10 +60,10 @@ def history():
 @permission_required(PCO_MANAGE)
 def check_connection():
     try:
-        name = test_connection()
+        name, can_see = pco_connection.check_connection()
     except PCOError as err:
         return answer(f"Connection failed: {err}", "error", 502)
-    return answer(f"Connected to {name}.", "success", organization=name)
+    return answer(f"Connected to {name}. {can_see}", "success", organization=name)
 
 
 @bp.route("/webhook-secrets", methods=["POST"])

@@ -66,6 +66,11 @@ def test_leaving_the_list_marks_out_of_scope_and_changes_nothing(sandbox, record
     assert recorder.writes == []
     assert {model: db.session.scalar(select(func.count()).select_from(model).where(
         model.person_id == leaving.id)) for model in (FamilyMember, GroupMembership)} == held
+    # Edited here while outside the scope: no push writes them (nor their memberships).
+    leaving.nickname = "Edited here"
+    db.session.commit()
+    assert run("Full Push").status == "COMPLETED"
+    assert recorder.writes == []
     # Back in the list: back in scope, by the same PCO id.
     sandbox_admin(sandbox, "PATCH", f"/lists/{made['id']}", {"person_ids": members})
     run("People")

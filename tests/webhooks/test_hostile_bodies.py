@@ -84,11 +84,15 @@ def test_until_the_organization_is_known_a_signed_delivery_is_accepted(app, clie
 
 
 def test_test_connection_records_the_organization(app, client, requests_mock):
-    from pcosync.services.connection import test_connection
+    from pcosync.services.connection import test_connection, token_user
 
     requests_mock.get(app.config["PCO_API_URL"] + "/people/v2", json={"data": {
         "type": "Organization", "id": "127", "attributes": {"name": "Grace"}}})
+    no_access = {"name": "Ann", "people_permissions": None, "site_administrator": False}
+    requests_mock.get(app.config["PCO_API_URL"] + "/people/v2/me", json={"data": {
+        "type": "Person", "id": "1", "attributes": no_access}})
     assert test_connection(app) == "Grace"
+    assert not token_user.may_archive()  # no People access: it cannot see everyone
     assert organization.connected_id(app.config) == "127"
     app.config["PCO_WEBHOOK_SECRET"] = VECTOR["secret"]
     assert post(client, VECTOR["body"].encode(), VECTOR["digest"]).status_code == 200

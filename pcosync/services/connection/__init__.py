@@ -2,8 +2,9 @@
 from flask import current_app
 
 from ...pco.client import PCOClient
+from ...pco.errors import PCOError
 from ...extensions import get_redis, redis_is_up
-from . import organization
+from . import organization, token_user
 
 
 def make_client(app=None, shared_budget=True, **options):
@@ -28,6 +29,16 @@ def while_admin_waits(action, app=None):
 def test_connection(app=None):
     """The organization's name; the organization is recorded as the one webhook deliveries
     must come from (services/connection/organization.py)."""
-    found = while_admin_waits(lambda client: client.organization(), app)
+    return check_connection(app)[0]
+
+
+def check_connection(app=None):
+    """(the organization's name, a sentence on what the token can see). Records both: the
+    organization (organization.py) and the token's user (token_user.py)."""
+    found, user = while_admin_waits(lambda client: (client.organization(),
+                                                    token_user.ask(client)), app)
     organization.remember(found)
-    return found["name"]
+    if isinstance(user, PCOError):
+        return found["name"], f"What the token can see could not be checked: {user}"
+    token_user.remember(user)
+    return found["name"], token_user.describe(user)

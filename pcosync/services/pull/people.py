@@ -4,6 +4,7 @@ from collections import Counter
 from ...extensions import db
 from ...models import Person, ReviewKind
 from ...pco import schemas
+from ..connection import token_user
 from ..rules import choices
 from .bulk_create import create_people
 from ..rules.matcher import PersonMatcher
@@ -24,7 +25,9 @@ def pull_people(client, progress):
         apply_people_page(records, progress)
 
     # Missing from a scoped listing is not gone from PCO: no archiving then (pull/scope.py).
-    tombstone = None if scoped() else (Person, Person.pco_id, still_in_pco(client.get_person))
+    # Nor when the token cannot see every profile (services/connection/token_user.py).
+    tombstone = (None if scoped() or not token_user.may_archive()
+                 else (Person, Person.pco_id, still_in_pco(client.get_person)))
     seen = pull_listing(people_pages(client), schemas.load_person, "Person", apply_page,
                         progress, tombstone)
     settle_scope(seen)

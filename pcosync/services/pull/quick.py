@@ -28,10 +28,12 @@ from ..rules.mergers import apply_person_merger
 from . import cursors
 from .listing import load_records
 from .people import apply_people_page
+from .scope import keep_in_scope
 
 log = logging.getLogger("pcosync.pull")
 CONTACTS = tuple(kind.name for kind in CONTACT_KINDS)  # each a listing with its cursor
 CHANGED_PEOPLE = "changed_people"  # the report's key: PCO ids of the people found changed
+OUTSIDE_SCOPE = "outside_scope"  # the report's key: PCO ids skipped as outside the sync scope
 REPORTED_AT_MOST = 1000
 
 
@@ -43,7 +45,8 @@ def quick_sync(client, progress, since=None):
     read_with_person = apply_changed_people(client, progress, differed, since)
     refresh_people_of_changed_contacts(client, progress, read_with_person, differed, since)
     if differed:  # nothing written when nothing changed
-        progress.run.report = {CHANGED_PEOPLE: sorted(differed)[:REPORTED_AT_MOST]}
+        progress.run.report = dict(progress.run.report or {},
+                                   **{CHANGED_PEOPLE: sorted(differed)[:REPORTED_AT_MOST]})
 
 
 def apply_person_mergers(client, progress, since=None):
@@ -62,13 +65,26 @@ def apply_changed_people(client, progress, differed, since=None):
     the contact point versions they carried."""
     read = set()
     for page in deltas.iter_changed_people(client, cursors.start("people", since)):
-        records = load_records(page.records, schemas.load_person, "Person", progress)
+        resources = in_scope(page.records, progress)
+        records = load_records(resources, schemas.load_person, "Person", progress)
         differed.update(apply_people_page(records, progress))
         read.update(contact_versions(records))
         cursors.advance("people", page.position)
         progress.checkpoint()
         log.info("quick sync people page run_id=%s records=%s", progress.run.id, len(records))
     return read
+
+
+def in_scope(resources, progress):
+    """The people inside the sync scope; those outside are Skipped and named in the run's
+    report (OUTSIDE_SCOPE), never applied or archived (pull/scope.py)."""
+    kept, outside = keep_in_scope(resources, progress)
+    if outside:
+        report = dict(progress.run.report or {})
+        named = report.get(OUTSIDE_SCOPE, [])
+        report[OUTSIDE_SCOPE] = (named + [i for i in outside if i not in named])[:REPORTED_AT_MOST]
+        progress.run.report = report
+    return kept
 
 
 def contact_versions(people):
@@ -87,8 +103,8 @@ def refresh_people_of_changed_contacts(client, progress, read_with_person, diffe
             person_ids += people_to_refresh(kind, changed, read_with_person)
             reached[kind] = page.position
     for batch in deltas.people_by_ids(client, person_ids):
-        differed.update(apply_people_page(
-            load_records(batch, schemas.load_person, "Person", progress), progress))
+        differed.update(apply_people_page(load_records(
+            in_scope(batch, progress), schemas.load_person, "Person", progress), progress))
         progress.checkpoint()
     for kind, position in reached.items():
         cursors.advance(kind, position)

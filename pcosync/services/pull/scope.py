@@ -10,7 +10,9 @@ from sqlalchemy import select, update
 
 from ...extensions import db
 from ...models import Person, utcnow
-from ..rules.scope import current_scope, pull_filters
+from ..rules.merge import SKIPPED
+from ..rules.scope import current_scope, pull_filters, why_not_pulled
+from .listing import people_by_pco_id
 
 CHUNK = 500
 
@@ -67,3 +69,23 @@ def mark_out(pco_ids):
 
 def _chunks(items):
     return (items[i:i + CHUNK] for i in range(0, len(items), CHUNK))
+
+
+def keep_in_scope(resources, progress):
+    """(the PCO people resources inside the pull scope, the PCO ids of those outside it).
+    Those outside are Skipped, never applied or archived; a linked person a filter now leaves
+    out (a campus or membership changed in PCO) is marked out of the scope."""
+    scope = current_scope()
+    if scope is None or scope.pulls_everything or not resources:
+        return resources, []
+    people = people_by_pco_id([str(resource.get("id")) for resource in resources])
+    kept, outside = [], []
+    for resource in resources:
+        pco_id = str(resource.get("id"))
+        if why_not_pulled(resource, people.get(pco_id), scope) is None:
+            kept.append(resource)
+        else:
+            outside.append(pco_id)
+    mark_out([pco_id for pco_id in outside if pco_id in people])
+    progress.count(SKIPPED, len(outside))
+    return kept, outside

@@ -54,10 +54,13 @@ class FamilyPusher(RecordPusher):
         self.held = held_pco_ids(self.scope)
 
     def push(self, family):
-        # A member the scope holds back is never put in a PCO household by us.
+        # A member the scope holds back is never put in a PCO household by us; a household
+        # with a member outside the sync scope is left as PCO has it (leaving the scope
+        # changes nothing on either side: its primary contact must not move).
         members = [member.person for member in family.members
                    if may_send(member.person, self.scope)]
-        if not self._pushable(family, members):
+        if not self._pushable(family, members) or (family.pco_household_id and any(
+                member.person.out_of_scope_since for member in family.members)):
             self.progress.count(SKIPPED)
             return
         primary = family.primary_member if family.primary_member in members else members[0]

@@ -2,7 +2,9 @@
 households and their members, group memberships, custom-field values, and whatever a review
 action or a revert starts, since those run through the same pushes).
 
-A person is never sent while marked "do not send to PCO"; with push rules (membership,
+A person is never sent while marked "do not send to PCO", nor while outside the pull scope
+(leaving it changes nothing on either side: their households and group memberships are held
+with them, held_pco_ids); with push rules (membership,
 campus, adults only) only those who match them are sent. Nobody is removed from PCO for
 leaving the push scope: they are simply no longer written.
 """
@@ -24,6 +26,8 @@ def why_not_sent(person, scope=None):
     """Why `person` must not be written to PCO, in plain words; None when they may be."""
     if person.do_not_send_at is not None:
         return f"{person.full_name} is marked do not send to PCO"
+    if person.out_of_scope_since is not None:  # left the pull scope: changed on neither side
+        return f"{person.full_name} is outside the sync scope"
     scope = current_scope() if scope is None else scope
     if scope is None:
         return None
@@ -43,7 +47,7 @@ def may_send(person, scope=None):
 def sendable(scope=None):
     """The same rule as a condition on Person, for the queries that walk people to push."""
     scope = current_scope() if scope is None else scope
-    rules = [Person.do_not_send_at.is_(None)]
+    rules = [Person.do_not_send_at.is_(None), Person.out_of_scope_since.is_(None)]
     if scope is not None:
         if scope.push_membership:
             rules.append(Person.membership == scope.push_membership)

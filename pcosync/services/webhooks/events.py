@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from typing import Callable
 
 from ..rules.contact_kinds import CONTACT_KINDS
-from .handlers import contacts, custom_fields, groups, households, mergers, notes, people
+from .handlers import (contacts, custom_fields, groups, households, mergers, notes, people,
+                       scope)
 
 PEOPLE_EVENTS, GROUPS_EVENTS = "people.v2.events", "groups.v2.events"
 CHANGED = ("created", "updated")
@@ -97,6 +98,10 @@ def _declarations():
     yield from resource_events(PEOPLE_EVENTS, "field_definition",
                                custom_fields.field_definition_changed,
                                custom_fields.field_definition_destroyed, batch_safe=False)
+    # The sync scope's lists: people enter and leave it (handlers/scope.py).
+    yield WebhookEvent(f"{PEOPLE_EVENTS}.list_result.created", scope.list_result_created)
+    yield WebhookEvent(f"{PEOPLE_EVENTS}.list_result.destroyed", scope.list_result_destroyed)
+    yield WebhookEvent(f"{PEOPLE_EVENTS}.list.refreshed", scope.list_refreshed)
     # PCO sends no note.updated: an edit made there comes with the next Notes step.
     yield WebhookEvent(f"{PEOPLE_EVENTS}.note.created", notes.note_created)
     yield WebhookEvent(f"{PEOPLE_EVENTS}.note.destroyed", notes.note_destroyed)

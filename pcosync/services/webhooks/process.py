@@ -26,7 +26,7 @@ from ..rules.review_items import file_item
 from ..runs.lifecycle import active_run, stale_after
 from . import deliveries, events
 from .batch import coalesce, group_by_record
-from .handlers.common import forget_people, prefetch_people
+from .handlers.common import Ignored, forget_people, prefetch_people
 from .reads import ReadFirst
 
 log = logging.getLogger("pcosync.webhooks")
@@ -39,6 +39,12 @@ SYNC_WAIT_SECONDS = 1
 JOB_SECONDS = 240  # then the job ends and another continues (RQ's timeout is 5 minutes)
 PROCESSED, IGNORED, FAILED = (DeliveryStatus.PROCESSED, DeliveryStatus.IGNORED,
                               DeliveryStatus.FAILED)
+
+
+def ended(note):
+    """(status, note): a handler's Ignored note ends the delivery ignored (outside the sync
+    scope, ...), any other processed."""
+    return (IGNORED if isinstance(note, Ignored) else PROCESSED), note
 
 
 class DeliveryLog:
@@ -220,11 +226,11 @@ class Batch:
         try:
             if batch_safe:
                 with db.session.no_autoflush:
-                    return PROCESSED, handler(self.client, waiting.payload,
-                                              DeliveryLog(waiting.row_id, defer_reads=True))
+                    return ended(handler(self.client, waiting.payload,
+                                         DeliveryLog(waiting.row_id, defer_reads=True)))
             db.session.flush()
-            return PROCESSED, handler(self.client, waiting.payload,
-                                      DeliveryLog(waiting.row_id, defer_reads=True))
+            return ended(handler(self.client, waiting.payload,
+                                 DeliveryLog(waiting.row_id, defer_reads=True)))
         except ReadFirst as read:
             return read
         except Exception as err:
@@ -282,8 +288,8 @@ class Batch:
                 return None
             try:
                 with recording(ChangeSource.WEBHOOK, delivery_id=waiting.delivery_id):
-                    result = PROCESSED, read.apply(found, self.client,
-                                                   DeliveryLog(waiting.row_id))
+                    result = ended(read.apply(found, self.client,
+                                              DeliveryLog(waiting.row_id)))
                 return self.settle_alone(waiting, result, locked=True)
             except (IntegrityError, OperationalError) as err:  # a race: try again (see recover)
                 db.session.rollback()

@@ -23,6 +23,10 @@ TIED = "stamped with the updated_at held but saying something else"
 INCOMPLETE = "the payload lacks attributes the rules read"
 
 
+class Ignored(str):
+    """A handler's note for a delivery it did not apply (it ends ignored, with this reason)."""
+
+
 def payload_data(payload):
     data = payload.get("data") or {}
     if not isinstance(data, dict) or not data.get("id"):

@@ -12,12 +12,16 @@ from ..reads import or_none, read_then_apply
 from .common import (
     INCOMPLETE, NOT_LINKED, TIED, linked, local_person, payload_data, read_person,
 )
+from .scope import outside_scope
 
 
 def person_changed(client, payload, log):
     data = payload_data(payload)
     pco_id = str(data["id"])
     person = local_person(pco_id)
+    outside = outside_scope(data, person)
+    if outside:
+        return outside
     if not payloads.carries_person(data):
         return read_person(client, log, pco_id, INCOMPLETE)
     if not linked(person):
