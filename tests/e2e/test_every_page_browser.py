@@ -28,6 +28,7 @@ NOT_PAGES = {  # endpoint: why the walk leaves it out
     "static": "files, not pages",
     "sync.status": "JSON for the Sync page's script",
     "sync.run_summary": "JSON for the run page's script",
+    "sync.duplicate_scan_status": "JSON for the finder page's script",
     "sync.history": "a fragment the Sync page reloads into itself",
     "health.liveness": "a health check for the load balancer",
     "health.sync": "a health check for monitoring",
