@@ -162,8 +162,8 @@ def test_a_running_scan_shows_its_progress_on_the_page(app, admin_client):
                       data={"csrf_token": csrf_token(admin_client, "/sync/duplicates")})
     page = admin_client.get("/sync/duplicates").get_data(as_text=True)
     assert "Scanning" in page and "Waiting for the worker" in page and "duplicates.js" in page
-    JobProgress(Job.fetch(SCAN_JOB_ID, connection=get_redis()))("Comparing possible pairs", 3,
-                                                                 10)
+    tell = JobProgress(Job.fetch(SCAN_JOB_ID, connection=get_redis()))
+    tell("Comparing possible pairs", 3, 10)
     assert admin_client.get("/sync/duplicates/scan-status").get_json() == {
         "running": True, "stage": "Comparing possible pairs", "done": 3, "total": 10}
 
