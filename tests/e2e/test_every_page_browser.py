@@ -82,7 +82,8 @@ def rows(app, make_sandbox):
     runs = db.session.scalars(select(SyncRun.id).order_by(SyncRun.id)).all()
     assert pull.id in runs and preview.id in runs
     return {"person_id": [ids["person_id"]], "family_id": [ids["family_id"]],
-            "group_id": [ids["group_id"]], "run_id": [pull.id, preview.id]}
+            "group_id": [ids["group_id"]], "run_id": [pull.id, preview.id],
+            "change_id": [ids["change_id"]]}
 
 
 def page_paths(app, rows):
