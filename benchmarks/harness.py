@@ -43,15 +43,16 @@ def app_environment(database_url, redis_url, **extra):
     return env
 
 
-def fresh_database(url=None):
+def fresh_database(url=None, suffix=""):
     """A new empty database: SQLite in a temp folder, or a new database on the PostgreSQL
-    server that `url` names (its own database name is replaced)."""
+    server that `url` names (its own database name is replaced; `suffix` tells apart several
+    held at once)."""
     if not url or url.startswith("sqlite"):
         return temporary_sqlite()
     import psycopg
     from sqlalchemy.engine import make_url
 
-    name = f"pcosync_bench_{os.getpid()}"
+    name = f"pcosync_bench_{os.getpid()}{suffix}"
     server = make_url(url)
     with psycopg.connect(server.set(drivername="postgresql", database="postgres")
                          .render_as_string(hide_password=False), autocommit=True) as conn:

@@ -2,12 +2,20 @@
 person's history page is in a large history.
 
     .venv/bin/python -m benchmarks.history [--people 2000] [--rows 10000000] [--json]
+                                           [--repeats 5] [--deliveries 500]
                                            [--database-url postgresql+psycopg://...]
 
 Round trips: a Sync People of --people new people from the sandbox into a new PostgreSQL
 database, once with the history paused and once recording it; every statement sent is counted
 (SQLAlchemy's before_cursor_execute), per page of 100 people. The history adds one INSERT of
 the page's "created" rows (bulk_create.record_created), not one per row.
+
+`--repeats 5`: five first pulls each way, alternating; the median of people_per_s_first (as
+the pull benchmark counts it: people per second of pcosync's own work, HTTP left out) without
+and with the history.
+`--deliveries N`: N signed deliveries (the webhooks benchmark's mix) applied by the worker's
+batch in process, in a Full-Synced database with the history paused, then in a second one with
+it recorded; every statement of the batch counted.
 
 History page: --rows history rows generated on PostgreSQL with one INSERT ... SELECT
 generate_series (a person per 1,000 rows, at most 10,000; a 30-day spread of changes, a mix of
@@ -17,7 +25,9 @@ rows, newest first), each timed; p50 and p95.
 Targets: the history adds at most one statement per page; the first page is under 50 ms at
 p50 with 10 million rows.
 `--json`: pg_round_trips_per_page, pg_round_trips_per_page_history, history_rows,
-history_page_p50_ms, history_page_p95_ms (and the pulls' wall seconds).
+history_page_p50_ms, history_page_p95_ms (and the pulls' wall seconds); with --repeats,
+people_per_s_first, people_per_s_first_history (and each run's); with --deliveries,
+webhook_batch_statements, webhook_batch_statements_history (and per delivery).
 """
 import contextlib
 import math
@@ -54,8 +64,8 @@ class StatementCounter:
         event.remove(self.engine, "before_cursor_execute", self._seen)
 
 
-def first_pull(sandbox_url, redis_url, database_url, history):
-    """(statements, seconds) of a Sync People into a new database."""
+def first_pull(sandbox_url, redis_url, database_url, history, clock=None):
+    """(statements, seconds, seconds on HTTP) of a Sync People into a new database."""
     from pcosync.extensions import db
     from pcosync.services.history.context import paused
     from pcosync.services.runs.execute import execute_run
@@ -68,33 +78,121 @@ def first_pull(sandbox_url, redis_url, database_url, history):
         with app.app_context():
             run_id = start_run("People", triggered_by="benchmark").id
             counter = StatementCounter(db.engine)
-            started = time.perf_counter()
+            started, http_before = time.perf_counter(), clock.seconds if clock else 0.0
             if history:
                 execute_run(run_id)
             else:
                 with paused():
                     execute_run(run_id)
             seconds = time.perf_counter() - started
+            http = (clock.seconds if clock else 0.0) - http_before
             counter.close()
             db.session.remove()
             db.engine.dispose()
-        return counter.count, seconds
+        return counter.count, seconds, http
     finally:
         drop_database(url)
 
 
-def round_trips(people, redis_url, database_url):
+def round_trips(people, redis_url, database_url, repeats=1):
+    """Statements per page of a first pull with the history off and on; with `repeats` > 1,
+    the median of that many pulls each way of people_per_s_first (the pull benchmark's: people
+    per second of pcosync's own work, time on HTTP left out), the two alternating so that a
+    busy machine's slow spell weighs on both."""
+    from benchmarks.pull import HttpClock
+
+    clock = HttpClock()
     sandbox, sandbox_url = start_sandbox(people, rate_limit=0)
+    pulls = {False: [], True: []}
     try:
-        plain, plain_seconds = first_pull(sandbox_url, redis_url, database_url, history=False)
-        recorded, recorded_seconds = first_pull(sandbox_url, redis_url, database_url, True)
+        for _ in range(max(1, repeats)):
+            for history in (False, True):
+                pulls[history].append(first_pull(sandbox_url, redis_url, database_url,
+                                                 history, clock))
     finally:
         sandbox.terminate()
     pages = math.ceil(people / PEOPLE_PER_PAGE)
-    return {"pg_round_trips_per_page": round(plain / pages, 2),
-            "pg_round_trips_per_page_history": round(recorded / pages, 2),
-            "first_pull_seconds": round(plain_seconds, 2),
-            "first_pull_seconds_history": round(recorded_seconds, 2)}
+    plain, recorded = pulls[False][0], pulls[True][0]
+    figures = {"pg_round_trips_per_page": round(plain[0] / pages, 2),
+               "pg_round_trips_per_page_history": round(recorded[0] / pages, 2),
+               "first_pull_seconds": round(plain[1], 2),
+               "first_pull_seconds_history": round(recorded[1], 2)}
+    if repeats > 1:
+        figures.update(people_rates(people, pulls))
+    return figures
+
+
+def people_rates(people, pulls):
+    def rates(runs):
+        return [round(people / max(seconds - http, 1e-9)) for _, seconds, http in runs]
+
+    plain, recorded = rates(pulls[False]), rates(pulls[True])
+    return {"people_per_s_first_runs": plain, "people_per_s_first_history_runs": recorded,
+            "people_per_s_first": statistics.median(plain),
+            "people_per_s_first_history": statistics.median(recorded),
+            "history_slowdown_percent": round(
+                100 * (1 - statistics.median(recorded) / statistics.median(plain)), 1)}
+
+
+def webhook_statements(people, count, redis_url, database_url):
+    """Statements one webhook batch sends to apply `count` deliveries (the webhooks
+    benchmark's mix of edits made in the sandbox, as PCO signs them), history off, then the
+    same deliveries into a second database, pulled alike, with the history recorded."""
+    from pco_sandbox import create_sandbox_app
+    from pco_sandbox.server import start_sandbox_in_thread
+
+    from benchmarks.webhooks import harvest
+
+    sandbox = start_sandbox_in_thread(create_sandbox_app(
+        {"SANDBOX_PEOPLE": people, "SANDBOX_RATE_LIMIT": 0}))
+    urls = [fresh_database(database_url, suffix) for suffix in ("_off", "_on")]
+    try:
+        apps = [synced_app(sandbox.url, redis_url, url) for url in urls]
+        bodies = harvest(sandbox, count, seed=1)
+        plain, recorded = (apply_burst(app, bodies, history) for app, history in
+                           zip(apps, (False, True)))
+    finally:
+        sandbox.stop()
+        for url in urls:
+            drop_database(url)
+    return {"webhook_deliveries": len(bodies),
+            "webhook_batch_statements": plain, "webhook_batch_statements_history": recorded,
+            "webhook_statements_per_delivery": round(plain / len(bodies), 2),
+            "webhook_statements_per_delivery_history": round(recorded / len(bodies), 2)}
+
+
+def synced_app(sandbox_url, redis_url, database_url):
+    from pcosync.extensions import db
+    from pcosync.services.history.context import paused
+    from pcosync.services.runs.execute import execute_run
+    from pcosync.services.runs.lifecycle import start_run
+
+    app = migrated_app(tempfile.mkdtemp(), redis_url, sandbox_url, database_url)
+    app.config["SYNC_GUARD_PERCENT"] = 100
+    with app.app_context(), paused():
+        execute_run(start_run("Full Sync", triggered_by="benchmark").id)
+        db.session.remove()
+    return app
+
+
+def apply_burst(app, bodies, history):
+    """Record the deliveries as the endpoint does, then count what the batch sends."""
+    from pcosync.extensions import db
+    from pcosync.services.history.context import paused
+    from pcosync.services.webhooks import receive
+    from pcosync.services.webhooks.process import process_waiting
+
+    with app.app_context():
+        for body in bodies:
+            receive.record(body, {receive.ANY_EVENT})
+        counter = StatementCounter(db.engine)
+        with contextlib.nullcontext() if history else paused():
+            while process_waiting():
+                pass
+        counter.close()
+        db.session.remove()
+        db.engine.dispose()
+    return counter.count
 
 
 GENERATE = """
@@ -186,6 +284,10 @@ def main():
                              "one person's history page in a large history (PostgreSQL).")
     parser.add_argument("--people", type=int, default=2000, help="people in the first pull")
     parser.add_argument("--rows", type=int, default=10_000_000, help="history rows generated")
+    parser.add_argument("--repeats", type=int, default=1,
+                        help="first pulls each way: 5 gives the median of people_per_s_first")
+    parser.add_argument("--deliveries", type=int, default=0,
+                        help="webhook deliveries in one batch, history off and on (0: none)")
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL",
                                                                  LOCAL_POSTGRES))
     parser.add_argument("--redis-url", default=os.environ.get("BENCH_REDIS_URL",
@@ -193,10 +295,22 @@ def main():
     args = parser.parse_args()
     redis_url, bundled = redis_url_or_bundled(args.redis_url, tempfile.mkdtemp())
     try:
-        figures = round_trips(args.people, redis_url, args.database_url)
+        figures = round_trips(args.people, redis_url, args.database_url, args.repeats)
         print(f"first pull of {args.people:,} people, statements per page of 100: "
               f"{figures['pg_round_trips_per_page']} without history, "
               f"{figures['pg_round_trips_per_page_history']} with it")
+        if args.repeats > 1:
+            print(f"people_per_s_first, median of {args.repeats}: "
+                  f"{figures['people_per_s_first']} without history "
+                  f"{figures['people_per_s_first_runs']}, "
+                  f"{figures['people_per_s_first_history']} with it "
+                  f"{figures['people_per_s_first_history_runs']}")
+        if args.deliveries:
+            figures.update(webhook_statements(args.people, args.deliveries, redis_url,
+                                              args.database_url))
+            print(f"one webhook batch of {figures['webhook_deliveries']} deliveries: "
+                  f"{figures['webhook_batch_statements']} statements without history, "
+                  f"{figures['webhook_batch_statements_history']} with it")
         if args.rows:
             figures.update(history_page(args.rows, args.database_url))
             print(f"one person's first history page among {args.rows:,} rows: p50 "

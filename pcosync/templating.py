@@ -16,6 +16,7 @@ NAV = (
     ("Configuration", "PCO Sync", "sync.index", PCO_MANAGE),
     ("Configuration", "Review queue", "sync.review", PCO_MANAGE),
     ("Configuration", "Custom fields", "sync.custom_fields", PCO_MANAGE),
+    ("Configuration", "Note categories", "sync.note_categories", PCO_MANAGE),
 )
 
 

@@ -14,8 +14,9 @@ from sqlalchemy import select
 
 from pcosync.extensions import db
 from pcosync.models import (
-    Address, Attendance, Department, DuplicatePair, Email, Family, FamilyMember, Group,
-    GroupEvent, GroupMembership, NameEquivalence, Note, NoteCategory, Person, PhoneNumber, Role,
+    Address, Attendance, Department, DuplicatePair, Email, Family, FamilyMember, FieldChange,
+    Group, GroupEvent, GroupMembership, NameEquivalence, Note, NoteCategory, Person, PhoneNumber,
+    Role,
 )
 
 _ids = count(1000)
@@ -106,11 +107,16 @@ def one_of_everything():
     note = make_note(ann)
     make_meeting(group, {ann: True, bob: False})
     role = db.session.scalar(select(Role).where(Role.name == "VIEWER"))
+    group.description = "Sings on Sundays"  # a change of a value in the history, to undo
+    save(group)
+    change = db.session.scalar(select(FieldChange).where(FieldChange.group_id == group.id,
+                                                         FieldChange.field == "description"))
     ids = {"person_id": ann.id, "family_id": family.id, "group_id": group.id,
            "contact_id": ann.emails[0].id, "kind": "emails",
            "member_id": family.members[0].id, "membership_id": group.memberships[0].id,
            "pair_id": pair.id, "row_id": names.id,
-           "note_id": note.id, "role_id": role.id if role else 1}
+           "note_id": note.id, "role_id": role.id if role else 1,
+           "change_id": change.id if change else 1}
     return ids, bob
 
 

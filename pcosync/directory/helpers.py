@@ -76,14 +76,14 @@ def history_of(owner, owner_id):
     changes only for holders of PEOPLE_SENSITIVE."""
     from flask_login import current_user
 
-    from ..models import PEOPLE_SENSITIVE
+    from ..models import PCO_MANAGE, PEOPLE_SENSITIVE
     from ..services.history import views
     from . import history_words
 
     number = page_number(request.args.get("history_page"))
     return {"history": views.page_of(owner, owner_id, number,
                                      show_sensitive=current_user.can(PEOPLE_SENSITIVE)),
-            "history_words": history_words}
+            "history_words": history_words, "may_undo": current_user.can(PCO_MANAGE)}
 
 
 def without_sensitive_fields(form):

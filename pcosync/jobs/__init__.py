@@ -6,7 +6,7 @@ The entry points are also named here, as `pcosync.jobs.<name>`: jobs queued by a
 before the package was split still find their function after an upgrade.
 """
 from .alerts import alert_check_tick, ensure_alert_check
-from .duplicates import scan_duplicates, start_duplicate_scan
+from .duplicates import scan_duplicates, scan_state, start_duplicate_scan
 from .queue import QueueUnavailable, get_queue
 from .runs import preview_stopped_run, run_sync, start_run_in_worker
 from .schedules import (
@@ -24,5 +24,5 @@ __all__ = [
     "preview_stopped_run", "process_webhook", "process_webhooks", "queue_batch",
     "queue_delivery", "retry_failed_deliveries", "run_sync", "schedule_job_id",
     "schedule_next", "scheduled_tick", "scheduled_ticks", "start_run_in_worker",
-    "sweep_deliveries", "scan_duplicates", "start_duplicate_scan",
+    "sweep_deliveries", "scan_duplicates", "scan_state", "start_duplicate_scan",
 ]

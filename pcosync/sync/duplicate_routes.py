@@ -1,11 +1,11 @@
 """PCO Sync -> Duplicates (the finder's pairs) and Names (the church's own equivalences).
 Thin views: parse, authorize, call services/duplicates, services/settings and jobs, answer."""
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..auth.permissions import permission_required
 from ..extensions import db
-from ..jobs import QueueUnavailable, start_duplicate_scan
+from ..jobs import QueueUnavailable, scan_state, start_duplicate_scan
 from ..models import PCO_MANAGE, DuplicatePair, NameKind
 from ..services.directory.common import page_number
 from ..services.directory.people import pco_person_url
@@ -19,7 +19,14 @@ from . import bp
 def duplicates():
     page = pairs.open_pairs(page_number(request.args.get("page")))
     return render_template("sync/duplicates.html", page=page, last_scan=pairs.last_scan(),
-                           pco_person_url=pco_person_url)
+                           pco_person_url=pco_person_url, scan=scan_state())
+
+
+@bp.route("/duplicates/scan-status")
+@permission_required(PCO_MANAGE)
+def duplicate_scan_status():
+    """JSON for the finder page's script: how far the scan is."""
+    return jsonify(scan_state())
 
 
 @bp.route("/duplicates/scan", methods=["POST"])
@@ -30,8 +37,8 @@ def scan_duplicates():
     except QueueUnavailable as err:
         flash(str(err), "error")
     else:
-        flash("The scan started: refresh this page in a minute." if queued
-              else "A scan is already running.", "info")
+        flash("The scan started: its progress shows below, and the pairs when it ends."
+              if queued else "A scan is already running.", "info")
     return redirect(url_for("sync.duplicates"))
 
 

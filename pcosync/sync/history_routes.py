@@ -9,8 +9,9 @@ from ..auth.permissions import permission_required
 from ..directory import history_words
 from ..extensions import db
 from ..jobs import QueueUnavailable, start_run_in_worker
-from ..models import PCO_MANAGE, PEOPLE_SENSITIVE, RunStatus, SyncRun
+from ..models import PCO_MANAGE, PEOPLE_SENSITIVE, FieldChange, RunStatus, SyncRun
 from ..services.history import revert as reverts
+from ..services.history.views import named
 from ..services.runs.lifecycle import RunAlreadyActive
 from . import bp
 
@@ -46,8 +47,6 @@ def revert(run_id):
 
 def _shown(plan):
     """The conflicts as (entry, value now), sensitive ones only for those who may see them."""
-    from ..services.history.views import named
-
     show = current_user.can(PEOPLE_SENSITIVE)
     entries = named([restore.last for restore, _current in plan.conflicts])
     return [(entry, current) for entry, (_restore, current) in zip(entries, plan.conflicts)
@@ -62,3 +61,50 @@ def _push(plan):
     except (RunAlreadyActive, QueueUnavailable) as err:
         return f"The push to PCO did not start ({err}); run {plan.push_kind} when you can."
     return f"{plan.push_kind} (run {push.id}) sends the restored values to PCO."
+
+
+# One field change, from a person's, family's or group's history: a page that says what will
+# change and asks first (GET), then the undo (POST). Refused when the value changed since.
+@bp.route("/changes/<int:change_id>/undo", methods=["GET", "POST"])
+@permission_required(PCO_MANAGE)
+def undo_change(change_id):
+    change = db.session.get(FieldChange, change_id) or abort(404)
+    if change.is_sensitive and not current_user.can(PEOPLE_SENSITIVE):
+        abort(404)
+    [entry] = named([change])
+    refusal = _refusal(change)
+    plan = None if refusal else reverts.plan_change(change_id)
+    if plan is not None and plan.conflicts:
+        refusal = (f"{history_words.field_label(entry)} was changed again since: it is now "
+                   f"{history_words.shown(plan.conflicts[0][1])}. Nothing was undone.")
+    if request.method == "GET":
+        return render_template("sync/undo_change.html", entry=entry, plan=plan,
+                               refusal=refusal, words=history_words, back=_record_page(change))
+    if refusal:
+        flash(refusal, "error")
+        return redirect(_record_page(change))
+    reverts.apply(plan, user_id=current_user.id)
+    message = (f"Undone: {history_words.field_label(entry)} of {entry.record_name} is "
+               f"{history_words.shown(change.before)} again.")
+    if plan.push_kind and plan.pco_writes:
+        message += " " + _push(plan)
+    flash(message, "success")
+    return redirect(_record_page(change))
+
+
+def _refusal(change):
+    if not reverts.undoable(change):
+        return ("Only a change of a value is undone here: a review action is undone from the "
+                "review queue, a record added or removed by reverting its run.")
+    if reverts.undone_by(change.id) is not None:
+        return "This change was already undone."
+    return None
+
+
+def _record_page(change):
+    for owner, endpoint in (("person", "directory.person"), ("family", "directory.family"),
+                            ("group", "directory.group")):
+        owner_id = getattr(change, f"{owner}_id")
+        if owner_id is not None:
+            return url_for(endpoint, **{f"{owner}_id": owner_id}) + "#history-title"
+    return url_for(".index")

@@ -148,3 +148,27 @@ def test_bulk_dismiss(admin_client):
                                                  "item_ids": [i.id for i in items],
                                                  "confirmed": "1"})
     assert {fresh(ReviewItem, i.id).status for i in items} == {ReviewStatus.DISMISSED}
+
+
+def test_a_running_scan_shows_its_progress_on_the_page(app, admin_client):
+    from rq.job import Job
+
+    from pcosync.extensions import get_redis
+    from pcosync.jobs.duplicates import SCAN_JOB_ID, JobProgress
+
+    make_person("Ann", "Lee", emails=["ann@example.org"])
+    make_person("Ann", "Lee", emails=["ann@example.org"])
+    admin_client.post("/sync/duplicates/scan",
+                      data={"csrf_token": csrf_token(admin_client, "/sync/duplicates")})
+    page = admin_client.get("/sync/duplicates").get_data(as_text=True)
+    assert "Scanning" in page and "Waiting for the worker" in page and "duplicates.js" in page
+    tell = JobProgress(Job.fetch(SCAN_JOB_ID, connection=get_redis()))
+    tell("Comparing possible pairs", 3, 10)
+    assert admin_client.get("/sync/duplicates/scan-status").get_json() == {
+        "running": True, "stage": "Comparing possible pairs", "done": 3, "total": 10}
+
+    told = []
+    assert pairs.scan(progress=lambda *said: told.append(said)) == 1
+    assert [said[0] for said in told] == ["Reading the directory", "Comparing possible pairs",
+                                          "Comparing possible pairs", "Saving the pairs"]
+    assert told[-1][1:] == (1, 1)

@@ -28,6 +28,7 @@ NOT_PAGES = {  # endpoint: why the walk leaves it out
     "static": "files, not pages",
     "sync.status": "JSON for the Sync page's script",
     "sync.run_summary": "JSON for the run page's script",
+    "sync.duplicate_scan_status": "JSON for the finder page's script",
     "sync.history": "a fragment the Sync page reloads into itself",
     "health.liveness": "a health check for the load balancer",
     "health.sync": "a health check for monitoring",
@@ -81,7 +82,8 @@ def rows(app, make_sandbox):
     runs = db.session.scalars(select(SyncRun.id).order_by(SyncRun.id)).all()
     assert pull.id in runs and preview.id in runs
     return {"person_id": [ids["person_id"]], "family_id": [ids["family_id"]],
-            "group_id": [ids["group_id"]], "run_id": [pull.id, preview.id]}
+            "group_id": [ids["group_id"]], "run_id": [pull.id, preview.id],
+            "change_id": [ids["change_id"]]}
 
 
 def page_paths(app, rows):

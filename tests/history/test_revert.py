@@ -125,3 +125,36 @@ def test_the_run_page_asks_first_then_reverts_and_pushes(app, admin_client, sand
     work_burst(app)
     pco_id = db.session.scalar(select(Person.pco_id).where(Person.id == person_id))
     assert pco_person(sandbox, pco_id)["nickname"] == before[0]
+
+
+def edited_in_directory(person_id, **values):
+    with recording(ChangeSource.DIRECTORY):
+        person = fresh(Person, person_id)
+        for name, value in values.items():
+            setattr(person, name, value)
+        db.session.commit()
+    return changes(person_id=person_id)[-1]
+
+
+def test_one_field_change_is_undone_from_the_history_after_a_confirmation(app, admin_client):
+    ann = make_person("Ann", "Lee", nickname="Nell")
+    change = edited_in_directory(ann.id, nickname="Nellie")
+    stale = edited_in_directory(ann.id, middle_name="Jo")
+    edited_in_directory(ann.id, middle_name="Joy")  # changed again since `stale`
+    undo = f"/sync/changes/{change.id}/undo"
+    assert undo in admin_client.get(f"/directory/people/{ann.id}").get_data(as_text=True)
+
+    confirm = admin_client.get(undo).get_data(as_text=True)
+    assert "back from Nellie to Nell" in confirm and "data-confirmation" in confirm
+    response = admin_client.post(undo, data={"csrf_token": csrf_token(admin_client, undo)})
+
+    assert response.status_code == 302 and fresh(Person, ann.id).nickname == "Nell"
+    [undone] = changes(person_id=ann.id, source="revert")
+    assert (undone.field, undone.after, undone.reverts_id) == ("nickname", "Nell", change.id)
+    assert "already undone" in admin_client.get(undo).get_data(as_text=True)
+    stale_undo = f"/sync/changes/{stale.id}/undo"
+    refused = admin_client.get(stale_undo).get_data(as_text=True)
+    assert "changed again since" in refused and "undo-form" not in refused
+    admin_client.post(stale_undo, data={"csrf_token": csrf_token(admin_client, stale_undo)})
+    assert fresh(Person, ann.id).middle_name == "Joy"
+    assert admin_client.get("/sync/changes/999999/undo").status_code == 404

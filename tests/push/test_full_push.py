@@ -51,8 +51,9 @@ def test_push_then_pull_is_all_skipped(sandbox):
     pushed = run("Full Push")
 
     assert pushed.status == "COMPLETED" and pushed.failed_count == 0
+    # Ruth is new: a Quick Sync first looks for people added in PCO since the Full Sync.
     assert [(s.kind, s.created_count) for s in pushed.steps] == [
-        ("Push People", 1), ("Push Notes", 0), ("Push Families", 1),
+        ("Quick Sync", 0), ("Push People", 1), ("Push Notes", 0), ("Push Families", 1),
         ("Push Group Memberships", 1)]
     pulled = run("Full Sync")
     assert pulled.status == "COMPLETED"

@@ -6,7 +6,9 @@ import pytest
 from sqlalchemy import select
 
 from pcosync.extensions import db
-from pcosync.models import Email, Person, PhoneNumber, ReviewItem, ReviewKind, ReviewStatus
+from pcosync.models import (
+    Email, Person, PhoneNumber, ReviewItem, ReviewKind, ReviewStatus, RunKind, RunStatus, SyncRun,
+)
 from pcosync.services.connection import make_client
 from pcosync.services.rules.contact_kinds import EMAILS, PHONE_NUMBERS
 from tests.factories import make_person
@@ -117,6 +119,30 @@ def test_a_near_pco_person_is_asked_about_not_linked_nor_created(sandbox, record
     assert (result.created_count, fresh(Person, local.id).pco_id) == (0, None)
     [item] = open_items(ReviewKind.DUPLICATE_IN_PCO)
     assert item.details["candidates"] == [pco_id] and item.person_id == local.id
+
+
+def test_after_a_pull_a_quick_sync_links_those_added_in_pco_since_without_searches(sandbox,
+                                                                                   recorder):
+    run("People")  # the last pull, before Helen was added in PCO
+    pco_id = in_pco_only("Helen", "Cooper", BORN, email="helen@example.org")
+    helen = make_person("Helen", "Cooper", birthdate=BORN, emails=["helen@example.org"])
+    mark = make_person("Mark", "Twin", birthdate=BORN)  # Mary's twin: similar, not the same
+    mary_id = in_pco_only("Mary", "Twin", BORN)
+    reset_stats(sandbox)
+    recorder.writes.clear()
+
+    result = run("Push People")
+
+    [step] = db.session.scalars(select(SyncRun).where(SyncRun.parent_id == result.id)).all()
+    assert (step.kind, step.status) == (RunKind.QUICK_SYNC, RunStatus.COMPLETED)
+    assert fresh(Person, helen.id).pco_id == pco_id and result.created_count == 0
+    # Mary came with the Quick Sync, linked; her twin Mark is held for a human, not created.
+    assert fresh(Person, mark.id).pco_id is None
+    [item] = open_items(ReviewKind.DUPLICATE_HERE)
+    assert item.person_id == mark.id and item.pco_id == mary_id
+    assert [path for path, body in recorder.matching("POST")] == []
+    searched = [route for route in stats(sandbox)["by_route"] if "where" in route]
+    assert searched == []  # found by the Quick Sync, not searched for one by one
 
 
 def test_hard_negatives_are_each_created_once_and_none_is_held(sandbox, recorder):

@@ -89,7 +89,8 @@ def world():
             "membership_id": [ids["membership_id"]], "item_id": [item.id], "run_id": [run.id],
             "contact_id": [ann.emails[0].id, ann.phone_numbers[0].id, address.id],
             "pair_id": [ids["pair_id"]], "row_id": [ids["row_id"]],
-            "note_id": [ids["note_id"]], "role_id": [ids["role_id"]]}
+            "note_id": [ids["note_id"]], "role_id": [ids["role_id"]],
+            "change_id": [ids["change_id"]]}
 
 
 def argument(name, converter, ids):

@@ -20,6 +20,7 @@ from ..rules.names import (
 
 MAX_BLOCK = 12  # a key more people share (an office email, a church's address) says nothing
 MIN_SCORE = 50
+TOLD_EVERY = 5000  # pairs compared between two progress reports
 NAME_POINTS = {Part.SAME: 30, Part.VARIANT: 15, Part.UNKNOWN: 0}
 SHARED_POINTS = {"email": 25, "phone": 20, "address": 10}
 SHARED_REASONS = {"email": "same email", "phone": "same phone number",
@@ -41,8 +42,14 @@ class Directory:
     keys: dict = field(default_factory=lambda: defaultdict(set))  # id -> {(kind, key)}
 
 
-def find_pairs(equivalences=None):
-    """[Found], strongest first."""
+def silent(stage, done=0, total=0):
+    """The default progress: nobody is told."""
+
+
+def find_pairs(equivalences=None, progress=silent):
+    """[Found], strongest first. `progress(stage, done, total)` hears how far it is (the job
+    shows it on the finder's page)."""
+    progress("Reading the directory")
     directory = read_directory()
     equivalences = equivalences if equivalences is not None else church_equivalences()
     blocks = defaultdict(list)
@@ -54,8 +61,13 @@ def find_pairs(equivalences=None):
         if 1 < len(members) <= MAX_BLOCK:
             for pair in combinations(sorted(members), 2):
                 shared[pair].add(kind)
-    found = [score_pair(pair, kinds, directory, equivalences) for pair, kinds in shared.items()]
+    found = []
+    for done, (pair, kinds) in enumerate(shared.items()):
+        if done % TOLD_EVERY == 0:
+            progress("Comparing possible pairs", done, len(shared))
+        found.append(score_pair(pair, kinds, directory, equivalences))
     found = [f for f in found if f is not None]
+    progress("Comparing possible pairs", len(shared), len(shared))
     return sorted(found, key=lambda f: (-f.score, f.person_id, f.other_person_id))
 
 

@@ -6,7 +6,7 @@ from ...extensions import db
 from ...models import DistinctPeople, DuplicatePair, DuplicateStatus, utcnow
 from ..directory.common import Page
 from ..review.merge_people import MergeRefused, merge_people
-from .finder import distinct_pairs, find_pairs
+from .finder import distinct_pairs, find_pairs, silent
 
 PAGE_SIZE = 25
 
@@ -15,10 +15,12 @@ class PairError(ValueError):
     """An action that can't be taken as asked; the message says why."""
 
 
-def scan():
+def scan(progress=silent):
     """Find the pairs again: open ones are replaced; decided ones (and pairs an admin said are
-    different people) are never listed again. Returns how many are open."""
-    found = find_pairs()
+    different people) are never listed again. Returns how many are open. `progress`: see
+    finder.find_pairs."""
+    found = find_pairs(progress=progress)
+    progress("Saving the pairs", len(found), len(found))
     decided = set(db.session.execute(select(DuplicatePair.person_id,
                                             DuplicatePair.other_person_id)
                                      .where(DuplicatePair.status != DuplicateStatus.OPEN)))

@@ -142,6 +142,19 @@ def plan_change(change_id):
     return plan([change])
 
 
+def undoable(change):
+    """Whether one change of a value may be undone on its own (a review action, a PCO link,
+    a record added or removed may not: a run's revert does those)."""
+    return (change.source != ChangeSource.REVIEW
+            and change.field not in NOT_REVERTED | {CREATED, DELETED})
+
+
+def undone_by(change_id):
+    """The change that already undid `change_id`, or None."""
+    return db.session.scalar(select(FieldChange).where(FieldChange.reverts_id == change_id)
+                             .limit(1))
+
+
 def _not_reverted(query):
     undo = aliased(FieldChange)
     return query.where(~exists().where(undo.reverts_id == FieldChange.id),

@@ -9,6 +9,7 @@ from ...pco.errors import PCOError
 from ..connection import make_client
 from ..history.context import paused, recording
 from . import kinds
+from .catch_up import catch_up_needed
 from .guard import GuardTripped, guard_for
 from ..alerts.rules import run_error
 from .lifecycle import Heartbeat, Progress, RunCancelled, finish_run, start_step, tell_alerts
@@ -85,20 +86,25 @@ def _operate(run, client, heartbeat, recorder):
     if kind.steps:
         _run_steps(run, kind.steps, client, heartbeat, recorder)
     else:
+        if catch_up_needed(kind):  # a step of its own, under this run
+            _run_steps(run, (), client, heartbeat, recorder, catch_up=kind.catch_up)
         guard = guard_for(run, run.kind, current_app.config)
         with recorded(run, kind):
             kind.run(client, Progress(run, guard=guard, recorder=recorder))
 
 
-def _run_steps(parent, steps, client, heartbeat, recorder):
-    for kind in steps:
+def _run_steps(parent, steps, client, heartbeat, recorder, catch_up=None):
+    """`catch_up`: a single catch-up step (kinds.Kind.catch_up) instead of `steps`."""
+    planned = [(catch_up, True)] if catch_up else with_catch_ups(steps)
+    for kind, catching_up in planned:
         step = start_step(parent, kind)
         heartbeat.add(step.id)
         guard = guard_for(parent, kind, current_app.config)
         try:
             with recorded(step, kinds.get(kind)):
                 kinds.get(kind).run(client, Progress(step, parent=parent, guard=guard,
-                                                     recorder=recorder))
+                                                     recorder=recorder,
+                                                     tally_parent=not catching_up))
         except RunCancelled:
             _end_step(step, RunStatus.CANCELLED)
             raise
@@ -115,6 +121,16 @@ def _run_steps(parent, steps, client, heartbeat, recorder):
             _end_step(step, RunStatus.FAILED, describe(err))
             raise
         finish_run(step, RunStatus.COMPLETED)
+
+
+def with_catch_ups(steps):
+    """(kind, is a catch-up) of the steps, each after the catch-up it needs now (looked at
+    when its turn comes: the steps before it may have linked everyone)."""
+    for value in steps:
+        kind = kinds.get(value)
+        if catch_up_needed(kind):
+            yield kind.catch_up, True
+        yield value, False
 
 
 def recorded(run, kind):

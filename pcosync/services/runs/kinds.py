@@ -38,7 +38,8 @@ class Kind:
     `steps` instead (kind values, run in order, each its own history row). `guarded`: the
     guard (guard.py) may stop it. `retries`: the record types of a rejected review item whose
     "retry" starts this kind. `more_to_do()`: whether a completed run left work that another
-    run of the kind resumes (the job queues it at once)."""
+    run of the kind resumes (the job queues it at once). `catch_up`: a kind run first as a
+    step of its own when `catch_up_needed()` says so (runs/catch_up.py)."""
     value: str
     direction: str
     cli_name: str
@@ -49,6 +50,7 @@ class Kind:
     guarded: bool = True
     retries: tuple = ()
     more_to_do: Callable | None = None
+    catch_up: str | None = None
 
     @property
     def pushes(self):
@@ -85,7 +87,10 @@ DECLARED = (
               "phones and addresses, and merges; a few requests. Never archives. Households "
               "and groups come by webhook and with the Full Sync (PCO does not date their "
               "changes)."),
+    # A Quick Sync first links those added in PCO since the last pull, at the cost of a few
+    # requests instead of several searches per new person (when the scope is all of PCO).
     Kind(PUSH_PEOPLE, PUSH, "people", "Push People", run=push_people, retries=("Person",),
+         catch_up=QUICK_SYNC,
          help="Local people, with emails, phones and addresses, created or updated in PCO."),
     Kind(PUSH_FAMILIES, PUSH, "families", "Push Families", run=push_families,
          retries=("Family",),

@@ -155,11 +155,14 @@ def recover_stale_runs(now=None):
 
 class Progress:
     """Counters for one run, written to the row at every checkpoint (at least once a page).
-    `guard`: a guard.Guard, or None; `recorder`: a preview.PreviewRecorder in a preview."""
+    `guard`: a guard.Guard, or None; `recorder`: a preview.PreviewRecorder in a preview.
+    `tally_parent`: a step's outcomes count in its parent's too (not a catch-up's: a push's
+    "created" are people created in PCO, not those a Quick Sync before it brought here)."""
 
-    def __init__(self, run, parent=None, guard=None, recorder=None):
+    def __init__(self, run, parent=None, guard=None, recorder=None, tally_parent=True):
         self.run = run
         self.parent = parent
+        self.tallied = (run, parent) if tally_parent else (run,)
         self.guard = guard
         self.recorder = recorder
 
@@ -174,7 +177,7 @@ class Progress:
             self.run.total_expected = total
 
     def count(self, outcome, n=1):
-        for run in filter(None, (self.run, self.parent)):
+        for run in filter(None, self.tallied):
             name = f"{outcome}_count"
             setattr(run, name, (getattr(run, name) or 0) + n)
 
