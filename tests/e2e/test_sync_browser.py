@@ -71,7 +71,12 @@ def test_full_sync_shows_progress_then_a_completed_row(logged_in_page, worker):
                            timeout=20_000)
     seen_while_running = counter(page, "created")
     screenshot(page, "sync-running")
-    page.locator("#progress").wait_for(state="hidden", timeout=60_000)
+    # The running panel turns into the result, which the page's first line says too.
+    page.locator('#progress[data-state="done"]').wait_for(timeout=60_000)
+    outcome = page.locator("#progress-outcome").inner_text()
+    assert outcome.startswith("Full Sync finished:") and "See what it did" in outcome
+    assert page.locator("#last-run-outcome").inner_text() in outcome
+    assert page.locator("#cancel-form").is_hidden()
     row = page.locator("#history tbody tr").first
     row.locator(".badge-COMPLETED").wait_for()
     assert db.session.scalar(select(func.count()).select_from(Person)) == 600
@@ -91,7 +96,8 @@ def test_cancel_ends_the_run_cancelled(logged_in_page, worker):
     page.wait_for_function("() => Number(document.querySelector('#count-created').textContent) > 0",
                            timeout=20_000)
     page.get_by_role("button", name="Cancel").click()
-    page.locator("#progress").wait_for(state="hidden", timeout=30_000)
+    page.locator('#progress[data-state="done"]').wait_for(timeout=30_000)
+    assert "was cancelled after" in page.locator("#progress-outcome").inner_text()
     page.locator("#history tbody tr").first.locator(".badge-CANCELLED").wait_for()
 
 
