@@ -14,7 +14,7 @@ from ...models import (
 )
 from ..rules.contact_kinds import CONTACT_KINDS
 from ..rules.state import person_state_from_local
-from . import custom_fields
+from . import custom_fields, keyset
 from .common import paginate
 from .search import person_condition
 
@@ -30,8 +30,9 @@ PICKER_LIMIT = 20
 PEOPLE_ORDER = (Person.last_name, Person.first_name, Person.id)
 
 
-def list_people(search="", page=1, archived=False):
-    """One page of people, with what the list shows loaded in two extra queries in all."""
+def list_people(search="", page=1, archived=False, after=None, before=None):
+    """One page of people, with what the list shows loaded in two extra queries in all.
+    `after`/`before`: a keyset link's token (keyset.py); without one, page `page` by offset."""
     query = select(Person).options(
         selectinload(Person.emails), selectinload(Person.phone_numbers))
     query = query.where(Person.archived_at.is_not(None) if archived
@@ -39,7 +40,16 @@ def list_people(search="", page=1, archived=False):
     condition = person_condition(search)
     if condition is not None:
         query = query.where(condition)
-    return paginate(query, PEOPLE_ORDER, page)
+    after_key, before_key = keyset.decode(after or ""), keyset.decode(before or "")
+    if page == 1 or after_key or before_key:
+        return keyset.keyset_page(query, PEOPLE_ORDER, page, after=after_key, before=before_key)
+    result = paginate(query, PEOPLE_ORDER, page)
+    # The next and previous links from here on are keyset links.
+    if result.items and result.has_next:
+        result.next_key = keyset.encode(keyset.row_key(result.items[-1], PEOPLE_ORDER))
+    if result.items and result.has_prev:
+        result.prev_key = keyset.encode(keyset.row_key(result.items[0], PEOPLE_ORDER))
+    return result
 
 
 def find_people(search, exclude_ids=(), limit=PICKER_LIMIT):
