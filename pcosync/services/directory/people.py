@@ -4,9 +4,11 @@ Edits write only the fields a form may change. The PCO link (`pco_id`, `pco_upda
 `pco_synced_hash`) is never written here: the pusher finds local edits by comparing the hash of
 the person's synced fields with `pco_synced_hash`, so changing the fields is all it needs.
 """
+from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from ... import config as settings
 from ...extensions import db
 from ...models import (
     Email, Family, FamilyMember, Group, GroupMembership, Person, PersonStatus, PhoneNumber,
@@ -129,8 +131,12 @@ def restore_person(person):
 
 
 def pco_person_url(person):
+    """The person's page in PCO; in the demo, the sandbox's page for them (the real PCO would
+    show someone else, or nobody)."""
     if not person.pco_id:
         return None
+    if settings.uses_sandbox(current_app.config):
+        return f"{current_app.config['PCO_API_URL'].rstrip('/')}/sandbox/people/{person.pco_id}"
     return f"https://people.planningcenteronline.com/people/AC{person.pco_id}"
 
 
