@@ -34,7 +34,8 @@ def register_runtime(app, settings):
 
 
 def register_blueprints(app):
-    from . import (admin, admin_fields, attendance, choice_lists, fields, groups, households,
+    from . import (admin, admin_fields, attendance, choice_lists, demo_page, fields, groups,
+                   households,
                    notes, people, people_lists, webhook_subscriptions)
     from .pipeline import register_pipeline
     from .views import register_error_handlers
@@ -45,3 +46,4 @@ def register_blueprints(app):
                    admin_fields, notes, people_lists, attendance):
         app.register_blueprint(module.bp)
     app.register_blueprint(notes.admin_bp)
+    app.register_blueprint(demo_page.bp)

@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from .models import PCO_MANAGE, PEOPLE_MANAGE, FieldSync, FieldType, GroupRole, PersonStatus
 from .services import labels
+from .services.runs import outcome as run_outcome
 
 # (section, label, endpoint, permission): the sidebar shows an entry only to users who hold it.
 NAV = (
@@ -84,6 +85,7 @@ def register(app):
     app.jinja_env.filters["record_title"] = labels.record_title
     app.jinja_env.filters["shown_value"] = labels.shown_value
     app.jinja_env.filters["duration"] = format_duration
+    app.jinja_env.filters["run_outcome"] = run_outcome.sentence
     # The vocabularies, so a template names a value as the code does.
     app.jinja_env.globals.update(FieldSync=FieldSync, FieldType=FieldType, GroupRole=GroupRole,
                                  PersonStatus=PersonStatus)

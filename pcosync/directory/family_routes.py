@@ -33,8 +33,9 @@ def back_to(family):
 @bp.route("/families/", endpoint="families")
 @permission_required(PEOPLE_MANAGE)
 def families_list():
-    return render_template("directory/families.html",
-                           page=families.list_families(requested_page()))
+    search = search_text()
+    return render_template("directory/families.html", search=search,
+                           page=families.list_families(requested_page(), search))
 
 
 @bp.route("/families/new", methods=["GET", "POST"])

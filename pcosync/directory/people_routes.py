@@ -21,7 +21,9 @@ from .helpers import (found_or_404, history_of, render_form, requested_page, sea
 @permission_required(PEOPLE_MANAGE)
 def people():
     search, archived = search_text(), request.args.get("archived") == "1"
-    page = people_service.list_people(search, requested_page(), archived)
+    page = people_service.list_people(search, requested_page(), archived,
+                                      after=request.args.get("after", "")[:400],
+                                      before=request.args.get("before", "")[:400])
     return render_template("directory/people.html", page=page, search=search,
                            archived=archived)
 

@@ -8,3 +8,4 @@ from . import automation_routes, custom_field_routes, review_routes  # noqa: E40
 from . import duplicate_routes  # noqa: E402,F401
 from . import history_routes, independence_routes, scope_routes  # noqa: E402,F401
 from . import note_category_routes  # noqa: E402,F401
+from . import all_runs_routes  # noqa: E402,F401

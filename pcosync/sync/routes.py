@@ -38,7 +38,7 @@ def answer(message, category, status=200, **data):
 def index():
     return render_template(
         "sync/index.html", connection=connection_facts(current_app.config),
-        runs=sync_status.history(), **buttons(),
+        runs=sync_status.history(), last_run=sync_status.last_finished(), **buttons(),
         status=sync_status.status(), webhook_url=webhook_url(current_app.config, request),
         imported_secrets=webhook_subscriptions.count_active(),
         review_count=review_queue.open_count(), **automation_context())

@@ -17,9 +17,26 @@ def test_families_list_is_paged_with_counts(admin_client):
         make_family(f"Family {n:02d}", [ann] if n == 0 else [])
     page = text_of(admin_client.get("/directory/families/"))
     assert "Showing 1–50 of 52 families" in page and "Page 1 of 2" in page
-    assert "Family 00 1 Ann Lee" in page
+    assert "Family 00 Ann Lee Ann Lee" in page  # its members, then its primary member
     page2 = text_of(admin_client.get("/directory/families/?page=2"))
     assert "Family 50" in page2 and "Family 51" in page2 and "Family 49" not in page2
+
+
+def test_households_of_one_name_are_told_apart_by_search(admin_client):
+    """Three "Clark Household"s: found by the family name, a member's name or the street, and
+    each row names its members and address."""
+    homes = [("Ann", "Elm Street"), ("Bob", "Oak Avenue"), ("Cy", "Pine Road")]
+    for first, street in homes:
+        make_family("Clark Household", [make_person(first, "Clark")],
+                    address={"street_line_1": f"1 {street}", "city": "Salem"})
+    make_family("Lee family", [make_person("Ann", "Lee")])
+    every = text_of(admin_client.get("/directory/families/?q=clark"))
+    assert "3 families matching “clark”" in every and "Lee family" not in every
+    assert "Clark Household Ann Clark Ann Clark 1 Elm Street" in every
+    for query, street in (("bob clark", "Oak Avenue"), ("Cy", "Pine Road"), ("pine", "Pine Road")):
+        found = text_of(admin_client.get(f"/directory/families/?q={query}"))
+        assert f"1 family matching “{query}”" in found and street in found, query
+    assert "No family matches “zzz”" in text_of(admin_client.get("/directory/families/?q=zzz"))
 
 
 def test_create_family_then_add_a_member_found_by_search(admin_client):

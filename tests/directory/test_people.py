@@ -53,7 +53,7 @@ def test_person_page_shows_everything(admin_client):
                      "Leader", "Peanuts", "Verified", "12345", "Jan 2, 2026, 3:04"):
         assert expected in page, expected
     html = response.get_data(as_text=True)
-    assert 'href="https://people.planningcenteronline.com/people/AC12345"' in html
+    assert "/sandbox/people/12345" in html  # Open in PCO: the sandbox is the PCO in use here
     assert 'src="https://img.example.org/ann.jpg"' in html
     assert f'href="/directory/families/{family.id}"' in html
 

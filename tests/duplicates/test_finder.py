@@ -85,7 +85,7 @@ def test_the_page_lists_pairs_by_name_and_merges_one(admin_client):
     assert fresh(Person, b.id).merged_into_id == a.id
 
 
-def test_pairs_both_in_pco_are_shown_as_duplicates_in_pco_too(admin_client):
+def test_pairs_both_in_pco_are_shown_as_duplicates_in_pco_too(app, admin_client):
     make_person("Ann", "Lee", pco_id="101", emails=["ann@example.org"])
     make_person("Ann", "Lee", pco_id="202", emails=["ann@example.org"])
     pairs.scan()
@@ -93,7 +93,11 @@ def test_pairs_both_in_pco_are_shown_as_duplicates_in_pco_too(admin_client):
     page = admin_client.get("/sync/duplicates").get_data(as_text=True)
 
     assert "Duplicates in PCO too" in page and "Merge, keep" not in page
-    assert "/people/AC101" in page and "/people/AC202" in page
+    # The links open each person in the PCO in use: the sandbox here, the real PCO otherwise.
+    assert "/sandbox/people/101" in page and "/sandbox/people/202" in page
+    app.config["PCO_API_URL"] = "https://api.planningcenteronline.com"
+    page = admin_client.get("/sync/duplicates").get_data(as_text=True)
+    assert "people.planningcenteronline.com/people/AC101" in page and "/people/AC202" in page
 
 
 def test_the_scan_command(app):

@@ -31,3 +31,11 @@ def docs_screenshot(target, name, **options):
     if os.environ.get("UPDATE_DOCS") == "1":
         shutil.copyfile(path, DOCS / f"{name}.png")
     return path
+
+
+def docs_screenshots_at_both_widths(page, name, widths=(360, 1280), full_page=True):
+    """docs/<name>-<width>.png for a phone and a desktop (the page is left at the last width).
+    full_page=False for a long page: its first screen says what it is."""
+    for width in widths:
+        page.set_viewport_size({"width": width, "height": 900})
+        docs_screenshot(page, f"{name}-{width}", full_page=full_page)

@@ -72,6 +72,7 @@ def test_webhook_health_panel(logged_in_page, sandbox_for_page, app):
     table.set_active(victim["id"], False)
     jobs.check_webhooks()
     page.goto("/sync/")
+    page.locator("#webhook-details > summary").click()  # the details are folded under one line
     row = page.locator('tr[data-event="people.v2.events.email.updated"]')
     assert "Re-activated" in row.inner_text()
     updated = page.locator('tr[data-event="people.v2.events.person.updated"]').inner_text()

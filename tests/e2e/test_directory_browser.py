@@ -3,7 +3,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests import support
-from tests.e2e import screenshot
+from tests.e2e import docs_screenshots_at_both_widths, screenshot
 from tests.factories import make_group, make_person
 
 pytestmark = pytest.mark.browser
@@ -35,6 +35,7 @@ def test_person_joins_a_new_family(logged_in_page):
     expect(page.get_by_text("Ruth Okafor was added to the directory.")).to_be_visible()
     expect(page.get_by_role("link", name="ruth.okafor@example.org")).to_be_visible()
     screenshot(page, "directory-person")
+    docs_screenshots_at_both_widths(page, "person-page")
 
     page.get_by_role("link", name="Families").first.click()
     page.get_by_role("link", name="Create a family").click()

@@ -44,19 +44,7 @@ RAW_TEXT = {  # what a person should never read: ids, code names, Python's boole
 }
 DESTRUCTIVE = re.compile(r"remove|delete|archive|merge|dismiss|revert|run anyway|disconnect",
                          re.IGNORECASE)
-WIDE = "tables and forms wider than a phone: responsive layout not done yet"
 KNOWN = {  # (endpoint, check): why it is not fixed yet
-    ("auth.roles", "sideways scroll"): WIDE,
-    ("directory.families", "sideways scroll"): WIDE,
-    ("directory.family", "sideways scroll"): WIDE,
-    ("directory.group", "sideways scroll"): WIDE,
-    ("directory.groups", "sideways scroll"): WIDE,
-    ("directory.people", "sideways scroll"): WIDE,
-    ("directory.person", "sideways scroll"): WIDE,
-    ("directory.person_contacts", "sideways scroll"): WIDE,
-    ("sync.custom_fields", "sideways scroll"): WIDE,
-    ("sync.index", "sideways scroll"): WIDE,
-    ("sync.run_detail", "sideways scroll"): WIDE,
 }
 
 

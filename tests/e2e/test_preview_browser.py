@@ -9,7 +9,7 @@ from sqlalchemy import select
 from pcosync.extensions import db
 from pcosync.models import Person, SyncRun
 from tests import support
-from tests.e2e import docs_screenshot
+from tests.e2e import docs_screenshot, docs_screenshots_at_both_widths
 
 pytestmark = pytest.mark.browser
 BURST_WAIT_MS = 20_000
@@ -57,6 +57,7 @@ def test_a_preview_shows_what_a_full_sync_would_do_then_apply_runs_it(
     assert "None: it only read from PCO." in page.locator("#preview-writes").inner_text()
     assert nicknames(changed_in_pco[:3]) == before  # nothing written here
     docs_screenshot(page, "preview", full_page=True)
+    docs_screenshots_at_both_widths(page, "preview")
 
     page.get_by_role("button", name="Apply").click()
     page.wait_for_url("**/sync/")

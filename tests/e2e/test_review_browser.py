@@ -9,7 +9,7 @@ from sqlalchemy import select
 from pcosync.extensions import db
 from pcosync.models import Person, ReviewItem, ReviewStatus
 from tests import support
-from tests.e2e import docs_screenshot
+from tests.e2e import docs_screenshot, docs_screenshots_at_both_widths
 from tests.factories import make_person
 from tests.plugins.fixtures import BROWSER_ADMIN_EMAIL
 
@@ -47,6 +47,18 @@ def test_the_review_queue_shows_each_kind_with_its_actions(logged_in_page, queue
     assert page.get_by_role("heading", name="Changed here and in PCO (1)").is_visible()
     assert page.get_by_role("button", name="Keep mine").is_visible()
     docs_screenshot(page, "review-queue", full_page=True)
+    docs_screenshots_at_both_widths(page, "review-queue")
+    # The keyboard reaches each item's actions: a merge button, named in words, then Keep mine.
+    page.set_viewport_size({"width": 1280, "height": 900})
+    reached = []
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        reached.append(page.evaluate("document.activeElement.textContent.trim()"))
+        if reached[-1] == "Keep mine":
+            break
+    merges = [text for text in reached if text.startswith("Merge, keep")]
+    assert merges and all("(in PCO" in t or "(made here" in t for t in merges), reached
+    assert reached[-1] == "Keep mine"
 
     page.get_by_role("button", name="Different people").click()
     page.wait_for_url("**/sync/review")

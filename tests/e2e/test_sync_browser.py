@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from pcosync.extensions import db
 from pcosync.models import Person
-from tests.e2e import screenshot
+from tests.e2e import docs_screenshots_at_both_widths, screenshot
 from tests.support import ROOT
 
 pytestmark = pytest.mark.browser
@@ -59,6 +59,16 @@ def test_connection_shows_the_organization(logged_in_page, sandbox):
     result.filter(has_text="Connected to").wait_for()
     assert "Sandbox Community Church" in result.inner_text()
     screenshot(page, "sync-idle")
+    docs_screenshots_at_both_widths(page, "sync-idle")
+    # The keyboard reaches, in reading order, Test Connection, then the run buttons.
+    page.goto("/sync/")
+    reached = []
+    for _ in range(30):
+        page.keyboard.press("Tab")
+        reached.append(page.evaluate("document.activeElement.textContent.trim()"))
+        if reached[-1] == "Full Sync":
+            break
+    assert reached.index("Test Connection") < reached.index("Sync People") < len(reached) - 1
 
 
 def test_full_sync_shows_progress_then_a_completed_row(logged_in_page, worker):
@@ -71,7 +81,13 @@ def test_full_sync_shows_progress_then_a_completed_row(logged_in_page, worker):
                            timeout=20_000)
     seen_while_running = counter(page, "created")
     screenshot(page, "sync-running")
-    page.locator("#progress").wait_for(state="hidden", timeout=60_000)
+    docs_screenshots_at_both_widths(page, "sync-running", full_page=False)
+    # The running panel turns into the result, which the page's first line says too.
+    page.locator('#progress[data-state="done"]').wait_for(timeout=60_000)
+    outcome = page.locator("#progress-outcome").inner_text()
+    assert outcome.startswith("Full Sync finished:") and "See what it did" in outcome
+    assert page.locator("#last-run-outcome").inner_text() in outcome
+    assert page.locator("#cancel-form").is_hidden()
     row = page.locator("#history tbody tr").first
     row.locator(".badge-COMPLETED").wait_for()
     assert db.session.scalar(select(func.count()).select_from(Person)) == 600
@@ -79,8 +95,10 @@ def test_full_sync_shows_progress_then_a_completed_row(logged_in_page, worker):
     assert cells[0] == "Full Sync" and int(cells[4]) > seen_while_running > 0
     assert page.get_by_role("button", name="Sync People").is_enabled()
     screenshot(page, "sync-finished")
+    docs_screenshots_at_both_widths(page, "sync-done")
     row.get_by_role("link", name="Full Sync").click()
     assert page.locator("h1 .badge-COMPLETED").is_visible()
+    docs_screenshots_at_both_widths(page, "run-page", full_page=False)
     assert page.get_by_text("Families").first.is_visible()
 
 
@@ -91,7 +109,8 @@ def test_cancel_ends_the_run_cancelled(logged_in_page, worker):
     page.wait_for_function("() => Number(document.querySelector('#count-created').textContent) > 0",
                            timeout=20_000)
     page.get_by_role("button", name="Cancel").click()
-    page.locator("#progress").wait_for(state="hidden", timeout=30_000)
+    page.locator('#progress[data-state="done"]').wait_for(timeout=30_000)
+    assert "was cancelled after" in page.locator("#progress-outcome").inner_text()
     page.locator("#history tbody tr").first.locator(".badge-CANCELLED").wait_for()
 
 

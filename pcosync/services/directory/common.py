@@ -48,6 +48,9 @@ class Page:
     number: int
     size: int
     total: int
+    # Keyset paging (keyset.py): the keys "Previous" and "Next" carry, when there are some.
+    prev_key: str | None = None
+    next_key: str | None = None
 
     @property
     def pages(self):

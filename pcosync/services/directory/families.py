@@ -3,27 +3,43 @@
 `pco_household_id` and `pco_synced_hash` are never written here; the pusher compares the
 family's state with its hash, so changing name, members, primary or address is enough.
 """
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
 from ...extensions import db
-from ...models import Family, FamilyMember
+from ...models import Address, Family, FamilyMember, Person
 from ..rules import pending_removals
 from .common import paginate, person_to_add
 from .contacts import FAMILY_ADDRESS_FIELDS
+from .search import name_condition
 
 # PCO's household roles; a role pulled from elsewhere is kept and shown as it is.
 FAMILY_ROLES = (("adult", "Adult"), ("child", "Child"),
                 ("parent_guardian", "Parent / guardian"), ("other_adult", "Other adult"))
 
 
-def list_families(page=1):
+def family_condition(text):
+    """Families whose name starts with `text` ("clark"), with a member whose name does
+    ("ann clark", "lee"), or whose home address has it in its street or city: three "Clark
+    Household"s are told apart by who is in them and where they live."""
+    members = select(FamilyMember.family_id).join(Person, Person.id == FamilyMember.person_id)
+    pattern = f"%{text.lower()}%"
+    at_address = select(Address.family_id).where(Address.family_id.is_not(None), or_(
+        func.lower(Address.street_line_1).like(pattern), func.lower(Address.city).like(pattern)))
+    return or_(func.lower(Family.name).startswith(text.lower(), autoescape=True),
+               Family.id.in_(members.where(name_condition(text))), Family.id.in_(at_address))
+
+
+def list_families(page=1, search=""):
     """One page of families by name as (family, member count), in a fixed number of queries."""
     member_count = (select(func.count(FamilyMember.id))
                     .where(FamilyMember.family_id == Family.id)
                     .correlate(Family).scalar_subquery())
     query = (select(Family).where(Family.archived_at.is_(None))
-             .options(selectinload(Family.primary_member), selectinload(Family.address)))
+             .options(selectinload(Family.primary_member), selectinload(Family.address),
+                      selectinload(Family.members).selectinload(FamilyMember.person)))
+    if search:
+        query = query.where(family_condition(search))
     result = paginate(query, (Family.name, Family.id), page)
     counts = dict(db.session.execute(
         select(Family.id, member_count).where(Family.id.in_([f.id for f in result.items]))).all())

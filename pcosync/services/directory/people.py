@@ -4,9 +4,11 @@ Edits write only the fields a form may change. The PCO link (`pco_id`, `pco_upda
 `pco_synced_hash`) is never written here: the pusher finds local edits by comparing the hash of
 the person's synced fields with `pco_synced_hash`, so changing the fields is all it needs.
 """
+from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from ... import config as settings
 from ...extensions import db
 from ...models import (
     Email, Family, FamilyMember, Group, GroupMembership, Person, PersonStatus, PhoneNumber,
@@ -14,7 +16,7 @@ from ...models import (
 )
 from ..rules.contact_kinds import CONTACT_KINDS
 from ..rules.state import person_state_from_local
-from . import custom_fields
+from . import custom_fields, keyset
 from .common import paginate
 from .search import person_condition
 
@@ -30,8 +32,9 @@ PICKER_LIMIT = 20
 PEOPLE_ORDER = (Person.last_name, Person.first_name, Person.id)
 
 
-def list_people(search="", page=1, archived=False):
-    """One page of people, with what the list shows loaded in two extra queries in all."""
+def list_people(search="", page=1, archived=False, after=None, before=None):
+    """One page of people, with what the list shows loaded in two extra queries in all.
+    `after`/`before`: a keyset link's token (keyset.py); without one, page `page` by offset."""
     query = select(Person).options(
         selectinload(Person.emails), selectinload(Person.phone_numbers))
     query = query.where(Person.archived_at.is_not(None) if archived
@@ -39,7 +42,16 @@ def list_people(search="", page=1, archived=False):
     condition = person_condition(search)
     if condition is not None:
         query = query.where(condition)
-    return paginate(query, PEOPLE_ORDER, page)
+    after_key, before_key = keyset.decode(after or ""), keyset.decode(before or "")
+    if page == 1 or after_key or before_key:
+        return keyset.keyset_page(query, PEOPLE_ORDER, page, after=after_key, before=before_key)
+    result = paginate(query, PEOPLE_ORDER, page)
+    # The next and previous links from here on are keyset links.
+    if result.items and result.has_next:
+        result.next_key = keyset.encode(keyset.row_key(result.items[-1], PEOPLE_ORDER))
+    if result.items and result.has_prev:
+        result.prev_key = keyset.encode(keyset.row_key(result.items[0], PEOPLE_ORDER))
+    return result
 
 
 def find_people(search, exclude_ids=(), limit=PICKER_LIMIT):
@@ -119,8 +131,12 @@ def restore_person(person):
 
 
 def pco_person_url(person):
+    """The person's page in PCO; in the demo, the sandbox's page for them (the real PCO would
+    show someone else, or nobody)."""
     if not person.pco_id:
         return None
+    if settings.uses_sandbox(current_app.config):
+        return f"{current_app.config['PCO_API_URL'].rstrip('/')}/sandbox/people/{person.pco_id}"
     return f"https://people.planningcenteronline.com/people/AC{person.pco_id}"
 
 

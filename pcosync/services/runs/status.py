@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 from ...extensions import db
 from ...models import DeliveryStatus, RunStatus, SyncRun, WebhookDelivery
 from ...extensions import redis_is_up
-from . import pco_writes
+from . import outcome, pco_writes
 from .lifecycle import active_run, recover_stale_runs
 
 HISTORY_SIZE = 20
@@ -42,7 +42,16 @@ def run_summary(run):
         "error": run.error,
         "preview": run.preview,
         "needs_review": run.needs_review,
+        "label": outcome.kind_label(run),
+        "outcome": outcome.sentence(run),
     }
+
+
+def last_finished():
+    """The newest top-level run that is not running: the Sync page's first line."""
+    query = (select(SyncRun).where(SyncRun.parent_id.is_(None), SyncRun.status != RunStatus.RUNNING)
+             .order_by(SyncRun.started_at.desc(), SyncRun.id.desc()).limit(1))
+    return db.session.scalar(query)
 
 
 def report_view(run):

@@ -42,8 +42,13 @@
 
   function showRun(run) {
     state.activeId = run.id;
-    $("#progress").hidden = false;
-    $("#progress-kind").textContent = run.kind + (run.preview ? " (preview)" : "");
+    var panel = $("#progress");
+    panel.hidden = false;
+    panel.dataset.state = "running";
+    $("#progress-verb").textContent = "is running";
+    $("#progress-outcome").hidden = true;
+    $("#cancel-form").hidden = false;
+    $("#progress-kind").textContent = (run.label || run.kind) + (run.preview ? " (preview)" : "");
     $("#progress-step").textContent = run.step ? "Step: " + run.step : "";
     ["created", "updated", "skipped", "failed"].forEach(function (name) {
       $("#count-" + name).textContent = run[name];
@@ -62,12 +67,35 @@
       .then(function (html) { $("#history").innerHTML = html; });
   }
 
+  // The running panel turns into the run's result when it ends (and stays until a new start).
+  function showResult(run) {
+    var panel = $("#progress");
+    ["created", "updated", "skipped", "failed"].forEach(function (name) {
+      $("#count-" + name).textContent = run[name];
+    });
+    $("#elapsed").textContent = formatDuration(run.elapsed_seconds);
+    $("#progress-step").textContent = "";
+    $("#progress-verb").textContent = run.status === "COMPLETED" ? "finished" : "ended";
+    $("#cancel-form").hidden = true;
+    var outcome = $("#progress-outcome");
+    outcome.querySelector("span").textContent = run.outcome;
+    $("#progress-link").href = page.dataset.runUrl.replace("/0", "/" + run.id);
+    outcome.hidden = false;
+    $("#last-run-outcome").textContent = run.outcome;
+    if ($("#last-run-link")) { $("#last-run-link").href = $("#progress-link").href; }
+    panel.dataset.state = "done";
+  }
+
   function showIdle() {
-    var wasActive = state.activeId !== null;
+    var endedId = state.activeId;
     state.activeId = null;
-    $("#progress").hidden = true;
     setButtonsDisabled(false);
-    return wasActive;
+    if (endedId === null) { return false; }
+    fetch(page.dataset.summaryUrl.replace("/0/", "/" + endedId + "/"),
+          { credentials: "same-origin", headers: { "Accept": "application/json" } })
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (run) { if (run) { showResult(run); } });
+    return true;
   }
 
   function updateWebhooks(counts) {
