@@ -22,6 +22,7 @@ from ...models import ChangeSource, DeliveryStatus, SyncIssue, utcnow
 from ...pco.errors import PCOError
 from ..connection import make_client
 from ..history.context import recording
+from ..rules.erasures import ErasedSkip
 from ..rules.review_items import file_item
 from ..runs.lifecycle import active_run, stale_after
 from . import deliveries, events
@@ -108,6 +109,11 @@ def sync_running():
         run.heartbeat_at >= utcnow() - stale_after())
     db.session.rollback()  # no snapshot kept while waiting
     return going
+
+
+def settled(note):
+    """(status, note) of a handler's outcome: one about an erased person is ignored."""
+    return (IGNORED if isinstance(note, ErasedSkip) else PROCESSED), note
 
 
 class DeliveryFailed(Exception):
@@ -220,11 +226,11 @@ class Batch:
         try:
             if batch_safe:
                 with db.session.no_autoflush:
-                    return PROCESSED, handler(self.client, waiting.payload,
-                                              DeliveryLog(waiting.row_id, defer_reads=True))
+                    return settled(handler(self.client, waiting.payload,
+                                           DeliveryLog(waiting.row_id, defer_reads=True)))
             db.session.flush()
-            return PROCESSED, handler(self.client, waiting.payload,
-                                      DeliveryLog(waiting.row_id, defer_reads=True))
+            return settled(handler(self.client, waiting.payload,
+                                   DeliveryLog(waiting.row_id, defer_reads=True)))
         except ReadFirst as read:
             return read
         except Exception as err:
