@@ -54,7 +54,7 @@ def erase_person(person, erased_by, client=None):
     db.session.commit()
     log.info("person erased erasure_id=%s former_id=%s pco_id=%s pco=%r", record.id,
              record.former_person_id, record.pco_id, outcome)
-    db.session.expunge_all()  # the person's objects name rows that are gone
+    db.session.expunge(person)  # its row is gone: nothing may load or flush it again
     return Erasure(record, counts)
 
 
