@@ -36,18 +36,13 @@ def export_command(person_id, out):
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 def erase_command(person_id, in_pco, yes):
     """Erase a person here (and in PCO with --in-pco); their PCO id never comes back."""
-    from ..services.privacy.erase import PCO_SIDE, erase_person, plan
+    from ..services.privacy.erase import PCO_SIDE, erase_on_request, plan
 
     person = _person(person_id)
     if not yes:
         _show_plan(person, plan(person), in_pco, PCO_SIDE)
         click.confirm("Erase them? This cannot be undone", abort=True)
-    client = _client() if in_pco and person.pco_id else None
-    try:
-        erasure = erase_person(person, "cli", client)
-    finally:
-        if client is not None:
-            client.close()
+    erasure = erase_on_request(person, "cli", in_pco)
     click.echo(f"Erased local person {person_id}. PCO: {erasure.record.pco_outcome}.")
 
 
@@ -59,9 +54,3 @@ def _show_plan(person, found, in_pco, pco_side):
         click.echo(f"In PCO (person {found.pco_id}): {pco_side}")
     elif found.pco_id:
         click.echo(f"In PCO: nothing (person {found.pco_id} stays there, never pulled again).")
-
-
-def _client():
-    from ..services.connection import make_client
-
-    return make_client()

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from ...extensions import db
 from ...models import PersonErasure
 from ...pco.errors import PCOError, PCONotFound
+from ..connection import make_client
 from .kinds import KINDS
 from .rows import identifying_strings
 
@@ -25,9 +26,14 @@ class ErasePlan:
     pco_id: str | None = None
 
 
-def plan(person):
+def plan(person, can=lambda permission: True):
+    """What goes here, kind by kind (how many records; a kind `can` does not allow is named,
+    not counted: it goes too)."""
     shown = []
     for kind in KINDS:
+        if kind.permission and not can(kind.permission):
+            shown.append((kind.label, "not shown to you"))
+            continue
         data = kind.export(person)
         size = len(data) if isinstance(data, list) else sum(
             len(v) if isinstance(v, list) else 1 for v in data.values() if v)
@@ -56,6 +62,18 @@ def erase_person(person, erased_by, client=None):
              record.former_person_id, record.pco_id, outcome)
     db.session.expunge(person)  # its row is gone: nothing may load or flush it again
     return Erasure(record, counts)
+
+
+def erase_on_request(person, erased_by, in_pco=False):
+    """An admin's confirmed request (the page or the CLI): with `in_pco`, PCO is asked first,
+    with a short patience (someone is waiting)."""
+    if not (in_pco and person.pco_id):
+        return erase_person(person, erased_by)
+    client = make_client(max_retries=1, timeout=10.0)
+    try:
+        return erase_person(person, erased_by, client)
+    finally:
+        client.close()
 
 
 def delete_in_pco(client, pco_id):
