@@ -28,6 +28,12 @@ def is_erased(pco_id):
     return bool(erased_pco_ids([pco_id]))
 
 
+def all_erased_pco_ids():
+    """Every erased PCO id (erasures are rare: a webhook batch reads them once)."""
+    return set(db.session.scalars(select(PersonErasure.pco_id).where(
+        PersonErasure.pco_id.is_not(None))))
+
+
 def without_erased(records, progress, what="Person"):
     """`records` (loaded PCO people) minus the erased ones, each counted Skipped and logged."""
     erased = erased_pco_ids(record["pco_id"] for record in records)
