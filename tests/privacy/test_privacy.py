@@ -14,7 +14,10 @@ from pcosync.extensions import db
 from pcosync.models import (
     DuplicatePair, FieldChange, Person, PersonErasure, ReviewKind, SyncIssue, WebhookDelivery,
 )
+from pcosync.pco.errors import PCOValidationError
+from pcosync.services.privacy.erase import erase_person
 from pcosync.services.privacy.kinds import KINDS
+from pcosync.services.rules.erasures import is_erased
 from pcosync.services.rules.review_items import file_item
 from tests.directory.custom_field_helpers import church_fields, give
 from tests.factories import make_family, make_group, make_note, make_person, save
@@ -153,3 +156,19 @@ def nothing_comes_back(admin_client, sandbox, zeb_id, caplog):
     assert local(zeb_id) is None
     assert db.session.scalar(select(func.count()).select_from(WebhookDelivery).where(
         WebhookDelivery.body.contains("Zebulon"))) == 0
+
+
+class Refusing:
+    """PCO refusing the deletion (it does for a person in another of its apps)."""
+
+    def delete_person(self, pco_id):
+        raise PCOValidationError("Person can't be deleted while in another app", 422)
+
+
+def test_what_pco_refuses_is_reported_and_the_erasure_here_goes_ahead(app):
+    person = make_person("Ruth", "Stroud", emails=["ruth.stroud@example.org"], pco_id="777")
+    erasure = erase_person(person, "test", Refusing())
+    assert erasure.record.pco_outcome.startswith("refused by PCO:")
+    assert "another app" in erasure.record.pco_outcome
+    assert local("777") is None and is_erased("777")
+    assert text_holding(["stroud"]) == []
