@@ -23,7 +23,7 @@ test: $(STAMP) system-deps
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
-	$(BIN)/python -m flake8 pcosync pco_sandbox tests benchmarks wsgi.py
+	$(BIN)/python -m flake8 pcosync pco_sandbox tests benchmarks docs/hooks wsgi.py
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache test-artifacts

@@ -10,17 +10,24 @@ sandbox_cli = AppGroup("sandbox", help="Run the PCO sandbox (a local PCO look-al
 
 
 @sandbox_cli.command("run", with_appcontext=False)
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=5001, show_default=True, type=int)
-@click.option("--people", default=200, show_default=True, type=int)
-@click.option("--seed", default=1, show_default=True, type=int)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=5001, show_default=True, type=int, help="Port to listen on.")
+@click.option("--people", default=200, show_default=True, type=int,
+              help="How many people to generate.")
+@click.option("--seed", default=1, show_default=True, type=int,
+              help="The data generator's seed.")
 @click.option("--rate-limit", default=100, show_default=True, type=int,
               help="Requests per period per credential; 0 turns limiting off.")
-@click.option("--rate-period", default=20, show_default=True, type=int)
-@click.option("--app-id", default="sandbox", show_default=True, envvar="SANDBOX_APP_ID")
-@click.option("--secret", default="sandbox", show_default=True, envvar="SANDBOX_SECRET")
-@click.option("--webhook-url", default=None, envvar="SANDBOX_WEBHOOK_URL")
-@click.option("--webhook-secret", default=None, envvar="SANDBOX_WEBHOOK_SECRET")
+@click.option("--rate-period", default=20, show_default=True, type=int,
+              help="The rate limit's period, in seconds.")
+@click.option("--app-id", default="sandbox", show_default=True, envvar="SANDBOX_APP_ID",
+              help="The application id clients log in with (HTTP Basic).")
+@click.option("--secret", default="sandbox", show_default=True, envvar="SANDBOX_SECRET",
+              help="The secret clients log in with.")
+@click.option("--webhook-url", default=None, envvar="SANDBOX_WEBHOOK_URL",
+              help="Where to deliver webhooks when the data changes (with --webhook-secret).")
+@click.option("--webhook-secret", default=None, envvar="SANDBOX_WEBHOOK_SECRET",
+              help="The secret the webhook deliveries are signed with.")
 @click.option("--faults", default=None, help='JSON, e.g. \'{"error_rate": 0.05}\'.')
 def run_command(host, port, people, seed, rate_limit, rate_period, app_id, secret,
                 webhook_url, webhook_secret, faults):

@@ -36,6 +36,13 @@ def dump(store):
             "field_definitions": [definition_entry(db, d) for d in db.field_definitions.values()],
             "notes": [{"id": str(n["id"]), "person_id": n["person_id"], "note": n["note"],
                        "category_id": n["category_id"]} for n in db.notes.values()],
+            "group_events": [{"id": str(e["id"]), "group_id": str(e["group_id"]),
+                              "canceled": e["canceled"], "starts_at": records.iso(e["starts_at"]),
+                              "attendances": len(db.attendances_of(e["id"]))}
+                             for e in db.group_events.values()],
+            "attendances": [{"id": str(a["id"]), "event_id": str(a["event_id"]),
+                             "person_id": str(a["person_id"]), "attended": a["attended"],
+                             "role": a["role"]} for a in db.attendances.values()],
         }
 
 

@@ -9,7 +9,7 @@ import re
 import time
 import unicodedata
 
-from . import custom_field_data, namebank, note_data, profile_data, records
+from . import attendance_data, custom_field_data, namebank, note_data, profile_data, records
 from .hardcases import HARD_CASE_HOUSEHOLDS
 from .store import ORGANIZATION
 from .tables import Database
@@ -36,6 +36,7 @@ def generate(people=200, seed=1, now=None):
     builder.add_groups()
     custom_field_data.fill(builder.db, seed, now, ORGANIZATION)
     note_data.fill(builder.db, seed, now)
+    attendance_data.fill(builder.db, seed, now)
     return builder.db
 
 

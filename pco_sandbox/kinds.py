@@ -1,5 +1,5 @@
 """The registry of resource kinds the sandbox serves (see resources.Kind)."""
-from . import field_kinds, note_kinds
+from . import attendance_kinds, field_kinds, note_kinds
 from . import choice_list_kinds as lists
 from . import resources as r
 from .resources import Include, Kind
@@ -161,6 +161,7 @@ KINDS = {
     **{spec.collection: _list_kind(spec) for spec in lists.LISTS},
     **field_kinds.KINDS,
     **note_kinds.KINDS,
+    **attendance_kinds.KINDS,
 }
 
 

@@ -9,7 +9,8 @@ import time
 from datetime import datetime, timezone
 
 TIME_FIELDS = frozenset({"created_at", "updated_at", "inactivated_at", "joined_at", "archived_at",
-                         "deleted_at", "display_date"})
+                         "deleted_at", "display_date", "starts_at", "ends_at",
+                         "canceled_at", "reminders_sent_at"})
 DATE_FIELDS = frozenset({"birthdate", "anniversary"})
 
 AVATAR_URL = "https://avatars.planningcenteronline.com/uploads/initials/{initial}.png"

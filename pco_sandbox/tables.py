@@ -15,6 +15,8 @@ FIRST_IDS = {
     "field_data": 100_000_001,
     # Pastoral notes: a few categories, many notes.
     "note_categories": 5_001, "notes": 110_000_001,
+    # Groups' events (meetings) and who attended them: read only, as in PCO.
+    "group_events": 120_000_001, "attendances": 130_000_001,
 }
 CONTACT_KINDS = ("emails", "phone_numbers", "addresses")
 # People's choice lists and campuses, and Groups' types, locations, tag groups and tags: small
@@ -95,6 +97,10 @@ class Database:
         self.person_field_data = Index()
         self.definition_options = Index()
         self.person_notes = Index()
+        self.group_events = Table(FIRST_IDS["group_events"])
+        self.attendances = Table(FIRST_IDS["attendances"])
+        self.events_of_group = Index()
+        self.attendances_of_event = Index()
 
     def add_person(self, record):
         return self.people.insert(record)
@@ -217,3 +223,23 @@ class Database:
     def notes_of(self, person_id):
         rows = self.notes.rows
         return [rows[nid] for nid in self.person_notes.ids(person_id)]
+
+    def add_group_event(self, group_id, record):
+        record["group_id"] = group_id
+        self.group_events.insert(record)
+        self.events_of_group.add(group_id, record["id"])
+        return record
+
+    def add_attendance(self, event_id, person_id, record):
+        record.update(event_id=event_id, person_id=person_id)
+        self.attendances.insert(record)
+        self.attendances_of_event.add(event_id, record["id"])
+        return record
+
+    def events_of(self, group_id):
+        rows = self.group_events.rows
+        return [rows[eid] for eid in self.events_of_group.ids(group_id)]
+
+    def attendances_of(self, event_id):
+        rows = self.attendances.rows
+        return [rows[aid] for aid in self.attendances_of_event.ids(event_id)]

@@ -1,9 +1,11 @@
 """Settings: defaults here, then instance/config.py, then the environment, then test_config.
 
-The setting names are the interface operators and scripts use (see README "Configuration").
+The setting names are the interface operators and scripts use. The comment above or beside each
+setting in `Defaults` is its documentation: the settings reference of the documentation site is
+generated from it (docs/hooks/reference.py), and a setting without one fails the docs build.
 """
 import os
-from datetime import timedelta
+from datetime import date, timedelta
 
 ENV_SETTINGS = (
     "SECRET_KEY",
@@ -37,28 +39,49 @@ ENV_SETTINGS = (
     "WORKER_HEARTBEAT_MAX_AGE",
     "WEBHOOK_GRACE_SECONDS",
     "HISTORY_DAYS",
+    "ATTENDANCE_SINCE",
+    "ATTENDANCE_WINDOW_DAYS",
+    "ATTENDANCE_RUN_SECONDS",
 )
 
 PCO_REAL_API_URL = "https://api.planningcenteronline.com"
 
 
 class Defaults:
+    # Signs sessions and CSRF tokens. Required in production: the app refuses to start
+    # without it (`make run` writes one into instance/config.py).
     SECRET_KEY = None
-    DATABASE_URL = None  # resolved to SQLite in the instance folder
-    REDIS_URL = None  # resolved to the bundled Redis in the instance folder
+    # The SQLAlchemy URL of the database; postgres:// (Heroku's) is accepted. Unset: SQLite
+    # in the instance folder (instance/pcosync.db).
+    DATABASE_URL = None
+    # Redis, for the job queue and the PCO rate-limit budget every process shares. Unset:
+    # the bundled Redis in the instance folder (unix://instance/redis.sock).
+    REDIS_URL = None
+    # The application id of a PCO Personal Access Token (spec name PlanningCenter:AppId).
     PCO_APP_ID = None
+    # The secret of that token (PlanningCenter:Secret): a secret, never logged or shown.
     PCO_SECRET = None
+    # Authenticity secret(s) of PCO webhook subscriptions, comma-separated
+    # (PlanningCenter:WebhookSecret), used with the secrets imported from PCO. A secret given
+    # here cannot name an event, so it is trusted for every event: the operator's choice.
+    # Without it, and without imported secrets, the webhook endpoint answers 503.
     PCO_WEBHOOK_SECRET = None
+    # Where PCO is. Anything but the real URL is shown as "sandbox" on the Sync page.
     PCO_API_URL = PCO_REAL_API_URL
+    # Seconds before a PCO request times out (then it is retried).
     PCO_TIMEOUT = 30
+    # This site's public address: the webhook URL shown on the Sync page and where "Set up
+    # webhooks" points PCO's subscriptions (it must be https://). An https:// address also
+    # makes the login cookies Secure and sends Strict-Transport-Security. Unset: the
+    # request's host.
     PUBLIC_BASE_URL = None
     # Other addresses PCO may deliver this app's webhooks to (a custom domain beside the
     # platform's host), comma-separated. An imported subscription's secret is trusted only for
     # a subscription to PUBLIC_BASE_URL's /api/pco-webhook or one of these, and only for its
     # own event; PCO_WEBHOOK_SECRET, set by the operator, is trusted for every event.
     WEBHOOK_URL_ALIASES = None
-    LOG_LEVEL = "INFO"
-    RQ_QUEUE = "pcosync"
+    LOG_LEVEL = "INFO"  # how much the log says: DEBUG, INFO, WARNING
+    RQ_QUEUE = "pcosync"  # the name of the RQ queue the worker takes jobs from
     SYNC_STALE_SECONDS = 90  # a run without a heartbeat for this long is marked FAILED
     # After a SIGTERM (a restart, a deploy), a job's work horse gets this many whole seconds
     # to end before it is cancelled (RQ's HerokuWorker's 6; Heroku kills the dyno at 30).
@@ -100,16 +123,27 @@ class Defaults:
     WEBHOOK_GRACE_SECONDS = 600
     # The change history keeps each change this many days (the worker prunes it daily).
     HISTORY_DAYS = 365
+    # Group attendance: the earliest event start (an ISO date, e.g. 2020-01-01) the first pull
+    # reads; unset, every event PCO holds.
+    ATTENDANCE_SINCE = None
+    # PCO's attendances carry no timestamps: each later pull re-reads the events that started
+    # this many days before the previous pull's end (attendance recorded late arrives).
+    ATTENDANCE_WINDOW_DAYS = 60
+    # An attendance run starts no new group after this many seconds (below the 4-hour job
+    # timeout); the next run, queued at once, resumes where it stopped.
+    ATTENDANCE_RUN_SECONDS = 3 * 60 * 60
     # Users holding pco.manage or a notes permission sign in with a TOTP second factor.
     REQUIRE_TWO_FACTOR = True
-    SESSION_COOKIE_HTTPONLY = True
-    SESSION_COOKIE_SAMESITE = "Lax"
-    REMEMBER_COOKIE_HTTPONLY = True
-    REMEMBER_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_HTTPONLY = True  # the session cookie is out of scripts' reach
+    SESSION_COOKIE_SAMESITE = "Lax"  # and not sent with other sites' cross-site requests
+    REMEMBER_COOKIE_HTTPONLY = True  # the "keep me logged in" cookie likewise
+    REMEMBER_COOKIE_SAMESITE = "Lax"  # likewise
     # "Keep me logged in" lasts this long; the server-side session row expires with it.
     REMEMBER_COOKIE_DURATION = timedelta(days=30)
+    # A form's CSRF token lasts as long as the session (None), not a fixed time.
     WTF_CSRF_TIME_LIMIT = None
-    MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+    MAX_CONTENT_LENGTH = 2 * 1024 * 1024  # the largest request body accepted, in bytes
+    # A pooled database connection is checked before use (a restarted database is no error).
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
 
 
@@ -146,6 +180,7 @@ def finish(config, instance_path):
     config["SYNC_GUARD_PERCENT"] = guard_percent(config.get("SYNC_GUARD_PERCENT"))
     mail_settings(config)
     config["HISTORY_DAYS"] = history_days(config.get("HISTORY_DAYS"))
+    attendance_settings(config)
     secure_cookies(config)
     if not config.get("SECRET_KEY"):
         if not (config.get("DEBUG") or config.get("TESTING")):
@@ -166,6 +201,20 @@ def mail_settings(config):
     config["WEBHOOK_GRACE_SECONDS"] = whole_number(
         "WEBHOOK_GRACE_SECONDS", config.get("WEBHOOK_GRACE_SECONDS"), 600, minimum=0)
     config["MAIL_DEFAULT_SENDER"] = config.get("MAIL_FROM") or config.get("MAIL_USERNAME")
+
+
+def attendance_settings(config):
+    since = config.get("ATTENDANCE_SINCE")
+    if since and not isinstance(since, date):
+        try:
+            since = date.fromisoformat(str(since).strip())
+        except ValueError:
+            raise ConfigError(f"ATTENDANCE_SINCE must be a date like 2020-01-01, not {since!r}.")
+    config["ATTENDANCE_SINCE"] = since or None
+    config["ATTENDANCE_WINDOW_DAYS"] = whole_number(
+        "ATTENDANCE_WINDOW_DAYS", config.get("ATTENDANCE_WINDOW_DAYS"), 60, minimum=0)
+    config["ATTENDANCE_RUN_SECONDS"] = whole_number(
+        "ATTENDANCE_RUN_SECONDS", config.get("ATTENDANCE_RUN_SECONDS"), 3 * 60 * 60, minimum=0)
 
 
 def whole_number(name, value, default, minimum=1):

@@ -14,8 +14,8 @@ from sqlalchemy import select
 
 from pcosync.extensions import db
 from pcosync.models import (
-    Address, Department, DuplicatePair, Email, Family, FamilyMember, Group, GroupMembership,
-    NameEquivalence, Note, NoteCategory, Person, PhoneNumber, Role,
+    Address, Attendance, Department, DuplicatePair, Email, Family, FamilyMember, Group,
+    GroupEvent, GroupMembership, NameEquivalence, Note, NoteCategory, Person, PhoneNumber, Role,
 )
 
 _ids = count(1000)
@@ -104,6 +104,7 @@ def one_of_everything():
                               score=80, reasons=["same last name"]))
     names = save(NameEquivalence(kind="first", name="jose", other_name="pepe", added_by="test"))
     note = make_note(ann)
+    make_meeting(group, {ann: True, bob: False})
     role = db.session.scalar(select(Role).where(Role.name == "VIEWER"))
     ids = {"person_id": ann.id, "family_id": family.id, "group_id": group.id,
            "contact_id": ann.emails[0].id, "kind": "emails",
@@ -114,6 +115,17 @@ def one_of_everything():
 
 
 NOTE_TEXT = "Pastoral: grieving, visit on Tuesday"
+
+
+def make_meeting(group, attended, name="Choir practice", days_ago=7):
+    """A meeting of `group` from PCO with its attendance ({person: attended})."""
+    event = GroupEvent(group=group, name=name, starts_at=when(days_ago), canceled=False,
+                       pco_event_id=f"ev-{group.id}-{days_ago}")
+    for position, (person, was_there) in enumerate(attended.items()):
+        event.attendances.append(Attendance(
+            person=person, attended=was_there, role="member",
+            pco_attendance_id=f"at-{group.id}-{days_ago}-{position}"))
+    return save(event)
 
 
 def make_note(person, text=NOTE_TEXT, category="Pastoral Care", **fields):

@@ -2,7 +2,7 @@
 permission, granted to TECH_ADMIN
 
 Revision ID: b9d1f3a5c7e2
-Revises: a8c0e2f4b6d1
+Revises: b2d4f6a8c0e1
 Create Date: 2026-12-06 16:00:00
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'b9d1f3a5c7e2'
-down_revision = "a8c0e2f4b6d1"
+down_revision = "b2d4f6a8c0e1"
 branch_labels = None
 depends_on = None
 

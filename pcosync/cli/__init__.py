@@ -10,8 +10,8 @@ import click
 
 
 def commands():
-    from . import (alerts, duplicates, history, runs, schedules,  # noqa: F401  (join pco_cli)
-                   webhooks)
+    from . import (alerts, duplicates, history, independence, runs,  # noqa: F401  (join pco_cli)
+                   schedules, webhooks)
     from .group import pco_cli
     from .people import people_cli
     from .users import first_run_command, users_cli

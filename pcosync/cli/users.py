@@ -8,7 +8,7 @@ users_cli = AppGroup("users", help="Manage admin users.")
 @users_cli.command("create")
 @click.argument("email")
 @click.option("--role", default="TECH_ADMIN", show_default=True, help="TECH_ADMIN, STAFF, VIEWER")
-@click.option("--name", default=None)
+@click.option("--name", default=None, help="The user's name (optional).")
 @click.option("--password", default=None, help="For scripts; prompted for when omitted.")
 def create_user_command(email, role, name, password):
     """Create a user with a role."""

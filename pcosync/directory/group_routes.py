@@ -3,6 +3,7 @@ from flask import flash, redirect, render_template, request, url_for
 
 from ..auth.permissions import permission_required
 from ..models import PEOPLE_MANAGE
+from ..services.directory import attendance as attendance_service
 from ..services.directory import groups as groups_service
 from ..services.directory.common import DirectoryError, find_by_id
 from ..services.directory.people import find_people
@@ -47,9 +48,12 @@ def group(group_id):
     leaders, members = groups_service.leaders_and_members(group)
     role_forms = {m.id: GroupRoleForm(formdata=None, role=m.role, prefix=f"membership-{m.id}")
                   for m in group.memberships}
+    meetings, meeting_counts = attendance_service.group_meetings(
+        group, request.args.get("attendance"))
     return render_template("directory/group.html", group=group, leaders=leaders,
                            members=members, search=search, candidates=candidates,
                            role_forms=role_forms, add_form=GroupMemberForm(formdata=None),
+                           meetings=meetings, meeting_counts=meeting_counts,
                            **history_of("group", group.id))
 
 

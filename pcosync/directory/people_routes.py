@@ -4,6 +4,7 @@ from flask_login import current_user
 
 from ..auth.permissions import permission_required
 from ..models import NOTES_VIEW, PEOPLE_MANAGE
+from ..services.directory import attendance as attendance_service
 from ..services.directory import custom_fields as custom_fields_service
 from ..services.directory import notes as notes_service
 from ..services.directory import people as people_service
@@ -48,6 +49,7 @@ def person(person_id):
         review_items=review_queue.for_person(person.id),
         waiting=people_service.waiting_for_push(person),
         custom_fields=custom_fields_service.person_field_groups(person),
+        attendance=attendance_service.person_attendance(person, request.args.get("attendance")),
         **history_of("person", person.id), **notes_context(person))
 
 

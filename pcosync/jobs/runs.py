@@ -22,7 +22,29 @@ def run_sync(run_id):
 
     status = execute_run(run_id)
     preview_stopped_run(run_id=run_id)
+    continue_run(run_id)
     return status
+
+
+def continue_run(run_id):
+    """A completed run that left work for another (an attendance pass paused at its time
+    budget) queues that run at once; None when there is nothing to continue."""
+    from ..models import SyncRun
+    from ..services.runs import kinds
+    from ..services.runs.lifecycle import RunAlreadyActive
+
+    run = db.session.get(SyncRun, run_id)
+    if run is None or run.preview or run.status != RunStatus.COMPLETED:
+        return None
+    follow_up = kinds.continuation(run.kind)
+    if follow_up is None:
+        return None
+    try:
+        return start_run_in_worker(follow_up, triggered_by=f"continuation of run {run.id}",
+                                   user_id=run.user_id)
+    except (RunAlreadyActive, QueueUnavailable) as err:
+        log.warning("run %s not continued: %s", run.id, err)
+        return None
 
 
 def start_run_in_worker(kind, triggered_by, user_id=None, preview=False, confirmed=False):

@@ -10,6 +10,8 @@ from .profile import (
 from .alerts import Alert
 from .custom_fields import FieldDefinition, FieldOption, FieldTab, FieldValue
 from .notes import Note, NoteCategory
+from .attendance import Attendance, AttendanceChunk, AttendancePass, GroupEvent
+from .disconnection import Disconnection
 from .enums import (
     ChangeSource, DeliveryStatus, DuplicateStatus, FieldSync, FieldType, Gender, GroupRole,
     NameKind, Outcome, PersonStatus, RemovalKind, ReviewKind, ReviewStatus, RunKind, RunStatus,
@@ -31,7 +33,7 @@ from .users import (
 )
 
 __all__ = [
-    "Alert",
+    "Alert", "Attendance", "AttendanceChunk", "AttendancePass", "Disconnection", "GroupEvent",
     "CHOICE_KINDS", "Campus", "GROUP_TAG", "PERSON_CHOICE_KINDS", "PULL_ONLY_PERSON_FIELDS",
     "ProfileChoice",
     "Address", "BUILTIN_ROLES", "ConnectedOrganization", "DeliveryStatus", "Department",

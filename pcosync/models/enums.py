@@ -18,6 +18,10 @@ class RunKind(StrEnum):
     # Pastoral notes and their categories: a step of the Full Sync, and a push of its own.
     NOTES = "Notes"
     PUSH_NOTES = "Push Notes"
+    # Groups' events and who attended them (pull only), in resumable chunks.
+    ATTENDANCE = "Group Attendance"
+    # Every pull step that brings "only in PCO" to zero (the independence report's button).
+    BRING_ALL_HERE = "Bring It All Here"
 
 
 class RunStatus(StrEnum):

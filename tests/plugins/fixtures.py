@@ -32,6 +32,7 @@ from pcosync.models.users import token_digest
 from pco_sandbox.server import start_sandbox_in_thread
 from tests import support
 from tests.e2e import screenshot
+from tests.plugins.cheap_setup import share_compiled_templates
 
 LOCAL_REDIS = "redis://127.0.0.1:6379"
 RUN_ENV = "PCOSYNC_TEST_RUN"  # one test run's name, shared by its xdist workers
@@ -259,6 +260,7 @@ def redis_client(redis_url):
 @pytest.fixture
 def app(db_url, redis_url, tmp_path):
     app = create_app(support.test_config(db_url, redis_url, tmp_path))
+    share_compiled_templates(app)
     with app.app_context():
         redis_lib.Redis.from_url(redis_url).flushdb()
         yield app

@@ -2,7 +2,7 @@
 (N requests per period, 429 with Retry-After), injects 429s, 5xx, answers slower than the
 client's timeout and truncated JSON, while staff edit, create and delete people in PCO.
 
-Used by tests/reliability/test_faulty_pco.py (a few hundred people) and benchmarks/soak.py
+Used by tests/reliability/test_faulty_pco.py (150 people) and benchmarks/soak.py
 (3,000 people).
 """
 import random

@@ -12,7 +12,7 @@ from pcosync.services.runs.lifecycle import active_run, recover_stale_runs, star
 from . import crash as scenario
 from .helpers import NO_FAULTS
 
-PEOPLE = 600
+PEOPLE = 300  # three pages: the kill lands on the first or second
 SLOW = dict(NO_FAULTS, latency=0.05)  # a few seconds of run to land in
 
 

@@ -10,6 +10,6 @@ ROOT = pathlib.Path(__file__).resolve().parents[2]
 def test_flake8_is_clean():
     result = subprocess.run(
         [sys.executable, "-m", "flake8", "pcosync", "pco_sandbox", "tests", "benchmarks",
-         "wsgi.py"],
+         "docs/hooks", "wsgi.py"],
         cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr

@@ -5,7 +5,8 @@ A row that holds a PCO datum id is in PCO: its change is a PATCH of that datum, 
 datum, so a push whose answer was lost (or whose worker died before settling) sends nothing
 twice. Unticking a checkbox deletes its datum; emptying a field deletes its datum. Unchanged
 fields cost no request, and pull-only or off fields are never looked at (rules/custom_fields).
-Definitions that exist only here are not created in PCO: see the README.
+Definitions made here are created in PCO first, by custom_field_definitions.py (see
+docs/rules/fields.md, "Custom fields").
 """
 from sqlalchemy import select
 

@@ -11,6 +11,7 @@ from functools import partial
 from typing import Callable
 
 from ...models import RunKind
+from ..pull.attendance import left_to_read as attendance_left, pull_attendance
 from ..pull.families import pull_families
 from ..pull.groups import pull_groups
 from ..pull.notes import pull_notes
@@ -28,6 +29,7 @@ FULL_SYNC, QUICK_SYNC = RunKind.FULL_SYNC, RunKind.QUICK_SYNC
 PUSH_PEOPLE, PUSH_FAMILIES = RunKind.PUSH_PEOPLE, RunKind.PUSH_FAMILIES
 PUSH_MEMBERSHIPS, FULL_PUSH = RunKind.PUSH_MEMBERSHIPS, RunKind.FULL_PUSH
 NOTES, PUSH_NOTES = RunKind.NOTES, RunKind.PUSH_NOTES
+ATTENDANCE, BRING_ALL_HERE = RunKind.ATTENDANCE, RunKind.BRING_ALL_HERE
 
 
 @dataclass(frozen=True)
@@ -35,7 +37,8 @@ class Kind:
     """One run kind. `run(client, progress)` does the work of a single kind; a composite has
     `steps` instead (kind values, run in order, each its own history row). `guarded`: the
     guard (guard.py) may stop it. `retries`: the record types of a rejected review item whose
-    "retry" starts this kind."""
+    "retry" starts this kind. `more_to_do()`: whether a completed run left work that another
+    run of the kind resumes (the job queues it at once)."""
     value: str
     direction: str
     cli_name: str
@@ -45,6 +48,7 @@ class Kind:
     steps: tuple = ()
     guarded: bool = True
     retries: tuple = ()
+    more_to_do: Callable | None = None
 
     @property
     def pushes(self):
@@ -64,6 +68,15 @@ DECLARED = (
               "(every note, reconciled, as a step of the Full Sync). Run after Sync People."),
     Kind(FULL_SYNC, PULL, "all", "Full Sync", steps=(PEOPLE, NOTES, FAMILIES, GROUPS),
          help="People, then Notes, then Families, then Groups, in the right order."),
+    # Thousands of requests on a first pull: it runs in chunks (a group each) and resumes.
+    Kind(ATTENDANCE, PULL, "attendance", "Sync Attendance", run=pull_attendance,
+         guarded=False, more_to_do=attendance_left,
+         help="Groups' meetings and who attended them (pull only). Run after Sync Groups."),
+    # The independence report's button: every step that brings "only in PCO" to zero.
+    # MEDIA: the lead adds the media step's kind here at merge (before ATTENDANCE).
+    Kind(BRING_ALL_HERE, PULL, "everything", "Bring It All Here",
+         steps=(PEOPLE, NOTES, FAMILIES, GROUPS, ATTENDANCE),
+         help="Everything this module brings from PCO: a Full Sync, then attendance."),
     # Reads only what changed in PCO (all of it "changes" by definition) and never archives:
     # a share of what it reads means nothing to the guard.
     Kind(QUICK_SYNC, PULL, "quick", "Quick Sync", guarded=False,
@@ -106,6 +119,15 @@ def find(value):
 def get(value):
     """The kind stored as `value`; KeyError for a kind nobody declared."""
     return _registry[value]
+
+
+def continuation(value):
+    """The kind a completed run of `value` wants run next to finish its work, or None."""
+    kind = _registry[value]
+    for candidate in [kind, *map(get, kind.steps)]:
+        if candidate.more_to_do is not None and candidate.more_to_do():
+            return candidate.value
+    return None
 
 
 def by_cli_name(direction, name):

@@ -216,3 +216,22 @@ def finish_rotations(now=None):
         row.previous_secret = row.previous_secret_until = None
     db.session.commit()
     return len(rows)
+
+
+def remove_own(client, config):
+    """Delete this app's subscriptions in PCO (to its own URLs, or set up here) and forget them
+    here; others' are never touched. Returns how many PCO deleted."""
+    api = WebhookSubscriptions(client)
+    listed, _ = _load_all(api.list())
+    held = {row.pco_id: row for row in db.session.scalars(select(WebhookSubscription))}
+    own = own_urls(config) | {normalized(row.url) for row in held.values() if row.managed}
+    deleted = 0
+    for data in listed:
+        if normalized(data["url"]) in own or data["pco_id"] in held:
+            api.delete(data["pco_id"])
+            deleted += 1
+    for row in held.values():
+        db.session.delete(row)
+    db.session.commit()
+    log.info("webhook subscriptions removed in PCO count=%s", deleted)
+    return deleted
