@@ -20,7 +20,9 @@ from pcosync.services.privacy.kinds import KINDS
 from pcosync.services.rules.erasures import is_erased
 from pcosync.services.rules.review_items import file_item
 from tests.directory.custom_field_helpers import church_fields, give
-from tests.factories import make_family, make_group, make_note, make_person, save
+from tests.factories import (
+    make_family, make_group, make_meeting, make_note, make_person, save,
+)
 from tests.support import csrf_from, run
 from tests.webhooks.pco_events import apply_waiting, deliver, outcomes, store, tick
 
@@ -57,7 +59,7 @@ def give_every_kind(zeb):
     other = make_person("Ann", "Lee")
     make_family("Quillfeather home", [zeb], address={"street_line_1": "1 Quill Lane"})
     shared = make_family("Lee family", [other, zeb])
-    make_group("Choir", members=[(zeb, "leader")])
+    make_meeting(make_group("Choir", members=[(zeb, "leader")]), {zeb: True})
     give(zeb, church_fields()["Membership notes"], "Sings tenor")
     make_note(zeb)
     save(DuplicatePair(person_id=min(zeb.id, other.id), other_person_id=max(zeb.id, other.id),

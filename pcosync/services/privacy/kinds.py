@@ -17,8 +17,8 @@ from sqlalchemy import delete, func, or_, select, update
 
 from ...extensions import db
 from ...models import (
-    NOTES_VIEW, Address, DistinctPeople, DuplicatePair, Email, Family, FamilyMember, FieldChange,
-    FieldValue, GroupMembership, Note, PendingRemoval, Person, PhoneNumber, ReviewItem,
+    NOTES_VIEW, Address, Attendance, DistinctPeople, DuplicatePair, Email, Family, FamilyMember,
+    FieldChange, FieldValue, GroupMembership, Note, PendingRemoval, Person, PhoneNumber, ReviewItem,
     SyncIssue, WebhookDelivery,
 )
 from ...models.enums import DeliveryStatus
@@ -102,6 +102,18 @@ def export_groups(person):
 
 def erase_groups(person):
     return _deleted(delete(GroupMembership).where(GroupMembership.person_id == person.id))
+
+
+def export_attendance(person):
+    return [{"group": a.event.group.name, "event": a.event.name,
+             "starts_at": row_dict(a.event)["starts_at"], "attended": a.attended,
+             "role": a.role, "pco_attendance_id": a.pco_attendance_id}
+            for a in db.session.scalars(select(Attendance).where(
+                Attendance.person_id == person.id).order_by(Attendance.id))]
+
+
+def erase_attendance(person):
+    return _deleted(delete(Attendance).where(Attendance.person_id == person.id))
 
 
 def export_custom_fields(person):
@@ -239,6 +251,7 @@ KINDS = (
     PersonalDataKind("families", "Families and their roles in them", export_families,
                      erase_families),
     PersonalDataKind("groups", "Groups and roles", export_groups, erase_groups),
+    PersonalDataKind("attendance", "Group attendance", export_attendance, erase_attendance),
     PersonalDataKind("custom_fields", "Custom field values", export_custom_fields,
                      erase_custom_fields),
     PersonalDataKind("notes", "Pastoral notes", export_notes, erase_notes, NOTES_VIEW),
