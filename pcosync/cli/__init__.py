@@ -1,8 +1,8 @@
 """The `flask` commands, thin: they parse, call a service or a job, and print.
 
-`flask users`, `flask first-run`, `flask worker` and `flask pco ...` (runs, webhooks,
-schedules). The sandbox's `flask sandbox` comes from the pco_sandbox package, registered as a
-`flask.commands` entry point.
+`flask users`, `flask people`, `flask first-run`, `flask worker` and `flask pco ...`
+(runs, webhooks, schedules). The sandbox's `flask sandbox` comes from the pco_sandbox
+package, registered as a `flask.commands` entry point.
 """
 import copy
 
@@ -13,10 +13,11 @@ def commands():
     from . import (alerts, duplicates, history, independence, runs,  # noqa: F401  (join pco_cli)
                    schedules, scope, webhooks)
     from .group import pco_cli
+    from .people import people_cli
     from .users import first_run_command, users_cli
     from .worker import worker_command
 
-    return users_cli, worker_command, first_run_command, pco_cli
+    return users_cli, worker_command, first_run_command, pco_cli, people_cli
 
 
 def register_commands(app):

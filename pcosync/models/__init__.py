@@ -25,10 +25,11 @@ from .sync import (
 )
 from .review import DistinctPeople, ReviewItem
 from .duplicates import DuplicatePair, NameEquivalence
+from .privacy import PersonErasure
 from .types import UTCDateTime, utcnow
 from .users import (
-    BUILTIN_ROLES, NOTES_MANAGE, NOTES_VIEW, PCO_MANAGE, PEOPLE_MANAGE, PEOPLE_SENSITIVE,
-    TECH_ADMIN, Permission, RecoveryCode, Role, User, UserSession,
+    BUILTIN_ROLES, NOTES_MANAGE, NOTES_VIEW, PCO_MANAGE, PEOPLE_MANAGE, PEOPLE_PRIVACY,
+    PEOPLE_SENSITIVE, TECH_ADMIN, Permission, RecoveryCode, Role, User, UserSession,
 )
 
 __all__ = [
@@ -42,7 +43,8 @@ __all__ = [
     "NoteCategory", "Outcome",
     "PersonStatus",
     "NOTES_MANAGE", "NOTES_VIEW", "PCO_GROUPS_DEPARTMENT", "PCO_MANAGE", "PendingRemoval",
-    "PEOPLE_MANAGE", "Permission", "Person", "PhoneNumber", "RecoveryCode", "RemovalKind",
+    "PEOPLE_MANAGE", "PEOPLE_PRIVACY", "Permission", "Person", "PersonErasure",
+    "PhoneNumber", "RecoveryCode", "RemovalKind",
     "ReviewItem", "ReviewKind", "ReviewStatus", "Role",
     "RunKind", "RunStatus", "SyncCursor", "SYNCED_PERSON_FIELDS", "SyncIssue", "SyncRun",
     "SyncSchedule", "SyncScope", "TECH_ADMIN", "User", "UserSession", "UTCDateTime", "utcnow",

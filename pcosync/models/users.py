@@ -19,12 +19,14 @@ PEOPLE_SENSITIVE = "people.sensitive"
 # roles screen or with `flask users grant`.
 NOTES_VIEW = "notes.view"
 NOTES_MANAGE = "notes.manage"
+# Export everything held about one person, and erase them (services/privacy).
+PEOPLE_PRIVACY = "people.privacy"
 # Whoever holds one of these signs in with a second factor (auth/two_factor.py).
-TWO_FACTOR_PERMISSIONS = (PCO_MANAGE, NOTES_VIEW, NOTES_MANAGE)
+TWO_FACTOR_PERMISSIONS = (PCO_MANAGE, NOTES_VIEW, NOTES_MANAGE, PEOPLE_PRIVACY)
 TECH_ADMIN = "TECH_ADMIN"
 # What each built-in role holds. The initial migration seeds these; `flask users create`
 # makes sure they exist too.
-BUILTIN_ROLES = {TECH_ADMIN: (PCO_MANAGE, PEOPLE_MANAGE, PEOPLE_SENSITIVE),
+BUILTIN_ROLES = {TECH_ADMIN: (PCO_MANAGE, PEOPLE_MANAGE, PEOPLE_SENSITIVE, PEOPLE_PRIVACY),
                  "STAFF": (PEOPLE_MANAGE,), "VIEWER": ()}
 PERMISSION_DESCRIPTIONS = {
     PCO_MANAGE: "Run PCO syncs and pushes, configure webhooks",
@@ -32,6 +34,7 @@ PERMISSION_DESCRIPTIONS = {
     PEOPLE_SENSITIVE: "See sensitive fields (medical notes) and their history",
     NOTES_VIEW: "Read pastoral notes",
     NOTES_MANAGE: "Write, edit and delete pastoral notes, and set how note categories sync",
+    PEOPLE_PRIVACY: "Export everything held about a person, and erase a person here and in PCO",
 }
 role_permissions = Table(
     "role_permissions", db.metadata,

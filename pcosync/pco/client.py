@@ -296,6 +296,10 @@ class PCOClient(CustomFieldCalls):
         return self._update(type_, f"/people/v2/{collection}/{_segment(contact_id)}",
                             contact_id, attributes)
 
+    def delete_person(self, person_id) -> None:
+        """Delete a person (an erasure); PCO refuses one who is in another of its apps."""
+        self.delete(f"/people/v2/people/{_segment(person_id)}")
+
     def delete_contact(self, collection: str, contact_id) -> None:
         self.delete(f"/people/v2/{collection}/{_segment(contact_id)}")
 

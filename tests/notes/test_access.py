@@ -57,7 +57,8 @@ def test_notes_view_shows_notes_and_notes_manage_writes_them(admin, admin_client
 def test_tech_admin_holds_no_notes_permission(admin):
     assert not admin.can(NOTES_VIEW) and not admin.can(NOTES_MANAGE)
     tech = db.session.scalar(select(Role).where(Role.name == "TECH_ADMIN"))
-    assert {p.name for p in tech.permissions} == {"pco.manage", "people.manage", "people.sensitive"}
+    assert {p.name for p in tech.permissions} == {"pco.manage", "people.manage", "people.sensitive",
+                                                  "people.privacy"}
 
 
 def test_roles_screen_grants_and_revokes(admin, admin_client, world):

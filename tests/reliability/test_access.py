@@ -8,7 +8,8 @@ from sqlalchemy import text
 
 from pcosync.extensions import db
 from pcosync.models import (
-    NOTES_MANAGE, PCO_MANAGE, PEOPLE_MANAGE, ReviewItem, ReviewKind, SyncIssue, SyncRun, utcnow,
+    NOTES_MANAGE, PCO_MANAGE, PEOPLE_MANAGE, PEOPLE_PRIVACY, ReviewItem, ReviewKind, SyncIssue,
+    SyncRun, utcnow,
 )
 from pcosync.extensions import get_redis
 from pcosync.security import SECURITY_HEADERS
@@ -76,7 +77,8 @@ def ask(session, base, method, path, data):
 def test_every_route_refuses_strangers_and_unprivileged_users_and_nothing_changes(
         app, live_app, world):
     base, routes = live_app.url, guarded_routes(app, world["ids"])
-    assert {p for *_, p in routes} == {None, PCO_MANAGE, PEOPLE_MANAGE, NOTES_MANAGE}
+    assert {p for *_, p in routes} == {None, PCO_MANAGE, PEOPLE_MANAGE, NOTES_MANAGE,
+                                       PEOPLE_PRIVACY}
     assert {e for e, *_, p in routes if p is None} == LOGIN_ONLY, "a route without permission"
     users = {role: make_user(f"{role.lower()}@example.org", role).email
              for role in ("VIEWER", "STAFF", "TECH_ADMIN")}

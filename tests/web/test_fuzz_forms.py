@@ -25,6 +25,7 @@ NOT_FUZZED = {
     "sync.rotate_webhook_secrets": "calls PCO over HTTP",
     "sync.set_up_webhooks": "calls PCO over HTTP",
     "auth.logout": "ends the session the other examples use",
+    "directory.erase_person": "erases the person the other examples use (tests/privacy)",
     "webhooks.receive": "no form: signed JSON, fuzzed in tests/webhooks/test_fuzz_bodies.py",
 }
 # Path values never sent: a review item's retry starts a run in the worker.

@@ -29,7 +29,7 @@ def test_upgrade_on_empty_database_builds_schema_matching_models(empty_database)
 
         tech_admin = db.session.scalar(select(Role).where(Role.name == "TECH_ADMIN"))
         assert {p.name for p in tech_admin.permissions} == {
-                "pco.manage", "people.manage", "people.sensitive"}
+                "pco.manage", "people.manage", "people.sensitive", "people.privacy"}
         db.session.remove()
         db.engine.dispose()
 

@@ -7,6 +7,7 @@ from ...pco import schemas
 from ..connection import token_user
 from ..rules import choices
 from .bulk_create import create_people
+from ..rules.erasures import without_erased
 from ..rules.matcher import PersonMatcher
 from ..rules.merge import CREATED, SKIPPED, apply_person, unchanged_pco_ids
 from ..rules.review_items import pair_key
@@ -35,7 +36,9 @@ def pull_people(client, progress):
 
 def apply_people_page(records, progress):
     """Apply a page of PCO people; returns the PCO ids of those that differed from what is held
-    here (the others are Skipped without a write)."""
+    here (the others are Skipped without a write). An erased person's record is Skipped
+    before anything reads it: not matched, not created, not filed for review."""
+    records = without_erased(records, progress)
     choices.prepare(records)  # the options this page's people hold, before comparing states
     unchanged = unchanged_pco_ids(records)
     progress.count(SKIPPED, len(unchanged))

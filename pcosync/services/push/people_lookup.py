@@ -26,6 +26,7 @@ from ...models import Email, Person, PhoneNumber, ReviewKind
 from ...models.keys import email_key, name_key, name_part, phone_digits
 from ...pco import schemas
 from ..rules import review_items
+from ..rules.erasures import erased_pco_ids
 from ..rules.names import NameMatch, church_equivalences, grade
 
 LOOKALIKE = (NameMatch.AGREE, NameMatch.NEAR)
@@ -100,8 +101,11 @@ class PersonLookup:
                 person.first_name.strip(), person.last_name.strip())), False)
 
     def _in_pco(self, person, search):
-        not_pco = review_items.distinct_from_pco(person.id)
-        found = {record["pco_id"]: record for record in search.run()
+        records = search.run()
+        # An erased person PCO still holds (it refused the deletion) is never linked again.
+        not_pco = review_items.distinct_from_pco(person.id) | erased_pco_ids(
+            record["pco_id"] for record in records)
+        found = {record["pco_id"]: record for record in records
                  if record["pco_id"] not in not_pco
                  and grade(person, record, self.equivalences,
                            search.shared_contact) in LOOKALIKE}
@@ -162,8 +166,9 @@ class PersonLookup:
         found = [record for record in self.search(full_name)
                  if name_key(record["first_name"], record["last_name"]) == key
                  and record["birthdate"] == person.birthdate and not record["emails"]]
-        found = [record for record in found
-                 if record["pco_id"] not in local_owners([r["pco_id"] for r in found])]
+        ids = [r["pco_id"] for r in found]
+        taken = set(local_owners(ids)) | erased_pco_ids(ids)
+        found = [record for record in found if record["pco_id"] not in taken]
         return self.client.get_person(found[0]["pco_id"]) if len(found) == 1 else None
 
     def search(self, text):

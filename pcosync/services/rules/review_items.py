@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ...extensions import db
 from ...models import DistinctPeople, ReviewItem, ReviewKind, ReviewStatus, utcnow
+from .erasures import erased_pco_ids
 
 # Kinds that hold a person back from being created in PCO until a human decides.
 HOLDING_KINDS = (ReviewKind.DUPLICATE_HERE, ReviewKind.DUPLICATE_IN_PCO)
@@ -16,7 +17,9 @@ HOLDING_KINDS = (ReviewKind.DUPLICATE_HERE, ReviewKind.DUPLICATE_IN_PCO)
 
 def file_item(kind, summary, key, run_id=None, **refs):
     """The open item for this question, created or seen again. `refs`: person_id,
-    other_person_id, family_id, pco_id, details."""
+    other_person_id, family_id, pco_id, details. None: about an erased person, never asked."""
+    if _about_erased(refs):
+        return None
     dedupe_key = f"{kind}:{key}"[:200]
     item = open_item(dedupe_key)
     if item is None:
@@ -28,6 +31,11 @@ def file_item(kind, summary, key, run_id=None, **refs):
     item.summary, item.last_seen_at = summary[:4000], utcnow()
     item.run_id = run_id or item.run_id
     return item
+
+
+def _about_erased(refs):
+    named = [refs.get("pco_id"), *((refs.get("details") or {}).get("candidates") or ())]
+    return bool(erased_pco_ids(named))
 
 
 def _inserted(item):

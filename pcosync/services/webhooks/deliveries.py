@@ -4,6 +4,7 @@ from sqlalchemy import bindparam, select, text, update
 
 from ...extensions import db
 from ...models import DeliveryStatus, WebhookDelivery, utcnow
+from ..rules.erasures import ErasedSkip
 from .batch import read_row
 
 TABLE = WebhookDelivery.__table__
@@ -65,6 +66,9 @@ def settle(results):
         {"row_id": row_id, "new_status": status, "at": now,
          "note": None if status == DeliveryStatus.PROCESSED else _text(note)}
         for row_id, (status, note) in results.items()])
+    erased = [row_id for row_id, (_, note) in results.items() if isinstance(note, ErasedSkip)]
+    if erased:  # what PCO sent about an erased person is not kept
+        db.session.execute(update(TABLE).where(TABLE.c.id.in_(erased)).values(body="{}"))
 
 
 def _text(note):

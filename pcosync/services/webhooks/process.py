@@ -22,6 +22,7 @@ from ...models import ChangeSource, DeliveryStatus, SyncIssue, utcnow
 from ...pco.errors import PCOError
 from ..connection import make_client
 from ..history.context import recording
+from ..rules.erasures import ErasedSkip
 from ..rules.review_items import file_item
 from ..runs.lifecycle import active_run, stale_after
 from . import deliveries, events
@@ -43,8 +44,9 @@ PROCESSED, IGNORED, FAILED = (DeliveryStatus.PROCESSED, DeliveryStatus.IGNORED,
 
 def ended(note):
     """(status, note): a handler's Ignored note ends the delivery ignored (outside the sync
-    scope, ...), any other processed."""
-    return (IGNORED if isinstance(note, Ignored) else PROCESSED), note
+    scope, ...), and so does one about an erased person (ErasedSkip, whose body is not kept);
+    any other processed."""
+    return (IGNORED if isinstance(note, (Ignored, ErasedSkip)) else PROCESSED), note
 
 
 class DeliveryLog:

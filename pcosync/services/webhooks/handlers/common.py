@@ -10,6 +10,7 @@ from ...pull.choices import ensure_known
 from ...pull.listing import people_by_pco_id
 from ...pull.people import apply_people_page
 from ...rules.contact_kinds import CONTACT_KINDS
+from ...rules.erasures import all_erased_pco_ids
 from ...rules.merge import SKIPPED
 from .. import payloads
 from ..reads import or_none, read_then_apply
@@ -77,6 +78,11 @@ def memo(key, load):
     if key not in kept:
         kept[key] = load()
     return kept[key]
+
+
+def erased(pco_id):
+    """Whether the person was erased here on request (read once per batch transaction)."""
+    return pco_id is not None and str(pco_id) in memo("erased people", all_erased_pco_ids)
 
 
 def linked(person):

@@ -4,6 +4,7 @@ from sqlalchemy import select
 
 from ....extensions import db
 from ...rules.contact_kinds import BY_PCO_TYPE, CONTACT_KINDS
+from ...rules.erasures import skipped_note
 from ...rules.merge import SKIPPED, apply_person, is_stale
 from ...rules.review_items import file_conflict
 from ...rules.state import (
@@ -12,7 +13,7 @@ from ...rules.state import (
 from ...rules.three_way import plan_contacts
 from .. import payloads
 from .common import (
-    INCOMPLETE, TIED, linked, local_person, payload_data, read_person, related_pco_id,
+    INCOMPLETE, TIED, erased, linked, local_person, payload_data, read_person, related_pco_id,
 )
 
 
@@ -28,6 +29,8 @@ def contact_changed(client, payload, log):
     kind, person_id = _contact_kind(data), related_pco_id(data, "person")
     if person_id is None:
         raise ValueError("contact point payload names no person")
+    if erased(person_id):
+        return skipped_note(person_id)
     person = local_person(person_id)
     if not payloads.carries_contact(data):
         return read_person(client, log, person_id, INCOMPLETE)
@@ -110,4 +113,6 @@ def contact_reread(client, payload, log):
     person_id = related_pco_id(data, "person")
     if person_id is None:
         raise ValueError("contact point payload names no person")
+    if erased(person_id):
+        return skipped_note(person_id)
     return read_person(client, log, person_id, TIED)

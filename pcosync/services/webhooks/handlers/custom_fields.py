@@ -16,12 +16,15 @@ from ....pco.errors import PCONotFound
 from ....pco.schema_base import related_id
 from ...pull.custom_fields import apply_definition, apply_options
 from ...rules import custom_fields
+from ...rules.erasures import skipped_note
 from ...rules.merge import SKIPPED
-from .common import local_person, payload_data
+from .common import erased, local_person, payload_data
 
 
 def field_datum_changed(client, payload, log):
     datum = load_field_datum(payload_data(payload))
+    if erased(datum["person_pco_id"]):
+        return skipped_note(datum["person_pco_id"])
     person = local_person(datum["person_pco_id"])
     if person is None:
         return "person not pulled yet: the next Sync People brings the value"

@@ -14,10 +14,11 @@ from ....models import Group, GroupMembership, utcnow
 from ....pco import schemas
 from ...pull.choices import group_tag_names
 from ...pull.groups import apply_group, apply_membership, removed_from_group
+from ...rules.erasures import skipped_note
 from ...rules.merge import SKIPPED
 from .. import payloads
 from .common import (
-    INCOMPLETE, apply_read_person, local_person, memo, payload_data, related_pco_id,
+    INCOMPLETE, apply_read_person, erased, local_person, memo, payload_data, related_pco_id,
 )
 from ..reads import or_none, read_then_apply
 
@@ -73,6 +74,8 @@ def group_destroyed(client, payload, log):
 def membership_changed(client, payload, log):
     data = payload_data(payload)
     record = schemas.load_group_membership(data, group_pco_id=related_pco_id(data, "group"))
+    if erased(record["person_pco_id"]):
+        return skipped_note(record["person_pco_id"])
     group_here = _find_group(record["group_pco_id"]) is not None
     person_here = local_person(record["person_pco_id"]) is not None
     if group_here and person_here:

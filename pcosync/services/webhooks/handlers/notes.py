@@ -9,12 +9,15 @@ from ....models import Note
 from ....pco import notes as pco_notes
 from ....pco.errors import PCONotFound
 from ...rules import notes as rules
+from ...rules.erasures import skipped_note
 from ...rules.merge import SKIPPED
-from .common import local_person, payload_data
+from .common import erased, local_person, payload_data
 
 
 def note_created(client, payload, log):
     record = pco_notes.load_note(payload_data(payload))
+    if erased(record["person_pco_id"]):
+        return skipped_note(record["person_pco_id"])
     person = local_person(record["person_pco_id"])
     if person is None:
         return "person not pulled yet: the next Notes step brings the note"

@@ -4,13 +4,14 @@ from ....models import utcnow
 from ....pco import schemas
 from ....pco.profile_schemas import BY_FIELD, load_choice
 from ...rules import choices
+from ...rules.erasures import skipped_note
 from ...rules.merge import SKIPPED, apply_person
 from ...rules.review_items import file_archived_by_pco
 from ...rules.state import digest, person_state_from_pco
 from .. import payloads
 from ..reads import or_none, read_then_apply
 from .common import (
-    INCOMPLETE, NOT_LINKED, TIED, linked, local_person, payload_data, read_person,
+    INCOMPLETE, NOT_LINKED, TIED, erased, linked, local_person, payload_data, read_person,
 )
 from .scope import outside_scope
 
@@ -18,6 +19,8 @@ from .scope import outside_scope
 def person_changed(client, payload, log):
     data = payload_data(payload)
     pco_id = str(data["id"])
+    if erased(pco_id):
+        return skipped_note(pco_id)
     person = local_person(pco_id)
     outside = outside_scope(data, person)
     if outside:
@@ -75,4 +78,6 @@ def person_destroyed(client, payload, log):
 
 def person_reread(client, payload, log):
     """Several deliveries stamped alike say different things: PCO's current record decides."""
+    if erased(str(payload_data(payload)["id"])):
+        return skipped_note(str(payload_data(payload)["id"]))
     return read_person(client, log, str(payload_data(payload)["id"]), TIED)

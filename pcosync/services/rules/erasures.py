@@ -1,0 +1,55 @@
+"""Erased people stay gone: every path that could bring one back asks here first.
+
+An erasure (models/privacy.py, made by services/privacy) keeps the PCO id of the person erased
+on request. A pull page, a Quick Sync, a webhook, the push's look-up in PCO and the review
+queue skip that PCO id and say why (a log line, the delivery's note), without any personal data.
+"""
+import logging
+
+from sqlalchemy import select
+
+from ...extensions import db
+from ...models import Outcome, PersonErasure
+
+log = logging.getLogger("pcosync.privacy")
+ERASED = "erased here on request: never brought back"
+
+
+def erased_pco_ids(pco_ids):
+    """Those of `pco_ids` that belong to an erased person."""
+    wanted = {str(pco_id) for pco_id in pco_ids if pco_id}
+    if not wanted:
+        return set()
+    return set(db.session.scalars(select(PersonErasure.pco_id).where(
+        PersonErasure.pco_id.in_(wanted))))
+
+
+def is_erased(pco_id):
+    return bool(erased_pco_ids([pco_id]))
+
+
+def all_erased_pco_ids():
+    """Every erased PCO id (erasures are rare: a webhook batch reads them once)."""
+    return set(db.session.scalars(select(PersonErasure.pco_id).where(
+        PersonErasure.pco_id.is_not(None))))
+
+
+def without_erased(records, progress, what="Person"):
+    """`records` (loaded PCO people) minus the erased ones, each counted Skipped and logged."""
+    erased = erased_pco_ids(record["pco_id"] for record in records)
+    if not erased:
+        return records
+    for pco_id in sorted(erased):
+        log.info("skipped %s pco_id=%s: %s", what, pco_id, ERASED)
+    progress.count(Outcome.SKIPPED, sum(1 for r in records if r["pco_id"] in erased))
+    return [record for record in records if record["pco_id"] not in erased]
+
+
+class ErasedSkip(str):
+    """A webhook handler's outcome for a delivery about an erased person: the delivery ends
+    ignored with this note, and its body (the person's data PCO sent) is not kept."""
+
+
+def skipped_note(pco_id):
+    log.info("skipped delivery about pco_id=%s: %s", pco_id, ERASED)
+    return ErasedSkip(f"skipped: PCO person {pco_id} was {ERASED}")
