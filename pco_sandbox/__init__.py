@@ -34,14 +34,14 @@ def register_runtime(app, settings):
 
 
 def register_blueprints(app):
-    from . import (admin, admin_fields, choice_lists, fields, groups, households, notes, people,
-                   people_lists, webhook_subscriptions)
+    from . import (admin, admin_fields, choice_lists, fields, groups, households, media, notes,
+                   people, people_lists, webhook_subscriptions)
     from .pipeline import register_pipeline
     from .views import register_error_handlers
 
     register_pipeline(app)
     register_error_handlers(app)
     for module in (people, households, groups, choice_lists, fields, webhook_subscriptions, admin,
-                   admin_fields, notes, people_lists):
+                   admin_fields, notes, people_lists, media):
         app.register_blueprint(module.bp)
     app.register_blueprint(notes.admin_bp)

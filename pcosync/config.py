@@ -37,9 +37,17 @@ ENV_SETTINGS = (
     "WORKER_HEARTBEAT_MAX_AGE",
     "WEBHOOK_GRACE_SECONDS",
     "HISTORY_DAYS",
+    "MEDIA_URL",
+    "MEDIA_S3_ENDPOINT_URL",
+    "MEDIA_DOWNLOAD_INTERVAL",
+    "PCO_UPLOAD_URL",
+    "PHOTO_MAX_BYTES",
+    "PHOTO_MAX_PIXELS",
 )
 
 PCO_REAL_API_URL = "https://api.planningcenteronline.com"
+PCO_REAL_UPLOAD_URL = "https://upload.planningcenteronline.com/v2/files"
+SANDBOX_UPLOAD_PATH = "/upload/v2/files"
 
 
 class Defaults:
@@ -100,6 +108,21 @@ class Defaults:
     WEBHOOK_GRACE_SECONDS = 600
     # The change history keeps each change this many days (the worker prunes it daily).
     HISTORY_DAYS = 365
+    # Where photos and files are kept: a folder (file:///path; unset: instance/media) or an S3
+    # bucket (s3://bucket/prefix; credentials from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY).
+    MEDIA_URL = None
+    # An S3-compatible service other than AWS (its URL); unset for AWS itself.
+    MEDIA_S3_ENDPOINT_URL = None
+    # Seconds at least between two downloads of PCO's photos and files (0: no pause).
+    MEDIA_DOWNLOAD_INTERVAL = 0.2
+    # PCO's upload service, where a photo goes before the person's avatar is set to it; unset:
+    # PCO's own, or the sandbox's when PCO_API_URL is a sandbox.
+    PCO_UPLOAD_URL = None
+    # A photo uploaded in the directory may be this many bytes at most.
+    PHOTO_MAX_BYTES = 8 * 1024 * 1024
+    # ... and this many pixels (width x height) at most: a small file that unpacks to a huge
+    # image (a decompression bomb) is refused before it is decoded.
+    PHOTO_MAX_PIXELS = 40_000_000
     # Users holding pco.manage or a notes permission sign in with a TOTP second factor.
     REQUIRE_TWO_FACTOR = True
     SESSION_COOKIE_HTTPONLY = True
@@ -146,6 +169,7 @@ def finish(config, instance_path):
     config["SYNC_GUARD_PERCENT"] = guard_percent(config.get("SYNC_GUARD_PERCENT"))
     mail_settings(config)
     config["HISTORY_DAYS"] = history_days(config.get("HISTORY_DAYS"))
+    media_settings(config)
     secure_cookies(config)
     if not config.get("SECRET_KEY"):
         if not (config.get("DEBUG") or config.get("TESTING")):
@@ -166,6 +190,27 @@ def mail_settings(config):
     config["WEBHOOK_GRACE_SECONDS"] = whole_number(
         "WEBHOOK_GRACE_SECONDS", config.get("WEBHOOK_GRACE_SECONDS"), 600, minimum=0)
     config["MAIL_DEFAULT_SENDER"] = config.get("MAIL_FROM") or config.get("MAIL_USERNAME")
+
+
+def media_settings(config):
+    """Numbers from the environment's strings, and the upload service that goes with the API."""
+    try:
+        interval = float(config.get("MEDIA_DOWNLOAD_INTERVAL") or 0)
+    except (TypeError, ValueError):
+        interval = -1
+    if interval < 0:
+        raise ConfigError("MEDIA_DOWNLOAD_INTERVAL must be a number of seconds, 0 or more, not "
+                          f"{config.get('MEDIA_DOWNLOAD_INTERVAL')!r}.")
+    config["MEDIA_DOWNLOAD_INTERVAL"] = interval
+    for name, default in (("PHOTO_MAX_BYTES", 8 * 1024 * 1024), ("PHOTO_MAX_PIXELS", 40_000_000)):
+        config[name] = whole_number(name, config.get(name), default)
+    media_url = str(config.get("MEDIA_URL") or "")
+    if media_url and not media_url.startswith(("file://", "s3://")):
+        raise ConfigError(f"MEDIA_URL must start with file:// or s3://, not {media_url!r}.")
+    if not config.get("PCO_UPLOAD_URL"):
+        api_url = (config.get("PCO_API_URL") or "").rstrip("/")
+        config["PCO_UPLOAD_URL"] = (api_url + SANDBOX_UPLOAD_PATH if uses_sandbox(config)
+                                    else PCO_REAL_UPLOAD_URL)
 
 
 def whole_number(name, value, default, minimum=1):

@@ -10,9 +10,11 @@ from .profile import (
 from .alerts import Alert
 from .custom_fields import FieldDefinition, FieldOption, FieldTab, FieldValue
 from .notes import Note, NoteCategory
+from .media import StoredFile
 from .enums import (
     ChangeSource, DeliveryStatus, DuplicateStatus, FieldSync, FieldType, Gender, GroupRole,
-    NameKind, Outcome, PersonStatus, RemovalKind, ReviewKind, ReviewStatus, RunKind, RunStatus,
+    MediaKind, MediaSource, NameKind, Outcome, PersonStatus, RemovalKind, ReviewKind,
+    ReviewStatus, RunKind, RunStatus,
 )
 from .history import CREATED, DELETED, SENSITIVE_FIELDS, FieldChange
 from .schedules import SyncCursor, SyncSchedule
@@ -44,6 +46,6 @@ __all__ = [
     "ReviewItem", "ReviewKind", "ReviewStatus", "Role",
     "RunKind", "RunStatus", "SyncCursor", "SYNCED_PERSON_FIELDS", "SyncIssue", "SyncRun",
     "SyncSchedule", "SyncScope", "TECH_ADMIN", "User", "UserSession", "UTCDateTime", "utcnow",
-    "WebhookDelivery", "WebhookSubscription",
+    "WebhookDelivery", "WebhookSubscription", "MediaKind", "MediaSource", "StoredFile",
     "CREATED", "ChangeSource", "DELETED", "FieldChange", "PEOPLE_SENSITIVE", "SENSITIVE_FIELDS",
 ]

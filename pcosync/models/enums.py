@@ -18,6 +18,9 @@ class RunKind(StrEnum):
     # Pastoral notes and their categories: a step of the Full Sync, and a push of its own.
     NOTES = "Notes"
     PUSH_NOTES = "Push Notes"
+    # Photos and custom-field files downloaded and kept here; photos taken here sent to PCO.
+    MEDIA = "Media"
+    PUSH_PHOTOS = "Push Photos"
 
 
 class RunStatus(StrEnum):
@@ -139,3 +142,16 @@ class ChangeSource(StrEnum):
     DIRECTORY = "directory"
     REVERT = "revert"
     OTHER = "other"  # ORM code that said nothing: another module of the platform, a script
+
+
+class MediaKind(StrEnum):
+    """What a stored file is (models/media.py)."""
+    PERSON_PHOTO = "person photo"
+    FAMILY_PHOTO = "family photo"
+    FIELD_FILE = "field file"
+
+
+class MediaSource(StrEnum):
+    """Where a stored file came from: downloaded from PCO, or taken here (and sent to PCO)."""
+    PCO = "pco"
+    LOCAL = "local"

@@ -11,6 +11,8 @@ from functools import partial
 from typing import Callable
 
 from ...models import RunKind
+from ..media.pull import pull_media
+from ..media.push import push_photos
 from ..pull.families import pull_families
 from ..pull.groups import pull_groups
 from ..pull.notes import pull_notes
@@ -28,6 +30,7 @@ FULL_SYNC, QUICK_SYNC = RunKind.FULL_SYNC, RunKind.QUICK_SYNC
 PUSH_PEOPLE, PUSH_FAMILIES = RunKind.PUSH_PEOPLE, RunKind.PUSH_FAMILIES
 PUSH_MEMBERSHIPS, FULL_PUSH = RunKind.PUSH_MEMBERSHIPS, RunKind.FULL_PUSH
 NOTES, PUSH_NOTES = RunKind.NOTES, RunKind.PUSH_NOTES
+MEDIA, PUSH_PHOTOS = RunKind.MEDIA, RunKind.PUSH_PHOTOS
 
 
 @dataclass(frozen=True)
@@ -62,8 +65,13 @@ DECLARED = (
     Kind(NOTES, PULL, "notes", "Sync Notes", run=pull_notes,
          help="Pastoral notes and their categories: the notes changed since the last run "
               "(every note, reconciled, as a step of the Full Sync). Run after Sync People."),
-    Kind(FULL_SYNC, PULL, "all", "Full Sync", steps=(PEOPLE, NOTES, FAMILIES, GROUPS),
-         help="People, then Notes, then Families, then Groups, in the right order."),
+    # Downloads only (no API request), and only what is not stored yet: nothing to guard.
+    Kind(MEDIA, PULL, "media", "Sync Photos and Files", run=pull_media, guarded=False,
+         help="People's and households' photos and custom-field files that changed, "
+              "downloaded and kept here. Run after Sync People and Sync Families."),
+    Kind(FULL_SYNC, PULL, "all", "Full Sync",
+         steps=(PEOPLE, NOTES, FAMILIES, GROUPS, MEDIA),
+         help="People, then Notes, then Families, then Groups, then Photos and Files."),
     # Reads only what changed in PCO (all of it "changes" by definition) and never archives:
     # a share of what it reads means nothing to the guard.
     Kind(QUICK_SYNC, PULL, "quick", "Quick Sync", guarded=False,
@@ -85,6 +93,8 @@ DECLARED = (
     Kind(PUSH_NOTES, PUSH, "notes", "Push Notes", run=push_notes, retries=("Note",),
          help="Notes of the categories that sync both ways, created, edited or deleted in "
               "PCO. Run after Push People."),
+    Kind(PUSH_PHOTOS, PUSH, "photos", "Push Photos", run=push_photos, guarded=False,
+         help="Photos taken here, each sent to PCO once. Run after Push People."),
     Kind(FULL_PUSH, PUSH, "all", "Full Push",
          steps=(PUSH_PEOPLE, PUSH_NOTES, PUSH_FAMILIES, PUSH_MEMBERSHIPS),
          help="People, then Notes, then Families, then Group Memberships."),
