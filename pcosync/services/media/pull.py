@@ -25,8 +25,9 @@ def pull_media(client, progress, only=None):
     "families": ids} to look at (Quick Sync and webhooks), or None for everyone."""
     downloader = pco_media.Downloader(current_app.config.get("MEDIA_DOWNLOAD_INTERVAL"))
     try:
-        wanted = list(wanted_files(only))
-        progress.expect(len(wanted))
+        wanted, held = changed_files(only)
+        progress.expect(len(wanted) + held)
+        progress.count(Outcome.SKIPPED, held)
         for item in wanted:
             fetch_one(downloader, item, progress)
         progress.checkpoint()
@@ -34,23 +35,29 @@ def pull_media(client, progress, only=None):
         downloader.close()
 
 
-def wanted_files(only=None):
-    """(kind, owner id, identity, url, file name, person id) of every file PCO holds that is
-    not stored here as it is now."""
-    yield from _wanted(MediaKind.PERSON_PHOTO, _photos(Person, (only or {}).get("people"), only))
-    yield from _wanted(MediaKind.FAMILY_PHOTO,
-                       _photos(Family, (only or {}).get("families"), only))
-    yield from _wanted(MediaKind.FIELD_FILE, _field_files((only or {}).get("people"), only))
+def changed_files(only=None):
+    """([(kind, owner id, identity, url, file name, person id)] of the files PCO holds that
+    are not stored here as they are now, how many are stored as they are)."""
+    scope = only or {}
+    found = (_photos(Person, MediaKind.PERSON_PHOTO, scope.get("people"), only),
+             _photos(Family, MediaKind.FAMILY_PHOTO, scope.get("families"), only),
+             _field_files(scope.get("people"), only))
+    wanted, held = [], 0
+    for kind, candidates in found:
+        changed = list(_changed(kind, candidates))
+        wanted += changed
+        held += len(candidates) - len(changed)
+    return wanted, held
 
 
-def _photos(model, ids, only):
+def _photos(model, kind, ids, only):
     query = select(model.id, model.pco_avatar_url).where(
         model.pco_avatar_url.is_not(None), model.archived_at.is_(None))
     if only is not None:
         query = query.where(model.id.in_(ids or ()))
-    for owner_id, url in db.session.execute(query):
-        if not pco_media.is_generated_photo(url):
-            yield owner_id, pco_media.photo_identity(url), url, None, None
+    return kind, [(owner_id, pco_media.photo_identity(url), url, None, None)
+                  for owner_id, url in db.session.execute(query)
+                  if not pco_media.is_generated_photo(url)]
 
 
 def _field_files(person_ids, only):
@@ -59,12 +66,13 @@ def _field_files(person_ids, only):
         FieldValue.file_url.is_not(None))
     if only is not None:
         query = query.where(FieldValue.person_id.in_(person_ids or ()))
-    for value_id, datum_id, name, size, url, person_id in db.session.execute(query):
-        identity = pco_media.file_identity(datum_id or f"value-{value_id}", name, size)
-        yield value_id, identity, url, name, person_id
+    return MediaKind.FIELD_FILE, [
+        (value_id, pco_media.file_identity(datum_id or f"value-{value_id}", name, size), url,
+         name, person_id)
+        for value_id, datum_id, name, size, url, person_id in db.session.execute(query)]
 
 
-def _wanted(kind, candidates):
+def _changed(kind, candidates):
     held = files.held_identities(kind)
     for owner_id, identity, url, name, person_id in candidates:
         have = held.get(owner_id)
@@ -97,3 +105,16 @@ def fetch_one(downloader, item, progress):
 def _record_type(kind):
     return {MediaKind.PERSON_PHOTO: "Person", MediaKind.FAMILY_PHOTO: "Family"}.get(
         kind, "FieldValue")
+
+
+def media_waiting(since):
+    """Whether records written since then (by a Quick Sync, a webhook batch) point at a photo
+    or a file not stored here: then a Media step is worth queuing."""
+    people = set(db.session.scalars(select(Person.id).where(Person.updated_at >= since)))
+    people |= set(db.session.scalars(select(FieldValue.person_id).where(
+        FieldValue.updated_at >= since)))
+    families = set(db.session.scalars(select(Family.id).where(Family.updated_at >= since)))
+    if not (people or families):
+        return False
+    wanted, _ = changed_files({"people": people, "families": families})
+    return bool(wanted)
