@@ -52,6 +52,10 @@ def test_each_file_is_downloaded_once_and_no_generated_avatar_ever(app, sandbox)
     missing = media.media_only_in_pco()
     assert missing["photos"] >= 3 and missing["files"] >= 1  # the generator adds a few
 
+    preview = run("Media", preview=True)  # says what it would download, downloads nothing
+    assert preview.created_count == missing["photos"] + missing["files"]
+    assert fetches(sandbox) == {} and stored_count() == 0
+
     # What a Quick Sync or a webhook batch does when it wrote new addresses.
     queued = queue_media_if_waiting(started, triggered_by="test")
     assert queued.kind == "Media"

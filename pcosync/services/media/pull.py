@@ -23,11 +23,14 @@ log = logging.getLogger("pcosync.media")
 def pull_media(client, progress, only=None):
     """`client` is unused (downloads are not API requests). `only`: {"people": ids,
     "families": ids} to look at (Quick Sync and webhooks), or None for everyone."""
+    wanted, held = changed_files(only)
+    progress.expect(len(wanted) + held)
+    progress.count(Outcome.SKIPPED, held)
+    if progress.recorder is not None:  # a preview downloads and stores nothing
+        progress.count(Outcome.CREATED, len(wanted))
+        return
     downloader = pco_media.Downloader(current_app.config.get("MEDIA_DOWNLOAD_INTERVAL"))
     try:
-        wanted, held = changed_files(only)
-        progress.expect(len(wanted) + held)
-        progress.count(Outcome.SKIPPED, held)
         for item in wanted:
             fetch_one(downloader, item, progress)
         progress.checkpoint()

@@ -21,6 +21,9 @@ def push_photos(client, progress):
                                         StoredFile.pushed_at.is_(None),
                                         Person.pco_id.is_not(None))).all()
     progress.expect(len(pending))
+    if client.preview:  # a preview sends nothing: what would go is counted
+        progress.count(Outcome.UPDATED, sum(1 for row in pending if _may_send(row.person)))
+        return
     for row in pending:
         if not _may_send(row.person):
             progress.count(Outcome.SKIPPED)
