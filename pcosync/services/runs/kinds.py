@@ -96,8 +96,8 @@ DECLARED = (
     Kind(PUSH_PHOTOS, PUSH, "photos", "Push Photos", run=push_photos, guarded=False,
          help="Photos taken here, each sent to PCO once. Run after Push People."),
     Kind(FULL_PUSH, PUSH, "all", "Full Push",
-         steps=(PUSH_PEOPLE, PUSH_NOTES, PUSH_FAMILIES, PUSH_MEMBERSHIPS),
-         help="People, then Notes, then Families, then Group Memberships."),
+         steps=(PUSH_PEOPLE, PUSH_PHOTOS, PUSH_NOTES, PUSH_FAMILIES, PUSH_MEMBERSHIPS),
+         help="People, then Photos, then Notes, then Families, then Group Memberships."),
 )
 _registry = {kind.value: kind for kind in DECLARED}
 
