@@ -1,29 +1,22 @@
 """The storage interface on both backends: a folder, and a real S3 API on loopback (moto's
 server, the same protocol s3fs speaks to AWS)."""
-import socket
-
 import boto3
 import pytest
-from moto.server import ThreadedMotoServer
+from moto.server import DomainDispatcherApplication, create_backend_app
 
+from pco_sandbox.server import start_sandbox_in_thread
 from pcosync.services.media.storage import MediaStorage, new_key
 
 BUCKET = "church-media"
 
 
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def s3_endpoint():
-    """An S3 server on a free loopback port, with the bucket made, for this module."""
-    port = free_port()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    endpoint = f"http://127.0.0.1:{port}"
+    """moto's S3 server (its own WSGI app, as `moto_server` serves it) on a free loopback
+    port, with the bucket made, for this module. Served by the sandbox's threaded server,
+    which stops at once (moto's ThreadedMotoServer takes seconds)."""
+    server = start_sandbox_in_thread(DomainDispatcherApplication(create_backend_app))
+    endpoint = server.url
     with pytest.MonkeyPatch.context() as env:
         for name, value in (("AWS_ACCESS_KEY_ID", "testing"), ("AWS_SECRET_ACCESS_KEY", "testing"),
                             ("AWS_DEFAULT_REGION", "us-east-1")):
