@@ -137,6 +137,9 @@ def migrated_app(folder, redis_url, sandbox_url, database_url=None):
         "DATABASE_URL": database_url or "sqlite:///" + os.path.join(folder, "bench.db"),
         "REDIS_URL": redis_url, "RQ_QUEUE": f"bench-{os.getpid()}",
         "PCO_API_URL": sandbox_url, "PCO_APP_ID": "sandbox", "PCO_SECRET": "sandbox",
+        # Photos and files into the benchmark's folder, unpaced (MEDIA_DOWNLOAD_INTERVAL's
+        # default would make the media figure the pause's, not pcosync's).
+        "MEDIA_URL": "file://" + os.path.join(folder, "media"), "MEDIA_DOWNLOAD_INTERVAL": 0,
     })
     with app.app_context():
         flask_migrate.upgrade()

@@ -13,8 +13,9 @@ per group for its memberships, one request per choice list: People's 6 lists, th
 fields' tabs and definitions, Groups' tag groups and each one's tags), and peak RSS.
 `--database-url`: the largest of --sizes again into a new database made on that PostgreSQL
 server (dropped afterwards); its figures are the same names prefixed with pg_.
-Rate limit on (PCO's 100 requests / 20 s): the Full Sync's wall time vs the floor the limit
-imposes (each 100 requests after the first 100 wait for a new 20 s window).
+Rate limit on (PCO's 100 requests / 20 s): the Full Sync's wall time (without its Media step,
+which makes no API request) vs the floor the limit imposes (each 100 requests after the first
+100 wait for a new 20 s window).
 "again" is People pulled a second time, every record unchanged (Skipped).
 Naive baseline (benchmarks/naive.py; on the first of --sizes, same sandbox, --no-naive skips
 it): People as a script on pypco's defaults syncs them (25 per page, no include, a request per
@@ -26,6 +27,8 @@ requests vs 5 + 1 per 100 changed records, and whether every changed person conv
 Quick Sync that crashes mid-run after 150 changes and a re-run (converged, nothing skipped).
 Targets: at least 5,000 people/s of local processing, requests within 5% of the minimum,
 memory flat in N; Quick Sync within its request budget, writing nothing when nothing changed.
+Media: after the steps, the Media step downloads every photo and custom-field file into a
+folder; media_per_s is files per second of wall time (downloads from the sandbox included).
 `--json`: the last line is one JSON object of named figures. people_per_s_first,
 people_per_s_unchanged, families_per_s and groups_records_per_s are local processing (wall time
 minus HTTP); requests, requests_minimum and peak_rss_mib are the Full Sync steps'; these
@@ -141,8 +144,12 @@ def run_step(kind, sandbox_url, clock):
     seconds = time.perf_counter() - started
     db.session.expire_all()
     run = db.session.get(SyncRun, run_id)
+    # A Full Sync's Media step downloads files, no API request: the paced figures leave it out.
+    media_seconds = sum(step.duration_seconds for step in run.steps if step.kind == "Media")
+    seconds -= media_seconds
     stats = sandbox_requests(sandbox_url)
     return {"kind": kind, "status": run.status, "seconds": seconds,
+            "media_seconds": media_seconds,
             "http_seconds": clock.seconds - http_before, "requests": stats["total"],
             "over_limit": stats["over_limit"], "refused": stats["by_status"].get("429", 0),
             "records": run.created_count + run.updated_count + run.skipped_count
@@ -163,8 +170,9 @@ def measure(people, rate_limit, redis_url, with_naive=False, database_url=None):
         with app.app_context():
             redis_lib.Redis.from_url(redis_url).flushdb()
             rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-            # Unpaced: each step, then People again (nothing changed: every record Skipped).
-            kinds = ("Full Sync",) if rate_limit else STEPS + ("People",)
+            # Unpaced: each step, then People again (nothing changed: every record Skipped),
+            # then the Media step (photos and files downloaded from the sandbox's file hosts).
+            kinds = ("Full Sync",) if rate_limit else STEPS + ("People", "Media")
             steps = [run_step(kind, sandbox_url, clock) for kind in kinds]
             rss_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
             # After the peak is read: the sandbox's whole dump is larger than any pull.
@@ -297,9 +305,11 @@ def local_rate(step):
 
 def unpaced_figures(result):
     """One size's figures, unsuffixed (the caller adds `_<size>`)."""
-    people, families, groups, again = result["steps"]
+    people, families, groups, again, media = result["steps"]
     full_sync = result["steps"][:len(STEPS)]
-    return {"people_per_s_first": local_rate(people),
+    return {"media_per_s": round(media["created"] / max(media["seconds"], 1e-9)),
+            "media_files": media["created"],
+            "people_per_s_first": local_rate(people),
             "people_per_s_unchanged": local_rate(again),
             "families_per_s": local_rate(families),
             "groups_records_per_s": local_rate(groups),
@@ -367,15 +377,19 @@ def report_unpaced(result, database="SQLite"):
           f"{'local rec/s':>13}{'requests':>10}{'minimum':>9}")
     for number, step in enumerate(result["steps"]):
         local = max(step["seconds"] - step["http_seconds"], 1e-9)
-        name = step["kind"] if number < len(STEPS) else "again"
+        name = "again" if number == len(STEPS) else step["kind"]
         print(f"  {name:<9}{step['records']:>9,}{step['seconds']:>8.2f}"
               f"{step['records'] / step['seconds']:>8,.0f}{local:>9.2f}"
               f"{step['records'] / local:>13,.0f}{step['requests']:>10}"
-              f"{result['minimum'][step['kind']]:>9}  {step['status']}, "
+              f"{result['minimum'].get(step['kind'], 0):>9}  {step['status']}, "
               f"failed {step['failed']}")
     total = sum(step["requests"] for step in result["steps"][:len(STEPS)])
     floor = sum(result["minimum"].values())
     print(f"  requests {total} vs minimum {floor} ({100 * (total - floor) / floor:+.1f}%)")
+    media = result["steps"][-1]
+    print(f"  media: {media['created']:,} photos and files downloaded and stored in "
+          f"{media['seconds']:.2f} s ({media['created'] / max(media['seconds'], 1e-9):,.0f}/s, "
+          "wall time: the downloads are the work)")
 
 
 def report_paced(result):

@@ -35,15 +35,14 @@ def register_runtime(app, settings):
 
 def register_blueprints(app):
     from . import (admin, admin_fields, attendance, choice_lists, demo_page, fields, groups,
-                   households,
-                   notes, people, people_lists, webhook_subscriptions)
+                   households, media, notes, people, people_lists, webhook_subscriptions)
     from .pipeline import register_pipeline
     from .views import register_error_handlers
 
     register_pipeline(app)
     register_error_handlers(app)
     for module in (people, households, groups, choice_lists, fields, webhook_subscriptions, admin,
-                   admin_fields, notes, people_lists, attendance):
+                   admin_fields, notes, people_lists, attendance, media):
         app.register_blueprint(module.bp)
     app.register_blueprint(notes.admin_bp)
     app.register_blueprint(demo_page.bp)

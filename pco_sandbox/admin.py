@@ -87,7 +87,9 @@ def reset():
 
 @bp.get("/dump")
 def dump_data():
-    return json_body(dump(runtime().store))
+    rt = runtime()
+    rt.remember_base_url(request.host_url)
+    return json_body(dump(rt.store, rt.context().file_url))
 
 
 @bp.get("/webhooks")

@@ -20,7 +20,9 @@ CONTACT_FIELDS = {
 }
 
 
-def dump(store):
+def dump(store, file_url=None):
+    """`file_url`: how the API answers a photo's or a file's address (Context.file_url)."""
+    file_url = file_url or (lambda url: url)
     with store.lock:
         db = store.db
         return {
@@ -28,8 +30,9 @@ def dump(store):
                        "groups": len(db.groups), "tag_groups": len(db.lists["tag_groups"]),
                        "field_data": len(db.field_data),
                        **{kind: len(db.contacts[kind]) for kind in CONTACT_KINDS}},
-            "people": [_person(db, person) for person in db.people.values()],
-            "households": [_household(db, household) for household in db.households.values()],
+            "people": [_person(db, person, file_url) for person in db.people.values()],
+            "households": [_household(db, household, file_url)
+                           for household in db.households.values()],
             "groups": [_group(db, group) for group in db.groups.values()],
             "tabs": [{"id": str(t["id"]), "name": t["name"], "sequence": t["sequence"],
                       "slug": t["slug"]} for t in db.tabs.values()],
@@ -50,7 +53,7 @@ def _times(record, names=("created_at", "updated_at")):
     return {name: records.iso(record.get(name)) for name in names}
 
 
-def _person(db, person):
+def _person(db, person, file_url):
     entry = {"id": str(person["id"])}
     for name in records.PERSON_DEFAULTS:
         if name not in ("avatar", "demographic_avatar_url"):
@@ -58,7 +61,7 @@ def _person(db, person):
             entry[name] = records.iso(value) if name in records.TIME_FIELDS else value
     for _, key in PERSON_LINKS.values():
         entry[key] = str(person[key]) if person.get(key) is not None else None
-    entry["avatar"] = person.get("avatar") or records.avatar_for(person)
+    entry["avatar"] = file_url(person.get("avatar") or records.avatar_for(person))
     for kind in CONTACT_KINDS:
         entry[kind] = [_contact(kind, contact) for contact in db.contacts_of(kind, person["id"])]
     entry["custom_fields"] = custom_fields(db, person["id"])
@@ -98,11 +101,11 @@ def _contact(kind, contact):
     return entry
 
 
-def _household(db, household):
+def _household(db, household, file_url):
     members = sorted(db.members_of_household(household["id"]), key=lambda m: m["person_id"])
     return {
         "id": str(household["id"]), "name": household["name"],
-        "avatar": household.get("avatar") or records.NO_PHOTO_URL,
+        "avatar": file_url(household.get("avatar") or records.NO_PHOTO_URL),
         "primary_contact_id": str(household["primary_contact_id"]),
         "members": [{"person_id": str(m["person_id"]), "household_role": m["household_role"],
                      "pending": m["pending"]} for m in members],

@@ -33,7 +33,7 @@ def option_attributes(option, ctx):
 
 
 def datum_attributes(datum, ctx):
-    return {"file": {"url": datum.get("file_url")},
+    return {"file": {"url": ctx.file_url(datum.get("file_url"))},
             "file_content_type": datum.get("file_content_type"),
             "file_name": datum.get("file_name"), "file_size": datum.get("file_size"),
             "value": datum.get("value")}

@@ -43,6 +43,8 @@ def person_attributes():
     data, attributes = read_attributes(records.PERSON_ASSIGNABLE)
     attributes.update(linked_ids(data, PERSON_LINKS))
     runtime().store.check_person_links(attributes)
+    if "avatar" in attributes:  # an upload's id (media.py) becomes the photo's address
+        attributes["avatar"] = runtime().media.avatar_from(attributes["avatar"])
     return attributes
 
 

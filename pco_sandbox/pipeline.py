@@ -10,6 +10,7 @@ import json
 from flask import Response, current_app, g, request
 
 from . import jsonapi
+from .media_hosts import FILE_HOSTS_PREFIX
 from .stats import route_template
 
 ADMIN_PREFIX = "/sandbox"
@@ -28,7 +29,9 @@ def register_pipeline(app):
 
 
 def is_admin_request():
-    return request.path == ADMIN_PREFIX or request.path.startswith(ADMIN_PREFIX + "/")
+    """The admin routes, and the file hosts (public, not the API: media.py)."""
+    return request.path == ADMIN_PREFIX or request.path.startswith(ADMIN_PREFIX + "/") \
+        or request.path.startswith(FILE_HOSTS_PREFIX + "/")
 
 
 def guard_request():

@@ -18,9 +18,14 @@ class Context:
     base_url: str
     db: object
     organization: dict
+    media: object = None  # media.MediaHosts: where the file hosts' addresses point
 
     def url(self, path):
         return self.base_url + path
+
+    def file_url(self, url):
+        """A photo's or a file's address as PCO answers it (media.py)."""
+        return self.media.public_url(url, self) if self.media is not None else url
 
 
 @dataclass(frozen=True)
@@ -64,8 +69,8 @@ def ref(type_name, record_id):
 def person_attributes(person, ctx):
     attrs = formatted(person, records.PERSON_DEFAULTS)
     generated_avatar = records.avatar_for(person)
-    attrs["avatar"] = person.get("avatar") or generated_avatar
-    attrs["demographic_avatar_url"] = generated_avatar
+    attrs["avatar"] = ctx.file_url(person.get("avatar") or generated_avatar)
+    attrs["demographic_avatar_url"] = ctx.file_url(generated_avatar)
     return attrs
 
 
@@ -77,7 +82,7 @@ def contact_attributes(kind):
 def household_attributes(household, ctx):
     primary = ctx.db.people.get(household["primary_contact_id"])
     return {
-        "avatar": household.get("avatar") or records.NO_PHOTO_URL,
+        "avatar": ctx.file_url(household.get("avatar") or records.NO_PHOTO_URL),
         "created_at": iso(household["created_at"]),
         "member_count": len(ctx.db.household_members.ids(household["id"])),
         "name": household["name"],

@@ -3,6 +3,7 @@ import threading
 
 from .faults import FaultInjector
 from .generator import generate
+from .media_hosts import MediaHosts
 from .ratelimit import RateLimiter
 from .resources import Context
 from .stats import RequestStats
@@ -55,6 +56,7 @@ class SandboxRuntime:
                                           config["SANDBOX_WEBHOOK_RETRY_DELAYS"])
         self.webhooks.configure(config["SANDBOX_WEBHOOK_URL"], config["SANDBOX_WEBHOOK_SECRET"])
         self.store.subscribe(self.webhooks.on_change)
+        self.media = MediaHosts()
         self._seen_base_url = None
         self._lock = threading.Lock()
 
@@ -68,7 +70,7 @@ class SandboxRuntime:
         return (configured or self._seen_base_url or FALLBACK_BASE_URL).rstrip("/")
 
     def context(self):
-        return Context(self.base_url(), self.store.db, self.store.organization)
+        return Context(self.base_url(), self.store.db, self.store.organization, self.media)
 
     def rate_period_header(self):
         period = self.limiter.period

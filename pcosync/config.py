@@ -43,9 +43,17 @@ ENV_SETTINGS = (
     "ATTENDANCE_SINCE",
     "ATTENDANCE_WINDOW_DAYS",
     "ATTENDANCE_RUN_SECONDS",
+    "MEDIA_URL",
+    "MEDIA_S3_ENDPOINT_URL",
+    "MEDIA_DOWNLOAD_INTERVAL",
+    "PCO_UPLOAD_URL",
+    "PHOTO_MAX_BYTES",
+    "PHOTO_MAX_PIXELS",
 )
 
 PCO_REAL_API_URL = "https://api.planningcenteronline.com"
+PCO_REAL_UPLOAD_URL = "https://upload.planningcenteronline.com/v2/files"
+SANDBOX_UPLOAD_PATH = "/upload/v2/files"
 
 
 class Defaults:
@@ -136,6 +144,21 @@ class Defaults:
     # An attendance run starts no new group after this many seconds (below the 4-hour job
     # timeout); the next run, queued at once, resumes where it stopped.
     ATTENDANCE_RUN_SECONDS = 3 * 60 * 60
+    # Where photos and files are kept: a folder (file:///path; unset: instance/media) or an S3
+    # bucket (s3://bucket/prefix; credentials from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY).
+    MEDIA_URL = None
+    # An S3-compatible service other than AWS (its URL); unset for AWS itself.
+    MEDIA_S3_ENDPOINT_URL = None
+    # Seconds at least between two downloads of PCO's photos and files (0: no pause).
+    MEDIA_DOWNLOAD_INTERVAL = 0.2
+    # PCO's upload service, where a photo goes before the person's avatar is set to it; unset:
+    # PCO's own, or the sandbox's when PCO_API_URL is a sandbox.
+    PCO_UPLOAD_URL = None
+    # A photo uploaded in the directory may be this many bytes at most.
+    PHOTO_MAX_BYTES = 8 * 1024 * 1024
+    # ... and this many pixels (width x height) at most: a small file that unpacks to a huge
+    # image (a decompression bomb) is refused before it is decoded.
+    PHOTO_MAX_PIXELS = 40_000_000
     # Users holding pco.manage or a notes permission sign in with a TOTP second factor.
     REQUIRE_TWO_FACTOR = True
     SESSION_COOKIE_HTTPONLY = True  # the session cookie is out of scripts' reach
@@ -185,6 +208,7 @@ def finish(config, instance_path):
     mail_settings(config)
     config["HISTORY_DAYS"] = history_days(config.get("HISTORY_DAYS"))
     attendance_settings(config)
+    media_settings(config)
     secure_cookies(config)
     if not config.get("SECRET_KEY"):
         if not (config.get("DEBUG") or config.get("TESTING")):
@@ -219,6 +243,25 @@ def attendance_settings(config):
         "ATTENDANCE_WINDOW_DAYS", config.get("ATTENDANCE_WINDOW_DAYS"), 60, minimum=0)
     config["ATTENDANCE_RUN_SECONDS"] = whole_number(
         "ATTENDANCE_RUN_SECONDS", config.get("ATTENDANCE_RUN_SECONDS"), 3 * 60 * 60, minimum=0)
+def media_settings(config):
+    """Numbers from the environment's strings, and the upload service that goes with the API."""
+    try:
+        interval = float(config.get("MEDIA_DOWNLOAD_INTERVAL") or 0)
+    except (TypeError, ValueError):
+        interval = -1
+    if interval < 0:
+        raise ConfigError("MEDIA_DOWNLOAD_INTERVAL must be a number of seconds, 0 or more, not "
+                          f"{config.get('MEDIA_DOWNLOAD_INTERVAL')!r}.")
+    config["MEDIA_DOWNLOAD_INTERVAL"] = interval
+    for name, default in (("PHOTO_MAX_BYTES", 8 * 1024 * 1024), ("PHOTO_MAX_PIXELS", 40_000_000)):
+        config[name] = whole_number(name, config.get(name), default)
+    media_url = str(config.get("MEDIA_URL") or "")
+    if media_url and not media_url.startswith(("file://", "s3://")):
+        raise ConfigError(f"MEDIA_URL must start with file:// or s3://, not {media_url!r}.")
+    if not config.get("PCO_UPLOAD_URL"):
+        api_url = (config.get("PCO_API_URL") or "").rstrip("/")
+        config["PCO_UPLOAD_URL"] = (api_url + SANDBOX_UPLOAD_PATH if uses_sandbox(config)
+                                    else PCO_REAL_UPLOAD_URL)
 
 
 def whole_number(name, value, default, minimum=1):

@@ -7,16 +7,18 @@
 
 By default make_person() is the local twin of person_record(): Ann Lee, born 1 May 1980.
 """
+import io
 from datetime import date, datetime, timezone
 from itertools import count
 
+from PIL import Image
 from sqlalchemy import select
 
 from pcosync.extensions import db
 from pcosync.models import (
     Address, Attendance, Department, DuplicatePair, Email, Family, FamilyMember, FieldChange,
-    Group, GroupEvent, GroupMembership, NameEquivalence, Note, NoteCategory, Person, PhoneNumber,
-    Role,
+    Group, GroupEvent, GroupMembership, MediaKind, MediaSource, NameEquivalence, Note,
+    NoteCategory, Person, PhoneNumber, Role,
 )
 
 _ids = count(1000)
@@ -111,13 +113,27 @@ def one_of_everything():
     save(group)
     change = db.session.scalar(select(FieldChange).where(FieldChange.group_id == group.id,
                                                          FieldChange.field == "description"))
-    ids = {"person_id": ann.id, "family_id": family.id, "group_id": group.id,
+    photo = make_photo(ann)
+    ids = {"person_id": ann.id, "file_id": photo.id, "family_id": family.id,
+           "group_id": group.id,
            "contact_id": ann.emails[0].id, "kind": "emails",
            "member_id": family.members[0].id, "membership_id": group.memberships[0].id,
            "pair_id": pair.id, "row_id": names.id,
            "note_id": note.id, "role_id": role.id if role else 1,
            "change_id": change.id if change else 1}
     return ids, bob
+
+
+def make_photo(person):
+    """A photo taken here for `person`, stored (bytes and row) as the directory stores one."""
+    from pcosync.services.media import files
+
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8), (30, 90, 160)).save(out, "PNG")
+    row, _ = files.keep(MediaKind.PERSON_PHOTO, person.id, "local:test", out.getvalue(),
+                        "image/png", source=MediaSource.LOCAL)
+    db.session.commit()
+    return row
 
 
 NOTE_TEXT = "Pastoral: grieving, visit on Tuesday"

@@ -47,6 +47,9 @@ def test_config(db_url, redis_url, tmp_path, **extra):
         # Two-factor sign-in off: admins log in with a password alone. Its own tests
         # (tests/notes/test_two_factor.py) turn it on.
         "REQUIRE_TWO_FACTOR": False,
+        # Photos and files in the test's own folder, downloaded without a pause.
+        "MEDIA_URL": "file://" + os.path.join(str(tmp_path), "media"),
+        "MEDIA_DOWNLOAD_INTERVAL": 0,
     }
     config.update(extra)
     return config
@@ -215,7 +218,7 @@ def stop_sandbox(server):
 
 def point_app_at(app, server, **extra):
     app.config.update(PCO_API_URL=server.url, PCO_APP_ID="sandbox", PCO_SECRET="sandbox",
-                      **extra)
+                      PCO_UPLOAD_URL=server.url + "/upload/v2/files", **extra)
 
 
 def sandbox_admin(server, method, path, body=None, timeout=30):

@@ -23,6 +23,6 @@ def stop_recording(_error=None):
 
 
 from . import (  # noqa: E402,F401  (the views attach themselves to bp)
-    contact_routes, custom_field_routes, family_routes, group_routes, note_routes, people_routes,
-    privacy_routes,
+    contact_routes, custom_field_routes, family_routes, group_routes, media_routes, note_routes,
+    people_routes, privacy_routes,
 )

@@ -4,6 +4,7 @@ from datetime import date
 from urllib.parse import urlsplit
 
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField, DateField, EmailField, HiddenField, IntegerField, SelectField, StringField,
     TextAreaField, URLField,
@@ -253,6 +254,12 @@ class ArchiveForm(FlaskForm):
     def set_reasons(self, reasons):
         self.inactive_reason.choices = options([("", "No reason")] +
                                                [(value, value) for value in reasons])
+
+
+class PhotoForm(FlaskForm):
+    """A person's photo, uploaded here (services/media/photos.py checks what it is)."""
+    photo = FileField("Photo (JPEG, PNG, GIF or WebP)",
+                      validators=[FileRequired("Choose a photo to upload.")])
 
 
 class FamilyForm(FlaskForm):

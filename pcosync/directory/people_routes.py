@@ -12,7 +12,8 @@ from ..services.directory import people as people_service
 from ..services.review import queue as review_queue
 from ..services.directory import profile as profile_service
 from . import bp
-from .forms import ArchiveForm, NewPersonForm, PersonForm
+from ..services.media import serve as media_service
+from .forms import ArchiveForm, NewPersonForm, PersonForm, PhotoForm
 from .helpers import (found_or_404, history_of, render_form, requested_page, search_text,
                       without_sensitive_fields)
 
@@ -53,6 +54,7 @@ def person(person_id):
         waiting=people_service.waiting_for_push(person),
         custom_fields=custom_fields_service.person_field_groups(person),
         attendance=attendance_service.person_attendance(person, request.args.get("attendance")),
+        stored_photo=media_service.shown_photo_file(person), photo_form=PhotoForm(),
         **history_of("person", person.id), **notes_context(person))
 
 

@@ -5,7 +5,7 @@ import logging
 import redis as redis_lib
 
 from ..extensions import db
-from ..models import RunStatus
+from ..models import RunKind, RunStatus, SyncRun
 from ..services.runs.lifecycle import finish_run, start_run
 from .queue import JobPolicy, QueueUnavailable, enqueue
 
@@ -23,6 +23,7 @@ def run_sync(run_id):
     status = execute_run(run_id)
     preview_stopped_run(run_id=run_id)
     continue_run(run_id)
+    _media_after_quick_sync(run_id, status)
     return status
 
 
@@ -45,6 +46,15 @@ def continue_run(run_id):
     except (RunAlreadyActive, QueueUnavailable) as err:
         log.warning("run %s not continued: %s", run.id, err)
         return None
+
+
+def _media_after_quick_sync(run_id, status):
+    """A Quick Sync that brought new photo or file addresses is followed by a Media step."""
+    from .media import queue_media_if_waiting
+
+    run = db.session.get(SyncRun, run_id)
+    if run is not None and run.kind == RunKind.QUICK_SYNC and status == RunStatus.COMPLETED:
+        queue_media_if_waiting(run.started_at, triggered_by=f"quick sync (run {run_id})")
 
 
 def start_run_in_worker(kind, triggered_by, user_id=None, preview=False, confirmed=False):

@@ -31,9 +31,14 @@ def process_webhooks():
     The flag goes first: a delivery recorded from now on queues a job of its own."""
     from ..services.webhooks.process import process_waiting
 
+    from ..models import utcnow
+    from .media import queue_media_if_waiting
+
     get_redis().delete(_batch_flag())
+    started = utcnow()
     if process_waiting():
         queue_batch(f"webhook-batch-more-{uuid.uuid4().hex[:12]}")  # this job's time is up
+    queue_media_if_waiting(started, triggered_by="webhook")
     return "done"
 
 

@@ -12,9 +12,11 @@ from .custom_fields import FieldDefinition, FieldOption, FieldTab, FieldValue
 from .notes import Note, NoteCategory
 from .attendance import Attendance, AttendanceChunk, AttendancePass, GroupEvent
 from .disconnection import Disconnection
+from .media import StoredFile
 from .enums import (
     ChangeSource, DeliveryStatus, DuplicateStatus, FieldSync, FieldType, Gender, GroupRole,
-    NameKind, Outcome, PersonStatus, RemovalKind, ReviewKind, ReviewStatus, RunKind, RunStatus,
+    MediaKind, MediaSource, NameKind, Outcome, PersonStatus, RemovalKind, ReviewKind,
+    ReviewStatus, RunKind, RunStatus,
 )
 from .history import CREATED, DELETED, SENSITIVE_FIELDS, FieldChange
 from .schedules import SyncCursor, SyncSchedule
@@ -48,6 +50,6 @@ __all__ = [
     "ReviewItem", "ReviewKind", "ReviewStatus", "Role",
     "RunKind", "RunStatus", "SyncCursor", "SYNCED_PERSON_FIELDS", "SyncIssue", "SyncRun",
     "SyncSchedule", "SyncScope", "TECH_ADMIN", "User", "UserSession", "UTCDateTime", "utcnow",
-    "WebhookDelivery", "WebhookSubscription",
+    "WebhookDelivery", "WebhookSubscription", "MediaKind", "MediaSource", "StoredFile",
     "CREATED", "ChangeSource", "DELETED", "FieldChange", "PEOPLE_SENSITIVE", "SENSITIVE_FIELDS",
 ]

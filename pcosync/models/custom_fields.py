@@ -8,7 +8,7 @@ field holds one row per ticked option, every other field at most one row per per
 from datetime import date, datetime
 from typing import Optional
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from ..extensions import db
@@ -149,6 +149,8 @@ class FieldValue(TimestampsMixin, db.Model):
     value: Mapped[Optional[str]] = mapped_column(Text)
     file_name: Mapped[Optional[str]] = mapped_column(String(255))
     file_url: Mapped[Optional[str]] = mapped_column(String(1000))
+    # PCO's size of the file in bytes: with the datum id and file name, what identifies it.
+    file_size: Mapped[Optional[int]] = mapped_column(BigInteger)
     pco_field_datum_id: Mapped[Optional[str]] = mapped_column(String(40), unique=True)
 
     definition: Mapped[FieldDefinition] = relationship()

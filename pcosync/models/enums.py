@@ -22,6 +22,9 @@ class RunKind(StrEnum):
     ATTENDANCE = "Group Attendance"
     # Every pull step that brings "only in PCO" to zero (the independence report's button).
     BRING_ALL_HERE = "Bring It All Here"
+    # Photos and custom-field files downloaded and kept here; photos taken here sent to PCO.
+    MEDIA = "Media"
+    PUSH_PHOTOS = "Push Photos"
 
 
 class RunStatus(StrEnum):
@@ -143,3 +146,16 @@ class ChangeSource(StrEnum):
     DIRECTORY = "directory"
     REVERT = "revert"
     OTHER = "other"  # ORM code that said nothing: another module of the platform, a script
+
+
+class MediaKind(StrEnum):
+    """What a stored file is (models/media.py)."""
+    PERSON_PHOTO = "person photo"
+    FAMILY_PHOTO = "family photo"
+    FIELD_FILE = "field file"
+
+
+class MediaSource(StrEnum):
+    """Where a stored file came from: downloaded from PCO, or taken here (and sent to PCO)."""
+    PCO = "pco"
+    LOCAL = "local"

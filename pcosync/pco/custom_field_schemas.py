@@ -40,6 +40,7 @@ class FieldDatumAttributes(AttributesSchema):
     value = _text(MAX_VALUE)
     file = fields.Raw(load_default=None, allow_none=True)
     file_name = _text(255)
+    file_size = fields.Integer(load_default=None, allow_none=True)
 
 
 _TAB, _DEFINITION = TabAttributes(), FieldDefinitionAttributes()
@@ -81,6 +82,7 @@ def load_field_datum(resource) -> dict:
             "option_pco_id": related_id(relationships, "field_option"),
             "person_pco_id": related_id(relationships, "customizable"),
             "value": datum["value"], "file_name": datum["file_name"],
+            "file_size": datum["file_size"],
             "file_url": url if isinstance(url, str) and len(url) <= 1000 else None}
 
 

@@ -33,6 +33,7 @@ NOT_PAGES = {  # endpoint: why the walk leaves it out
     "health.liveness": "a health check for the load balancer",
     "health.sync": "a health check for monitoring",
     "auth.login": "for people not logged in",
+    "directory.stored_file": "a stored photo or file, not a page",
 }
 SERIOUS = {"serious", "critical"}
 RAW_TEXT = {  # what a person should never read: ids, code names, Python's booleans

@@ -20,8 +20,8 @@ def test_full_push_in_the_worker_writes_a_parent_and_three_steps(app, sandbox):
     parent = db.session.get(SyncRun, run_id)
     assert (parent.status, parent.created_count) == ("COMPLETED", 1)
     assert [(s.kind, s.status) for s in parent.steps] == [
-        ("Push People", "COMPLETED"), ("Push Notes", "COMPLETED"), ("Push Families", "COMPLETED"),
-        ("Push Group Memberships", "COMPLETED")]
+        ("Push People", "COMPLETED"), ("Push Photos", "COMPLETED"), ("Push Notes", "COMPLETED"),
+        ("Push Families", "COMPLETED"), ("Push Group Memberships", "COMPLETED")]
     assert db.session.scalar(select(Person.pco_id))
 
 
@@ -53,12 +53,14 @@ def test_push_then_pull_is_all_skipped(sandbox):
     assert pushed.status == "COMPLETED" and pushed.failed_count == 0
     # Ruth is new: a Quick Sync first looks for people added in PCO since the Full Sync.
     assert [(s.kind, s.created_count) for s in pushed.steps] == [
-        ("Quick Sync", 0), ("Push People", 1), ("Push Notes", 0), ("Push Families", 1),
+        ("Quick Sync", 0), ("Push People", 1), ("Push Photos", 0), ("Push Notes", 0),
+        ("Push Families", 1),
         ("Push Group Memberships", 1)]
     pulled = run("Full Sync")
     assert pulled.status == "COMPLETED"
     assert [(s.kind, s.created_count, s.updated_count, s.failed_count) for s in pulled.steps] == [
-        ("People", 0, 0, 0), ("Notes", 0, 0, 0), ("Families", 0, 0, 0), ("Groups", 0, 0, 0)]
+        ("People", 0, 0, 0), ("Notes", 0, 0, 0), ("Families", 0, 0, 0), ("Groups", 0, 0, 0),
+        ("Media", 0, 0, 0)]
     assert fresh(Person, ruth.id).pco_id
     reset_stats(sandbox)
     assert run("Full Push").updated_count == 0

@@ -232,7 +232,8 @@ def _row_values(field, datum):
     file_name = datum.get("file_name")
     value = file_name if field.data_type == FieldType.FILE else datum.get("value")
     return {"definition_id": field.id, "value": value, "file_name": file_name,
-            "file_url": datum.get("file_url"), "pco_field_datum_id": datum["pco_id"]}
+            "file_url": datum.get("file_url"), "file_size": datum.get("file_size"),
+            "pco_field_datum_id": datum["pco_id"]}
 
 
 def replace_values(person, field, data):

@@ -12,6 +12,8 @@ from typing import Callable
 
 from ...models import RunKind
 from ..pull.attendance import left_to_read as attendance_left, pull_attendance
+from ..media.pull import pull_media
+from ..media.push import push_photos
 from ..pull.families import pull_families
 from ..pull.groups import pull_groups
 from ..pull.notes import pull_notes
@@ -30,6 +32,7 @@ PUSH_PEOPLE, PUSH_FAMILIES = RunKind.PUSH_PEOPLE, RunKind.PUSH_FAMILIES
 PUSH_MEMBERSHIPS, FULL_PUSH = RunKind.PUSH_MEMBERSHIPS, RunKind.FULL_PUSH
 NOTES, PUSH_NOTES = RunKind.NOTES, RunKind.PUSH_NOTES
 ATTENDANCE, BRING_ALL_HERE = RunKind.ATTENDANCE, RunKind.BRING_ALL_HERE
+MEDIA, PUSH_PHOTOS = RunKind.MEDIA, RunKind.PUSH_PHOTOS
 
 
 @dataclass(frozen=True)
@@ -68,17 +71,22 @@ DECLARED = (
     Kind(NOTES, PULL, "notes", "Sync Notes", run=pull_notes,
          help="Pastoral notes and their categories: the notes changed since the last run "
               "(every note, reconciled, as a step of the Full Sync). Run after Sync People."),
-    Kind(FULL_SYNC, PULL, "all", "Full Sync", steps=(PEOPLE, NOTES, FAMILIES, GROUPS),
-         help="People, then Notes, then Families, then Groups, in the right order."),
+    # Downloads only (no API request), and only what is not stored yet: nothing to guard.
+    Kind(MEDIA, PULL, "media", "Sync Photos and Files", run=pull_media, guarded=False,
+         help="People's and households' photos and custom-field files that changed, "
+              "downloaded and kept here. Run after Sync People and Sync Families."),
+    Kind(FULL_SYNC, PULL, "all", "Full Sync",
+         steps=(PEOPLE, NOTES, FAMILIES, GROUPS, MEDIA),
+         help="People, then Notes, then Families, then Groups, then Photos and Files."),
     # Thousands of requests on a first pull: it runs in chunks (a group each) and resumes.
     Kind(ATTENDANCE, PULL, "attendance", "Sync Attendance", run=pull_attendance,
          guarded=False, more_to_do=attendance_left,
          help="Groups' meetings and who attended them (pull only). Run after Sync Groups."),
     # The independence report's button: every step that brings "only in PCO" to zero.
-    # MEDIA: the lead adds the media step's kind here at merge (before ATTENDANCE).
     Kind(BRING_ALL_HERE, PULL, "everything", "Bring It All Here",
-         steps=(PEOPLE, NOTES, FAMILIES, GROUPS, ATTENDANCE),
-         help="Everything this module brings from PCO: a Full Sync, then attendance."),
+         steps=(PEOPLE, NOTES, FAMILIES, GROUPS, MEDIA, ATTENDANCE),
+         help="Everything this module brings from PCO: a Full Sync (photos and files "
+              "included), then attendance."),
     # Reads only what changed in PCO (all of it "changes" by definition) and never archives:
     # a share of what it reads means nothing to the guard.
     Kind(QUICK_SYNC, PULL, "quick", "Quick Sync", guarded=False,
@@ -103,9 +111,11 @@ DECLARED = (
     Kind(PUSH_NOTES, PUSH, "notes", "Push Notes", run=push_notes, retries=("Note",),
          help="Notes of the categories that sync both ways, created, edited or deleted in "
               "PCO. Run after Push People."),
+    Kind(PUSH_PHOTOS, PUSH, "photos", "Push Photos", run=push_photos, guarded=False,
+         help="Photos taken here, each sent to PCO once. Run after Push People."),
     Kind(FULL_PUSH, PUSH, "all", "Full Push",
-         steps=(PUSH_PEOPLE, PUSH_NOTES, PUSH_FAMILIES, PUSH_MEMBERSHIPS),
-         help="People, then Notes, then Families, then Group Memberships."),
+         steps=(PUSH_PEOPLE, PUSH_PHOTOS, PUSH_NOTES, PUSH_FAMILIES, PUSH_MEMBERSHIPS),
+         help="People, then Photos, then Notes, then Families, then Group Memberships."),
 )
 _registry = {kind.value: kind for kind in DECLARED}
 

@@ -1,0 +1,25 @@
+"""What the app serves of a stored file, and how: only to signed-in users, never as a page of
+this site (a file PCO held may be anything, HTML included)."""
+from ...extensions import db
+from ...models import MediaKind, StoredFile
+from . import files
+
+# Shown in the page; anything else is a download.
+INLINE_TYPES = frozenset({"image/jpeg", "image/png", "image/gif", "image/webp",
+                          "application/pdf"})
+
+
+def stored_file(file_id):
+    return db.session.get(StoredFile, file_id)
+
+
+def served(row):
+    """(bytes, content type, whether shown inline) of a stored file."""
+    inline = row.content_type in INLINE_TYPES
+    content_type = row.content_type if inline else "application/octet-stream"
+    return files.read(row), content_type, inline
+
+
+def shown_photo_file(person):
+    """The stored photo of a person to show (a photo taken here, else PCO's), or None."""
+    return files.current(MediaKind.PERSON_PHOTO, person.id)

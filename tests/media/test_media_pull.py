@@ -1,0 +1,113 @@
+"""The Media step against the sandbox over HTTP, on both databases: each photo and file is
+downloaded once, PCO's generated avatars never, a killed step resumes without a repeat, and an
+address that changes while the file does not costs no download."""
+import pytest
+from sqlalchemy import func, select
+
+from pcosync.extensions import db
+from pcosync.jobs.media import queue_media_if_waiting
+from pcosync.models import MediaKind, Person, StoredFile, SyncRun, utcnow
+from pcosync.pco.media import Downloader
+from pcosync.services import media
+from pcosync.services.media.pull import media_waiting
+from pcosync.services.runs.execute import execute_run
+from pcosync.services.media.storage import storage
+from tests.support import run, sandbox_admin
+
+PHOTO = "https://avatars.planningcenteronline.com/uploads/person/{id}-1700000000/photo.jpg"
+
+
+@pytest.fixture
+def sandbox_settings():
+    return {"people": 6}
+
+
+def give_photos(sandbox, count=2):
+    """Real photos for the first `count` people and the first household, a file for the first
+    person (PCO's data API)."""
+    store = sandbox.store
+    people = sorted(store.db.people.values(), key=lambda person: person["id"])[:count]
+    for person in people:
+        store.update_person(person["id"], {"avatar": PHOTO.format(id=person["id"])})
+    household = next(iter(store.db.households.values()))
+    household["avatar"] = "https://avatars.planningcenteronline.com/uploads/household/1/h.jpg"
+    sandbox_admin(sandbox, "POST", "/field_data", {  # a file uploaded in PCO's UI
+        "person_id": people[0]["id"], "field": "Background check form", "value": "form.pdf"})
+    return [str(person["id"]) for person in people]
+
+
+def fetches(sandbox):
+    return sandbox_admin(sandbox, "GET", "/media")["fetches"]
+
+
+def stored_count():
+    return db.session.scalar(select(func.count(StoredFile.id)))
+
+
+def test_each_file_is_downloaded_once_and_no_generated_avatar_ever(app, sandbox):
+    give_photos(sandbox)
+    started = utcnow()
+    for kind in ("People", "Families"):
+        assert run(kind).status == "COMPLETED"
+    missing = media.media_only_in_pco()
+    assert missing["photos"] >= 3 and missing["files"] >= 1  # the generator adds a few
+
+    preview = run("Media", preview=True)  # says what it would download, downloads nothing
+    assert preview.created_count == missing["photos"] + missing["files"]
+    assert fetches(sandbox) == {} and stored_count() == 0
+
+    # What a Quick Sync or a webhook batch does when it wrote new addresses.
+    queued = queue_media_if_waiting(started, triggered_by="test")
+    assert queued.kind == "Media"
+    execute_run(queued.id)  # here, not in a worker: the same step
+    first = db.session.get(SyncRun, queued.id)
+    assert first.status == "COMPLETED", first.error
+    assert not media_waiting(started)
+    assert first.created_count == missing["photos"] + missing["files"] == stored_count()
+    assert media.media_only_in_pco() == {"photos": 0, "files": 0}
+    seen = fetches(sandbox)
+    assert set(seen.values()) == {1}
+    assert not any("/initials/" in path or "/static/" in path for path in seen)
+    for row in db.session.scalars(select(StoredFile)):
+        assert storage().read(row.storage_key)[:4] in (b"\xff\xd8\xff\xe0", b"%PDF")
+        assert "initials" not in row.identity
+
+    # Nothing changed: nothing downloaded. Every address re-signed: still nothing.
+    assert run("Media").created_count == 0
+    sandbox_admin(sandbox, "POST", "/media", {"resign": True})
+    assert run("People").status == "COMPLETED"
+    assert db.session.scalar(select(Person.pco_avatar_url).where(
+        Person.pco_avatar_url.contains("/person/")).limit(1)).endswith("v=1")
+    assert run("Media").created_count == 0
+    assert fetches(sandbox) == seen
+
+    someone = db.session.scalar(select(StoredFile.person_id).where(
+        StoredFile.kind == MediaKind.PERSON_PHOTO).limit(1))
+    person = db.session.get(Person, someone)
+    keys = [row.storage_key for row in media.person_media(person)]
+    assert media.erase_person_media(person) == len(keys) >= 1
+    assert media.person_media(person) == [] and not any(map(storage().exists, keys))
+
+
+def test_a_killed_step_resumes_without_fetching_a_file_twice(app, sandbox, monkeypatch):
+    give_photos(sandbox, count=3)
+    for kind in ("People", "Families"):
+        run(kind)
+    real_fetch, calls = Downloader.fetch, []
+
+    def dies_on_the_third(self, url):
+        calls.append(url)
+        if len(calls) == 3:
+            raise SystemExit("the worker was killed")
+        return real_fetch(self, url)
+
+    monkeypatch.setattr(Downloader, "fetch", dies_on_the_third)
+    with pytest.raises(SystemExit):
+        run("Media")
+    db.session.rollback()
+    assert stored_count() == 2
+    monkeypatch.setattr(Downloader, "fetch", real_fetch)
+    again = run("Media")
+    assert again.status == "COMPLETED" and again.created_count >= 2
+    assert set(fetches(sandbox).values()) == {1}
+    assert media.media_only_in_pco() == {"photos": 0, "files": 0}
