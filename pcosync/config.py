@@ -243,6 +243,8 @@ def attendance_settings(config):
         "ATTENDANCE_WINDOW_DAYS", config.get("ATTENDANCE_WINDOW_DAYS"), 60, minimum=0)
     config["ATTENDANCE_RUN_SECONDS"] = whole_number(
         "ATTENDANCE_RUN_SECONDS", config.get("ATTENDANCE_RUN_SECONDS"), 3 * 60 * 60, minimum=0)
+
+
 def media_settings(config):
     """Numbers from the environment's strings, and the upload service that goes with the API."""
     try:

@@ -86,6 +86,8 @@ def test_each_file_is_downloaded_once_and_no_generated_avatar_ever(app, sandbox)
     person = db.session.get(Person, someone)
     keys = [row.storage_key for row in media.person_media(person)]
     assert media.erase_person_media(person) == len(keys) >= 1
+    assert all(map(storage().exists, keys))  # the bytes go when the deletion commits
+    db.session.commit()
     assert media.person_media(person) == [] and not any(map(storage().exists, keys))
 
 

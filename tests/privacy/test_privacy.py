@@ -15,13 +15,15 @@ from pcosync.models import (
     DuplicatePair, FieldChange, Person, PersonErasure, ReviewKind, SyncIssue, WebhookDelivery,
 )
 from pcosync.pco.errors import PCOValidationError
+from pcosync.services.media import person_media
+from pcosync.services.media.storage import storage
 from pcosync.services.privacy.erase import erase_person
 from pcosync.services.privacy.kinds import KINDS
 from pcosync.services.rules.erasures import is_erased
 from pcosync.services.rules.review_items import file_item
 from tests.directory.custom_field_helpers import church_fields, give
 from tests.factories import (
-    make_family, make_group, make_meeting, make_note, make_person, save,
+    make_family, make_group, make_meeting, make_note, make_person, make_photo, save,
 )
 from tests.support import csrf_from, run
 from tests.webhooks.pco_events import apply_waiting, deliver, outcomes, store, tick
@@ -62,6 +64,7 @@ def give_every_kind(zeb):
     make_meeting(make_group("Choir", members=[(zeb, "leader")]), {zeb: True})
     give(zeb, church_fields()["Membership notes"], "Sings tenor")
     make_note(zeb)
+    make_photo(zeb)
     save(DuplicatePair(person_id=min(zeb.id, other.id), other_person_id=max(zeb.id, other.id),
                        score=70, reasons=["same family"]))
     file_item(ReviewKind.DUPLICATE_HERE, "Zebulon Quillfeather looks like Ann Lee",
@@ -99,6 +102,7 @@ def test_export_then_erase_and_nothing_comes_back(app, admin_client, sandbox, ca
     deliver(admin_client, sandbox, "people", zeb_pco)  # a delivery body that names him
     apply_waiting(sandbox)
     token = export_holds_every_kind(app, admin_client, zeb, zeb_id)
+    photo_keys = [row.storage_key for row in person_media(zeb)]
 
     result = app.test_cli_runner().invoke(args=["people", "erase", str(zeb.id), "--yes"])
     assert result.exit_code == 0 and "PCO: not asked" in result.output, result.output
@@ -108,6 +112,7 @@ def test_export_then_erase_and_nothing_comes_back(app, admin_client, sandbox, ca
     assert store(sandbox).db.people.get(int(otto_pco_id)) is None
     db.session.expire_all()
     assert text_holding(NEEDLES) == []
+    assert photo_keys and not any(map(storage().exists, photo_keys))  # nor the media store
     assert db.session.get(Person, other.id) is not None
     assert db.session.scalar(select(FieldChange.before).where(
         FieldChange.family_id.is_not(None), FieldChange.field == "name")) == "(erased)"
@@ -128,6 +133,7 @@ def export_holds_every_kind(app, admin_client, zeb, zeb_id):
         held = exported[kind.name]
         assert held and (not isinstance(held, dict) or any(held.values())), kind.name
     assert exported["profile"]["first_name"] == "Zebulon"
+    assert any(name.startswith("files/media/") for name in archive_names(path))
     assert exported["notes"][0]["text"] and exported["pco_id"]["pco_id"] == zeb_id
     page = admin_client.get(f"/directory/people/{zeb.id}/privacy")
     assert page.status_code == 200 and "Pastoral notes" in page.get_data(as_text=True)
@@ -137,6 +143,11 @@ def export_holds_every_kind(app, admin_client, zeb, zeb_id):
     with zipfile.ZipFile(io.BytesIO(download.data)) as archive:
         assert json.loads(archive.read("person.json"))["profile"]["last_name"] == "Quillfeather"
     return token
+
+
+def archive_names(path):
+    with zipfile.ZipFile(path) as archive:
+        return archive.namelist()
 
 
 def nothing_comes_back(admin_client, sandbox, zeb_id, caplog):

@@ -14,10 +14,12 @@ from sqlalchemy import func, select
 
 from ...extensions import db
 from ...models import (
-    FieldValue, Family, GroupEvent, GroupMembership, Group, Note, Person, utcnow,
+    FieldValue, Family, GroupEvent, GroupMembership, Group, MediaKind, MediaSource, Note, Person,
+    StoredFile, utcnow,
 )
 from ...pco import attendance as pco_attendance
 from ..labels import record_title
+from ..media import media_only_in_pco
 from ..pull.attendance import next_start
 from ..runs import kinds as run_kinds
 
@@ -66,6 +68,22 @@ def events_here():
     return rows(GroupEvent, *where)()
 
 
+# PCO has no listing of its files: what it holds is known from the records already pulled.
+MEDIA_COUNTED = "known from the people, households and answers pulled"
+
+
+def stored_from_pco(*media_kinds):
+    return rows(StoredFile, StoredFile.source == MediaSource.PCO,
+                StoredFile.kind.in_(list(media_kinds)))
+
+
+def media_in_pco(key):
+    """Stored here from PCO plus what PCO's records point at that is not stored yet."""
+    here = {"photos": stored_from_pco(MediaKind.PERSON_PHOTO, MediaKind.FAMILY_PHOTO),
+            "files": stored_from_pco(MediaKind.FIELD_FILE)}[key]
+    return lambda client: (here() or 0) + media_only_in_pco()[key]
+
+
 DECLARED = [
     DataKind("people", record_title("Person"), listed_total("/people/v2/people"),
              rows(Person, Person.pco_id.is_not(None), Person.archived_at.is_(None)),
@@ -87,9 +105,12 @@ DECLARED = [
              run_kinds.NOTES),
     DataKind("attendance", "Group meetings with their attendance", events_in_pco, events_here,
              run_kinds.ATTENDANCE, counted_as="one per meeting"),
-    # MEDIA: the lead adds the media entry here at merge, e.g.
-    # DataKind("media", "Photos and files", ..., brought_by=<the media run kind>,
-    #          only_in_pco=media_only_in_pco)
+    DataKind("photos", "Photos of people and households", media_in_pco("photos"),
+             stored_from_pco(MediaKind.PERSON_PHOTO, MediaKind.FAMILY_PHOTO), run_kinds.MEDIA,
+             counted_as=MEDIA_COUNTED, only_in_pco=lambda: media_only_in_pco()["photos"]),
+    DataKind("files", "Custom-field files", media_in_pco("files"),
+             stored_from_pco(MediaKind.FIELD_FILE), run_kinds.MEDIA,
+             counted_as=MEDIA_COUNTED, only_in_pco=lambda: media_only_in_pco()["files"]),
 ]
 
 # What this module does not bring over, said plainly on the report.

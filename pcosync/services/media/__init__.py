@@ -1,7 +1,7 @@
 """Photos and files kept here (storage.py, files.py), pulled from PCO (pull.py), taken here
 (photos.py) and sent to PCO (push.py). The plain functions below are for the other parts of
 the platform: a person's export and erasure, and the independence report."""
-from sqlalchemy import func, or_, select
+from sqlalchemy import event, func, or_, select
 
 from ...extensions import db
 from ...models import Family, FieldValue, MediaKind, Person, StoredFile
@@ -16,14 +16,14 @@ def person_media(person):
 
 
 def erase_person_media(person):
-    """Delete a person's stored files, rows and bytes; returns how many. Their households'
-    photos are the household's, not theirs, and stay."""
+    """Delete a person's stored files in the caller's transaction, and their bytes once it
+    commits (a rollback keeps both); returns how many. Their households' photos are the
+    household's, not theirs, and stay."""
     rows = person_media(person)
     keys = [row.storage_key for row in rows]
     for row in rows:
         db.session.delete(row)
-    db.session.commit()
-    files.forget(keys)
+    event.listen(db.session(), "after_commit", lambda _session: files.forget(keys), once=True)
     return len(rows)
 
 

@@ -22,6 +22,8 @@ from ...models import (
     SyncIssue, WebhookDelivery,
 )
 from ...models.enums import DeliveryStatus
+from ..media import erase_person_media, person_media
+from ..media import files as media_storage
 from .rows import ERASED_VALUE, identifying_strings, row_dict
 
 
@@ -136,6 +138,19 @@ def export_notes(person):
 
 def erase_notes(person):
     return _deleted(delete(Note).where(Note.person_id == person.id))
+
+
+# -- photos and files (services/media) ---------------------------------------------------
+
+def export_media(person):
+    return [row_dict(row, leave_out=("storage_key",)) for row in person_media(person)]
+
+
+def media_files(person):
+    """Each stored file beside person.json, named by its kind and id (its own name when PCO
+    gave one)."""
+    return [(f"{row.kind}-{row.id}-{row.file_name or 'file'}", media_storage.read(row))
+            for row in person_media(person)]
 
 
 # -- history, review, duplicates, sync records ---------------------------------------------
@@ -255,9 +270,8 @@ KINDS = (
     PersonalDataKind("custom_fields", "Custom field values", export_custom_fields,
                      erase_custom_fields),
     PersonalDataKind("notes", "Pastoral notes", export_notes, erase_notes, NOTES_VIEW),
-    # MEDIA: the media helper's photos and files go here at merge, one entry:
-    #   PersonalDataKind("media", "Photos and files", <person_media as JSON-able list>,
-    #                    erase_person_media, files=<(name, bytes) of person_media(person)>),
+    PersonalDataKind("media", "Photos and files", export_media, erase_person_media,
+                     files=media_files),
     PersonalDataKind("change_history", "Change history", export_history, erase_history),
     PersonalDataKind("review_items", "Review queue items", export_review_items,
                      erase_review_items),
