@@ -2,8 +2,8 @@
 address: the step downloads only what is not stored yet, so queuing it is cheap and safe."""
 import logging
 
-from ..models import RunKind
 from ..services.media.pull import media_waiting
+from ..services.runs import kinds
 from ..services.runs.lifecycle import RunAlreadyActive
 from .queue import QueueUnavailable
 from .runs import start_run_in_worker
@@ -17,7 +17,7 @@ def queue_media_if_waiting(since, triggered_by):
     if not media_waiting(since):
         return None
     try:
-        return start_run_in_worker(RunKind.MEDIA, triggered_by=triggered_by)
+        return start_run_in_worker(kinds.MEDIA, triggered_by=triggered_by)
     except (RunAlreadyActive, QueueUnavailable) as err:
         log.info("media step not queued (%s): the next one downloads what waits", err)
         return None

@@ -5,7 +5,7 @@ import logging
 import redis as redis_lib
 
 from ..extensions import db
-from ..models import RunKind, RunStatus, SyncRun
+from ..models import RunStatus, SyncRun
 from ..services.runs.lifecycle import finish_run, start_run
 from .queue import JobPolicy, QueueUnavailable, enqueue
 
@@ -50,10 +50,11 @@ def continue_run(run_id):
 
 def _media_after_quick_sync(run_id, status):
     """A Quick Sync that brought new photo or file addresses is followed by a Media step."""
+    from ..services.runs import kinds
     from .media import queue_media_if_waiting
 
     run = db.session.get(SyncRun, run_id)
-    if run is not None and run.kind == RunKind.QUICK_SYNC and status == RunStatus.COMPLETED:
+    if run is not None and run.kind == kinds.QUICK_SYNC and status == RunStatus.COMPLETED:
         queue_media_if_waiting(run.started_at, triggered_by=f"quick sync (run {run_id})")
 
 

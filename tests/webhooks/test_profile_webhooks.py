@@ -116,7 +116,9 @@ def kept(person_id, medical_notes, pco_photo):
     person = fresh(Person, person_id)
     assert (person.allergies, person.photo_url) == ("Shellfish",
                                                     "https://photos.example.org/mine.jpg")
-    assert (person.medical_notes, person.pco_avatar_url) == (medical_notes, pco_photo)
+    assert person.medical_notes == medical_notes
+    # The sandbox answers a file's address on its own file host, keeping PCO's host and path.
+    assert person.pco_avatar_url.endswith(pco_photo.removeprefix("https:/"))
     assert person.shown_photo == "https://photos.example.org/mine.jpg"
 
 
@@ -141,7 +143,8 @@ def test_a_household_photo_arrives_by_webhook(app, ticking, live_app):
     api(sandbox, "PATCH", f"/people/v2/households/{household_id}",
         {"data": {"type": "Household", "attributes": {"avatar": "https://pco.example.org/h.jpg"}}})
     deliver(app, sandbox)
-    assert fresh(Family, family_id).pco_avatar_url == "https://pco.example.org/h.jpg"
+    # The sandbox answers a file's address on its own file host, keeping PCO's host and path.
+    assert fresh(Family, family_id).pco_avatar_url.endswith("/pco.example.org/h.jpg")
 
 
 def test_local_people_keep_their_photo_when_pco_has_none(app):
