@@ -17,19 +17,21 @@ sandbox_cli = AppGroup("sandbox", help="Run the PCO sandbox (a local PCO look-al
 @click.option("--rate-limit", default=100, show_default=True, type=int,
               help="Requests per period per credential; 0 turns limiting off.")
 @click.option("--rate-period", default=20, show_default=True, type=int)
+@click.option("--imported", default=0, show_default=True,
+              help="How many of the people share one created_at (a CSV import's crowded second).")
 @click.option("--app-id", default="sandbox", show_default=True, envvar="SANDBOX_APP_ID")
 @click.option("--secret", default="sandbox", show_default=True, envvar="SANDBOX_SECRET")
 @click.option("--webhook-url", default=None, envvar="SANDBOX_WEBHOOK_URL")
 @click.option("--webhook-secret", default=None, envvar="SANDBOX_WEBHOOK_SECRET")
 @click.option("--faults", default=None, help='JSON, e.g. \'{"error_rate": 0.05}\'.')
-def run_command(host, port, people, seed, rate_limit, rate_period, app_id, secret,
+def run_command(host, port, people, seed, rate_limit, rate_period, imported, app_id, secret,
                 webhook_url, webhook_secret, faults):
     """Generate data and serve the sandbox until interrupted."""
     from . import create_sandbox_app
 
     app = create_sandbox_app({
         "SANDBOX_PEOPLE": people, "SANDBOX_SEED": seed, "SANDBOX_RATE_LIMIT": rate_limit,
-        "SANDBOX_RATE_PERIOD": rate_period, "SANDBOX_APP_ID": app_id,
+        "SANDBOX_RATE_PERIOD": rate_period, "SANDBOX_IMPORTED": imported, "SANDBOX_APP_ID": app_id,
         "SANDBOX_SECRET": secret, "SANDBOX_WEBHOOK_URL": webhook_url,
         "SANDBOX_WEBHOOK_SECRET": webhook_secret,
         "SANDBOX_FAULTS": json.loads(faults) if faults else {},
