@@ -35,22 +35,23 @@ class StampCursor:
 
     def new(self, records) -> list[dict]:
         """The page's records not yielded already (only ties at `since` can have been)."""
-        return [r for r in records if str(r.get("id")) not in self.seen]
+        return [r for r in records if _id(r) not in self.seen]
 
     def crowded_stamp(self, records, more) -> str | None:
         """The stamp of a full page whose records all share one second (then paged alone)."""
-        stamps = {_stamp(r) for r in records}
+        stamps = {_stamp(r) for r in records} - {None}
         return stamps.pop() if more and len(stamps) == 1 else None
 
     def advance(self, records):
         """After a page: the next starts at its last stamp, its ties there remembered."""
-        last = _stamp(records[-1])
+        # A malformed record (no stamp) is the loader's to report, not the paging's to stop on.
+        last = next((stamp for stamp in map(_stamp, reversed(records)) if stamp), None)
         if last is None:
             raise PCOBadResponse(f"a record without {STAMP}: the listing cannot be paged by it")
         if last != self.since:
             self.seen = set()
         self.since, self.inclusive = last, True
-        self.seen.update(str(r.get("id")) for r in records if _stamp(r) == last)
+        self.seen.update(_id(r) for r in records if _stamp(r) == last)
 
     def past(self, stamp):
         """After a crowded second paged alone: everything at `stamp` has been yielded."""
@@ -58,8 +59,15 @@ class StampCursor:
 
 
 def _stamp(record) -> str | None:
+    """The record's created_at as PCO wrote it; None for a malformed record (the loader
+    reports it as an issue; paging goes by the well-formed ones)."""
     attributes = record.get("attributes") if isinstance(record, dict) else None
-    return (attributes or {}).get(STAMP) if isinstance(attributes, dict) else None
+    stamp = attributes.get(STAMP) if isinstance(attributes, dict) else None
+    return stamp if isinstance(stamp, str) and stamp else None
+
+
+def _id(record) -> str | None:
+    return str(record.get("id")) if isinstance(record, dict) else None
 
 
 def iter_by_created_at(client, path: str, params: Mapping, include=(),
@@ -115,7 +123,7 @@ def _one_second(client, path, base, stamp, cursor, total, offset):
     include = base["include"].split(",") if base.get("include") else ()
     for page in client.iter_pages(path, params, include=include):
         fresh = cursor.new(page.records)
-        cursor.seen.update(str(r.get("id")) for r in fresh)
+        cursor.seen.update(_id(r) for r in fresh)
         yield type(page)(records=fresh, total_count=total, offset=offset)
         offset += len(fresh)
 
