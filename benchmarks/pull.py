@@ -83,7 +83,9 @@ class HttpClock:
             finally:
                 self.seconds += time.perf_counter() - started
 
+        # prefetch.wait as well: pco/stamp_paging.py reads it from there.
         requests.Session.send, client.wait = timed_send, timed_wait
+        prefetch.wait = timed_wait
 
 
 def start_sandbox(people, rate_limit):

@@ -16,7 +16,8 @@ from collections.abc import Iterator, Mapping
 
 from .errors import PCOBadResponse
 from .jsonapi import resolve_document
-from .prefetch import ReadAhead, wait
+from . import prefetch
+from .prefetch import ReadAhead
 
 STAMP = "created_at"
 
@@ -131,7 +132,7 @@ def _one_second(client, path, base, stamp, cursor, total, offset):
 def _page_body(client, path, query, pending):
     """The page's document: the response sent ahead, else asked for now."""
     if pending is not None:
-        body = client.transport.read_body(wait(pending), "GET", path)
+        body = client.transport.read_body(prefetch.wait(pending), "GET", path)
         if body is not None:
             return client._expect_document(body, path)
     return client._expect_document(client.get(path, query), path)
