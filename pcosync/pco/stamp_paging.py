@@ -107,8 +107,8 @@ def iter_by_created_at(client, path: str, params: Mapping, include=(),
 
 
 def _next_query(cursor, base, records, more, crowded):
-    """The next page's query; None when this page was the last (or a crowded second follows:
-    the query after it is known once it is read)."""
+    """The next page's query (after a crowded second: the one past it, sent ahead while the
+    second is read by offset); None when this page was the last."""
     if not more or not records:
         return None
     cursor.advance(records)
