@@ -86,7 +86,9 @@ class HttpClock:
             finally:
                 self.seconds += time.perf_counter() - started
 
+        # prefetch.wait as well: pco/stamp_paging.py reads it from there.
         requests.Session.send, client.wait = timed_send, timed_wait
+        prefetch.wait = timed_wait
 
 
 def start_sandbox(people, rate_limit):
@@ -152,6 +154,7 @@ def run_step(kind, sandbox_url, clock):
             "media_seconds": media_seconds,
             "http_seconds": clock.seconds - http_before, "requests": stats["total"],
             "over_limit": stats["over_limit"], "refused": stats["by_status"].get("429", 0),
+            "past_deep_offset": stats.get("past_deep_offset", 0),
             "records": run.created_count + run.updated_count + run.skipped_count
             + run.failed_count, "created": run.created_count, "failed": run.failed_count}
 
@@ -316,6 +319,9 @@ def unpaced_figures(result):
             "people_seconds_first": round(people["seconds"], 3),
             "full_sync_seconds": round(sum(step["seconds"] for step in full_sync), 3),
             "requests": sum(step["requests"] for step in full_sync),
+            # Requests at an offset past 30,000 (PCO's stricter share): People and Households
+            # page by created_at, so only Groups' listings could.
+            "requests_past_deep_offset": sum(step["past_deep_offset"] for step in full_sync),
             "requests_minimum": sum(result["minimum"].values()),
             "peak_rss_mib": round(result["rss_peak_kib"] / 1024, 1),
             "rss_growth_mib": round((result["rss_peak_kib"] - result["rss_before_kib"]) / 1024,
@@ -352,7 +358,8 @@ def paced_figures(result):
     return {"paced_people": result["people"], "paced_seconds": round(step["seconds"], 1),
             "paced_requests": step["requests"], "paced_floor_seconds": floor,
             "paced_ratio": paced_ratio(step),
-            "paced_refused": step["refused"]}
+            "paced_refused": step["refused"],
+            "paced_requests_past_deep_offset": step["past_deep_offset"]}
 
 
 def paced_floor(step):

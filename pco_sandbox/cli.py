@@ -20,6 +20,8 @@ sandbox_cli = AppGroup("sandbox", help="Run the PCO sandbox (a local PCO look-al
               help="Requests per period per credential; 0 turns limiting off.")
 @click.option("--rate-period", default=20, show_default=True, type=int,
               help="The rate limit's period, in seconds.")
+@click.option("--imported", default=0, show_default=True,
+              help="How many of the people share one created_at (a CSV import's crowded second).")
 @click.option("--app-id", default="sandbox", show_default=True, envvar="SANDBOX_APP_ID",
               help="The application id clients log in with (HTTP Basic).")
 @click.option("--secret", default="sandbox", show_default=True, envvar="SANDBOX_SECRET",
@@ -29,14 +31,14 @@ sandbox_cli = AppGroup("sandbox", help="Run the PCO sandbox (a local PCO look-al
 @click.option("--webhook-secret", default=None, envvar="SANDBOX_WEBHOOK_SECRET",
               help="The secret the webhook deliveries are signed with.")
 @click.option("--faults", default=None, help='JSON, e.g. \'{"error_rate": 0.05}\'.')
-def run_command(host, port, people, seed, rate_limit, rate_period, app_id, secret,
+def run_command(host, port, people, seed, rate_limit, rate_period, imported, app_id, secret,
                 webhook_url, webhook_secret, faults):
     """Generate data and serve the sandbox until interrupted."""
     from . import create_sandbox_app
 
     app = create_sandbox_app({
         "SANDBOX_PEOPLE": people, "SANDBOX_SEED": seed, "SANDBOX_RATE_LIMIT": rate_limit,
-        "SANDBOX_RATE_PERIOD": rate_period, "SANDBOX_APP_ID": app_id,
+        "SANDBOX_RATE_PERIOD": rate_period, "SANDBOX_IMPORTED": imported, "SANDBOX_APP_ID": app_id,
         "SANDBOX_SECRET": secret, "SANDBOX_WEBHOOK_URL": webhook_url,
         "SANDBOX_WEBHOOK_SECRET": webhook_secret,
         "SANDBOX_FAULTS": json.loads(faults) if faults else {},

@@ -22,9 +22,9 @@ EMAIL_LOCATIONS = ("Home", "Work", "Other")
 PHONE_LOCATIONS = ("Mobile", "Home", "Work")
 
 
-def generate(people=200, seed=1, now=None):
+def generate(people=200, seed=1, now=None, imported=0):
     """Return a filled Database with `people` persons, households, groups, custom fields
-    and hard cases."""
+    and hard cases. `imported`: that many of them share one created_at (a crowded second)."""
     now = int(now if now is not None else time.time() // 3600 * 3600)
     builder = _Builder(random.Random(seed), now, profile_data.rng_for(seed))
     for spec in HARD_CASE_HOUSEHOLDS:
@@ -34,10 +34,21 @@ def generate(people=200, seed=1, now=None):
     while builder.count < people:
         builder.add_random_unit(people - builder.count)
     builder.add_groups()
+    import_in_one_second(builder.db, imported, now)
     custom_field_data.fill(builder.db, seed, now, ORGANIZATION)
     note_data.fill(builder.db, seed, now)
     attendance_data.fill(builder.db, seed, now)
     return builder.db
+
+
+def import_in_one_second(db, count, now):
+    """A CSV import in PCO stamps hundreds of people with the same created_at (to the
+    second): the first `count` people get one stamp, a month before `now`."""
+    stamp = now - 30 * 86400
+    for person_id in sorted(db.people.rows)[:count]:
+        person = db.people.rows[person_id]
+        person["created_at"] = stamp
+        person["updated_at"] = max(person["updated_at"], stamp)
 
 
 def ascii_slug(text):

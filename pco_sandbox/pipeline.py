@@ -54,7 +54,10 @@ def _admit(rt, credential):
     fault = g.fault = rt.faults.decide(request.method)
     if fault.kind == "rate_limit":
         return _fake_rate_limit(rt, credential)
-    decision = g.rate = rt.limiter.acquire(credential, deep_offset=_deep_offset())
+    deep = _deep_offset()
+    if deep:
+        rt.stats.count("past_deep_offset")
+    decision = g.rate = rt.limiter.acquire(credential, deep_offset=deep)
     if not decision.allowed:
         rt.stats.count("over_limit")
         return rate_limit_response(decision, rt.rate_period_header())

@@ -17,6 +17,8 @@ DEFAULT_CONFIG = {
     "SANDBOX_PEOPLE": 200,
     "SANDBOX_SEED": 1,
     "SANDBOX_NOW": None,  # epoch seconds the generator treats as "now" (tests pin it)
+    # People created in one second, as a CSV import in PCO stamps them (generator.py).
+    "SANDBOX_IMPORTED": 0,
     "SANDBOX_RATE_LIMIT": 100,
     "SANDBOX_RATE_PERIOD": 20,
     "SANDBOX_RATE_PERIOD_FORMAT": "{seconds}",  # or "{seconds} seconds"; PCO sends both
@@ -45,7 +47,7 @@ class SandboxRuntime:
     def __init__(self, config):
         self.config = config
         self.store = SandboxStore(generate(config["SANDBOX_PEOPLE"], config["SANDBOX_SEED"],
-                                           config["SANDBOX_NOW"]))
+                                           config["SANDBOX_NOW"], config["SANDBOX_IMPORTED"]))
         self.limiter = RateLimiter(config["SANDBOX_RATE_LIMIT"], config["SANDBOX_RATE_PERIOD"])
         self.faults = FaultInjector(dict({"seed": config["SANDBOX_SEED"]},
                                          **config["SANDBOX_FAULTS"]))
@@ -124,7 +126,7 @@ class SandboxRuntime:
         people = self.config["SANDBOX_PEOPLE"] if people is None else int(people)
         seed = self.config["SANDBOX_SEED"] if seed is None else seed
         self.store.load(generate(people, seed, now if now is not None
-                                 else self.config["SANDBOX_NOW"]))
+                                 else self.config["SANDBOX_NOW"], self.config["SANDBOX_IMPORTED"]))
         self.config.update(SANDBOX_PEOPLE=people, SANDBOX_SEED=seed)
         self.limiter.reset()
         return {"people": people, "seed": seed}

@@ -45,5 +45,7 @@ class RequestStats:
                 "over_limit": self._events["over_limit"],
                 "before_retry_after": self._events["before_retry_after"],
                 "unauthorized": self._events["unauthorized"],
+                # Requests at an offset past 30,000 (PCO's stricter 75-in-100 share).
+                "past_deep_offset": self._events["past_deep_offset"],
                 "faults": faults,
             }

@@ -18,6 +18,7 @@ from .prefetch import ReadAhead, wait
 from .preview import PreviewTransport
 from .profile_schemas import PERSON_CHOICE_INCLUDES, ChoiceList
 from .ratelimit import make_rate_limiter
+from .stamp_paging import iter_by_created_at
 from .transport import DEFAULT_BASE_URL, Transport
 
 PER_PAGE = 100
@@ -150,9 +151,11 @@ class PCOClient(CustomFieldCalls):
                     read_ahead: bool = False, where: Mapping | None = None) -> Iterator[Page]:
         """`where`: filters PCO's people listing accepts ({"where[membership]": ...})."""
         params = dict(where or {})
-        if updated_since is not None:
-            params.update({"where[updated_at][gte]": format_timestamp(updated_since),
-                           "order": "updated_at"})
+        if updated_since is None:  # all of them: by created_at, never past the deep offset
+            return iter_by_created_at(self, "/people/v2/people", params, PERSON_INCLUDES,
+                                      read_ahead)
+        params.update({"where[updated_at][gte]": format_timestamp(updated_since),
+                       "order": "updated_at"})
         return self.iter_pages("/people/v2/people", params, include=PERSON_INCLUDES,
                                read_ahead=read_ahead)
 
@@ -169,8 +172,7 @@ class PCOClient(CustomFieldCalls):
         self.post(f"/people/v2/lists/{_segment(list_id)}/run", {})
 
     def iter_households(self, read_ahead: bool = False) -> Iterator[Page]:
-        return self.iter_pages("/people/v2/households", include=("people",),
-                               read_ahead=read_ahead)
+        return iter_by_created_at(self, "/people/v2/households", {}, ("people",), read_ahead)
 
     def iter_groups(self, read_ahead: bool = False) -> Iterator[Page]:
         # Archived groups too, so a group archived in PCO is archived locally, not forgotten.

@@ -37,9 +37,12 @@ _PERIOD_PATTERN = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$")
 class Margin:
     """How much of the advertised budget we deliberately leave unused."""
 
-    reserve_fraction: float = 0.02  # 2 of 100
+    # 1 of 100 and a quarter second: together 2.3% under PCO's pace, where 2 of 100 and half
+    # a second cost 4.6% of every paced Full Sync. The quarter second covers a request
+    # arriving up to 250 ms sooner after its send than the one 100 requests before it did.
+    reserve_fraction: float = 0.01
     min_reserve: int = 1
-    extra_seconds: float = 0.5
+    extra_seconds: float = 0.25
 
     def allowed(self, limit: int) -> int:
         reserve = max(self.min_reserve, math.floor(limit * self.reserve_fraction))

@@ -155,7 +155,9 @@ class TestTypedReads:
     def test_iter_people_full(self, client, requests_mock):
         requests_mock.get(PEOPLE, **ok(page([])))
         list(client.iter_people())
-        assert "order" not in query_of(requests_mock.last_request)
+        # By created_at, not by offset (pco/stamp_paging.py); the first page from the start.
+        query = query_of(requests_mock.last_request)
+        assert query["order"] == "created_at" and "offset" not in query
 
     def test_households_groups_memberships(self, client, requests_mock):
         requests_mock.get(f"{BASE}/people/v2/households", **ok(page([])))
@@ -277,6 +279,6 @@ class TestConstruction:
         nxt = "http://sandbox.test/pco/people/v2/people?offset=1"
         requests_mock.get("http://sandbox.test/pco/people/v2/people",
                           [ok(page([person(1)], nxt)), ok(page([]))])
-        assert len(list(client.iter_people())) == 2
+        assert len(list(client.iter_pages("/people/v2/people"))) == 2
         assert requests_mock.last_request.headers["X-PCO-API-Version"] == "2025-11-10"
         client.close()

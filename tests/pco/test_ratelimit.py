@@ -44,10 +44,10 @@ def test_parse_retry_after():
 
 def test_margin_keeps_a_small_reserve():
     margin = Margin()
-    assert margin.allowed(100) == 98
+    assert margin.allowed(100) == 99
     assert margin.allowed(5) == 4
     assert margin.allowed(1) == 1
-    assert margin.window(20.0) == 20.5
+    assert margin.window(20.0) == 20.25
 
 
 @pytest.fixture(params=["local", "redis"])

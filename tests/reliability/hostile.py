@@ -63,8 +63,9 @@ class HostilePage:
 
     def __call__(self, environ, start_response):
         query = environ.get("QUERY_STRING", "")
-        if environ["PATH_INFO"] != "/people/v2/people" or "offset=" in query and \
-                "offset=0" not in query:
+        later_page = ("offset=" in query and "offset=0" not in query
+                      or "created_at%5D%5Bg" in query)  # People page by created_at
+        if environ["PATH_INFO"] != "/people/v2/people" or later_page:
             return self.wsgi_app(environ, start_response)
         captured = {}
 

@@ -7,7 +7,7 @@ from sqlalchemy.orm import selectinload
 from ...extensions import db
 from ...models import Address, Family, FamilyMember, Person, ReviewKind, utcnow
 from ...pco import schemas
-from .bulk_create import StandIn, insert_rows
+from .bulk_create import StandIn, insert_rows, inserted_ids
 from ..rules.merge import CREATED, SKIPPED, UPDATED, is_stale
 from ..rules.pending_removals import HOUSEHOLD, removed_people
 from ..rules.families import (
@@ -202,10 +202,8 @@ class HouseholdsPage:
         """New families in bulk: the rows apply_household's _write_family makes."""
         now = utcnow()
         families = [self._family_row(record, now) for record in records]
-        insert_rows(Family, families)
+        ids = inserted_ids(Family, Family.pco_household_id, families)
         keys = [record["pco_household_id"] for record in records]
-        ids = dict(db.session.execute(select(Family.pco_household_id, Family.id)
-                                      .where(Family.pco_household_id.in_(keys))).all())
         insert_rows(FamilyMember, [
             StandIn(FamilyMember, family_id=ids[key], person_id=person.id,
                     role="child" if person.child else "adult", from_pco=True).values

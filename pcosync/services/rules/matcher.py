@@ -7,13 +7,29 @@ files a SyncIssue; a guess is never made and a record is never dropped.
 """
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import selectinload
 
 from ...extensions import db
 from ...models import Email, Person
 from ...models.keys import email_key, name_key, name_part
 from .names import NameMatch, church_equivalences, grade
+
+
+def _candidates(pco_ids, emails, names):
+    """Local people a page's records may be: linked to one of `pco_ids` (archived too), or
+    not archived and holding one of `emails`, or unlinked, not archived and named one of
+    `names`; with their contact points."""
+    live = Person.archived_at.is_(None)
+    wanted = [Person.pco_id.in_(pco_ids)]
+    if emails:
+        wanted.append(and_(live, Person.id.in_(
+            select(Email.person_id).where(Email.normalized.in_(emails)))))
+    if names:
+        wanted.append(and_(live, Person.pco_id.is_(None), Person.search_name.in_(names)))
+    return select(Person).where(or_(*wanted)).options(
+        selectinload(Person.emails), selectinload(Person.phone_numbers),
+        selectinload(Person.addresses))
 
 
 @dataclass
@@ -36,29 +52,27 @@ class PersonMatcher:
         self._load(records)
 
     def _load(self, records):
+        """One query for the page's candidates (by PCO id, by email, by name), sorted here:
+        across a network each statement is a round trip."""
         if not records:
             return  # a page of unchanged people needs no index
-        pco_ids = [r["pco_id"] for r in records]
-        options = [selectinload(Person.emails), selectinload(Person.phone_numbers),
-                   selectinload(Person.addresses)]
-        for person in db.session.scalars(select(Person).where(Person.pco_id.in_(pco_ids))
-                                         .options(*options)):
-            self.by_pco_id[person.pco_id] = person
+        pco_ids = {r["pco_id"] for r in records}
         emails = {email_key(e["address"]) for r in records for e in r["emails"]} - {""}
         names = {name_key(r["first_name"], r["last_name"]) for r in records} - {""}
         self.equivalences = church_equivalences()
-        unlinked = (Person.pco_id.is_(None), Person.archived_at.is_(None))
-        if emails:
-            # Linked people too: one PCO twin of theirs must not become a silent second copy.
-            query = (select(Person, Email.normalized).join(Person.emails)
-                     .where(Email.normalized.in_(emails), Person.archived_at.is_(None))
-                     .options(*options))
-            for person, key in db.session.execute(query):
-                self.by_email.setdefault(key, {})[person.id] = person
-        if names:
-            query = select(Person).where(Person.search_name.in_(names), *unlinked).options(*options)
-            for person in db.session.scalars(query):
-                self.by_name.setdefault(person.search_name, []).append(person)
+        for person in db.session.scalars(_candidates(pco_ids, emails, names)):
+            self._sort(person, pco_ids, emails, names)
+
+    def _sort(self, person, pco_ids, emails, names):
+        if person.pco_id in pco_ids:
+            self.by_pco_id[person.pco_id] = person
+        if person.archived_at is not None:
+            return
+        # Linked people too: one PCO twin of theirs must not become a silent second copy.
+        for key in {email.normalized for email in person.emails} & emails:
+            self.by_email.setdefault(key, {})[person.id] = person
+        if person.pco_id is None and person.search_name in names:
+            self.by_name.setdefault(person.search_name, []).append(person)
 
     def match(self, record):
         person = self.by_pco_id.get(record["pco_id"])

@@ -115,6 +115,15 @@ def cancel_requested(run):
         .where(SyncRun.cancel_requested.is_(True)).limit(1)))
 
 
+def _reloaded_and_cancelled(session, lineage):
+    """Reload the run rows the commit expired (the next page reads them anyway) in one
+    SELECT, and tell whether one of them was asked to stop: a round trip fewer per page than
+    a refresh and a query of its own."""
+    query = select(SyncRun).where(SyncRun.id.in_(lineage)).execution_options(
+        populate_existing=True)
+    return any(run.cancel_requested for run in session.scalars(query))
+
+
 def _lineage(run):
     return [run.id] + ([run.parent_id] if run.parent_id else [])
 
@@ -226,10 +235,11 @@ class Progress:
         now = utcnow()
         for run in filter(None, (self.run, self.parent)):
             run.heartbeat_at = now
+        lineage = _lineage(self.run)  # read before the commit expires it
         db.session.commit()
         if session_of(self.run) is not db.session():  # a preview: the run rows are elsewhere
             session_of(self.run).commit()
-        if cancel_requested(self.run):
+        if _reloaded_and_cancelled(session_of(self.run), lineage):
             raise RunCancelled()
 
     def _guard(self, changed=None, total=None, archiving=None):
