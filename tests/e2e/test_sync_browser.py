@@ -18,9 +18,9 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def sandbox_settings():
-    """600 people behind 100 ms of latency per request: a Full Sync takes a few seconds, long
+    """300 people behind 100 ms of latency per request: a Full Sync takes a few seconds, long
     enough to watch the counters move (the page polls every 300 ms in tests, see live_app)."""
-    return {"people": 600, "seed": 1, "SANDBOX_FAULTS": {"latency": 0.1}}
+    return {"people": 300, "seed": 1, "SANDBOX_FAULTS": {"latency": 0.1}}
 
 
 @pytest.fixture
@@ -29,7 +29,7 @@ def worker(app, sandbox):
                DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"],
                REDIS_URL=app.config["REDIS_URL"], RQ_QUEUE=app.config["RQ_QUEUE"],
                PCO_API_URL=sandbox.url, PCO_APP_ID="sandbox", PCO_SECRET="sandbox",
-               LOG_LEVEL="WARNING")
+               MEDIA_URL=app.config["MEDIA_URL"], MEDIA_DOWNLOAD_INTERVAL="0", LOG_LEVEL="WARNING")
     process = subprocess.Popen([sys.executable, "-m", "flask", "worker"], env=env, cwd=ROOT)
     yield process
     process.terminate()
@@ -90,7 +90,7 @@ def test_full_sync_shows_progress_then_a_completed_row(logged_in_page, worker):
     assert page.locator("#cancel-form").is_hidden()
     row = page.locator("#history tbody tr").first
     row.locator(".badge-COMPLETED").wait_for()
-    assert db.session.scalar(select(func.count()).select_from(Person)) == 600
+    assert db.session.scalar(select(func.count()).select_from(Person)) == 300
     cells = row.locator("td").all_inner_texts()
     assert cells[0] == "Full Sync" and int(cells[4]) > seen_while_running > 0
     assert page.get_by_role("button", name="Sync People").is_enabled()

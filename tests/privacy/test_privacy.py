@@ -90,7 +90,7 @@ def text_holding(needles):
     return found
 
 
-def test_export_then_erase_and_nothing_comes_back(app, admin_client, sandbox, caplog):
+def test_export_then_erase_and_nothing_comes_back(app, admin_client, sandbox, caplog, tmp_path):
     caplog.set_level(logging.INFO, logger="pcosync.privacy")
     tick(sandbox)
     zeb_pco = in_pco(sandbox, ZEB, ZEB_EMAIL, ZEB_PHONE)
@@ -101,7 +101,7 @@ def test_export_then_erase_and_nothing_comes_back(app, admin_client, sandbox, ca
     other = give_every_kind(zeb)
     deliver(admin_client, sandbox, "people", zeb_pco)  # a delivery body that names him
     apply_waiting(sandbox)
-    token = export_holds_every_kind(app, admin_client, zeb, zeb_id)
+    token = export_holds_every_kind(app, admin_client, zeb, zeb_id, tmp_path / "zeb.zip")
     photo_keys = [row.storage_key for row in person_media(zeb)]
 
     result = app.test_cli_runner().invoke(args=["people", "erase", str(zeb.id), "--yes"])
@@ -122,10 +122,10 @@ def test_export_then_erase_and_nothing_comes_back(app, admin_client, sandbox, ca
     nothing_comes_back(admin_client, sandbox, zeb_id, caplog)
 
 
-def export_holds_every_kind(app, admin_client, zeb, zeb_id):
+def export_holds_every_kind(app, admin_client, zeb, zeb_id, path):
     """The CLI's zip and the page's download; returns the page's CSRF token."""
-    path = f"{app.instance_path}/zeb.zip"
-    result = app.test_cli_runner().invoke(args=["people", "export", str(zeb.id), "--out", path])
+    result = app.test_cli_runner().invoke(
+        args=["people", "export", str(zeb.id), "--out", str(path)])
     assert result.exit_code == 0, result.output
     with zipfile.ZipFile(path) as archive:
         exported = json.loads(archive.read("person.json"))

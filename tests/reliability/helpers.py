@@ -140,7 +140,7 @@ def app_environment(app, **extra):
                PCO_WEBHOOK_SECRET=config.get("PCO_WEBHOOK_SECRET") or "",
                PCO_TIMEOUT=str(config["PCO_TIMEOUT"]),
                SYNC_STALE_SECONDS=str(config.get("SYNC_STALE_SECONDS") or 90),
-               LOG_LEVEL="INFO")
+               MEDIA_URL=config["MEDIA_URL"], MEDIA_DOWNLOAD_INTERVAL="0", LOG_LEVEL="INFO")
     env.update({key: str(value) for key, value in extra.items()})
     return env
 

@@ -156,7 +156,8 @@ class Worker:
                    DATABASE_URL=config["SQLALCHEMY_DATABASE_URI"],
                    REDIS_URL=config["REDIS_URL"],
                    RQ_QUEUE=config["RQ_QUEUE"], PCO_API_URL=config["PCO_API_URL"],
-                   PCO_APP_ID="sandbox", PCO_SECRET="sandbox", TIMEZONE="UTC")
+                   PCO_APP_ID="sandbox", PCO_SECRET="sandbox", TIMEZONE="UTC",
+                   MEDIA_URL=config["MEDIA_URL"], MEDIA_DOWNLOAD_INTERVAL="0")
         self.log = tempfile.TemporaryFile()
         self.process = subprocess.Popen([sys.executable, "-m", "flask", "worker"], env=env,
                                         cwd=support.ROOT, stdout=self.log,
