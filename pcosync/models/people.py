@@ -80,6 +80,7 @@ class Person(TimestampsMixin, db.Model):
     out_of_scope_since: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
 
     campus: Mapped[Optional["Campus"]] = relationship()  # noqa: F821
+    merged_into: Mapped[Optional["Person"]] = relationship(remote_side=[id], viewonly=True)
     emails: Mapped[list["Email"]] = relationship(
         back_populates="person", cascade="all, delete-orphan", order_by="Email.id")
     phone_numbers: Mapped[list["PhoneNumber"]] = relationship(

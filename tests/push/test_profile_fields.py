@@ -20,6 +20,14 @@ from tests.profile_support import (
 from tests.push.test_full_push import EchoLog
 from tests.support import fresh, issues, reset_stats, run, stats
 
+PEOPLE = 30  # a page of people is enough to push one field and pull everyone back
+
+
+@pytest.fixture
+def sandbox_settings():
+    return {"people": PEOPLE}
+
+
 # (local field, value set here, the profile key PCO's side is read by, PCO's value)
 ROUND_TRIPS = [
     ("given_name", "Guillermo", "given_name", "Guillermo"),
@@ -251,10 +259,10 @@ def test_people_synced_before_the_profile_fields_cost_no_request_to_resettle(san
     reset_stats(sandbox)
     pushed = run("Push People")
     assert (pushed.failed_count, stats(sandbox)["total"]) == (0, 0)  # re-settled, no request
-    assert run("People").updated_count == 150  # PCO's profile fields arrive, once
+    assert run("People").updated_count == PEOPLE  # PCO's profile fields arrive, once
     assert run("People").updated_count == 0
 
     as_synced_by_the_previous_release()
-    assert run("People").updated_count == 150  # pull first: every hash changes once
+    assert run("People").updated_count == PEOPLE  # pull first: every hash changes once
     reset_stats(sandbox)
     assert run("Push People").updated_count == 0 and stats(sandbox)["total"] == 0

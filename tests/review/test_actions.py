@@ -121,4 +121,4 @@ def test_the_people_pages_show_their_open_items_and_the_merge_pointer(sandbox, a
     actions.merge(item, "admin@example.org", ruth.id)
 
     page = admin_client.get(f"/directory/people/{again.id}").get_data(as_text=True)
-    assert "Needs review" not in page and f"local person {ruth.id}</a>" in page
+    assert "Needs review" not in page and f"{ruth.full_name}</a>" in page

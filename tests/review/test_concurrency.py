@@ -88,7 +88,7 @@ def test_two_merges_keeping_opposite_people_merge_once_and_lose_no_email(app, pa
     assert sorted(e.address for e in kept.emails) == [
         "ann.lee@example.org", "ann@example.org", "annie@example.org"]
     assert count(Email) == 3
-    assert fresh(ReviewItem, item).resolution.startswith(f"Merged local person {merged.id}")
+    assert fresh(ReviewItem, item).resolution.startswith(f"Merged {merged.full_name}")
 
 
 def test_dismiss_racing_a_merge_records_what_happened(app, pair):

@@ -1,5 +1,6 @@
 """Webhook deliveries processed by the real worker with the pull's matcher and merge rules."""
 import json
+import pytest
 
 import requests
 from sqlalchemy import func, select
@@ -11,6 +12,14 @@ from pcosync.services.runs.execute import execute_run
 from pcosync.services.runs.lifecycle import start_run
 from tests.support import send_webhooks_to, wait_for_webhooks, work_burst
 from tests.webhooks.helpers import SECRET, envelope, post
+
+
+@pytest.fixture
+def sandbox_settings():
+    """Forty people: a page of them proves what 150 would (the hard cases are in the first
+    pages), at a fraction of the sync work."""
+    return {"people": 40}
+
 
 AUTH = ("sandbox", "sandbox")
 

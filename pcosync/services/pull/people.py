@@ -100,14 +100,15 @@ class NewPeople:
 def file_possible_duplicates(person, duplicate_ids, progress):
     """A new person linked to PCO who looks like several local people: a human decides. The
     local ones are held back from PCO meanwhile (pushing them would copy the duplicate)."""
-    ids = ", ".join(str(i) for i in duplicate_ids)
-    progress.issue("Person", f"Possible duplicate of local person {ids}: see the review queue.",
+    others = {i: db.session.get(Person, i) for i in duplicate_ids}
+    names = ", ".join(other.full_name for other in others.values())
+    progress.issue("Person", f"Possible duplicate of {names} (made here): see the review queue.",
                    pco_id=person.pco_id, local_id=person.id)
-    for other_id in duplicate_ids:
+    for other_id, other in others.items():
         progress.review(
             ReviewKind.DUPLICATE_HERE,
-            f"{person.full_name} (local id {person.id}), pulled from PCO person {person.pco_id}, "
-            f"looks like local person {other_id}: merge them, or say they are different people.",
+            f"{person.full_name}, pulled from PCO, looks like {other.full_name} (made here): "
+            "merge them, or say they are different people.",
             pair_key(person.id, other_id), person_id=person.id, other_person_id=other_id,
             pco_id=person.pco_id)
 

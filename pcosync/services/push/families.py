@@ -68,7 +68,7 @@ class FamilyPusher(RecordPusher):
                 family, members, primary):
             self.progress.count(SKIPPED)
             return
-        self.attempt("Family", f"Family {family.name!r} (local id {family.id}) was not pushed",
+        self.attempt("Family", f"Family {family.name!r} was not pushed",
                      lambda: self._push_changed(family, members, primary),
                      pco_id=family.pco_household_id, local_id=family.id)
 

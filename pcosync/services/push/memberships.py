@@ -110,7 +110,7 @@ class MembershipPusher(RecordPusher):
             return False
         if not person.pco_id:
             self.progress.issue(
-                "Membership", f"{person.full_name} (local id {person.id}) of group "
+                "Membership", f"{person.full_name} of group "
                 f"{group.name!r} is not in PCO yet: push People first.", local_id=membership.id)
             self.progress.count(SKIPPED)
             return False

@@ -82,7 +82,7 @@ class PeoplePusher(RecordPusher):
         if digest(person_state_from_local(person)) == person.pco_synced_hash:
             self.progress.count(SKIPPED)
             return
-        self.attempt("Person", f"{person.full_name} (local id {person.id}) was not pushed; the "
+        self.attempt("Person", f"{person.full_name} was not pushed; the "
                      "next push retries what is missing", lambda: self._push_changed(person),
                      pco_id=person.pco_id, local_id=person.id)
 

@@ -140,19 +140,18 @@ class PersonLookup:
     def _local_duplicate(self, person, owner, pco_id):
         self.progress.review(
             ReviewKind.DUPLICATE_HERE,
-            f"{person.full_name} (local id {person.id}) looks like {owner.full_name} (local id "
-            f"{owner.id}), who is PCO person {pco_id}. Not created in PCO: merge them, or "
-            "say they are different people.",
+            f"{person.full_name} (made here) looks like {owner.full_name}, who is already in "
+            "PCO. Not created in PCO: merge them, or say they are different people.",
             review_items.pair_key(person.id, owner.id), person_id=person.id,
             other_person_id=owner.id, pco_id=pco_id)
 
     def _ask_which(self, person, candidates):
         self.progress.review(
             ReviewKind.DUPLICATE_IN_PCO,
-            f"{person.full_name} (local id {person.id}) may be PCO "
-            f"{'people' if len(candidates) > 1 else 'person'} {', '.join(candidates)} (same "
-            "email, phone, or name and birthdate, or a similar name). Not created in PCO: link "
-            "the right one, or say none of them is this person.",
+            f"{person.full_name} may already be in PCO ({len(candidates)} "
+            f"{'people' if len(candidates) > 1 else 'person'} there share an email, a phone, or "
+            "a name and birthdate, or have a similar name). Not created in PCO: link the right "
+            "one, or say none of them is this person.",
             f"{person.id}", person_id=person.id, details={"candidates": candidates})
 
     # -- after a lost answer --------------------------------------------------------------

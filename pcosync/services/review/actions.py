@@ -113,9 +113,9 @@ def merge(item, by, kept_id):
             merge_people(kept, other)
         except MergeRefused as err:
             raise ReviewError(str(err)) from None
-        close_related(other, by, f"Merged into {kept.full_name} (local id {kept.id}).", but=item)
-        item.resolution = (f"Merged local person {other.id} into {kept.full_name} (local id "
-                           f"{kept.id}); {other.id} is archived and points to {kept.id}.")
+        close_related(other, by, f"Merged into {kept.full_name}.", but=item)
+        item.resolution = (f"Merged {other.full_name} into {kept.full_name}; the merged record "
+                           f"is archived and points to {kept.full_name}.")
     return item.resolution
 
 

@@ -23,8 +23,9 @@ def merge_people(kept, other):
         raise MergeRefused("A person cannot be merged with themselves.")
     for person in (kept, other):
         if person.merged_into_id is not None:
-            raise MergeRefused(f"{person.full_name} (local id {person.id}) was already merged "
-                               f"into local person {person.merged_into_id}.")
+            into = db.session.get(type(person), person.merged_into_id)
+            raise MergeRefused(f"{person.full_name} was already merged into "
+                               f"{into.full_name if into else 'another person'}.")
     if kept.pco_id and other.pco_id:
         raise MergeRefused(
             f"Both are linked to PCO people ({kept.pco_id} and {other.pco_id}): merge them in "

@@ -89,8 +89,8 @@ def file_archived_by_pco(log, record_type, row, pco_id):
         record_type, {"details": {"record_type": record_type, "local_id": row.id}})
     name = getattr(row, "full_name", None) or getattr(row, "name", None) or f"#{row.id}"
     log.review(ReviewKind.ARCHIVED_BY_PCO,
-               f"{record_type} {name} (local id {row.id}) was archived here because PCO deleted "
-               f"it (PCO id {pco_id}). Everything local is kept.",
+               f"{record_type} {name} was archived here because PCO deleted it. Everything "
+               "local is kept.",
                f"{record_type}:{row.id}", pco_id=pco_id, **refs)
 
 
