@@ -1,13 +1,18 @@
 """What nearly every test pays for and need not pay again within a test process: the same
-templates compiled by each test's new app, and the same password hashed and checked at
-OWASP's strength (about 25 ms of CPU each) for every admin a test makes and logs in.
+templates compiled by each test's new app, the same ninety URL rules compiled into Python by
+Werkzeug for each new app (about a quarter of a small test's CPU), and the same password hashed
+and checked at OWASP's strength (about 25 ms of CPU each) for every admin a test makes and
+logs in.
 
-Both shortcuts keep the behaviour under test: the bytecode cache is keyed by each template's
-source (an edit is compiled afresh), and the hasher answers exactly what argon2 answers for a
-pair it has already worked out, with argon2's own parameters, hashes and errors.
+Each shortcut keeps the behaviour under test: the bytecode cache is keyed by each template's
+source (an edit is compiled afresh); a rule's URL builder is keyed by everything Werkzeug builds
+it from (the rule, its parsed parts, its defaults) and bound to each rule as Werkzeug binds it;
+the hasher answers exactly what argon2 answers for a pair it has already worked out, with
+argon2's own parameters, hashes and errors.
 """
 import pytest
 from jinja2 import BytecodeCache
+from werkzeug.routing.rules import Rule
 
 from pcosync import passwords
 
@@ -56,6 +61,25 @@ class RememberingHasher:
 
 
 BYTECODE = SharedBytecode()
+COMPILE_BUILDER = Rule._compile_builder
+BUILDERS = {}
+
+
+def remembered_builder(rule, append_unknown=True):
+    """Rule._compile_builder, once per distinct rule: the function it compiles takes the rule
+    as its first argument (Werkzeug binds it with __get__), so it serves every app's copy."""
+    key = (rule.rule, tuple(rule._trace), repr(sorted((rule.defaults or {}).items())),
+           append_unknown)
+    if key not in BUILDERS:
+        BUILDERS[key] = COMPILE_BUILDER(rule, append_unknown)
+    return BUILDERS[key]
+
+
+@pytest.fixture(autouse=True, scope="session")
+def remembered_url_builders():
+    Rule._compile_builder = remembered_builder
+    yield
+    Rule._compile_builder = COMPILE_BUILDER
 
 
 @pytest.fixture(autouse=True, scope="session")
