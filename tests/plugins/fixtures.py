@@ -172,8 +172,12 @@ def one_database_reason(item):
 
 
 def pytest_collection_modifyitems(items):
-    """The reason travels with each report (user_properties), so the controlling process of an
-    xdist run, which collects nothing, can list the tests that ran on one database."""
+    """The serial lanes first: xdist hands out work in collection order, and a lane of three
+    minutes started late is a tail that one worker runs while the others wait. And the reason
+    travels with each report (user_properties), so the controlling process of an xdist run,
+    which collects nothing, can list the tests that ran on one database."""
+    lane_order = {PROCESS_GROUP: 0, BROWSER_GROUP: 1}
+    items.sort(key=lambda item: lane_order.get(serial_lane(item.nodeid), 2))
     for item in items:
         reason = one_database_reason(item)
         if reason:
