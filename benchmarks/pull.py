@@ -21,14 +21,10 @@ Naive baseline (benchmarks/naive.py; on the first of --sizes, same sandbox, --no
 it): People as a script on pypco's defaults syncs them (25 per page, no include, a request per
 person for each of emails, phone numbers and addresses, a commit per record into SQLite); its
 requests and wall time beside pcosync's Sync People, and the ratios.
-Quick Sync (--quick-people, 20,000 by default): after a Sync People, a Quick Sync with nothing
-changed (requests, writes), then with 50 people changed in PCO (names, emails, phones, a merge:
-requests vs 5 + 1 per 100 changed records, and whether every changed person converged), then a
-Quick Sync that crashes mid-run after 150 changes and a re-run (converged, nothing skipped).
-Targets: at least 5,000 people/s of local processing, requests within 5% of the minimum,
-memory flat in N; Quick Sync within its request budget, writing nothing when nothing changed.
-Media: after the steps, the Media step downloads every photo and custom-field file into a
-folder; media_per_s is files per second of wall time (downloads from the sandbox included).
+Quick Sync (--quick-people, 20,000 by default): the scenarios of benchmarks/quick_sync.py
+(nothing changed, 50 changed, a crash mid-run and its re-run) after a Sync People.
+Targets: 5,000 people/s of local processing, requests within 5% of the minimum, flat memory.
+Media: the Media step downloads every file; media_per_s is files per second of wall time.
 `--json`: the last line is one JSON object of named figures. people_per_s_first,
 people_per_s_unchanged, families_per_s and groups_records_per_s are local processing (wall time
 minus HTTP); requests, requests_minimum and peak_rss_mib are the Full Sync steps'; these
@@ -213,29 +209,6 @@ def measure_in_child(people, rate_limit, redis_url, mode="--child", with_naive=F
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def quick_step(sandbox_url, clock, crash_on_page=None):
-    """One Quick Sync: its run's figures, requests, and writes to the synced data."""
-    from pcosync.extensions import db
-    from pcosync.services.pull import quick
-
-    counter, original = quick_sync.WriteCounter(db.engine), quick.apply_people_page
-    if crash_on_page:
-        calls = []
-
-        def crashing(records, progress):
-            calls.append(1)
-            if len(calls) == crash_on_page:
-                raise RuntimeError("simulated crash in the middle of a Quick Sync")
-            return original(records, progress)
-        quick.apply_people_page = crashing
-    try:
-        step = run_step("Quick Sync", sandbox_url, clock)
-    finally:
-        quick.apply_people_page = original
-        counter.close()
-    return dict(step, writes=counter.count)
-
-
 def measure_quick(people, redis_url):
     """Quick Sync after a Sync People of `people`, in this process."""
     clock = HttpClock()
@@ -246,59 +219,12 @@ def measure_quick(people, redis_url):
         app = migrated_app(folder, redis_url, sandbox_url)
         with app.app_context():
             redis_lib.Redis.from_url(redis_url).flushdb()
-            return quick_scenarios(people, sandbox_url, clock)
+            return quick_sync.quick_scenarios(people, sandbox_url, clock)
     finally:
         sandbox.terminate()
         sandbox.wait()
         if bundled is not None:
             bundled.terminate()
-
-
-def quick_scenarios(people, sandbox_url, clock):
-    dump = lambda: requests.get(sandbox_url + "/sandbox/dump", timeout=300).json()  # noqa: E731
-    first = run_step("People", sandbox_url, clock)
-    unchanged = quick_step(sandbox_url, clock)
-    changed, removed = quick_sync.make_changes(sandbox_url, dump(), 50, seed=5)
-    after_50 = quick_step(sandbox_url, clock)
-    wrong_50 = quick_sync.mismatches(dump(), changed, removed)
-    crash_changed, crash_removed = quick_sync.make_changes(sandbox_url, dump(), 150, seed=6)
-    crashed = quick_step(sandbox_url, clock, crash_on_page=2)
-    rerun = quick_step(sandbox_url, clock)
-    wrong_crash = quick_sync.mismatches(dump(), crash_changed, crash_removed)
-    return {"people": people, "first_pull": first, "unchanged": unchanged,
-            "after_50": after_50, "wrong_50": wrong_50, "crashed": crashed, "rerun": rerun,
-            "wrong_crash": wrong_crash}
-
-
-def report_quick(result):
-    unchanged, after = result["unchanged"], result["after_50"]
-    print(f"\nQuick Sync, {result['people']:,} people in PCO (rate limit off; Sync People "
-          f"first: {result['first_pull']['requests']} requests)")
-    print(f"  nothing changed: {unchanged['requests']} requests (at most 5), "
-          f"{unchanged['writes']} writes, {unchanged['seconds']:.2f} s, {unchanged['status']}")
-    print(f"  50 people changed (names, emails, phones, a merge): {after['requests']} requests "
-          f"(budget {quick_sync.budget(50)}), {after['seconds']:.2f} s, {after['status']}; "
-          f"converged: {'yes' if not result['wrong_50'] else result['wrong_50'][:5]}")
-    crashed, rerun = result["crashed"], result["rerun"]
-    print(f"  150 changed, crash mid-run: {crashed['status']} after {crashed['requests']} "
-          f"requests; re-run {rerun['status']} in {rerun['requests']} requests; converged, "
-          f"none skipped: {'yes' if not result['wrong_crash'] else result['wrong_crash'][:5]}")
-
-
-def quick_figures(result):
-    return {
-        "quick_people": result["people"],
-        "quick_requests_unchanged": result["unchanged"]["requests"],
-        "quick_writes_unchanged": result["unchanged"]["writes"],
-        "quick_seconds_unchanged": round(result["unchanged"]["seconds"], 3),
-        "quick_requests_50_changed": result["after_50"]["requests"],
-        "quick_budget_50_changed": quick_sync.budget(50),
-        "quick_seconds_50_changed": round(result["after_50"]["seconds"], 3),
-        "quick_converged_50_changed": not result["wrong_50"],
-        "quick_crash_status": result["crashed"]["status"],
-        "quick_requests_rerun_after_crash": result["rerun"]["requests"],
-        "quick_converged_after_crash": not result["wrong_crash"],
-    }
 
 
 def local_rate(step):
@@ -464,8 +390,8 @@ def main():
         figures.update(paced_figures(result))
     if args.quick_people:
         result = measure_in_child(args.quick_people, 0, args.redis_url, mode="--quick-child")
-        report_quick(result)
-        figures.update(quick_figures(result))
+        quick_sync.report_quick(result)
+        figures.update(quick_sync.quick_figures(result))
     print_figures(args, figures)
 
 

@@ -117,6 +117,83 @@ def _remote_view(person):
             sorted((a["id"], a["street_line_1"] or "") for a in person["addresses"]))
 
 
+# -- the scenarios benchmarks/pull.py runs and reports ---------------------------------------
+
+def quick_step(sandbox_url, clock, crash_on_page=None):
+    """One Quick Sync: its run's figures, requests, and writes to the synced data."""
+    from pcosync.extensions import db
+    from pcosync.services.pull import quick
+
+    from benchmarks.pull import run_step
+
+    counter, original = WriteCounter(db.engine), quick.apply_people_page
+    if crash_on_page:
+        calls = []
+
+        def crashing(records, progress):
+            calls.append(1)
+            if len(calls) == crash_on_page:
+                raise RuntimeError("simulated crash in the middle of a Quick Sync")
+            return original(records, progress)
+        quick.apply_people_page = crashing
+    try:
+        step = run_step("Quick Sync", sandbox_url, clock)
+    finally:
+        quick.apply_people_page = original
+        counter.close()
+    return dict(step, writes=counter.count)
+
+
+def quick_scenarios(people, sandbox_url, clock):
+    """Sync People, then Quick Syncs: nothing changed, 50 changed, a crash and a re-run."""
+    from benchmarks.pull import run_step
+
+    dump = lambda: requests.get(sandbox_url + "/sandbox/dump", timeout=300).json()  # noqa: E731
+    first = run_step("People", sandbox_url, clock)
+    unchanged = quick_step(sandbox_url, clock)
+    changed, removed = make_changes(sandbox_url, dump(), 50, seed=5)
+    after_50 = quick_step(sandbox_url, clock)
+    wrong_50 = mismatches(dump(), changed, removed)
+    crash_changed, crash_removed = make_changes(sandbox_url, dump(), 150, seed=6)
+    crashed = quick_step(sandbox_url, clock, crash_on_page=2)
+    rerun = quick_step(sandbox_url, clock)
+    wrong_crash = mismatches(dump(), crash_changed, crash_removed)
+    return {"people": people, "first_pull": first, "unchanged": unchanged,
+            "after_50": after_50, "wrong_50": wrong_50, "crashed": crashed, "rerun": rerun,
+            "wrong_crash": wrong_crash}
+
+
+def report_quick(result):
+    unchanged, after = result["unchanged"], result["after_50"]
+    print(f"\nQuick Sync, {result['people']:,} people in PCO (rate limit off; Sync People "
+          f"first: {result['first_pull']['requests']} requests)")
+    print(f"  nothing changed: {unchanged['requests']} requests (at most 5), "
+          f"{unchanged['writes']} writes, {unchanged['seconds']:.2f} s, {unchanged['status']}")
+    print(f"  50 people changed (names, emails, phones, a merge): {after['requests']} requests "
+          f"(budget {budget(50)}), {after['seconds']:.2f} s, {after['status']}; "
+          f"converged: {'yes' if not result['wrong_50'] else result['wrong_50'][:5]}")
+    crashed, rerun = result["crashed"], result["rerun"]
+    print(f"  150 changed, crash mid-run: {crashed['status']} after {crashed['requests']} "
+          f"requests; re-run {rerun['status']} in {rerun['requests']} requests; converged, "
+          f"none skipped: {'yes' if not result['wrong_crash'] else result['wrong_crash'][:5]}")
+
+
+def quick_figures(result):
+    return {
+        "quick_people": result["people"],
+        "quick_requests_unchanged": result["unchanged"]["requests"],
+        "quick_writes_unchanged": result["unchanged"]["writes"],
+        "quick_seconds_unchanged": round(result["unchanged"]["seconds"], 3),
+        "quick_requests_50_changed": result["after_50"]["requests"],
+        "quick_budget_50_changed": budget(50),
+        "quick_seconds_50_changed": round(result["after_50"]["seconds"], 3),
+        "quick_converged_50_changed": not result["wrong_50"],
+        "quick_crash_status": result["crashed"]["status"],
+        "quick_requests_rerun_after_crash": result["rerun"]["requests"],
+        "quick_converged_after_crash": not result["wrong_crash"],
+    }
+
+
 def main():
     from benchmarks import pull
 
@@ -126,8 +203,8 @@ def main():
                                                               pull.DEFAULT_REDIS_URL))
     args = parser.parse_args()
     result = pull.measure_in_child(args.people, 0, args.redis_url, mode="--quick-child")
-    pull.report_quick(result)
-    print_figures(args, pull.quick_figures(result))
+    report_quick(result)
+    print_figures(args, quick_figures(result))
 
 
 if __name__ == "__main__":
