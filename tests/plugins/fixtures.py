@@ -51,7 +51,7 @@ ONE_DATABASE_TESTS = {}  # nodeid -> reason, gathered from the reports for the s
 FUZZ_DEADLINE_MS = 2000
 FUZZ_HEALTH = [HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
                HealthCheck.data_too_large, HealthCheck.large_base_example]
-settings.register_profile("fixed", derandomize=True, max_examples=3, database=None,
+settings.register_profile("fixed", derandomize=True, max_examples=2, database=None,
                           deadline=FUZZ_DEADLINE_MS, suppress_health_check=FUZZ_HEALTH,
                           print_blob=True)
 settings.register_profile("long", max_examples=250, database=None, deadline=FUZZ_DEADLINE_MS,
