@@ -13,7 +13,7 @@ from tests.support import dump
 from .helpers import assert_invariants
 
 PEOPLE = 150
-DELIVERIES = 276  # with duplicates, forgeries and oversized ones: 400 requests (soak: 2,000)
+DELIVERIES = 138  # with duplicates, forgeries and oversized ones: about 200 requests (soak: 2,000)
 
 
 @pytest.mark.slow
