@@ -8,6 +8,10 @@ between a Heroku dyno and its database).
 Each byte is held `latency_ms` after it arrived, then passed on: the delay is latency, not a
 cap on bandwidth (a reader thread keeps reading while a writer thread waits out each chunk's
 time). A round trip (a statement and its answer) costs twice `latency_ms`.
+
+Run alone, it checks itself: `SELECT 1` on PostgreSQL directly and through the proxy
+
+    .venv/bin/python -m benchmarks.db_proxy [--latency-ms 1] [--statements 200] [--json]
 """
 import queue
 import socket
@@ -88,3 +92,42 @@ def proxied_url(database_url, port):
 
     return make_url(database_url).set(host="127.0.0.1", port=port).render_as_string(
         hide_password=False)
+
+
+def select_one_ms(url, statements):
+    """Median milliseconds of `SELECT 1` over one connection."""
+    import statistics
+
+    import psycopg
+
+    with psycopg.connect(url) as conn:
+        conn.execute("SELECT 1")
+        times = []
+        for _ in range(statements):
+            started = time.perf_counter()
+            conn.execute("SELECT 1").fetchone()
+            times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times)
+
+
+def main():
+    from benchmarks.harness import argument_parser, print_figures
+
+    parser = argument_parser("The latency proxy checked: SELECT 1 directly and through it.")
+    parser.add_argument("--database-url", default="postgresql://postgres@127.0.0.1:5432/test")
+    parser.add_argument("--latency-ms", type=float, default=1.0)
+    parser.add_argument("--statements", type=int, default=200)
+    args = parser.parse_args()
+    direct = select_one_ms(args.database_url, args.statements)
+    with LatencyProxy("127.0.0.1", 5432, latency_ms=args.latency_ms) as proxy:
+        proxied = select_one_ms(proxied_url(args.database_url, proxy.port), args.statements)
+    print(f"SELECT 1, median of {args.statements}: {direct:.2f} ms directly, {proxied:.2f} ms "
+          f"through the proxy at {args.latency_ms:g} ms each way (expected about "
+          f"{direct + 2 * args.latency_ms:.2f} ms)")
+    print_figures(args, {"select_one_direct_ms": round(direct, 3),
+                         "select_one_proxied_ms": round(proxied, 3),
+                         "proxy_latency_ms": args.latency_ms})
+
+
+if __name__ == "__main__":
+    main()
