@@ -11,27 +11,23 @@ run's thread waits on PCO: its own requests, and the pages whose request was sen
 people/s on that, requests made vs the minimum (ceil(N/100) per listing, one listing
 per group for its memberships, one request per choice list: People's 6 lists, the custom
 fields' tabs and definitions, Groups' tag groups and each one's tags), and peak RSS.
-`--database-url`: the largest of --sizes again into a new database made on that PostgreSQL
-server (dropped afterwards); its figures are the same names prefixed with pg_.
+`--database-url`: the largest of --sizes again into PostgreSQL; its figures prefixed pg_.
 Rate limit on (PCO's 100 requests / 20 s): the Full Sync's wall time (without its Media step,
-which makes no API request) vs the floor the limit imposes (each 100 requests after the first
-100 wait for a new 20 s window).
+no API request) vs the floor the limit imposes (100 requests per 20 s window).
 "again" is People pulled a second time, every record unchanged (Skipped).
-Naive baseline (benchmarks/naive.py; on the first of --sizes, same sandbox, --no-naive skips
-it): People as a script on pypco's defaults syncs them (25 per page, no include, a request per
-person for each of emails, phone numbers and addresses, a commit per record into SQLite); its
-requests and wall time beside pcosync's Sync People, and the ratios.
+Naive baseline (benchmarks/naive.py, on the first of --sizes; --no-naive skips it): People
+synced the way a script on pypco's defaults would, beside pcosync's Sync People.
 Quick Sync (--quick-people, 20,000 by default): the scenarios of benchmarks/quick_sync.py
 (nothing changed, 50 changed, a crash mid-run and its re-run) after a Sync People.
 Targets: 5,000 people/s of local processing, requests within 5% of the minimum, flat memory.
-Media: the Media step downloads every file; media_per_s is files per second of wall time.
-`--json`: the last line is one JSON object of named figures. people_per_s_first,
+Media: files per second of wall time of the Media step (media_per_s).
+`--json`: the last line is one JSON object of named figures: people_per_s_first,
 people_per_s_unchanged, families_per_s and groups_records_per_s are local processing (wall time
-minus HTTP); requests, requests_minimum and peak_rss_mib are the Full Sync steps'; these
-unsuffixed figures are the largest of --sizes (`people`), and each size's are repeated with
-`_<size>` on the end.
+minus HTTP); requests and peak_rss_mib the Full Sync steps'; unsuffixed figures are the largest
+of --sizes, each size's repeated with `_<size>` on the end.
 """
 import argparse
+import contextlib
 import json
 import math
 import os
@@ -209,9 +205,9 @@ def measure_in_child(people, rate_limit, redis_url, mode="--child", with_naive=F
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def measure_quick(people, redis_url):
-    """Quick Sync after a Sync People of `people`, in this process."""
-    clock = HttpClock()
+@contextlib.contextmanager
+def app_on_sandbox(people, redis_url):
+    """An app here on a new SQLite database, a sandbox of `people` in another process."""
     folder = tempfile.mkdtemp(prefix="pcosync-bench-")
     redis_url, bundled = redis_url_or_bundled(redis_url, folder)
     sandbox, sandbox_url = start_sandbox(people, 0)
@@ -219,12 +215,17 @@ def measure_quick(people, redis_url):
         app = migrated_app(folder, redis_url, sandbox_url)
         with app.app_context():
             redis_lib.Redis.from_url(redis_url).flushdb()
-            return quick_sync.quick_scenarios(people, sandbox_url, clock)
+            yield sandbox_url, HttpClock()
     finally:
         sandbox.terminate()
         sandbox.wait()
         if bundled is not None:
             bundled.terminate()
+
+
+def measure_quick(people, redis_url):
+    with app_on_sandbox(people, redis_url) as (sandbox_url, clock):
+        return quick_sync.quick_scenarios(people, sandbox_url, clock)
 
 
 def local_rate(step):

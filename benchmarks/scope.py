@@ -10,15 +10,12 @@ households and groups are still read whole), so the scope's saving is People's l
 people_requests against people_requests_all_of_pco (what all of PCO costs).
 """
 import math
-import tempfile
 import time
 
-import redis as redis_lib
 import requests
 
-from benchmarks.harness import argument_parser, migrated_app, print_figures, redis_url_or_bundled
-from benchmarks.pull import (DEFAULT_REDIS_URL, STEPS, HttpClock, minimum_requests, run_step,
-                             start_sandbox)
+from benchmarks.harness import argument_parser, print_figures
+from benchmarks.pull import DEFAULT_REDIS_URL, STEPS, app_on_sandbox, minimum_requests, run_step
 
 
 def make_list(sandbox_url, every):
@@ -41,25 +38,13 @@ def scope_to(made):
 
 
 def measure(people, every, redis_url):
-    clock = HttpClock()
-    folder = tempfile.mkdtemp(prefix="pcosync-bench-")
-    redis_url, bundled = redis_url_or_bundled(redis_url, folder)
-    sandbox, sandbox_url = start_sandbox(people, 0)
-    try:
-        app = migrated_app(folder, redis_url, sandbox_url)
-        with app.app_context():
-            redis_lib.Redis.from_url(redis_url).flushdb()
-            made, in_list = make_list(sandbox_url, every)
-            scope_to(made)
-            minimum = minimum_requests(sandbox_url)
-            started = time.perf_counter()
-            steps = [run_step(kind, sandbox_url, clock) for kind in STEPS]
-            seconds = time.perf_counter() - started
-    finally:
-        sandbox.terminate()
-        sandbox.wait()
-        if bundled is not None:
-            bundled.terminate()
+    with app_on_sandbox(people, redis_url) as (sandbox_url, clock):
+        made, in_list = make_list(sandbox_url, every)
+        scope_to(made)
+        minimum = minimum_requests(sandbox_url)
+        started = time.perf_counter()
+        steps = [run_step(kind, sandbox_url, clock) for kind in STEPS]
+        seconds = time.perf_counter() - started
     list_pages = max(1, math.ceil(in_list / 100))
     all_pages = max(1, math.ceil(people / 100))
     people_minimum = minimum["People"] - all_pages + list_pages
