@@ -1,7 +1,7 @@
 """Round trips to PostgreSQL per page of a pull, and what they cost across a network.
 
     .venv/bin/python -m benchmarks.round_trips [--people 2000] [--db-latency-ms N]
-                                               [--deliveries 500] [--json]
+                                               [--deliveries 500] [--by-statement [N]] [--json]
                                                [--database-url postgresql+psycopg://...]
 
 A sandbox of --people (in a thread; rate limit off) and a new PostgreSQL database; then, each
@@ -21,15 +21,20 @@ each direction by N ms (a round trip costs 2N); the wall times and people/s then
 the round trips cost.
 Target (issue 35): at most 12 statements per page of 100 people, first or unchanged, per
 families page and per 100 webhook deliveries.
+`--by-statement [N]`: also print, for each kind of page, the N statements sent most often
+(their text shortened, a list of parameters folded into one), per page: where the round trips
+go (the slower for it: each statement's text is looked at).
 `--json`: pg_round_trips_per_page, pg_round_trips_unchanged_page, pg_round_trips_families_page,
 pg_round_trips_groups_page, pg_round_trips_custom_fields, pg_round_trips_webhook_page (per
 100 deliveries), and pg_people_per_s_first / pg_people_per_s_unchanged (wall time).
 """
 import contextlib
 import os
+import re
 import statistics
 import tempfile
 import time
+from collections import Counter
 
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
@@ -42,42 +47,79 @@ LOCAL_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/13"
 
 
-class PageCounter:
-    """Statements sent, split where each page's records are read (listing.load_records)."""
+STATEMENT_WIDTH = 110
+PARAMETER_LISTS = re.compile(r"\((?:\s*(?:%\(\w+\)s|\?|:\w+)\s*,?)+\)")
+# With --by-statement: kind of page -> (Counter of statement texts, pages they were sent by).
+by_statement = None
 
-    def __init__(self, engine):
+
+def statement_key(statement):
+    """A statement's text, one line, its lists of parameters folded into `(...)`."""
+    text = " ".join(statement.split())
+    return PARAMETER_LISTS.sub("(...)", text)[:STATEMENT_WIDTH]
+
+
+class PageCounter:
+    """Statements sent, split where each page's records are read (listing.load_records);
+    with `texts`, their texts counted too (whole: all of them; page_texts: each page's)."""
+
+    def __init__(self, engine, texts=False):
         from pcosync.services.pull import listing
 
         self.engine, self.listing = engine, listing
+        self.whole, self.page_texts = (Counter(), []) if texts else (None, None)
         self.total, self.pages, self._original = 0, [], listing.load_records
         event.listen(engine, "before_cursor_execute", self._seen)
 
         def counted_load(*args, **kwargs):
             self.pages.append(0)
+            if self.page_texts is not None:
+                self.page_texts.append(Counter())
             return self._original(*args, **kwargs)
         listing.load_records = counted_load
 
-    def _seen(self, *_args):
+    def _seen(self, _conn, _cursor, statement, *_args):
         self.total += 1
         if self.pages:
             self.pages[-1] += 1
+        if self.whole is not None:
+            key = statement_key(statement)
+            self.whole[key] += 1
+            if self.page_texts:
+                self.page_texts[-1][key] += 1
 
     def close(self):
         event.remove(self.engine, "before_cursor_execute", self._seen)
         self.listing.load_records = self._original
 
+    def counted_pages(self, values):
+        """The pages the figure is taken from (see the docstring)."""
+        return values[1:-1] if len(values) > 2 else values
+
     def per_page(self):
-        pages = self.pages[1:-1] if len(self.pages) > 2 else self.pages
+        pages = self.counted_pages(self.pages)
         return statistics.median(pages) if pages else 0
+
+    def texts(self):
+        """(Counter of texts, pages): those of the pages the figure counts, or all of them
+        (one 'page') when no page was read."""
+        pages = self.counted_pages(self.page_texts)
+        if not pages:
+            return self.whole, 1
+        return sum(pages, Counter()), len(pages)
 
 
 @contextlib.contextmanager
-def counting(engine):
-    counter = PageCounter(engine)
+def counting(engine, kind=None):
+    """Counts the statements sent meanwhile; with --by-statement, their texts under `kind`."""
+    asked = by_statement is not None and kind is not None
+    counter = PageCounter(engine, texts=asked)
     try:
         yield counter
     finally:
         counter.close()
+        if asked:
+            by_statement[kind] = counter.texts()
 
 
 def run_kind(kind):
@@ -114,7 +156,7 @@ def pulls(engine):
     try:
         for name, kind in (("per_page", "People"), ("unchanged_page", "People"),
                            ("families_page", "Families"), ("groups_page", "Groups")):
-            with counting(engine) as counter:
+            with counting(engine, f"{kind} ({name.replace('_', ' ')})") as counter:
                 seconds, records = run_kind(kind)
             figures[f"pg_round_trips_{name}"] = counter.per_page()
             if kind == "People":
@@ -136,10 +178,13 @@ def webhook_batch(sandbox, engine, deliveries):
     bodies = harvest(sandbox, deliveries, seed=1)
     for body in bodies:
         receive.record(body, {receive.ANY_EVENT})
-    with counting(engine) as counter:
+    kind = f"webhook batch ({len(bodies)} deliveries; 'page': 100 of them)"
+    with counting(engine, kind) as counter:
         started = time.perf_counter()
         process.process_waiting()
         seconds = time.perf_counter() - started
+    if by_statement is not None:
+        by_statement[kind] = (by_statement[kind][0], len(bodies) / 100)
     return {"pg_round_trips_webhook_page": round(counter.total * 100 / len(bodies), 1),
             "webhook_deliveries": len(bodies),
             "pg_webhook_deliveries_per_s": round(len(bodies) / seconds)}
@@ -200,6 +245,16 @@ def report(figures):
           f"{figures['pg_people_per_s_unchanged']:,}")
 
 
+def report_statements(top):
+    """The `top` statements sent most often by each kind of page, per page (--by-statement;
+    the pages the figure counts: first and last left out when there are more than two)."""
+    for kind, (texts, pages) in by_statement.items():
+        print(f"\n{kind}: {sum(texts.values()) / pages:.1f} statements per page on average "
+              f"over {pages:g} page(s); the most frequent, per page:")
+        for text, count in texts.most_common(top):
+            print(f"  {count / pages:>8.1f}  {text}")
+
+
 def main():
     parser = argument_parser(__doc__.splitlines()[0])
     parser.add_argument("--people", type=int, default=2000)
@@ -211,9 +266,16 @@ def main():
                                                                  LOCAL_POSTGRES))
     parser.add_argument("--redis-url", default=os.environ.get("BENCH_REDIS_URL",
                                                               DEFAULT_REDIS_URL))
+    parser.add_argument("--by-statement", type=int, nargs="?", const=8, default=0,
+                        metavar="N", help="print the N statements (8 by default) each kind "
+                        "of page sends most often")
     args = parser.parse_args()
+    global by_statement
+    by_statement = {} if args.by_statement else None
     figures = measure(args)
     report(figures)
+    if by_statement:
+        report_statements(args.by_statement)
     print_figures(args, figures)
 
 
