@@ -1,5 +1,13 @@
-"""Apply PCO groups and their memberships, under the department "PCO Groups"."""
+"""Apply PCO groups and their memberships, under the department "PCO Groups".
+
+Sync Groups reads a page of groups and every membership of those groups from PCO, then applies
+them together: the page's groups (with their memberships), the people they name and the
+pending removals are each read with one query, and the new rows go in at the page's commit, a
+statement per table, so a page costs the same few statements whether its groups hold ten
+memberships or ten thousand.
+"""
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from ...extensions import db
 from ...models import PCO_GROUPS_DEPARTMENT, Department, Group, GroupMembership, GroupRole
@@ -28,12 +36,20 @@ def pco_groups_department():
 def apply_group(record):
     """Create or update one group. Returns (outcome, group)."""
     group = db.session.scalar(select(Group).where(Group.pco_group_id == record["pco_group_id"]))
+    outcome, group = apply_found_group(record, group, pco_groups_department)
+    if outcome == CREATED:
+        db.session.flush()  # later queries of this transaction (a webhook batch's) find it
+    return outcome, group
+
+
+def apply_found_group(record, group, department):
+    """Create or update one group; `group`: the one linked to the record, or None;
+    `department()`: where a new group goes. Returns (outcome, group)."""
     if group is None:
-        group = Group(pco_group_id=record["pco_group_id"], department=pco_groups_department(),
+        group = Group(pco_group_id=record["pco_group_id"], department=department(),
                       name=record["name"] or "(unnamed group)")
         db.session.add(group)
         _set_fields(group, record)
-        db.session.flush()
         return CREATED, group
     if is_stale(group.pco_updated_at, record["pco_updated_at"]):
         return SKIPPED, group
@@ -58,24 +74,48 @@ def _set_fields(group, record):
     return changed
 
 
-def pull_group(client, record, progress):
-    """The group, then all its memberships (PCO decides the memberships of linked people)."""
-    outcome, group = apply_group(record)
-    progress.count(outcome)
-    seen = set()
+def groups_by_pco_id(pco_group_ids):
+    """Local groups by PCO id, with their memberships, in two queries."""
+    query = (select(Group).where(Group.pco_group_id.in_(set(pco_group_ids)))
+             .options(selectinload(Group.memberships)))
+    return {group.pco_group_id: group for group in db.session.scalars(query)}
 
+
+def list_memberships(client, group_pco_id, progress):
+    """Every membership PCO lists for the group, loaded (a malformed one becomes an issue)."""
     def loader(resource):
-        return schemas.load_group_membership(resource, group_pco_id=group.pco_group_id)
+        return schemas.load_group_membership(resource, group_pco_id=group_pco_id)
 
-    removed = removed_from_group(group)
-    for page in client.iter_group_memberships(record["pco_group_id"]):
-        memberships = load_records(page.records, loader, "Membership", progress)
-        people = people_by_pco_id([m["person_pco_id"] for m in memberships])
-        for data in memberships:
-            seen.add(data["pco_membership_id"])
-            progress.count(apply_membership(group, data, people, progress, removed))
-        progress.checkpoint()
-    remove_missing_memberships(group, seen)
+    memberships = []
+    for page in client.iter_group_memberships(group_pco_id):
+        memberships.extend(load_records(page.records, loader, "Membership", progress))
+    return memberships
+
+
+def apply_groups_page(records, listed, progress):
+    """A page of groups, each with all its memberships (`listed`: group PCO id -> loaded
+    memberships): PCO decides the memberships of linked people."""
+    ids = [record["pco_group_id"] for record in records]
+    groups = groups_by_pco_id(ids)
+    people = people_by_pco_id(m["person_pco_id"] for i in ids for m in listed[i])
+    removed = {}
+    for group_id, person in removed_people(GROUP, ids):
+        removed.setdefault(group_id, set()).add(person)
+    department = []
+
+    def page_department():
+        if not department:
+            department.append(pco_groups_department())
+        return department[0]
+
+    for record in records:
+        group_id = record["pco_group_id"]
+        outcome, group = apply_found_group(record, groups.get(group_id), page_department)
+        progress.count(outcome)
+        for data in listed[group_id]:
+            progress.count(apply_membership(group, data, people, progress,
+                                            removed.get(group_id, frozenset())))
+        remove_missing_memberships(group, {m["pco_membership_id"] for m in listed[group_id]})
 
 
 def removed_from_group(group):
@@ -139,9 +179,11 @@ def pull_groups(client, progress):
     def apply_page(records, progress):
         if "names" not in tags:  # read once, after the listing answered
             tags["names"] = pull_group_tags(client, progress)
-        for record in records:  # each group costs its own membership requests
-            pull_group(client, with_tag_names(record, tags["names"]), progress)
-            progress.checkpoint()
+        records = [with_tag_names(record, tags["names"]) for record in records]
+        # Each group costs its own membership requests, read before anything is applied.
+        listed = {record["pco_group_id"]: list_memberships(
+            client, record["pco_group_id"], progress) for record in records}
+        apply_groups_page(records, listed, progress)
 
     pull_listing(client.iter_groups(read_ahead=True), schemas.load_group, "Group", apply_page,
                  progress, (Group, Group.pco_group_id, still_in_pco(client.get_group)))
