@@ -8,18 +8,39 @@ with them, held_pco_ids); with push rules (membership,
 campus, adults only) only those who match them are sent. Nobody is removed from PCO for
 leaving the push scope: they are simply no longer written.
 """
-from sqlalchemy import and_, select, true
+from sqlalchemy import and_, event, select, true
+from sqlalchemy.orm import Session
 
 from ...extensions import db
 from ...models import Person, SyncScope
 
 SCOPE_ROW_ID = 1
+_NO_SCOPE = "pcosync.no_scope_row"
 
 
 def current_scope():
     """The church's scope row, or None (everything syncs). One row, always id 1; inside a
-    session it is read once (the identity map)."""
-    return db.session.get(SyncScope, SCOPE_ROW_ID)
+    transaction it is read once: the identity map keeps the row, and its absence is kept
+    here (most churches have none, and a webhook batch asks for every delivery)."""
+    if db.session.info.get(_NO_SCOPE):
+        return None
+    scope = db.session.get(SyncScope, SCOPE_ROW_ID)
+    if scope is None:
+        db.session.info[_NO_SCOPE] = True
+    return scope
+
+
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_rollback")
+def _forget_no_scope(session):
+    """Another process may have chosen a scope meanwhile."""
+    session.info.pop(_NO_SCOPE, None)
+
+
+@event.listens_for(Session, "transient_to_pending")
+def _scope_added(session, instance):
+    if isinstance(instance, SyncScope):
+        session.info.pop(_NO_SCOPE, None)
 
 
 def why_not_sent(person, scope=None):
