@@ -5,7 +5,8 @@ a human. A person met for the first time takes PCO's record (PCO is authoritativ
 contact points and operational fields (allergies, photo, verification status) are never
 touched. Unchanged means no write at all; older than held means not applied.
 """
-from sqlalchemy import select
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
 
 from ...extensions import db
 from ...models import Outcome, Person, PersonStatus, utcnow
@@ -189,9 +190,8 @@ def _add_contacts(person, kind, added):
     still held by another local person (PCO merged the two, and we have not heard) moves here."""
     if not added:
         return
-    held_elsewhere = {item.pco_id: item for item in db.session.scalars(
-        select(kind.model).where(kind.model.pco_id.in_([data["pco_id"] for data in added]),
-                                 kind.model.person_id != person.id))}
+    held_elsewhere = {pco_id: item for pco_id, item in contacts_by_pco_id(
+        kind, [data["pco_id"] for data in added]).items() if item.person_id != person.id}
     local_only = {kind.match_key(kind.values(c)): c for c in kind.items(person) if not c.pco_id}
     for data in added:
         item = held_elsewhere.get(data["pco_id"]) or local_only.pop(kind.match_key(data), None)
@@ -200,3 +200,39 @@ def _add_contacts(person, kind, added):
         if item not in kind.items(person):
             kind.items(person).append(item)
         set_contact(item, data, kind.fields)
+        _known_contacts(kind)[data["pco_id"]] = item  # a later record of the transaction sees it
+
+
+# -- contact points by PCO id, loaded ahead for a transaction ----------------------------------
+
+_CONTACTS = "pcosync.contacts_by_pco_id"
+
+
+def load_contacts(kind, pco_ids):
+    """Read the contact points of `kind` with these PCO ids once for the transaction (a
+    webhook batch loads its chunk's): contacts_by_pco_id answers from them."""
+    known = _known_contacts(kind)
+    wanted = {i for i in pco_ids if i and i not in known}
+    if not wanted:
+        return
+    known.update(dict.fromkeys(wanted))
+    known.update({item.pco_id: item for item in db.session.scalars(
+        select(kind.model).where(kind.model.pco_id.in_(wanted)))})
+
+
+def contacts_by_pco_id(kind, pco_ids):
+    """{PCO id: contact point here} of those held, from what load_contacts read, else read."""
+    known = _known_contacts(kind)
+    if not all(i in known for i in pco_ids):
+        load_contacts(kind, pco_ids)
+    return {i: known[i] for i in pco_ids if known[i] is not None}
+
+
+def _known_contacts(kind):
+    return db.session.info.setdefault(_CONTACTS, {}).setdefault(kind.name, {})
+
+
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_rollback")
+def _forget_contacts(session):
+    session.info.pop(_CONTACTS, None)

@@ -27,7 +27,8 @@ from ..rules.review_items import file_item
 from ..runs.lifecycle import active_run, stale_after
 from . import deliveries, events
 from .batch import coalesce, group_by_record
-from .handlers.common import Ignored, forget_people, prefetch_people
+from .handlers.common import Ignored, forget_people
+from .handlers.prefetch import prefetch_chunk
 from .reads import ReadFirst
 
 log = logging.getLogger("pcosync.webhooks")
@@ -35,7 +36,7 @@ RACE_RETRIES = 3
 SCAN_LIMIT = 5000  # waiting deliveries looked at per transaction (coalesced together)
 CHUNK_GROUPS = 200  # records per transaction...
 CHUNK_SECONDS = 0.2  # ...or this long: on SQLite the batch is the one writer meanwhile
-PREFETCH_GROUPS = 40  # records whose people are loaded together (before they are applied)
+PREFETCH_GROUPS = 100  # records whose rows are loaded together (before they are applied)
 SYNC_WAIT_SECONDS = 1
 JOB_SECONDS = 240  # then the job ends and another continues (RQ's timeout is 5 minutes)
 PROCESSED, IGNORED, FAILED = (DeliveryStatus.PROCESSED, DeliveryStatus.IGNORED,
@@ -201,8 +202,8 @@ class Batch:
             if time.monotonic() > until and (results or reads):
                 break
             if index % PREFETCH_GROUPS == 0:
-                prefetch_people([w.payload for g in groups[index:index + PREFETCH_GROUPS]
-                                 for w in g.deliveries if w.payload])
+                prefetch_chunk([w.payload for g in groups[index:index + PREFETCH_GROUPS]
+                                for w in g.deliveries if w.payload])
             plan = coalesce(group, events.rereadable)
             for waiting in plan.apply:
                 event = events.find(waiting.event_name)

@@ -61,8 +61,27 @@ def prefetch_people(payload_list):
         wanted.update(filter(None, (related_pco_id(data, "person"),
                                     related_pco_id(data, "primary_contact"),
                                     related_pco_id(data, "customizable"))))  # a field datum
+        wanted.update(related_pco_ids(data, "people"))  # a household's members
     known = db.session.info.setdefault(_PEOPLE, {})
     known.update(people_by_pco_id(wanted - set(known), *PERSON_LOADS))
+
+
+def related_pco_ids(data, name):
+    """The PCO ids a to-many relationship names (none when it is not a list)."""
+    rel = (data.get("relationships") or {}).get(name) or {}
+    refs = rel.get("data") if isinstance(rel, dict) else None
+    if not isinstance(refs, list):
+        return set()
+    return {str(ref["id"]) for ref in refs if isinstance(ref, dict) and ref.get("id")}
+
+
+def remember(key, value):
+    """Keep `value` under `key` for the batch's transaction, as memo(key, ...) would have."""
+    db.session.info.setdefault(_MEMO, {})[key] = value
+
+
+def remembered(key):
+    return key in (db.session.info.get(_MEMO) or {})
 
 
 def forget_people():

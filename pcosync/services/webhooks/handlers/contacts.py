@@ -1,11 +1,10 @@
 """Contact point events (emails, phone numbers, addresses: one handler for every kind in
 rules/contact_kinds): the contact point merged into its person as agreed with PCO, or removed."""
-from sqlalchemy import select
 
 from ....extensions import db
 from ...rules.contact_kinds import BY_PCO_TYPE, CONTACT_KINDS
 from ...rules.erasures import skipped_note
-from ...rules.merge import SKIPPED, apply_person, is_stale
+from ...rules.merge import SKIPPED, apply_person, contacts_by_pco_id, is_stale
 from ...rules.review_items import file_conflict
 from ...rules.state import (
     PLAIN_FIELDS, contact_rows, contact_values, digest, with_contact, without_contact,
@@ -76,7 +75,7 @@ def contact_destroyed(client, payload, log):
     if kind is None:
         return SKIPPED
     pco_id = str(data["id"])
-    item = db.session.scalar(select(kind.model).where(kind.model.pco_id == pco_id))
+    item = contacts_by_pco_id(kind, [pco_id]).get(pco_id)
     person = item.person if item is not None and item.person_id else local_person(
         related_pco_id(data, "person"))
     if not linked(person):

@@ -13,7 +13,9 @@ from ....extensions import db
 from ....models import Group, GroupMembership, utcnow
 from ....pco import schemas
 from ...pull.choices import group_tag_names
-from ...pull.groups import apply_group, apply_membership, removed_from_group
+from ...pull.groups import (
+    apply_found_group, apply_group, apply_membership, pco_groups_department, removed_from_group,
+)
 from ...rules.erasures import skipped_note
 from ...rules.merge import SKIPPED
 from .. import payloads
@@ -51,7 +53,8 @@ def _apply_read_group(record, client, log):
 def group_changed(client, payload, log):
     data = payload_data(payload)
     group_id = str(data["id"])
-    if _find_group(group_id) is None or not payloads.carries_group(data):
+    group = _find_group(group_id)
+    if group is None or not payloads.carries_group(data):
         reason = "not known here" if payloads.carries_group(data) else INCOMPLETE
         return read_then_apply(client, log, f"group {group_id}: {reason}",
                                lambda c: read_group(c, group_id), _apply_read_group,
@@ -59,7 +62,7 @@ def group_changed(client, payload, log):
     record = schemas.load_group(data)
     for key in payloads.group_names_not_sent(data):
         record.pop(key, None)
-    outcome, _ = apply_group(record)
+    outcome, _ = apply_found_group(record, group, pco_groups_department)
     return outcome
 
 

@@ -3,12 +3,11 @@ included), read from PCO when the payload lacks them, archived when destroyed.""
 from ....models import utcnow
 from ....pco import schemas
 from ...pull.families import apply_household, find_family, removed_from_households
-from ...pull.listing import people_by_pco_id
 from ...rules.merge import SKIPPED
 from ...rules.review_items import file_archived_by_pco
 from .. import payloads
 from ..reads import or_none, read_then_apply
-from .common import INCOMPLETE, TIED, payload_data
+from .common import INCOMPLETE, TIED, local_person, memo, payload_data, remember
 
 
 def household_changed(client, payload, log):
@@ -31,10 +30,17 @@ def _apply_read_household(resource, client, log):
 
 
 def apply_household_record(record, log):
+    """With the family, its people and its pending removals the batch loaded (prefetch.py), or
+    read here."""
     household_id = record["pco_household_id"]
-    people = people_by_pco_id(record["member_pco_ids"] + [record["primary_contact_pco_id"]])
-    removed = removed_from_households([household_id]).get(household_id, set())
-    outcome, _ = apply_household(record, find_family(household_id), people, log, removed)
+    people = {pco_id: person for pco_id in
+              {*record["member_pco_ids"], record["primary_contact_pco_id"]}
+              if (person := local_person(pco_id)) is not None}
+    removed = memo(("removed from household", household_id),
+                   lambda: removed_from_households([household_id]).get(household_id, set()))
+    family = memo(("family", household_id), lambda: find_family(household_id))
+    outcome, family = apply_household(record, family, people, log, removed)
+    remember(("family", household_id), family)  # a new one is found by the next delivery
     return outcome
 
 
@@ -43,7 +49,8 @@ def household_reread(client, payload, log):
 
 
 def household_destroyed(client, payload, log):
-    family = find_family(str(payload_data(payload)["id"]))
+    household_id = str(payload_data(payload)["id"])
+    family = memo(("family", household_id), lambda: find_family(household_id))
     if family is None or family.archived_at is not None:
         return SKIPPED
     family.archived_at = utcnow()
