@@ -10,6 +10,7 @@ from sqlalchemy import select
 from ...extensions import db
 from ...models import Person
 from ...pco.errors import PCONotFound
+from ..rules.lookups import kept_across_commits
 from .tombstones import archive_missing
 
 log = logging.getLogger("pcosync.pull")
@@ -44,8 +45,9 @@ def pull_listing(pages, loader, record_type, apply_page, progress, tombstone):
     a function telling whether PCO still has an id), or None when the listing is not all of
     PCO (a scoped pull archives no one). Returns the PCO ids listed."""
     seen = set()
-    # closing: a listing read ahead (pco/prefetch.py) joins its thread at once.
-    with fewer_collections(), closing(pages):
+    # closing: a listing read ahead (pco/prefetch.py) joins its thread at once. The lookup
+    # tables are read once for the listing, not once per page (rules/lookups).
+    with fewer_collections(), closing(pages), kept_across_commits():
         for page in pages:
             progress.expect(page.total_count)
             seen.update(str(r.get("id")) for r in page.records if isinstance(r, dict))

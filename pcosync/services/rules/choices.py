@@ -9,12 +9,12 @@ transaction (`index()`): a church has tens of options, and the push compares eve
 A value PCO does not have yet (typed here, or set by a script) is `NEW + value` in the local
 state: the push creates it in PCO, then names it by id.
 """
-from sqlalchemy import delete, event, select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
 from ...extensions import db
 from ...models import CHOICE_KINDS, PERSON_CHOICE_KINDS, Campus, Person, ProfileChoice
+from . import lookups
 
 CAMPUS = "campus_id"
 RELATION_FIELDS = PERSON_CHOICE_KINDS + (CAMPUS,)
@@ -78,18 +78,9 @@ class ChoiceIndex:
 
 
 def index():
-    """This transaction's ChoiceIndex (built from two queries, then kept in step by learn)."""
-    cached = db.session.info.get(_CACHE_KEY)
-    if cached is None:
-        cached = db.session.info[_CACHE_KEY] = ChoiceIndex.load()
-    return cached
-
-
-@event.listens_for(Session, "after_commit")
-@event.listens_for(Session, "after_rollback")
-def _forget_index(session):
-    """Another process may have added options meanwhile: read them again next time."""
-    session.info.pop(_CACHE_KEY, None)
+    """This transaction's ChoiceIndex (built from two queries, then kept in step by learn), or
+    the pull's (rules/lookups)."""
+    return lookups.cached(_CACHE_KEY, ChoiceIndex.load)
 
 
 # -- the synced state -------------------------------------------------------------------------
@@ -228,7 +219,7 @@ def _add_once(row, held):
             db.session.add(row)
             db.session.flush()
     except IntegrityError:
-        db.session.info.pop(_CACHE_KEY, None)
+        lookups.forget(_CACHE_KEY)
         found = held()
         if found is None:
             raise
@@ -246,7 +237,7 @@ def forget_missing(kind, listed_pco_ids):
                                        ProfileChoice.pco_id.not_in(list(listed_pco_ids) or [""]))
     removed = db.session.execute(gone).rowcount
     if removed:
-        db.session.info.pop(_CACHE_KEY, None)
+        lookups.forget(_CACHE_KEY)
     return removed
 
 

@@ -19,13 +19,13 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask import current_app
-from sqlalchemy import event, select
-from sqlalchemy.orm import Session
+from sqlalchemy import select
 
 from ...extensions import db
 from ...models import FieldDefinition, FieldSync, FieldType, FieldValue
 from ...models.custom_fields import READ_ONLY_TYPES
 from ...pco.custom_field_schemas import field_date
+from . import lookups
 from .review_items import file_conflict
 from .three_way import TAKE_PCO, Conflict, merge_value
 
@@ -78,21 +78,13 @@ class FieldIndex:
 
 
 def index():
-    """This transaction's FieldIndex: a church has tens of fields, every person compares them."""
-    cached = db.session.info.get(_CACHE_KEY)
-    if cached is None:
-        cached = db.session.info[_CACHE_KEY] = FieldIndex.load()
-    return cached
+    """This transaction's FieldIndex: a church has tens of fields, every person compares them
+    (or the pull's: rules/lookups)."""
+    return lookups.cached(_CACHE_KEY, FieldIndex.load)
 
 
 def forget_index():
-    db.session.info.pop(_CACHE_KEY, None)
-
-
-@event.listens_for(Session, "after_commit")
-@event.listens_for(Session, "after_rollback")
-def _forget_index(session):
-    session.info.pop(_CACHE_KEY, None)
+    lookups.forget(_CACHE_KEY)
 
 
 # -- values as the state holds them -----------------------------------------------------------

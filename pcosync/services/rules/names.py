@@ -23,6 +23,7 @@ from sqlalchemy import select
 from ...extensions import db
 from ...models import NameEquivalence
 from ...models.keys import name_part
+from . import lookups
 
 
 class NameMatch(StrEnum):
@@ -182,7 +183,12 @@ def _namer():
 
 
 def church_equivalences():
-    """The equivalences the church added (a few rows): read once per page or run."""
+    """The equivalences the church added (a few rows): read once per transaction, or per pull
+    (rules/lookups)."""
+    return lookups.cached("pcosync.name_equivalences", _read_equivalences)
+
+
+def _read_equivalences():
     found = Equivalences()
     rows = db.session.execute(select(NameEquivalence.kind, NameEquivalence.name,
                                      NameEquivalence.other_name))
