@@ -30,12 +30,16 @@ def load_records(page_records, loader, record_type, progress):
     return loaded
 
 
-def people_by_pco_id(pco_ids, *options):
-    """Local people (archived ones too) by PCO id, in one query (plus one per loader option)."""
+def people_by_pco_id(pco_ids, *options, for_update=False):
+    """Local people (archived ones too) by PCO id, in one query (plus one per loader option);
+    `for_update`: their rows locked until the transaction ends (in id order: two such reads
+    never wait for each other crosswise)."""
     wanted = {i for i in pco_ids if i}
     if not wanted:
         return {}
     query = select(Person).where(Person.pco_id.in_(wanted)).options(*options)
+    if for_update:
+        query = query.with_for_update(of=Person).order_by(Person.id)
     return {p.pco_id: p for p in db.session.scalars(query)}
 
 

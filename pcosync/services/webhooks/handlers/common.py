@@ -14,6 +14,7 @@ from ...rules.erasures import all_erased_pco_ids
 from ...rules.merge import SKIPPED
 from .. import payloads
 from ..reads import or_none, read_then_apply
+from ..uniform_updates import locked
 
 _PEOPLE, _MEMO = "pcosync.webhook_people", "pcosync.webhook_memo"
 # What the merge reads of a person besides the row: contact points and custom-field values.
@@ -63,7 +64,10 @@ def prefetch_people(payload_list):
                                     related_pco_id(data, "customizable"))))  # a field datum
         wanted.update(related_pco_ids(data, "people"))  # a household's members
     known = db.session.info.setdefault(_PEOPLE, {})
-    known.update(people_by_pco_id(wanted - set(known), *PERSON_LOADS))
+    # Locked: their UPDATEs may then be widened to one statement (uniform_updates).
+    found = people_by_pco_id(wanted - set(known), *PERSON_LOADS, for_update=True)
+    locked(found.values())
+    known.update(found)
 
 
 def related_pco_ids(data, name):
