@@ -71,7 +71,7 @@ def _read_tags(client, progress):
                 continue
             for tag in _read_list(client.iter_tags(tag_group_id), load_tag, "Tag", progress):
                 names[tag["pco_id"]] = tag["value"]
-                choices.learn(GROUP_TAG, tag["pco_id"], tag["value"])
+    choices.learn_all(GROUP_TAG, names)
     return names
 
 

@@ -9,7 +9,7 @@ transaction (`index()`): a church has tens of options, and the push compares eve
 A value PCO does not have yet (typed here, or set by a script) is `NEW + value` in the local
 state: the push creates it in PCO, then names it by id.
 """
-from sqlalchemy import delete, select, update
+from sqlalchemy import and_, delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ...extensions import db
@@ -160,6 +160,44 @@ def learn(kind, pco_id, value):
     if _same(kind, pco_id, value):
         return None
     return _learn_campus(pco_id, value) if kind == CAMPUS else _learn_choice(kind, pco_id, value)
+
+
+def learn_all(kind, options):
+    """learn() for many options of one list ({PCO id: value}; not campuses): those PCO added
+    since go in together (a church's first Sync Groups meets all its tags at once), the rest
+    one by one as learn() does."""
+    fresh = {pco_id: value for pco_id, value in options.items() if not _same(kind, pco_id, value)}
+    if not fresh:
+        return
+    held = db.session.execute(select(ProfileChoice.pco_id, ProfileChoice.value).where(
+        ProfileChoice.kind == kind,
+        or_(ProfileChoice.pco_id.in_(list(fresh)),
+            and_(ProfileChoice.pco_id.is_(None), ProfileChoice.value.in_(set(fresh.values())))),
+    )).all()
+    taken = {pco_id for pco_id, _ in held} | {value for pco_id, value in held if pco_id is None}
+    new = {pco_id: value for pco_id, value in fresh.items()
+           if pco_id not in taken and value not in taken}
+    if new and _add_all(kind, new):
+        found = index()
+        for pco_id, value in new.items():
+            found.add_choice(kind, pco_id, value)
+        fresh = {pco_id: value for pco_id, value in fresh.items() if pco_id not in new}
+    for pco_id, value in fresh.items():
+        learn(kind, pco_id, value)
+
+
+def _add_all(kind, new):
+    """Insert the options in one savepoint; False when one was added meanwhile elsewhere (the
+    unique PCO id refused it: learn() then takes each one's row)."""
+    try:
+        with db.session.begin_nested():
+            db.session.add_all(ProfileChoice(kind=kind, pco_id=pco_id, value=value)
+                               for pco_id, value in new.items())
+            db.session.flush()
+    except IntegrityError:
+        lookups.forget(_CACHE_KEY)
+        return False
+    return True
 
 
 def _same(kind, pco_id, value):
