@@ -1,6 +1,6 @@
 """What the handlers share: reading a payload, the people a batch loads once, a per-batch memo,
 and a person read from PCO and applied like one record of a pull page."""
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 from sqlalchemy.orm import selectinload
 
 from ....extensions import db
@@ -64,9 +64,12 @@ def prefetch_people(payload_list):
                                     related_pco_id(data, "customizable"))))  # a field datum
         wanted.update(related_pco_ids(data, "people"))  # a household's members
     known = db.session.info.setdefault(_PEOPLE, {})
-    # Locked: their UPDATEs may then be widened to one statement (uniform_updates).
+    # Locked: their UPDATEs may then be widened to one statement (uniform_updates). Not one
+    # loaded earlier in this transaction: the query does not reload it, it may be stale.
+    held = {obj.pco_id for obj in db.session.identity_map.values()
+            if isinstance(obj, Person) and not inspect(obj).expired}
     found = people_by_pco_id(wanted - set(known), *PERSON_LOADS, for_update=True)
-    locked(found.values())
+    locked(p for pco_id, p in found.items() if pco_id not in held)
     known.update(found)
 
 
