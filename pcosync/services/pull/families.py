@@ -16,11 +16,14 @@ from ..rules.families import (
 from .listing import people_by_pco_id, pull_listing, still_in_pco
 
 
-def families_by_household_id(pco_household_ids):
-    """Local families by PCO household id, with their members and address, in a few queries."""
+def families_by_household_id(pco_household_ids, for_update=False):
+    """Local families by PCO household id, with their members and address, in a few queries;
+    `for_update`: their rows locked until the transaction ends (in id order)."""
     query = (select(Family).where(Family.pco_household_id.in_(set(pco_household_ids)))
              .options(selectinload(Family.members).selectinload(FamilyMember.person),
                       selectinload(Family.address)))
+    if for_update:
+        query = query.with_for_update(of=Family).order_by(Family.id)
     return {family.pco_household_id: family for family in db.session.scalars(query)}
 
 

@@ -5,7 +5,7 @@ people) and never reached PCO. Removing someone here records the pair (group or 
 person); pulls and webhooks leave that pair out; the push deletes it in PCO and forgets it;
 adding the person back here forgets it too.
 """
-from sqlalchemy import delete, select
+from sqlalchemy import and_, delete, or_, select
 
 from ...extensions import db
 from ...models import PendingRemoval, RemovalKind
@@ -43,6 +43,21 @@ def removed_people(kind, parent_pco_ids):
     query = select(PendingRemoval.parent_pco_id, PendingRemoval.person_pco_id).where(
         PendingRemoval.kind == kind, PendingRemoval.parent_pco_id.in_(wanted))
     return {tuple(row) for row in db.session.execute(query)}
+
+
+def removed_by_kind(wanted):
+    """{kind: {parent PCO id: PCO ids of the people pending removal}} for `wanted` ({kind:
+    parent PCO ids}), every kind in one query (a webhook chunk names groups and households)."""
+    wanted = {kind: {i for i in ids if i} for kind, ids in wanted.items()}
+    found = {kind: {i: set() for i in ids} for kind, ids in wanted.items()}
+    clauses = [and_(PendingRemoval.kind == kind, PendingRemoval.parent_pco_id.in_(ids))
+               for kind, ids in wanted.items() if ids]
+    if clauses:
+        query = select(PendingRemoval.kind, PendingRemoval.parent_pco_id,
+                       PendingRemoval.person_pco_id).where(or_(*clauses))
+        for kind, parent, person in db.session.execute(query):
+            found[kind][parent].add(person)
+    return found
 
 
 def pending(kind, parent_pco_id=None):

@@ -1,14 +1,15 @@
-"""One UPDATE statement for a chunk's people, not one per shape of change.
+"""One UPDATE statement for a chunk's people (and one for its families), not one per shape of
+change.
 
 The ORM sends the UPDATEs of a flush in primary-key order and starts a new statement whenever
 the set of changed columns differs from the previous row's: a chunk whose people changed a
 first name here, a nickname there, cost a statement per run of alike rows (a third of a
-batch's statements). Each changed person is written with every column changed on any of them
-instead, the others at the value they hold; only people locked when they were read (SELECT
-... FOR UPDATE, handlers/common.prefetch_people) are widened, so nobody else can have changed
-those columns meanwhile, and only people with a change of their own (a Skipped person is not
-written). The history has already been taken from the real changes (history/capture,
-before_flush)."""
+batch's statements). Each changed row is written with every column changed on any row of its
+table instead, the others at the value they hold. Only rows locked when they were read
+(SELECT ... FOR UPDATE, handlers/common and handlers/prefetch) are widened, so nobody else can
+have changed those columns meanwhile, and only rows with a change of their own (a Skipped
+record is not written). The history has already been taken from the real changes
+(history/capture, before_flush)."""
 from contextlib import contextmanager
 
 from sqlalchemy import event, inspect
@@ -16,15 +17,16 @@ from sqlalchemy.orm import Session, object_session
 from sqlalchemy.orm.base import NO_VALUE
 
 from ...extensions import db
-from ...models import Person
+from ...models import Family, Person
 
-_ON, _LOCKED, _COLUMNS = ("pcosync.uniform_updates", "pcosync.locked_people",
+WIDENED = (Person, Family)
+_ON, _LOCKED, _COLUMNS = ("pcosync.uniform_updates", "pcosync.locked_rows",
                           "pcosync.uniform_columns")
 
 
 @contextmanager
 def uniform_updates():
-    """For the block (a batch), the people of a flush share one UPDATE."""
+    """For the block (a batch), the people of a flush share one UPDATE, and so do families."""
     session = db.session()
     session.info[_ON] = True
     try:
@@ -34,9 +36,16 @@ def uniform_updates():
             session.info.pop(key, None)
 
 
-def locked(people):
-    """These people were read FOR UPDATE in this transaction."""
-    db.session.info.setdefault(_LOCKED, set()).update(p.id for p in people)
+def locked(rows):
+    """These rows (people, families) were read FOR UPDATE in this transaction."""
+    db.session.info.setdefault(_LOCKED, set()).update((type(row), row.id) for row in rows)
+
+
+def loaded_in_transaction(model):
+    """Ids of the `model` rows already loaded in this transaction (not expired): a FOR UPDATE
+    read does not reload them, so they may be stale and must not be widened."""
+    return {obj.id for obj in db.session.identity_map.values()
+            if isinstance(obj, model) and not inspect(obj).expired}
 
 
 def _changed_columns(state):
@@ -50,26 +59,29 @@ def _changed_columns(state):
 def _plan(session, _context, _instances):
     if not session.info.get(_ON):
         return
-    ids, columns = session.info.get(_LOCKED) or set(), set()
+    rows, columns = session.info.get(_LOCKED) or set(), {}
     for obj in session.dirty:
-        if isinstance(obj, Person) and obj.id in ids:
-            columns |= _changed_columns(inspect(obj))
+        if (type(obj), obj.id) in rows:
+            columns.setdefault(type(obj), set()).update(_changed_columns(inspect(obj)))
     session.info[_COLUMNS] = columns
 
 
-@event.listens_for(Person, "before_update")
-def _widen(_mapper, _connection, person):
-    session = object_session(person)
-    columns = session.info.get(_COLUMNS) if session is not None else None
-    if not columns or person.id not in (session.info.get(_LOCKED) or ()):
+def _widen(_mapper, _connection, row):
+    session = object_session(row)
+    if session is None or (type(row), row.id) not in (session.info.get(_LOCKED) or ()):
         return
-    state = inspect(person)
+    columns = (session.info.get(_COLUMNS) or {}).get(type(row))
+    state = inspect(row)
     changed = _changed_columns(state)
-    if not changed:
+    if not columns or not changed:
         return
     for key in columns - changed:
         if key in state.dict:
             state.committed_state[key] = NO_VALUE  # written at the value it holds
+
+
+for _model in WIDENED:
+    event.listen(_model, "before_update", _widen)
 
 
 @event.listens_for(Session, "after_commit")

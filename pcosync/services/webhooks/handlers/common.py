@@ -1,6 +1,6 @@
 """What the handlers share: reading a payload, the people a batch loads once, a per-batch memo,
 and a person read from PCO and applied like one record of a pull page."""
-from sqlalchemy import inspect, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ....extensions import db
@@ -14,7 +14,7 @@ from ...rules.erasures import all_erased_pco_ids
 from ...rules.merge import SKIPPED
 from .. import payloads
 from ..reads import or_none, read_then_apply
-from ..uniform_updates import locked
+from ..uniform_updates import loaded_in_transaction, locked
 
 _PEOPLE, _MEMO = "pcosync.webhook_people", "pcosync.webhook_memo"
 # What the merge reads of a person besides the row: contact points and custom-field values.
@@ -66,10 +66,9 @@ def prefetch_people(payload_list):
     known = db.session.info.setdefault(_PEOPLE, {})
     # Locked: their UPDATEs may then be widened to one statement (uniform_updates). Not one
     # loaded earlier in this transaction: the query does not reload it, it may be stale.
-    held = {obj.pco_id for obj in db.session.identity_map.values()
-            if isinstance(obj, Person) and not inspect(obj).expired}
+    held = loaded_in_transaction(Person)
     found = people_by_pco_id(wanted - set(known), *PERSON_LOADS, for_update=True)
-    locked(p for pco_id, p in found.items() if pco_id not in held)
+    locked(person for person in found.values() if person.id not in held)
     known.update(found)
 
 
