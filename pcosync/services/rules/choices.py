@@ -9,7 +9,9 @@ transaction (`index()`): a church has tens of options, and the push compares eve
 A value PCO does not have yet (typed here, or set by a script) is `NEW + value` in the local
 state: the push creates it in PCO, then names it by id.
 """
-from sqlalchemy import and_, delete, or_, select, update
+from sqlalchemy import (
+    Integer, String, and_, cast, delete, literal, null, or_, select, union_all, update,
+)
 from sqlalchemy.exc import IntegrityError
 
 from ...extensions import db
@@ -37,10 +39,16 @@ class ChoiceIndex:
 
     @classmethod
     def load(cls):
-        choices = db.session.execute(select(ProfileChoice.kind, ProfileChoice.pco_id,
-                                            ProfileChoice.value)).all()
-        campuses = db.session.execute(select(Campus.id, Campus.pco_campus_id, Campus.name)).all()
-        return cls(choices, campuses)
+        """Both lists in one query (a round trip each cost a webhook chunk one more)."""
+        rows = db.session.execute(union_all(
+            select(ProfileChoice.kind, ProfileChoice.pco_id, ProfileChoice.value,
+                   cast(null(), Integer).label("campus_id")),
+            select(literal(CAMPUS, String), Campus.pco_campus_id, Campus.name, Campus.id),
+        )).all()
+        return cls([(kind, pco_id, value) for kind, pco_id, value, campus_id in rows
+                    if campus_id is None],
+                   [(campus_id, pco_id, name) for _, pco_id, name, campus_id in rows
+                    if campus_id is not None])
 
     def add_choice(self, kind, pco_id, value):
         if pco_id is not None:
