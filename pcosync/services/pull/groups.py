@@ -17,6 +17,8 @@ from ..rules.pending_removals import GROUP, removed_people
 from .choices import pull_group_tags
 from .listing import load_records, people_by_pco_id, pull_listing, still_in_pco
 
+PEOPLE_SLICE = 5000  # PCO ids per query for the people a page's memberships name
+
 # What a pull writes on a group: all of it pull only (PCO's API does not let apps change
 # groups). `tags` (names) only when the record carries them (see with_tag_names).
 GROUP_FIELDS = ("name", "description", "archived_at", "group_type", "schedule", "location_name",
@@ -92,12 +94,23 @@ def list_memberships(client, group_pco_id, progress):
     return memberships
 
 
+def _people_named(listed):
+    """The people the memberships name, PEOPLE_SLICE PCO ids per query (a page of large groups
+    can name more people than SQLite takes parameters in one statement)."""
+    wanted = sorted({m["person_pco_id"] for memberships in listed.values() for m in memberships
+                     if m["person_pco_id"]})
+    people = {}
+    for start in range(0, len(wanted), PEOPLE_SLICE):
+        people.update(people_by_pco_id(wanted[start:start + PEOPLE_SLICE]))
+    return people
+
+
 def apply_groups_page(records, listed, progress):
     """A page of groups, each with all its memberships (`listed`: group PCO id -> loaded
     memberships): PCO decides the memberships of linked people."""
     ids = [record["pco_group_id"] for record in records]
     groups = groups_by_pco_id(ids)
-    people = people_by_pco_id(m["person_pco_id"] for i in ids for m in listed[i])
+    people = _people_named(listed)
     removed = {}
     for group_id, person in removed_people(GROUP, ids):
         removed.setdefault(group_id, set()).add(person)
