@@ -20,6 +20,7 @@ class MediaHosts:
         self.photos = {}  # a photo's path -> (content type, bytes)
         self.fetches = Counter()  # path -> downloads
         self.generation = 0
+        self.gone = set()  # paths whose file answers 404 (fault injection)
         self._lock = threading.Lock()
 
     def public_url(self, url, ctx):
