@@ -59,6 +59,14 @@ def retry_pause(attempts):
     return min(first * 2 ** min(attempts - 1, 30), int(config["MEDIA_RETRY_MAX_SECONDS"]))
 
 
+def failed_slots():
+    """{(kind, owner id)} of every recorded failure."""
+    rows = db.session.execute(select(MediaFailure.kind, MediaFailure.person_id,
+                                     MediaFailure.family_id, MediaFailure.field_value_id))
+    return {(kind, {MediaKind.PERSON_PHOTO: person, MediaKind.FAMILY_PHOTO: family}.get(
+        kind, value)) for kind, person, family, value in rows}
+
+
 def clear(kind, owner_id):
     """The slot's file is stored: its failures are over."""
     db.session.execute(delete(MediaFailure).where(

@@ -31,9 +31,10 @@ def pull_media(client, progress, only=None):
         progress.count(Outcome.CREATED, len(wanted))
         return
     downloader = pco_media.Downloader(current_app.config.get("MEDIA_DOWNLOAD_INTERVAL"))
+    failed_before = failures.failed_slots()  # one query, not one per file
     try:
         for item in wanted:
-            fetch_one(downloader, item, progress)
+            fetch_one(downloader, item, progress, failed_before)
         progress.checkpoint()
     finally:
         downloader.close()
@@ -91,7 +92,9 @@ def _unsent_local(have):
     return source == MediaSource.LOCAL and pushed_at is None
 
 
-def fetch_one(downloader, item, progress):
+def fetch_one(downloader, item, progress, failed_before=frozenset()):
+    """Download and store one file; `failed_before`: the (kind, owner id) slots whose earlier
+    failures a success ends."""
     kind, owner_id, identity, url, name, person_id = item
     try:
         got = downloader.fetch(url)
@@ -103,7 +106,8 @@ def fetch_one(downloader, item, progress):
         return
     _, stale = files.keep(kind, owner_id, identity, got.content, got.content_type,
                           file_name=name, person_id=person_id)
-    failures.clear(kind, owner_id)
+    if (kind, owner_id) in failed_before:
+        failures.clear(kind, owner_id)
     progress.count(Outcome.CREATED)
     progress.checkpoint()
     files.forget(stale)
