@@ -5,8 +5,10 @@ for the middle of 50,000 people against 23 ms for the first).
 
 The key is (last name, first name, id) with a missing name part read as "" (NULLs sort first on
 SQLite and last on PostgreSQL, and a row value holding one compares as unknown), compared as a
-row value, which both databases answer from the index on those same expressions. A bare page
-number (an old link, a typed URL) still works, by LIMIT/OFFSET.
+row value, which both databases answer from the index on those same expressions. The key's
+first part is compared on its own too: SQLite starts an index range from a plain comparison on
+an expression column, not from a row value (it would read the index from its start). A bare
+page number (an old link, a typed URL) still works, by LIMIT/OFFSET.
 """
 import base64
 import json
@@ -43,7 +45,7 @@ def keyset_page(query, order, row_key, number, after=None, before=None, size=PAG
     pages = max(1, math.ceil(total / size))
     key = tuple_(*order)
     if before is not None:
-        rows = db.session.scalars(query.where(key < tuple_(*before))
+        rows = db.session.scalars(query.where(order[0] <= before[0], key < tuple_(*before))
                                   .order_by(*[c.desc() for c in order]).limit(size + 1))
         items = rows.unique().all()
         more_before = len(items) > size
@@ -51,7 +53,7 @@ def keyset_page(query, order, row_key, number, after=None, before=None, size=PAG
         more_after = True
     else:
         if after is not None:
-            query = query.where(key > tuple_(*after))
+            query = query.where(order[0] >= after[0], key > tuple_(*after))
         items = db.session.scalars(query.order_by(*order).limit(size + 1)).unique().all()
         more_after, more_before = len(items) > size, after is not None
         items = items[:size]
