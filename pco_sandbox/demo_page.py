@@ -48,7 +48,8 @@ RECORD = """<!doctype html><html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1"><title>{{ name }}</title>
 </head><body style="font-family:system-ui,sans-serif;max-width:46rem;margin:1rem auto">
 <p><a href="{{ url_for('sandbox_demo.page') }}">PCO sandbox</a> /</p>
-<h1>{{ name }}</h1><p>This {{ kind }} as the PCO sandbox holds {{ "them" if kind == "person" else "it" }}
+<h1>{{ name }}</h1>
+<p>This {{ kind }} as the PCO sandbox holds {{ "them" if kind == "person" else "it" }}
 (read-only).</p>
 <dl>{% for key, value in fields %}<dt>{{ key }}</dt><dd>{{ value }}</dd>{% endfor %}</dl>
 {% if members is not none %}<h2>Members ({{ members|length }})</h2><ul>
