@@ -5,7 +5,7 @@ keyset paging works across people without a name, on SQLite and PostgreSQL alike
 answers that order. ix_people_last_first stays: the search reads last-name prefix ranges from it.
 
 Revision ID: f75527325066
-Revises: c4e6a8b0d2f5
+Revises: e3f7d7862f4a
 Create Date: 2026-12-06 18:30:00
 
 """
@@ -14,7 +14,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "f75527325066"
-down_revision = "c4e6a8b0d2f5"
+down_revision = "e3f7d7862f4a"
 branch_labels = None
 depends_on = None
 
