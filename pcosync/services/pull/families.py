@@ -14,8 +14,8 @@ from ..rules.pending_removals import HOUSEHOLD, removed_people
 from ..rules.families import (
     FAMILY_ADDRESS_FIELDS, address_values, family_state, primary_address_row,
 )
-from .listing import people_by_pco_id, pull_listing, still_in_pco
 from ..rules.scope import pull_narrowed
+from .listing import people_by_pco_id, pull_listing, still_in_pco
 from .scope import households_in_scope
 
 

@@ -1,5 +1,6 @@
 """Sync People within the church's pull scope (rules/scope.py): which PCO listing is read,
-and who is marked in or out of the scope after it.
+and who is marked in or out of the scope after it; and the households of a Sync Families page
+that follow the people inside it.
 
 Leaving the scope deletes, archives and changes nothing: the person keeps their PCO id and
 memberships and is only marked "out of sync scope since"; coming back (in a later pull, or a
