@@ -6,6 +6,7 @@ from ...models import PCO_GROUPS_DEPARTMENT, Department, Group, GroupMembership,
 from ...pco import schemas
 from ..rules.merge import CREATED, SKIPPED, UPDATED, is_stale
 from ..rules.pending_removals import GROUP, removed_people
+from ..rules.scope import any_inside, inside_pull_scope, people_inside, pull_narrowed
 from .choices import pull_group_tags
 from .listing import load_records, people_by_pco_id, pull_listing, still_in_pco
 
@@ -58,24 +59,39 @@ def _set_fields(group, record):
     return changed
 
 
-def pull_group(client, record, progress):
-    """The group, then all its memberships (PCO decides the memberships of linked people)."""
+def pull_group(client, record, progress, narrowed=False):
+    """The group, then all its memberships (PCO decides the memberships of linked people; under
+    a narrowed pull scope, of the people inside it: rules/scope)."""
+    pages = membership_pages(client, record, progress, narrowed)
+    if pages is None:  # none of its members is inside the pull scope
+        progress.count(SKIPPED)
+        return
     outcome, group = apply_group(record)
     progress.count(outcome)
     seen = set()
-
-    def loader(resource):
-        return schemas.load_group_membership(resource, group_pco_id=group.pco_group_id)
-
     removed = removed_from_group(group)
-    for page in client.iter_group_memberships(record["pco_group_id"]):
-        memberships = load_records(page.records, loader, "Membership", progress)
+    for memberships in pages:
         people = people_by_pco_id([m["person_pco_id"] for m in memberships])
         for data in memberships:
             seen.add(data["pco_membership_id"])
-            progress.count(apply_membership(group, data, people, progress, removed))
+            progress.count(apply_membership(group, data, people, progress, removed, narrowed))
         progress.checkpoint()
-    remove_missing_memberships(group, seen)
+    remove_missing_memberships(group, seen, narrowed)
+
+
+def membership_pages(client, record, progress, narrowed):
+    """The group's memberships, a loaded page at a time; under a narrowed pull scope all read
+    first, and None when none of them is of a person inside it (the group is not pulled)."""
+    def loader(resource):
+        return schemas.load_group_membership(resource, group_pco_id=record["pco_group_id"])
+
+    pages = (load_records(page.records, loader, "Membership", progress)
+             for page in client.iter_group_memberships(record["pco_group_id"]))
+    if not narrowed:
+        return pages
+    pages = list(pages)
+    person_ids = [data["person_pco_id"] for memberships in pages for data in memberships]
+    return pages if any_inside(person_ids, people_inside(person_ids)) else None
 
 
 def removed_from_group(group):
@@ -83,11 +99,14 @@ def removed_from_group(group):
     return {person for _, person in removed_people(GROUP, [group.pco_group_id])}
 
 
-def apply_membership(group, data, people, progress, removed=frozenset()):
-    """`removed`: see removed_from_group; such a membership is not brought back."""
+def apply_membership(group, data, people, progress, removed=frozenset(), narrowed=False):
+    """`removed`: see removed_from_group; such a membership is not brought back. `narrowed`:
+    under a narrowed pull scope, one of a person not inside it is neither made nor changed."""
     if data["person_pco_id"] in removed:
         return SKIPPED
     person = people.get(data["person_pco_id"])
+    if narrowed and not inside_pull_scope(person):
+        return SKIPPED
     if person is None:
         progress.issue("Membership", f"Person {data['person_pco_id']} of group "
                        f"{group.name!r} is not in the local database yet: run Sync People "
@@ -119,10 +138,11 @@ def _find_membership(group, person, pco_membership_id):
     return None
 
 
-def remove_missing_memberships(group, seen):
+def remove_missing_memberships(group, seen, narrowed=False):
     for membership in list(group.memberships):
         if membership.pco_membership_id and membership.pco_membership_id not in seen:
-            group.memberships.remove(membership)
+            if not narrowed or inside_pull_scope(membership.person):
+                group.memberships.remove(membership)
 
 
 def with_tag_names(record, names):
@@ -134,13 +154,13 @@ def with_tag_names(record, names):
 
 
 def pull_groups(client, progress):
-    tags = {}
+    tags, narrowed = {}, pull_narrowed()
 
     def apply_page(records, progress):
         if "names" not in tags:  # read once, after the listing answered
             tags["names"] = pull_group_tags(client, progress)
         for record in records:  # each group costs its own membership requests
-            pull_group(client, with_tag_names(record, tags["names"]), progress)
+            pull_group(client, with_tag_names(record, tags["names"]), progress, narrowed)
             progress.checkpoint()
 
     pull_listing(client.iter_groups(read_ahead=True), schemas.load_group, "Group", apply_page,

@@ -15,6 +15,7 @@ from .. import payloads
 from .common import (
     INCOMPLETE, TIED, erased, linked, local_person, payload_data, read_person, related_pco_id,
 )
+from .scope import belongs_outside_scope
 
 
 def _contact_kind(data):
@@ -32,6 +33,8 @@ def contact_changed(client, payload, log):
     if erased(person_id):
         return skipped_note(person_id)
     person = local_person(person_id)
+    if outside := belongs_outside_scope(person_id, person):
+        return outside
     if not payloads.carries_contact(data):
         return read_person(client, log, person_id, INCOMPLETE)
     if not linked(person):
@@ -79,6 +82,8 @@ def contact_destroyed(client, payload, log):
     item = db.session.scalar(select(kind.model).where(kind.model.pco_id == pco_id))
     person = item.person if item is not None and item.person_id else local_person(
         related_pco_id(data, "person"))
+    if outside := belongs_outside_scope(related_pco_id(data, "person"), person):
+        return outside
     if not linked(person):
         if item is None:
             return SKIPPED
@@ -115,4 +120,6 @@ def contact_reread(client, payload, log):
         raise ValueError("contact point payload names no person")
     if erased(person_id):
         return skipped_note(person_id)
+    if outside := belongs_outside_scope(person_id, local_person(person_id)):
+        return outside
     return read_person(client, log, person_id, TIED)

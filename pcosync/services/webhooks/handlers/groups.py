@@ -21,6 +21,7 @@ from .common import (
     INCOMPLETE, apply_read_person, erased, local_person, memo, payload_data, related_pco_id,
 )
 from ..reads import or_none, read_then_apply
+from .scope import belongs_outside_scope, new_group_outside_scope
 
 
 def _find_group(group_id):
@@ -51,6 +52,8 @@ def _apply_read_group(record, client, log):
 def group_changed(client, payload, log):
     data = payload_data(payload)
     group_id = str(data["id"])
+    if _find_group(group_id) is None and (outside := new_group_outside_scope()):
+        return outside
     if _find_group(group_id) is None or not payloads.carries_group(data):
         reason = "not known here" if payloads.carries_group(data) else INCOMPLETE
         return read_then_apply(client, log, f"group {group_id}: {reason}",
@@ -76,6 +79,9 @@ def membership_changed(client, payload, log):
     record = schemas.load_group_membership(data, group_pco_id=related_pco_id(data, "group"))
     if erased(record["person_pco_id"]):
         return skipped_note(record["person_pco_id"])
+    if outside := belongs_outside_scope(record["person_pco_id"],
+                                        local_person(record["person_pco_id"])):
+        return outside
     group_here = _find_group(record["group_pco_id"]) is not None
     person_here = local_person(record["person_pco_id"]) is not None
     if group_here and person_here:
@@ -116,6 +122,8 @@ def membership_destroyed(client, payload, log):
         GroupMembership.pco_membership_id == str(payload_data(payload)["id"])))
     if membership is None:
         return SKIPPED
+    if outside := belongs_outside_scope(membership.person.pco_id, membership.person):
+        return outside
     # Out of its group's collection too: a membership made next in the same batch must not
     # find it there (delete-orphan deletes it).
     membership.group.memberships.remove(membership)

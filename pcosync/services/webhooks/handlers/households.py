@@ -9,6 +9,7 @@ from ...rules.review_items import file_archived_by_pco
 from .. import payloads
 from ..reads import or_none, read_then_apply
 from .common import INCOMPLETE, TIED, payload_data
+from .scope import household_outside_scope
 
 
 def household_changed(client, payload, log):
@@ -33,6 +34,9 @@ def _apply_read_household(resource, client, log):
 def apply_household_record(record, log):
     household_id = record["pco_household_id"]
     people = people_by_pco_id(record["member_pco_ids"] + [record["primary_contact_pco_id"]])
+    record, outside = household_outside_scope(record, people)
+    if outside:
+        return outside
     removed = removed_from_households([household_id]).get(household_id, set())
     outcome, _ = apply_household(record, find_family(household_id), people, log, removed)
     return outcome
