@@ -1,24 +1,23 @@
 """How fast is the people directory with 50,000 people?
 
-Builds a directory (SQLite in a temporary folder unless --database-url says otherwise) with
-bulk inserts, then asks the app, through the Flask test client as a logged-in admin, for the
-people list's first, middle (as its Next link asks, by key; and by page number) and last pages,
-and searches by name prefix, last name, email and phone; prints p50/p95 milliseconds per kind
-of request.
+Builds a directory in a new database of its own (SQLite in a temporary folder, or, with
+--database-url, a new database on that PostgreSQL server, dropped at the end) with bulk
+inserts, then asks the app, through the Flask test client as a logged-in admin, for the people
+list's first, middle (as its Next link asks, by key; and by page number) and last pages, and
+searches by name prefix, last name, email and phone; prints p50/p95 milliseconds per kind of
+request.
 
     .venv/bin/python -m benchmarks.directory
     .venv/bin/python -m benchmarks.directory --database-url \\
-        postgresql+psycopg://postgres@127.0.0.1:5432/bench --reset
+        postgresql+psycopg://postgres@127.0.0.1:5432/bench
 
---reset wipes the database first (PostgreSQL: the whole public schema); without it the
-database must be empty. Redis: $REDIS_URL, else the bundled one.
+Redis: $REDIS_URL, else the bundled one.
 `--json`: the last line is one JSON object of named figures (`<kind>_p50_ms`, `<kind>_p95_ms`).
 """
 import os
 import random
 import re
 import statistics
-import tempfile
 import time
 from datetime import date, datetime, timedelta, timezone
 
@@ -31,9 +30,9 @@ from pcosync.models import Email, Person, PhoneNumber
 from pco_sandbox import namebank
 from pcosync.models.keys import email_key, name_key, phone_digits
 from pcosync.services.directory import keyset
-from pcosync.services.directory.people import PEOPLE_ORDER
+from pcosync.services.directory.people import PEOPLE_ORDER, people_row_key
 
-from .harness import argument_parser, print_figures
+from .harness import argument_parser, drop_database, fresh_database, print_figures
 
 BATCH = 5000
 PASSWORD = "benchmark-password"
@@ -42,8 +41,8 @@ ADMIN = "bench-admin@example.org"
 
 def parse_args(argv=None):
     parser = argument_parser(__doc__.split("\n\n")[0])
-    parser.add_argument("--database-url", help="default: SQLite in a temporary folder")
-    parser.add_argument("--reset", action="store_true", help="wipe the database first")
+    parser.add_argument("--database-url", help="a PostgreSQL server to make a new database on "
+                        "(its database name is not used); default: SQLite in a temporary folder")
     parser.add_argument("--people", type=int, default=50_000)
     parser.add_argument("--requests", type=int, default=20, help="timed requests per kind")
     parser.add_argument("--seed", type=int, default=7)
@@ -58,17 +57,6 @@ def make_app(url):
     if os.environ.get("REDIS_URL"):
         config["REDIS_URL"] = os.environ["REDIS_URL"]
     return create_app(config)
-
-
-def reset_database():
-    if db.engine.dialect.name == "postgresql":
-        with db.engine.begin() as conn:
-            conn.execute(text("DROP SCHEMA public CASCADE"))
-            conn.execute(text("CREATE SCHEMA public"))
-    else:
-        db.drop_all()
-        with db.engine.begin() as conn:
-            conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
 
 
 # -- building the data ------------------------------------------------------------------------
@@ -153,7 +141,7 @@ def sample_queries(rng, count):
     before_middle = db.session.scalars(
         select(Person).where(active).order_by(*PEOPLE_ORDER)
         .offset((middle - 1) * 50 - 1).limit(1)).one()
-    middle_key = keyset.encode(keyset.row_key(before_middle, PEOPLE_ORDER))
+    middle_key = keyset.encode(people_row_key(before_middle))
     picks = db.session.execute(
         select(Person.first_name, Person.last_name, Email.normalized, PhoneNumber.digits)
         .join(Email, Email.person_id == Person.id).join(PhoneNumber,
@@ -199,34 +187,39 @@ def percentile(values, share):
 
 def explain(sample):
     """The plans of the list and search queries, to see the indexes at work."""
+    from sqlalchemy import and_, tuple_
+
     from pcosync.services.directory.search import person_condition
 
     base = select(Person.id).where(Person.archived_at.is_(None)).order_by(
-        Person.last_name, Person.first_name, Person.id).limit(50)
+        *PEOPLE_ORDER).limit(50)
+    # What a Next link asks (keyset.py): the rows after a key.
+    after = and_(PEOPLE_ORDER[0] >= "M", tuple_(*PEOPLE_ORDER) > tuple_("M", "", 0))
     prefix = "EXPLAIN QUERY PLAN " if db.engine.dialect.name == "sqlite" else "EXPLAIN "
-    for label, query in [("list", base.offset(40_000))] + [
-            (kind, base.where(person_condition(value)))
-            for kind, value in sample.items()]:
+    queries = [("list by key", base.where(after)), ("list by page number", base.offset(40_000))]
+    queries += [(kind, base.where(person_condition(value))) for kind, value in sample.items()]
+    for label, query in queries:
         compiled = query.compile(db.engine, compile_kwargs={"literal_binds": True})
         rows = db.session.execute(text(prefix + str(compiled))).all()
         print(f"\n-- {label}\n" + "\n".join(" ".join(str(c) for c in row) for row in rows))
 
 
 def run(args):
-    url = args.database_url or "sqlite:///" + os.path.join(
-        tempfile.mkdtemp(prefix="pcosync-bench-"), "directory.db")
-    app = make_app(url)
+    url = fresh_database(args.database_url)
+    try:
+        return measure_directory(make_app(url), args)
+    finally:
+        drop_database(url)
+
+
+def measure_directory(app, args):
     with app.app_context():
-        if args.reset:
-            reset_database()
         flask_migrate.upgrade()
-        if db.session.scalar(select(func.count()).select_from(Person)):
-            raise SystemExit("The database already holds people: use --reset to wipe it.")
         seconds = build(args.people, args.seed)
         print(f"{db.engine.dialect.name}: built {args.people:,} people with emails and phones "
               f"in {seconds:.1f} s")
-        figures = {"people": args.people, "build_seconds": round(seconds, 1),
-                   "requests_per_kind": args.requests}
+        figures = {"database": db.engine.dialect.name, "people": args.people,
+                   "build_seconds": round(seconds, 1), "requests_per_kind": args.requests}
         client = logged_in_client(app)
         rng = random.Random(args.seed)
         print(f"\n{'request':<28}{'p50 ms':>9}{'p95 ms':>9}   ({args.requests} requests each)")

@@ -1,6 +1,6 @@
 """Pull benchmark: Full Sync of generated people, households and groups from the sandbox.
 
-    .venv/bin/python -m benchmarks.pull [--sizes 2500,10000] [--paced-people N]
+    .venv/bin/python -m benchmarks.pull [--sizes 2500,10000] [--paced-people N] [--media-compare N]
                                         [--quick-people N] [--no-naive] [--json]
                                         [--database-url postgresql+psycopg://...]
 
@@ -41,7 +41,7 @@ import time
 import redis as redis_lib
 import requests
 
-from benchmarks import naive, quick_sync
+from benchmarks import media_compare, naive, quick_sync
 from benchmarks.harness import (argument_parser, drop_database, free_port, fresh_database,
                                 migrated_app, print_figures, redis_url_or_bundled, wait_for)
 
@@ -251,8 +251,7 @@ def unpaced_figures(result):
             "requests_past_deep_offset": sum(step["past_deep_offset"] for step in full_sync),
             "requests_minimum": sum(result["minimum"].values()),
             "peak_rss_mib": round(result["rss_peak_kib"] / 1024, 1),
-            "rss_growth_mib": round((result["rss_peak_kib"] - result["rss_before_kib"]) / 1024,
-                                    1)}
+            "rss_growth_mib": round((result["rss_peak_kib"] - result["rss_before_kib"]) / 1024, 1)}
 
 
 def naive_figures(result):
@@ -342,8 +341,7 @@ def parse_args():
                         help="people counts for the unpaced runs, comma-separated")
     parser.add_argument("--paced-people", type=int, default=20000,
                         help="people for the run with the rate limit on (0 skips it)")
-    parser.add_argument("--redis-url", default=os.environ.get("BENCH_REDIS_URL",
-                                                              DEFAULT_REDIS_URL))
+    parser.add_argument("--redis-url", default=os.environ.get("BENCH_REDIS_URL", DEFAULT_REDIS_URL))
     parser.add_argument("--quick-people", type=int, default=20000,
                         help="people in PCO for the Quick Sync figures (0 skips them)")
     parser.add_argument("--no-naive", action="store_true",
@@ -351,6 +349,7 @@ def parse_args():
     parser.add_argument("--database-url",
                         help="a PostgreSQL server (postgresql+psycopg://...): the largest of "
                         "--sizes again, into a new database made there (figures pg_*)")
+    media_compare.add_arguments(parser)
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--naive-child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--quick-child", type=int, help=argparse.SUPPRESS)
@@ -393,6 +392,7 @@ def main():
         result = measure_in_child(args.quick_people, 0, args.redis_url, mode="--quick-child")
         quick_sync.report_quick(result)
         figures.update(quick_sync.quick_figures(result))
+    figures.update(media_compare.figures_if_asked(args))
     print_figures(args, figures)
 
 

@@ -1,6 +1,7 @@
 """The sandbox's own page, /sandbox/: what a demo can do to "PCO" (an edit made in PCO, a
-merge, a burst of webhooks, a reset), each a button, and a read-only view of one person that
-the app's "Open in PCO" links lead to when the sandbox is the PCO in use.
+merge, a burst of webhooks, a reset), each a button, and a read-only view of one person,
+household or group that the app's "Open in PCO" links lead to when the sandbox is the PCO in
+use.
 
 Plain HTML forms (no JavaScript), local-only like the other /sandbox routes.
 """
@@ -43,12 +44,18 @@ app react to changes "in PCO".</p>
 {% if name in ("merge", "reset") %} onsubmit="return confirm('{{ label }}?')"{% endif %}>
 <button type="submit">{{ label }}</button></form> {{ help }}</li>
 {% endfor %}</ul></body></html>"""
-PERSON = """<!doctype html><html lang="en"><head><meta charset="utf-8">
+RECORD = """<!doctype html><html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1"><title>{{ name }}</title>
 </head><body style="font-family:system-ui,sans-serif;max-width:46rem;margin:1rem auto">
 <p><a href="{{ url_for('sandbox_demo.page') }}">PCO sandbox</a> /</p>
-<h1>{{ name }}</h1><p>This person as the PCO sandbox holds them (read-only).</p>
+<h1>{{ name }}</h1>
+<p>This {{ kind }} as the PCO sandbox holds {{ "them" if kind == "person" else "it" }}
+(read-only).</p>
 <dl>{% for key, value in fields %}<dt>{{ key }}</dt><dd>{{ value }}</dd>{% endfor %}</dl>
+{% if members is not none %}<h2>Members ({{ members|length }})</h2><ul>
+{% for person_id, member_name in members %}
+<li><a href="{{ url_for('sandbox_demo.person', person_id=person_id) }}">{{ member_name }}</a></li>
+{% endfor %}</ul>{% endif %}
 </body></html>"""
 
 
@@ -98,7 +105,40 @@ def person(person_id):
     record = runtime().store.db.people.get(person_id)
     if record is None:
         return "No such person in the sandbox.", 404
-    name = " ".join(str(record.get(k) or "") for k in ("first_name", "last_name")).strip()
+    return _record_page("person", _person_name(record) or f"Person {person_id}", record)
+
+
+@bp.get("/households/<int:household_id>")
+def household(household_id):
+    db = runtime().store.db
+    record = db.households.get(household_id)
+    if record is None:
+        return "No such household in the sandbox.", 404
+    members = db.members_of_household(household_id)
+    return _record_page("household", record.get("name") or f"Household {household_id}", record,
+                        members=_member_names(db, members))
+
+
+@bp.get("/groups/<int:group_id>")
+def group(group_id):
+    db = runtime().store.db
+    record = db.groups.get(group_id)
+    if record is None:
+        return "No such group in the sandbox.", 404
+    return _record_page("group", record.get("name") or f"Group {group_id}", record,
+                        members=_member_names(db, db.members_of_group(group_id)))
+
+
+def _person_name(record):
+    return " ".join(str(record.get(k) or "") for k in ("first_name", "last_name")).strip()
+
+
+def _member_names(db, memberships):
+    people = (db.people.get(m["person_id"]) for m in memberships)
+    return [(p["id"], _person_name(p) or f"Person {p['id']}") for p in people if p is not None]
+
+
+def _record_page(kind, name, record, members=None):
     fields = [(key.replace("_", " "), value) for key, value in sorted(record.items())
               if value not in (None, "", [], {}) and not isinstance(value, (dict, list))]
-    return render_template_string(PERSON, name=name or f"Person {person_id}", fields=fields)
+    return render_template_string(RECORD, kind=kind, name=name, fields=fields, members=members)

@@ -19,9 +19,18 @@ def list_households():
                          "/people/v2/households")
 
 
+def household_attributes():
+    """The write's data and attributes; an `avatar` given as an upload's id (media.py) becomes
+    the photo's address, as for a person."""
+    data, attributes = read_attributes(records.HOUSEHOLD_ASSIGNABLE)
+    if attributes.get("avatar"):
+        attributes["avatar"] = runtime().media.avatar_from(attributes["avatar"], "Household")
+    return data, attributes
+
+
 @bp.post("/people/v2/households")
 def create_household():
-    data, attributes = read_attributes(records.HOUSEHOLD_ASSIGNABLE)
+    data, attributes = household_attributes()
     primary_id = related_id(data, "primary_contact") or attributes.get("primary_contact_id")
     household = runtime().store.create_household(
         attributes, related_ids(data, "people"), primary_id)
@@ -36,7 +45,7 @@ def show_household(household_id):
 @bp.patch("/people/v2/households/<int:household_id>")
 def update_household(household_id):
     runtime().store.get_household(household_id)
-    data, attributes = read_attributes(records.HOUSEHOLD_ASSIGNABLE)
+    data, attributes = household_attributes()
     primary_id = related_id(data, "primary_contact")
     if primary_id is not None:
         attributes["primary_contact_id"] = primary_id

@@ -31,15 +31,19 @@ def media_state():
     """For tests and benchmarks: how often each file was downloaded, what was uploaded."""
     media = runtime().media
     return json_body({"fetches": dict(media.fetches), "uploads": len(media.uploads),
-                      "photos": sorted(media.photos), "generation": media.generation})
+                      "photos": sorted(media.photos), "generation": media.generation,
+                      "gone": sorted(media.gone)})
 
 
 @bp.post("/sandbox/media")
 def change_media():
     """{"resign": true}: every file's address gets a new query (a new signature), the bytes
-    stay; {"forget_fetches": true}: the counts start again."""
+    stay; {"forget_fetches": true}: the counts start again; {"gone": [path, ...]}: those files
+    answer 404 from now on, as a file removed from PCO's storage does ({"gone": []}: none)."""
     body = request.get_json(silent=True) or {}
     media = runtime().media
+    if isinstance(body.get("gone"), list):
+        media.gone = {str(path) for path in body["gone"]}
     if body.get("resign"):
         media.generation += 1
     if body.get("forget_fetches"):
@@ -70,6 +74,9 @@ def serve_file(host, path):
     media = media_of(rt)
     full_path = "/" + path
     media.fetches[full_path] += 1
+    if full_path in media.gone:
+        return Response("<Error><Code>NoSuchKey</Code></Error>", status=404,
+                        content_type="application/xml")
     held = media.photos.get(full_path)
     if held is not None:
         return Response(held[1], content_type=held[0])

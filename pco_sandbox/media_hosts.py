@@ -9,7 +9,7 @@ from .errors import Invalid
 
 FILE_HOSTS_PREFIX = "/sandbox-files"
 UPLOAD_LIFETIME = 3600  # PCO's recorded answer: an upload expires about an hour later
-PHOTO_URL = "https://avatars.planningcenteronline.com/uploads/person/{key}/{name}"
+PHOTO_URL = "https://avatars.planningcenteronline.com/uploads/{owner}/{key}/{name}"
 
 
 class MediaHosts:
@@ -20,6 +20,7 @@ class MediaHosts:
         self.photos = {}  # a photo's path -> (content type, bytes)
         self.fetches = Counter()  # path -> downloads
         self.generation = 0
+        self.gone = set()  # paths whose file answers 404 (fault injection)
         self._lock = threading.Lock()
 
     def public_url(self, url, ctx):
@@ -39,18 +40,20 @@ class MediaHosts:
             self.uploads[file_id] = (name, content_type, content, time.time() + UPLOAD_LIFETIME)
         return file_id
 
-    def avatar_from(self, value):
-        """A person's `avatar` written as an upload's id becomes the photo's address."""
+    def avatar_from(self, value, resource="Person"):
+        """A person's or a household's `avatar` written as an upload's id becomes the photo's
+        address (PCO's docs: both take "File UUID (see File Uploads)")."""
         if not isinstance(value, str) or value.startswith("https://"):
             return value
         with self._lock:
             upload = self.uploads.pop(value, None)
         if upload is None or upload[3] < time.time():
-            raise Invalid("is not a valid uploaded file", parameter="avatar", resource="Person")
+            raise Invalid("is not a valid uploaded file", parameter="avatar", resource=resource)
         name, content_type, content, _ = upload
         if not content_type.startswith("image/"):
-            raise Invalid("must be an image", parameter="avatar", resource="Person")
-        url = PHOTO_URL.format(key=uuid.uuid4().hex[:12], name=name or "photo.jpg")
+            raise Invalid("must be an image", parameter="avatar", resource=resource)
+        url = PHOTO_URL.format(owner=resource.lower(), key=uuid.uuid4().hex[:12],
+                               name=name or "photo.jpg")
         with self._lock:
             self.photos[urlsplit(url).path] = (content_type, content)
         return url

@@ -46,6 +46,8 @@ ENV_SETTINGS = (
     "MEDIA_URL",
     "MEDIA_S3_ENDPOINT_URL",
     "MEDIA_DOWNLOAD_INTERVAL",
+    "MEDIA_RETRY_SECONDS",
+    "MEDIA_RETRY_MAX_SECONDS",
     "PCO_UPLOAD_URL",
     "PHOTO_MAX_BYTES",
     "PHOTO_MAX_PIXELS",
@@ -152,6 +154,12 @@ class Defaults:
     MEDIA_S3_ENDPOINT_URL = None
     # Seconds at least between two downloads of PCO's photos and files (0: no pause).
     MEDIA_DOWNLOAD_INTERVAL = 0.2
+    # A file that could not be downloaded is tried again this many seconds later, then after
+    # twice as long at each failure (so a broken file does not start a Media run after every
+    # Quick Sync), ...
+    MEDIA_RETRY_SECONDS = 15 * 60
+    # ... but never more than this many seconds later.
+    MEDIA_RETRY_MAX_SECONDS = 24 * 60 * 60
     # PCO's upload service, where a photo goes before the person's avatar is set to it; unset:
     # PCO's own, or the sandbox's when PCO_API_URL is a sandbox.
     PCO_UPLOAD_URL = None
@@ -272,7 +280,9 @@ def media_settings(config):
         raise ConfigError("MEDIA_DOWNLOAD_INTERVAL must be a number of seconds, 0 or more, not "
                           f"{config.get('MEDIA_DOWNLOAD_INTERVAL')!r}.")
     config["MEDIA_DOWNLOAD_INTERVAL"] = interval
-    for name, default in (("PHOTO_MAX_BYTES", 8 * 1024 * 1024), ("PHOTO_MAX_PIXELS", 40_000_000)):
+    for name, default in (("PHOTO_MAX_BYTES", 8 * 1024 * 1024), ("PHOTO_MAX_PIXELS", 40_000_000),
+                          ("MEDIA_RETRY_SECONDS", 15 * 60),
+                          ("MEDIA_RETRY_MAX_SECONDS", 24 * 60 * 60)):
         config[name] = whole_number(name, config.get(name), default)
     media_url = str(config.get("MEDIA_URL") or "")
     if media_url and not media_url.startswith(("file://", "s3://")):

@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from .models import PCO_MANAGE, PEOPLE_MANAGE, FieldSync, FieldType, GroupRole, PersonStatus
 from .services import labels
+from .services.directory.pco_pages import pco_page_url
 from .services.runs import outcome as run_outcome
 
 # (section, label, endpoint, permission): the sidebar shows an entry only to users who hold it.
@@ -89,6 +90,7 @@ def register(app):
     # The vocabularies, so a template names a value as the code does.
     app.jinja_env.globals.update(FieldSync=FieldSync, FieldType=FieldType, GroupRole=GroupRole,
                                  PersonStatus=PersonStatus)
+    app.jinja_env.globals["pco_page_url"] = pco_page_url  # "Open in PCO", or in the sandbox
 
     @app.context_processor
     def inject_sidebar():

@@ -8,8 +8,10 @@ from ..services.directory.common import find_by_id
 from ..services.review import queue as review_queue
 from ..services.directory.contacts import FAMILY_ADDRESS_FIELDS
 from ..services.directory.people import find_people
+from ..services.media import serve as media_service
 from . import bp
-from .forms import FamilyEditForm, FamilyForm, FamilyMemberForm, FamilyRoleForm, keep_current_choice
+from .forms import (FamilyEditForm, FamilyForm, FamilyMemberForm, FamilyRoleForm, PhotoForm,
+                    keep_current_choice)
 from .helpers import (add_member, found_or_404, history_of, removed, render_form, requested_page,
                       save_role, search_text)
 
@@ -64,7 +66,8 @@ def family(family_id):
                            candidates=candidates, role_forms=role_forms,
                            add_form=FamilyMemberForm(formdata=None),
                            review_items=review_queue.for_family(family.id),
-                           **history_of("family", family.id))
+                           stored_photo=media_service.shown_photo_file(family),
+                           photo_form=PhotoForm(), **history_of("family", family.id))
 
 
 @bp.route("/families/<int:family_id>/edit", methods=["GET", "POST"])

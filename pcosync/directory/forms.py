@@ -257,7 +257,7 @@ class ArchiveForm(FlaskForm):
 
 
 class PhotoForm(FlaskForm):
-    """A person's photo, uploaded here (services/media/photos.py checks what it is)."""
+    """A person's or a family's photo, uploaded here (services/media/photos.py checks it)."""
     photo = FileField("Photo (JPEG, PNG, GIF or WebP)",
                       validators=[FileRequired("Choose a photo to upload.")])
 

@@ -48,7 +48,7 @@ def person(person_id):
     person = found_or_404(people_service.load_person(person_id))
     return render_template(
         "directory/person.html", person=person, families=people_service.families_of(person),
-        groups=people_service.groups_of(person), pco_url=people_service.pco_person_url(person),
+        groups=people_service.groups_of(person),
         archive_form=archive_form(), grade_name=profile_service.grade_name,
         review_items=review_queue.for_person(person.id),
         waiting=people_service.waiting_for_push(person),

@@ -12,7 +12,7 @@ from .custom_fields import FieldDefinition, FieldOption, FieldTab, FieldValue
 from .notes import Note, NoteCategory
 from .attendance import Attendance, AttendanceChunk, AttendancePass, GroupEvent
 from .disconnection import Disconnection
-from .media import StoredFile
+from .media import MediaFailure, StoredFile
 from .enums import (
     ChangeSource, DeliveryStatus, DuplicateStatus, FieldSync, FieldType, Gender, GroupRole,
     MediaKind, MediaSource, NameKind, Outcome, PersonStatus, RemovalKind, ReviewKind,
@@ -50,6 +50,7 @@ __all__ = [
     "ReviewItem", "ReviewKind", "ReviewStatus", "Role",
     "RunKind", "RunStatus", "SyncCursor", "SYNCED_PERSON_FIELDS", "SyncIssue", "SyncRun",
     "SyncSchedule", "SyncScope", "TECH_ADMIN", "User", "UserSession", "UTCDateTime", "utcnow",
-    "WebhookDelivery", "WebhookSubscription", "MediaKind", "MediaSource", "StoredFile",
+    "WebhookDelivery", "WebhookSubscription", "MediaFailure", "MediaKind", "MediaSource",
+    "StoredFile",
     "CREATED", "ChangeSource", "DELETED", "FieldChange", "PEOPLE_SENSITIVE", "SENSITIVE_FIELDS",
 ]

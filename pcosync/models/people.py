@@ -2,7 +2,7 @@
 from datetime import date, datetime
 from typing import Optional
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, func, literal_column
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from ..extensions import db
@@ -128,6 +128,14 @@ class Person(TimestampsMixin, db.Model):
 
     def __repr__(self):
         return f"<Person {self.id} pco={self.pco_id}>"
+
+
+# How lists sort people by name: a missing name part as "" (NULLs sort first on SQLite and last
+# on PostgreSQL, and compare as unknown), with the index that answers it on both databases
+# (the literal '' rather than a bound parameter, so the query's expression is the index's).
+PERSON_SORT_NAME = (func.coalesce(Person.last_name, literal_column("''")),
+                    func.coalesce(Person.first_name, literal_column("''")))
+Index("ix_people_sort_name", *PERSON_SORT_NAME, Person.id)
 
 
 class ContactPoint(TimestampsMixin):

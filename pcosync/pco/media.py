@@ -1,6 +1,7 @@
 """PCO's files, with no database: what identifies a photo or a custom-field file, PCO's
 generated "no photo" images, downloads from PCO's file hosts, and the two-step photo upload
-(the file to PCO's upload service, then the person's `avatar` set to the returned file id).
+(the file to PCO's upload service, then the person's or household's `avatar` set to the
+returned file id).
 """
 import time
 from dataclasses import dataclass
@@ -119,3 +120,10 @@ def set_person_avatar(client, person_id, file_id) -> dict:
     `avatar` is then the photo's address."""
     body = document("Person", {"avatar": file_id}, resource_id=person_id)
     return client._write("PATCH", f"/people/v2/people/{_segment(person_id)}", body)
+
+
+def set_household_avatar(client, household_id, file_id) -> dict:
+    """The same for a household: PCO's docs list `avatar` among a household's assignable
+    attributes on update ("File UUID", see docs/admin/media.md)."""
+    body = document("Household", {"avatar": file_id}, resource_id=household_id)
+    return client._write("PATCH", f"/people/v2/households/{_segment(household_id)}", body)

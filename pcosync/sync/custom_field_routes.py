@@ -3,11 +3,10 @@ call services/custom_field_settings, answer (the CSRF token is checked by CSRFPr
 from flask import flash, redirect, render_template, request, url_for
 
 from ..auth.permissions import permission_required
-from ..models import PCO_MANAGE, FieldSync
+from ..models import PCO_MANAGE
 from ..services.settings import custom_fields as settings
 from . import bp
-
-MAX_ERRORS_SHOWN = 5  # a tampered form's errors must not overflow the session cookie
+from .setting_pages import answer_saved, setting_columns
 
 
 @bp.route("/custom-fields")
@@ -15,22 +14,15 @@ MAX_ERRORS_SHOWN = 5  # a tampered form's errors must not overflow the session c
 def custom_fields():
     groups = settings.setting_groups()
     return render_template("sync/custom_fields.html", groups=groups,
-                           overview=settings.overview(groups), settings=list(FieldSync),
-                           setting_names=settings.SETTING_NAMES,
-                           new_field_types=settings.NEW_FIELD_TYPES)
+                           overview=settings.overview(groups),
+                           new_field_types=settings.NEW_FIELD_TYPES, **setting_columns())
 
 
 @bp.route("/custom-fields", methods=["POST"])
 @permission_required(PCO_MANAGE)
 def save_custom_fields():
-    result = settings.save_settings(request.form)
-    for error in result.errors[:MAX_ERRORS_SHOWN]:
-        flash(error, "error")
-    if len(result.errors) > MAX_ERRORS_SHOWN:
-        flash(f"…and {len(result.errors) - MAX_ERRORS_SHOWN} more settings were ignored.",
-              "error")
-    flash(result.summary(), "success" if result.changed else "info")
-    return redirect(url_for("sync.custom_fields"))
+    return answer_saved(settings.save_settings(request.form), "sync.custom_fields",
+                        "…and {count} more settings were ignored.")
 
 
 @bp.route("/custom-fields/new", methods=["POST"])

@@ -8,7 +8,6 @@ from ..extensions import db
 from ..jobs import QueueUnavailable, scan_state, start_duplicate_scan
 from ..models import PCO_MANAGE, DuplicatePair, NameKind
 from ..services.directory.common import page_number
-from ..services.directory.people import pco_person_url
 from ..services.duplicates import pairs
 from ..services.settings import name_equivalences
 from . import bp
@@ -19,7 +18,7 @@ from . import bp
 def duplicates():
     page = pairs.open_pairs(page_number(request.args.get("page")))
     return render_template("sync/duplicates.html", page=page, last_scan=pairs.last_scan(),
-                           pco_person_url=pco_person_url, scan=scan_state())
+                           scan=scan_state())
 
 
 @bp.route("/duplicates/scan-status")

@@ -12,6 +12,7 @@ from ..pco.errors import PCOError
 from ..services.connection import while_admin_waits
 from ..services.independence import disconnect as disconnecting
 from ..services.independence.report import build_report
+from ..services.media import failures as media_failures
 from ..services.runs import kinds
 from ..services.runs.lifecycle import RunAlreadyActive
 from . import bp
@@ -28,7 +29,8 @@ def independence():
     return render_template("sync/independence.html", report=report, error=error,
                            steps=disconnecting.STEPS,
                            bring=kinds.get(kinds.BRING_ALL_HERE),
-                           last=disconnecting.last_disconnection())
+                           last=disconnecting.last_disconnection(),
+                           failing_files=media_failures.failing_files())
 
 
 @bp.route("/independence/bring", methods=["POST"])

@@ -242,3 +242,17 @@ def test_the_gender_select_lists_pcos_values_once(admin_client):
     assert '<option selected value="Male">' in select
     post(admin_client, f"/directory/people/{person.id}/edit", dict(VALID, gender="Female"))
     assert fresh(Person, person.id).gender == "Female"
+
+
+def test_open_in_pco_links_lead_to_the_real_pco_when_it_is_the_pco_in_use(app):
+    from pcosync.models import Family, Group
+    from pcosync.services.directory.pco_pages import pco_page_url
+
+    app.config["PCO_API_URL"] = "https://api.planningcenteronline.com"
+    assert pco_page_url(Person(pco_id="7")) == (
+        "https://people.planningcenteronline.com/people/AC7")
+    assert pco_page_url(Family(pco_household_id="8")) == (
+        "https://people.planningcenteronline.com/households/8")
+    assert pco_page_url(Group(pco_group_id="9")) == (
+        "https://groups.planningcenteronline.com/groups/9")
+    assert pco_page_url(Group(name="Local choir")) is None

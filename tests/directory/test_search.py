@@ -130,6 +130,38 @@ def test_next_and_previous_links_page_by_key_through_everyone(admin_client):
         every[50:100])  # a damaged link falls back to its page number
 
 
+def test_keyset_links_page_through_people_without_a_name(admin_client):
+    """A page boundary on a person with no last or first name (NULL or empty) still gives a
+    keyset link, and following Next then Previous meets everyone once, in the list's order."""
+    rows = [{"last_name": (None, "")[n % 2] if n < 110 else f"Zed{n}",
+             "first_name": (None, "", "Ann")[n % 3], "status": "active", "child": False,
+             "search_name": "x"} for n in range(123)]
+    db.session.execute(insert(Person), rows)
+    db.session.commit()
+    from pcosync.services.directory.people import PEOPLE_ORDER
+
+    everyone = db.session.scalars(db.select(Person.id).order_by(*PEOPLE_ORDER)).all()
+
+    def follow(path, rel):
+        html = admin_client.get(path).get_data(as_text=True)
+        found = re.search(rf'rel="{rel}" href="([^"]+)"', html)
+        ids = [int(i) for i in re.findall(r'href="/directory/people/(\d+)"', html)]
+        return ids, found and found.group(1).replace("&amp;", "&")
+
+    seen, link, links = [], "/directory/people/", []
+    while link:
+        ids, link = follow(link, "next")
+        seen += ids
+        links.append(link)
+    assert seen == everyone and all("after=" in link for link in links[:-1])
+    back, link = [], links[1]
+    while link:
+        ids, link = follow(link, "prev")
+        assert link is None or "before=" in link
+        back = ids + back
+    assert back == everyone
+
+
 def test_odd_page_numbers_are_safe(admin_client):
     bulk_people(60)
     assert "Page 1 of 2" in text_of(admin_client.get("/directory/people/?page=abc"))

@@ -1,15 +1,19 @@
 """A preview in headless Chromium: "Preview only" ticked, Full Sync pressed, the run's page shows
 what it would change (and that nothing was sent to PCO), then "Apply" runs it for real. The
-preview's page is saved as docs/preview.png."""
+preview's page is saved as docs/preview.png, and a push preview's headcount as
+docs/push-preview-scope.png."""
 
 import pytest
 import requests
 from sqlalchemy import select
 
 from pcosync.extensions import db
-from pcosync.models import Person, SyncRun
+from pcosync.models import Person, SyncRun, SyncScope, utcnow
+from pcosync.services.rules.scope import SCOPE_ROW_ID
 from tests import support
 from tests.e2e import docs_screenshot, docs_screenshots_at_both_widths
+from tests.factories import make_person
+from tests.plugins.fixtures import BROWSER_ADMIN_EMAIL
 
 pytestmark = pytest.mark.browser
 BURST_WAIT_MS = 20_000
@@ -67,3 +71,23 @@ def test_a_preview_shows_what_a_full_sync_would_do_then_apply_runs_it(
     assert (real.kind, real.preview, real.status) == ("Full Sync", False, "COMPLETED")
     assert nicknames(changed_in_pco[:3]) == ["Bex", "Jim", "Kate"]
     assert db.session.get(Person, changed_in_pco[3]).archived_at is not None
+
+
+def test_a_push_preview_shows_its_headcount(logged_in_page, app, make_sandbox):
+    """docs/push-preview-scope.png: a Push People preview under a push scope (adults only)."""
+    make_sandbox(people=10, seed=3)
+    for first_name, last_name in (("Amber", "Cedar"), ("Basil", "Dune"), ("Iris", "Heath")):
+        make_person(first_name, last_name, emails=[f"{first_name.lower()}@example.org"])
+    for first_name in ("Kit", "Tom"):
+        make_person(first_name, "Young", child=True)
+    make_person("Quinn", "Quiet", do_not_send_at=utcnow(), do_not_send_by=BROWSER_ADMIN_EMAIL)
+    db.session.add(SyncScope(id=SCOPE_ROW_ID, push_adults_only=True))
+    preview = support.run("Push People", preview=True)
+    page = logged_in_page
+
+    page.goto(f"/sync/runs/{preview.id}")
+
+    assert page.locator("#push-headcount").inner_text() == (
+        "Push People would add 3 people to PCO; 2 are outside what syncs (Kit Young, Tom "
+        "Young); 1 is marked do not send (Quinn Quiet).")
+    docs_screenshot(page, "push-preview-scope", full_page=True)

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from pcosync.extensions import db
 from pcosync.jobs.media import queue_media_if_waiting
-from pcosync.models import MediaKind, Person, StoredFile, SyncRun, utcnow
+from pcosync.models import MediaFailure, MediaKind, Person, StoredFile, SyncRun, utcnow
 from pcosync.pco.media import Downloader
 from pcosync.services import media
 from pcosync.services.media.pull import media_waiting
@@ -113,3 +113,43 @@ def test_a_killed_step_resumes_without_fetching_a_file_twice(app, sandbox, monke
     assert again.status == "COMPLETED" and again.created_count >= 2
     assert set(fetches(sandbox).values()) == {1}
     assert media.media_only_in_pco() == {"photos": 0, "files": 0}
+
+
+def test_a_failing_file_waits_for_its_next_try_and_starts_no_media_run(
+        app, sandbox, admin_client):
+    first = min(sandbox.store.db.people.values(), key=lambda person: person["id"])
+    sandbox.store.update_person(first["id"], {"avatar": PHOTO.format(id=first["id"])})
+    path = PHOTO.format(id=first["id"]).split(".com", 1)[1]
+    sandbox_admin(sandbox, "POST", "/media", {"gone": [path]})  # removed from PCO's storage
+    started = utcnow()
+    assert run("People").status == "COMPLETED"
+    queued = queue_media_if_waiting(started, triggered_by="test")
+    execute_run(queued.id)
+    assert db.session.get(SyncRun, queued.id).failed_count == 1
+    failure = db.session.scalar(select(MediaFailure))
+    assert (failure.attempts, failure.person.pco_id) == (1, str(first["id"]))
+    pause = (failure.next_try_at - utcnow()).total_seconds()
+    assert 0.9 * app.config["MEDIA_RETRY_SECONDS"] < pause <= app.config["MEDIA_RETRY_SECONDS"]
+
+    # A Quick Sync that touches the person queues no Media run for a file not due yet.
+    sandbox.store.update_person(first["id"], {"nickname": "Changed"})
+    quick = run("Quick Sync")
+    assert quick.status == "COMPLETED" and quick.updated_count >= 1
+    assert queue_media_if_waiting(quick.started_at, triggered_by="test") is None
+    assert run("Media").skipped_count >= 1 and fetches(sandbox)[path] == 1
+
+    failure.next_try_at = utcnow()  # its next try has come
+    db.session.commit()
+    assert media_waiting(started)
+    assert run("Media").failed_count == 1 and fetches(sandbox)[path] == 2
+    failure = db.session.scalar(select(MediaFailure))
+    assert failure.attempts == 2 and (failure.next_try_at - utcnow()).total_seconds() > pause
+    page = admin_client.get("/sync/independence").get_data(as_text=True)
+    name = failure.person.full_name
+    assert f"The photo of {name}: " in page and "Tried 2 times" in page
+
+    sandbox_admin(sandbox, "POST", "/media", {"gone": []})  # back: stored, failure forgotten
+    failure.next_try_at = utcnow()
+    db.session.commit()
+    assert run("Media").created_count == 1
+    assert db.session.scalar(select(MediaFailure)) is None

@@ -7,7 +7,7 @@ from PIL import Image
 from sqlalchemy import select
 
 from pcosync.extensions import db
-from pcosync.models import MediaSource, Person, StoredFile
+from pcosync.models import Family, MediaKind, MediaSource, Person, StoredFile
 from pcosync.pco.media import photo_identity
 from pcosync.services.media.storage import storage
 from tests.support import csrf_token, pco_person, run, sandbox_admin, stats
@@ -29,10 +29,10 @@ def jpeg_with_gps(size=(40, 30)):
     return out.getvalue()
 
 
-def upload(client, person_id, content, name="photo.jpg"):
+def upload(client, person_id, content, name="photo.jpg", owner="people"):
     token = client.token = getattr(client, "token", None) or csrf_token(
-        client, f"/directory/people/{person_id}")
-    return client.post(f"/directory/people/{person_id}/photo", follow_redirects=True,
+        client, f"/directory/{owner}/{person_id}")
+    return client.post(f"/directory/{owner}/{person_id}/photo", follow_redirects=True,
                        content_type="multipart/form-data",
                        data={"csrf_token": token, "photo": (io.BytesIO(content), name)})
 
@@ -80,3 +80,38 @@ def test_a_photo_taken_here_reaches_pco_once_and_its_echo_downloads_nothing(
     assert run("People").status == "COMPLETED"  # PCO's answer read back: the echo
     assert run("Media").created_count == 0
     assert sandbox_admin(sandbox, "GET", "/media")["fetches"] == {}
+
+
+def test_a_household_photo_is_shown_on_the_family_page_and_one_taken_here_reaches_pco_once(
+        app, sandbox, admin_client):
+    household = min(sandbox.store.db.households.values(), key=lambda h: h["id"])
+    household["avatar"] = "https://avatars.planningcenteronline.com/uploads/household/9/h.jpg"
+    for kind in ("People", "Families", "Media"):
+        assert run(kind).status == "COMPLETED"
+    family = db.session.scalar(select(Family).where(
+        Family.pco_household_id == str(household["id"])))
+    pulled = db.session.scalar(select(StoredFile).where(StoredFile.family_id == family.id))
+    page = admin_client.get(f"/directory/families/{family.id}").get_data(as_text=True)
+    assert f'src="/directory/media/{pulled.id}" alt="Photo of {family.name}"' in page
+    assert "Replace the photo" in page
+
+    assert "HEIC/HEIF" in upload(admin_client, family.id, HEIC, owner="families").get_data(
+        as_text=True)  # the person photo's checks, the same code
+    page = upload(admin_client, family.id, jpeg_with_gps(), owner="families")
+    assert "Photo saved. The next Push Photos sends it to PCO." in page.get_data(as_text=True)
+    row = db.session.scalar(select(StoredFile).where(StoredFile.family_id == family.id))
+    assert (row.kind, row.source, row.pushed_at) == (MediaKind.FAMILY_PHOTO,
+                                                     MediaSource.LOCAL, None)
+
+    first = run("Push Photos")
+    assert (first.status, first.updated_count) == ("COMPLETED", 1), first.error
+    avatar = sandbox.store.get_household(household["id"])["avatar"]  # the upload's address
+    assert avatar.split("/uploads/")[1] in sandbox_admin(sandbox, "GET", "/media")["photos"][0]
+    db.session.expire_all()
+    assert avatar.split("/uploads/")[1] in db.session.get(Family, family.id).pco_avatar_url
+    assert run("Push Photos").updated_count == 0
+    assert stats(sandbox)["by_route"]["POST /upload/v2/files"] == 1
+    fetched = sandbox_admin(sandbox, "GET", "/media")["fetches"]
+    assert run("Families").status == "COMPLETED"  # PCO's answer read back: the echo
+    assert run("Media").created_count == 0
+    assert sandbox_admin(sandbox, "GET", "/media")["fetches"] == fetched

@@ -1,10 +1,15 @@
 """A push that would add more than PUSH_CREATE_CONFIRM people to PCO stops for a confirmation
-before any request; up to the limit it goes through."""
+before any request; up to the limit it goes through. A push preview says how many people it
+would add and names those it holds back."""
+import re
+
 from sqlalchemy import func, select
 
 from pcosync.extensions import db
-from pcosync.models import Person
+from pcosync.models import Person, SyncScope, utcnow
 from pcosync.services.push.people import people_to_create_count
+from pcosync.services.rules.scope import SCOPE_ROW_ID
+from tests.factories import make_person
 from tests.support import run, stats
 
 
@@ -40,3 +45,30 @@ def test_100_new_people_go_through(app, sandbox):
     assert result.status == "COMPLETED" and result.created_count == 100
     assert db.session.scalar(select(func.count()).select_from(Person)
                              .where(Person.pco_id.is_(None))) == 0
+
+
+def test_a_push_preview_says_whom_it_adds_and_whom_it_holds(admin_client, make_sandbox):
+    make_sandbox(people=10, seed=3)
+    new_people(3)
+    for first_name in ("Kit", "Tom"):  # outside the push scope: adults only
+        make_person(first_name, "Young", child=True)
+    make_person("Quinn", "Quiet", do_not_send_at=utcnow(), do_not_send_by="admin@example.org")
+    db.session.add(SyncScope(id=SCOPE_ROW_ID, push_adults_only=True))
+    db.session.commit()
+
+    preview = run("Push People", preview=True)
+
+    assert preview.status == "COMPLETED", preview.error
+    assert preview.report["push_headcount"]["creates"] == 3
+    page = admin_client.get(f"/sync/runs/{preview.id}").get_data(as_text=True)
+    assert text_of(page, "push-headcount") == (
+        "Push People would add 3 people to PCO; 2 are outside what syncs (Kit Young, Tom "
+        "Young); 1 is marked do not send (Quinn Quiet).")
+    sync_page = admin_client.get("/sync/").get_data(as_text=True)
+    assert text_of(sync_page, "push-creates") == "Push People would add 3 people to PCO"
+
+
+def text_of(html, element_id):
+    """The text of the element with this id (tags dropped, spaces as a reader sees them)."""
+    found = re.search(rf'id="{element_id}"[^>]*>(.*?)</(p|span)>', html, re.S).group(1)
+    return " ".join(re.sub(r"<[^>]+>", "", found).split())

@@ -4,16 +4,15 @@ Edits write only the fields a form may change. The PCO link (`pco_id`, `pco_upda
 `pco_synced_hash`) is never written here: the pusher finds local edits by comparing the hash of
 the person's synced fields with `pco_synced_hash`, so changing the fields is all it needs.
 """
-from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from ... import config as settings
 from ...extensions import db
 from ...models import (
     Email, Family, FamilyMember, Group, GroupMembership, Person, PersonStatus, PhoneNumber,
     utcnow,
 )
+from ...models.people import PERSON_SORT_NAME
 from ..rules.contact_kinds import CONTACT_KINDS
 from ..rules.state import person_state_from_local
 from . import custom_fields, keyset
@@ -28,8 +27,14 @@ EDITABLE_PERSON_FIELDS = (
     "campus_id", "allergies", "photo_url", "verification_status",
 )
 PICKER_LIMIT = 20
-# The index ix_people_last_first serves it (id breaks ties, so pages never overlap).
-PEOPLE_ORDER = (Person.last_name, Person.first_name, Person.id)
+# The index ix_people_sort_name serves it (id breaks ties, so pages never overlap); a missing
+# name part sorts as "", so a nameless person is a keyset boundary like any other.
+PEOPLE_ORDER = (*PERSON_SORT_NAME, Person.id)
+
+
+def people_row_key(person):
+    """A person's values of PEOPLE_ORDER."""
+    return (person.last_name or "", person.first_name or "", person.id)
 
 
 def list_people(search="", page=1, archived=False, after=None, before=None):
@@ -44,13 +49,14 @@ def list_people(search="", page=1, archived=False, after=None, before=None):
         query = query.where(condition)
     after_key, before_key = keyset.decode(after or ""), keyset.decode(before or "")
     if page == 1 or after_key or before_key:
-        return keyset.keyset_page(query, PEOPLE_ORDER, page, after=after_key, before=before_key)
+        return keyset.keyset_page(query, PEOPLE_ORDER, people_row_key, page,
+                                  after=after_key, before=before_key)
     result = paginate(query, PEOPLE_ORDER, page)
     # The next and previous links from here on are keyset links.
     if result.items and result.has_next:
-        result.next_key = keyset.encode(keyset.row_key(result.items[-1], PEOPLE_ORDER))
+        result.next_key = keyset.encode(people_row_key(result.items[-1]))
     if result.items and result.has_prev:
-        result.prev_key = keyset.encode(keyset.row_key(result.items[0], PEOPLE_ORDER))
+        result.prev_key = keyset.encode(people_row_key(result.items[0]))
     return result
 
 
@@ -128,16 +134,6 @@ def restore_person(person):
         person.status = PersonStatus.ACTIVE
         person.inactive_reason = None
         db.session.commit()
-
-
-def pco_person_url(person):
-    """The person's page in PCO; in the demo, the sandbox's page for them (the real PCO would
-    show someone else, or nobody)."""
-    if not person.pco_id:
-        return None
-    if settings.uses_sandbox(current_app.config):
-        return f"{current_app.config['PCO_API_URL'].rstrip('/')}/sandbox/people/{person.pco_id}"
-    return f"https://people.planningcenteronline.com/people/AC{person.pco_id}"
 
 
 CONTACT_NAMES = {kind.name for kind in CONTACT_KINDS}

@@ -1,10 +1,10 @@
 """Photos and files kept here (storage.py, files.py), pulled from PCO (pull.py), taken here
 (photos.py) and sent to PCO (push.py). The plain functions below are for the other parts of
 the platform: a person's export and erasure, and the independence report."""
-from sqlalchemy import event, func, or_, select
+from sqlalchemy import delete, event, func, or_, select
 
 from ...extensions import db
-from ...models import Family, FieldValue, MediaKind, Person, StoredFile
+from ...models import Family, FieldValue, MediaFailure, MediaKind, Person, StoredFile
 from ...pco.media import GENERATED_PHOTO_MARKS
 from . import files
 
@@ -23,6 +23,8 @@ def erase_person_media(person):
     keys = [row.storage_key for row in rows]
     for row in rows:
         db.session.delete(row)
+    # A failed download's record names a file of theirs (its name, its address's path).
+    db.session.execute(delete(MediaFailure).where(MediaFailure.person_id == person.id))
     event.listen(db.session(), "after_commit", lambda _session: files.forget(keys), once=True)
     return len(rows)
 

@@ -1,13 +1,14 @@
 """Photos taken here: an upload checked (size, type, a pixel limit against decompression
 bombs), re-encoded (which strips EXIF, GPS and every other piece of metadata), and kept as
-the person's photo, to be sent to PCO by the Push Photos run."""
+a person's or a family's photo, to be sent to PCO by the Push Photos run."""
 import io
 import warnings
+from hashlib import sha256
 
 from flask import current_app
 from PIL import Image, UnidentifiedImageError
 
-from ...models import MediaKind, MediaSource
+from ...models import Family, MediaKind, MediaSource
 from . import files
 
 ACCEPTED = {"JPEG": "image/jpeg", "PNG": "image/png", "GIF": "image/gif", "WEBP": "image/webp"}
@@ -60,11 +61,15 @@ def _reencoded(image):
     return out.getvalue(), "image/jpeg"
 
 
-def keep_local_photo(person, content: bytes):
-    """Check, re-encode and store `content` as the person's photo (to be sent to PCO); returns
-    (the row, the replaced files' keys to delete once the caller commits)."""
+def keep_local_photo(owner, content: bytes):
+    """Check, re-encode and store `content` as the photo of `owner` (a person or a family), to
+    be sent to PCO; returns (the row, the replaced files' keys to delete once the caller
+    commits)."""
     photo, content_type = prepared_photo(content)
-    from hashlib import sha256
     identity = f"local:{sha256(photo).hexdigest()}"
-    return files.keep(MediaKind.PERSON_PHOTO, person.id, identity, photo, content_type,
+    return files.keep(photo_kind(owner), owner.id, identity, photo, content_type,
                       source=MediaSource.LOCAL)
+
+
+def photo_kind(owner):
+    return MediaKind.FAMILY_PHOTO if isinstance(owner, Family) else MediaKind.PERSON_PHOTO

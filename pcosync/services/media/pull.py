@@ -15,7 +15,7 @@ from ...extensions import db
 from ...models import Family, FieldValue, MediaKind, MediaSource, Outcome, Person
 from ...pco import media as pco_media
 from ...pco.errors import PCONotFound, PCOUnavailable
-from . import files
+from . import failures, files
 
 log = logging.getLogger("pcosync.media")
 
@@ -24,15 +24,17 @@ def pull_media(client, progress, only=None):
     """`client` is unused (downloads are not API requests). `only`: {"people": ids,
     "families": ids} to look at (Quick Sync and webhooks), or None for everyone."""
     wanted, held = changed_files(only)
+    # A file that failed lately waits for its next try (failures.py): Skipped until then.
     progress.expect(len(wanted) + held)
     progress.count(Outcome.SKIPPED, held)
     if progress.recorder is not None:  # a preview downloads and stores nothing
         progress.count(Outcome.CREATED, len(wanted))
         return
     downloader = pco_media.Downloader(current_app.config.get("MEDIA_DOWNLOAD_INTERVAL"))
+    failed_before = failures.failed_slots()  # one query, not one per file
     try:
         for item in wanted:
-            fetch_one(downloader, item, progress)
+            fetch_one(downloader, item, progress, failed_before)
         progress.checkpoint()
     finally:
         downloader.close()
@@ -40,16 +42,17 @@ def pull_media(client, progress, only=None):
 
 def changed_files(only=None):
     """([(kind, owner id, identity, url, file name, person id)] of the files PCO holds that
-    are not stored here as they are now, how many are stored as they are)."""
+    are not stored here as they are now and are due (not waiting after a failure), how many
+    are stored as they are or wait for their next try)."""
     scope = only or {}
     found = (_photos(Person, MediaKind.PERSON_PHOTO, scope.get("people"), only),
              _photos(Family, MediaKind.FAMILY_PHOTO, scope.get("families"), only),
              _field_files(scope.get("people"), only))
     wanted, held = [], 0
     for kind, candidates in found:
-        changed = list(_changed(kind, candidates))
-        wanted += changed
-        held += len(candidates) - len(changed)
+        due, _ = failures.due_only(kind, list(_changed(kind, candidates)))
+        wanted += due
+        held += len(candidates) - len(due)
     return wanted, held
 
 
@@ -89,17 +92,22 @@ def _unsent_local(have):
     return source == MediaSource.LOCAL and pushed_at is None
 
 
-def fetch_one(downloader, item, progress):
+def fetch_one(downloader, item, progress, failed_before=frozenset()):
+    """Download and store one file; `failed_before`: the (kind, owner id) slots whose earlier
+    failures a success ends."""
     kind, owner_id, identity, url, name, person_id = item
     try:
         got = downloader.fetch(url)
     except (PCONotFound, PCOUnavailable) as exc:
-        # One file a host cannot give now is tried again by the next step; the rest go on.
+        # One file a host cannot give now is tried again later (failures.py); the rest go on.
+        failures.record_failure(item, exc.message)
         progress.issue(_record_type(kind), exc.message, local_id=owner_id, failed=True)
         progress.checkpoint()
         return
     _, stale = files.keep(kind, owner_id, identity, got.content, got.content_type,
                           file_name=name, person_id=person_id)
+    if (kind, owner_id) in failed_before:
+        failures.clear(kind, owner_id)
     progress.count(Outcome.CREATED)
     progress.checkpoint()
     files.forget(stale)
@@ -112,7 +120,8 @@ def _record_type(kind):
 
 def media_waiting(since):
     """Whether records written since then (by a Quick Sync, a webhook batch) point at a photo
-    or a file not stored here: then a Media step is worth queuing."""
+    or a file not stored here and due (a file that failed lately is not, until its next try):
+    then a Media step is worth queuing."""
     people = set(db.session.scalars(select(Person.id).where(Person.updated_at >= since)))
     people |= set(db.session.scalars(select(FieldValue.person_id).where(
         FieldValue.updated_at >= since)))

@@ -1,8 +1,9 @@
 """What the app serves of a stored file, and how: only to signed-in users, never as a page of
 this site (a file PCO held may be anything, HTML included)."""
 from ...extensions import db
-from ...models import MediaKind, StoredFile
+from ...models import StoredFile
 from . import files
+from .photos import photo_kind
 
 # Shown in the page; anything else is a download.
 INLINE_TYPES = frozenset({"image/jpeg", "image/png", "image/gif", "image/webp",
@@ -20,6 +21,7 @@ def served(row):
     return files.read(row), content_type, inline
 
 
-def shown_photo_file(person):
-    """The stored photo of a person to show (a photo taken here, else PCO's), or None."""
-    return files.current(MediaKind.PERSON_PHOTO, person.id)
+def shown_photo_file(owner):
+    """The stored photo of a person or a family to show (a photo taken here, else PCO's), or
+    None."""
+    return files.current(photo_kind(owner), owner.id)

@@ -1,5 +1,6 @@
 """Sync Families: PCO households become local families (also applied by household webhooks)."""
 from collections import Counter
+from functools import partial
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -13,7 +14,9 @@ from ..rules.pending_removals import HOUSEHOLD, removed_people
 from ..rules.families import (
     FAMILY_ADDRESS_FIELDS, address_values, family_state, primary_address_row,
 )
+from ..rules.scope import pull_narrowed
 from .listing import people_by_pco_id, pull_listing, still_in_pco
+from .scope import households_in_scope
 
 
 def families_by_household_id(pco_household_ids, for_update=False):
@@ -106,15 +109,19 @@ def _write_family(family, record, members, primary, address):
 
 def pull_families(client, progress):
     pull_listing(client.iter_households(read_ahead=True), schemas.load_household, "Household",
-                 apply_households_page, progress,
+                 partial(apply_households_page, narrowed=pull_narrowed()), progress,
                  (Family, Family.pco_household_id, still_in_pco(client.get_household)))
 
 
-def apply_households_page(records, progress):
+def apply_households_page(records, progress, narrowed=False):
     """A page of households in a few queries: each household's state is computed from light
     rows (ids, PCO ids, the primary contacts' addresses), an unchanged or older one is skipped
     there, new ones are created in bulk, and only the changed ones load their family and
     people as objects for apply_household."""
+    if narrowed:  # households follow the people inside the pull scope (rules/scope)
+        records = households_in_scope(records, progress)
+    if not records:
+        return
     page = HouseholdsPage(records)
     # Not in a preview (its report reads the ORM's flushes), nor for a household the page
     # holds twice (the later record must find the family the first one made).

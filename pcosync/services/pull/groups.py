@@ -14,6 +14,7 @@ from ...models import PCO_GROUPS_DEPARTMENT, Department, Group, GroupMembership,
 from ...pco import schemas
 from ..rules.merge import CREATED, SKIPPED, UPDATED, is_stale
 from ..rules.pending_removals import GROUP, removed_people
+from ..rules.scope import any_inside, inside_pull_scope, pull_narrowed
 from .choices import pull_group_tags
 from .listing import load_records, people_by_pco_id, pull_listing, still_in_pco
 
@@ -105,12 +106,24 @@ def _people_named(listed):
     return people
 
 
-def apply_groups_page(records, listed, progress):
+def _pulled(records, listed, people, progress):
+    """Under a narrowed pull scope, the groups with a member inside it (the others Skipped)."""
+    inside = {pco_id: inside_pull_scope(person) for pco_id, person in people.items()}
+    kept = [record for record in records if any_inside(
+        [m["person_pco_id"] for m in listed[record["pco_group_id"]]], inside)]
+    progress.count(SKIPPED, len(records) - len(kept))
+    return kept
+
+
+def apply_groups_page(records, listed, progress, narrowed=False):
     """A page of groups, each with all its memberships (`listed`: group PCO id -> loaded
-    memberships): PCO decides the memberships of linked people."""
+    memberships): PCO decides the memberships of linked people; under a narrowed pull scope,
+    of the people inside it, and a group with none of them is not pulled (rules/scope)."""
+    people = _people_named(listed)
+    if narrowed:
+        records = _pulled(records, listed, people, progress)
     ids = [record["pco_group_id"] for record in records]
     groups = groups_by_pco_id(ids)
-    people = _people_named(listed)
     removed = {}
     for group_id, person in removed_people(GROUP, ids):
         removed.setdefault(group_id, set()).add(person)
@@ -127,8 +140,9 @@ def apply_groups_page(records, listed, progress):
         progress.count(outcome)
         for data in listed[group_id]:
             progress.count(apply_membership(group, data, people, progress,
-                                            removed.get(group_id, frozenset())))
-        remove_missing_memberships(group, {m["pco_membership_id"] for m in listed[group_id]})
+                                            removed.get(group_id, frozenset()), narrowed))
+        remove_missing_memberships(
+            group, {m["pco_membership_id"] for m in listed[group_id]}, narrowed)
 
 
 def removed_from_group(group):
@@ -136,11 +150,14 @@ def removed_from_group(group):
     return {person for _, person in removed_people(GROUP, [group.pco_group_id])}
 
 
-def apply_membership(group, data, people, progress, removed=frozenset()):
-    """`removed`: see removed_from_group; such a membership is not brought back."""
+def apply_membership(group, data, people, progress, removed=frozenset(), narrowed=False):
+    """`removed`: see removed_from_group; such a membership is not brought back. `narrowed`:
+    under a narrowed pull scope, one of a person not inside it is neither made nor changed."""
     if data["person_pco_id"] in removed:
         return SKIPPED
     person = people.get(data["person_pco_id"])
+    if narrowed and not inside_pull_scope(person):
+        return SKIPPED
     if person is None:
         progress.issue("Membership", f"Person {data['person_pco_id']} of group "
                        f"{group.name!r} is not in the local database yet: run Sync People "
@@ -172,10 +189,11 @@ def _find_membership(group, person, pco_membership_id):
     return None
 
 
-def remove_missing_memberships(group, seen):
+def remove_missing_memberships(group, seen, narrowed=False):
     for membership in list(group.memberships):
         if membership.pco_membership_id and membership.pco_membership_id not in seen:
-            group.memberships.remove(membership)
+            if not narrowed or inside_pull_scope(membership.person):
+                group.memberships.remove(membership)
 
 
 def with_tag_names(record, names):
@@ -187,7 +205,7 @@ def with_tag_names(record, names):
 
 
 def pull_groups(client, progress):
-    tags = {}
+    tags, narrowed = {}, pull_narrowed()
 
     def apply_page(records, progress):
         if "names" not in tags:  # read once, after the listing answered
@@ -196,7 +214,7 @@ def pull_groups(client, progress):
         # Each group costs its own membership requests, read before anything is applied.
         listed = {record["pco_group_id"]: list_memberships(
             client, record["pco_group_id"], progress) for record in records}
-        apply_groups_page(records, listed, progress)
+        apply_groups_page(records, listed, progress, narrowed)
 
     pull_listing(client.iter_groups(read_ahead=True), schemas.load_group, "Group", apply_page,
                  progress, (Group, Group.pco_group_id, still_in_pco(client.get_group)))

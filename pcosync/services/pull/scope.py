@@ -1,5 +1,6 @@
 """Sync People within the church's pull scope (rules/scope.py): which PCO listing is read,
-and who is marked in or out of the scope after it.
+and who is marked in or out of the scope after it; and the households of a Sync Families page
+that follow the people inside it.
 
 Leaving the scope deletes, archives and changes nothing: the person keeps their PCO id and
 memberships and is only marked "out of sync scope since"; coming back (in a later pull, or a
@@ -11,15 +12,16 @@ from sqlalchemy import select, update
 from ...extensions import db
 from ...models import Person, utcnow
 from ..rules.merge import SKIPPED
-from ..rules.scope import current_scope, pull_filters, why_not_pulled
+from ..rules.scope import (
+    current_scope, household_in_scope, people_inside, pull_filters, pull_narrowed, why_not_pulled,
+)
 from .listing import people_by_pco_id
 
 CHUNK = 500
 
 
 def scoped():
-    scope = current_scope()
-    return scope is not None and not scope.pulls_everything
+    return pull_narrowed()
 
 
 def people_pages(client):
@@ -89,3 +91,14 @@ def keep_in_scope(resources, progress):
     mark_out([pco_id for pco_id in outside if pco_id in people])
     progress.count(SKIPPED, len(outside))
     return kept, outside
+
+
+def households_in_scope(records, progress):
+    """The page's households as the pull scope takes them (rules/scope.household_in_scope);
+    those none of whose members is inside it are Skipped: not created, nor changed."""
+    if not records:
+        return records
+    inside = people_inside(i for record in records for i in record["member_pco_ids"])
+    taken = [household_in_scope(record, inside) for record in records]
+    progress.count(SKIPPED, taken.count(None))
+    return [record for record in taken if record is not None]

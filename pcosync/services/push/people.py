@@ -9,7 +9,7 @@ import logging
 from contextlib import contextmanager
 
 from marshmallow import ValidationError
-from sqlalchemy import and_
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import selectinload
 
 from ...extensions import db
@@ -17,7 +17,7 @@ from ...models import SYNCED_PERSON_FIELDS, Person, utcnow
 from ...pco import schemas
 from ...pco.errors import PCONotFound, PCOUnavailable
 from ..rules.contact_kinds import CONTACT_KINDS
-from ..rules.scope import may_send
+from ..rules.scope import may_send, sendable
 from ..rules.merge import CREATED, SKIPPED, UPDATED, merge_contacts
 from ..rules.merge import fill_blanks as merge_fill_blanks
 from ..rules.state import (
@@ -33,12 +33,14 @@ from .people_lookup import PersonLookup
 log = logging.getLogger("pcosync.push")
 
 BATCH_SIZE = 100
+HEADCOUNT_NAMES = 5  # a push preview names the first few people it holds back
 CONTACT_OPTIONS = tuple(selectinload(getattr(Person, kind.name)) for kind in CONTACT_KINDS) + (
     selectinload(Person.field_values),)
 
 
 def push_people(client, progress):
     progress.allow_creates("Person", people_to_create_count())  # before any request
+    progress.tell_preview("push_headcount", push_headcount)
     push_field_definitions(client, progress)  # fields made here, so their values can follow
     progress.expect(count_live(Person, people_to_push()))
     pusher = PeoplePusher(client, progress)
@@ -55,6 +57,25 @@ def people_to_create_count():
     a few may be linked instead, when the look-up finds them there)."""
     return count_live(Person, and_(people_to_push(), Person.pco_id.is_(None),
                                    Person.archived_at.is_(None)))
+
+
+def push_headcount():
+    """What a push preview says before its changes: {"creates": people_to_create_count(), and
+    of the others PCO does not hold, "outside_scope" (held by the push scope) and
+    "do_not_send" (marked so), each with "<key>_names": the first few by name}."""
+    unlinked = and_(Person.pco_id.is_(None), Person.archived_at.is_(None))
+    # not_in, not not_(): a rule on a column left empty (no membership) holds the person too.
+    outside = and_(unlinked, Person.do_not_send_at.is_(None),
+                   Person.id.not_in(select(Person.id).where(sendable())))
+    marked = and_(unlinked, Person.do_not_send_at.is_not(None))
+    counts = {"creates": people_to_create_count()}
+    for key, condition in (("outside_scope", outside), ("do_not_send", marked)):
+        counts[key] = db.session.scalar(select(func.count()).select_from(Person)
+                                        .where(condition))
+        first = (select(Person).where(condition).limit(HEADCOUNT_NAMES)
+                 .order_by(Person.last_name, Person.first_name, Person.id))
+        counts[f"{key}_names"] = [person.full_name for person in db.session.scalars(first)]
+    return counts
 
 
 @contextmanager

@@ -129,3 +129,58 @@ def _filtered_out(resource, scope):
     if scope.pull_campus_pco_id and (campus or {}).get("id") != scope.pull_campus_pco_id:
         return f"PCO person {pco_id} is not at campus {scope.pull_campus_name} (pull scope)"
     return None
+
+
+# What follows people on the pull side (contact points, households, group memberships) under a
+# pull scope narrower than all of PCO: only what belongs to people here inside it. A person not
+# here is outside the scope or not pulled yet (the next Sync People decides): nothing of theirs
+# is created or removed, and a household or group none of whose people is inside the scope is
+# not created (one held already is left as it is, never archived for it).
+
+def pull_narrowed(scope=None):
+    """Whether the pull scope is narrower than all of PCO."""
+    scope = current_scope() if scope is None else scope
+    return scope is not None and not scope.pulls_everything
+
+
+def inside_pull_scope(person):
+    """Whether what belongs to this local person (None: not here) is pulled under a narrowed
+    pull scope: they are here and not marked out of it."""
+    return person is not None and person.out_of_scope_since is None
+
+
+def why_not_followed(pco_id, person):
+    """Under a narrowed pull scope, why a record that belongs to a PCO person (a contact point,
+    a group membership) is not applied here, in plain words; None when it is. `person`: the
+    local one, or None."""
+    if inside_pull_scope(person):
+        return None
+    if person is None:
+        return f"PCO person {pco_id} is not here: outside the sync scope, or not pulled yet"
+    return (f"PCO person {pco_id} is outside the sync scope since "
+            f"{person.out_of_scope_since:%Y-%m-%d}")
+
+
+def people_inside(pco_ids):
+    """{PCO id: whether inside the pull scope} of the people here among `pco_ids` (one query;
+    inside_pull_scope as a condition)."""
+    wanted = {i for i in pco_ids if i}
+    if not wanted:
+        return {}
+    query = select(Person.pco_id, Person.out_of_scope_since).where(Person.pco_id.in_(wanted))
+    return {row.pco_id: row.out_of_scope_since is None for row in db.session.execute(query)}
+
+
+def any_inside(pco_ids, inside):
+    """Whether a household or group with these people is pulled (`inside`: people_inside)."""
+    return any(inside.get(pco_id) for pco_id in pco_ids)
+
+
+def household_in_scope(record, inside):
+    """A household's record as a narrowed pull scope takes it, or None when none of its
+    members is inside the scope. Its members who are not here are left out of it: they are
+    outside the scope, not missing (no "run Sync People first" for them); those here outside
+    the scope stay as PCO has them (leaving the scope removes no one from a family)."""
+    if not any_inside(record["member_pco_ids"], inside):
+        return None
+    return {**record, "member_pco_ids": [i for i in record["member_pco_ids"] if i in inside]}

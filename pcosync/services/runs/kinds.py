@@ -112,7 +112,8 @@ DECLARED = (
          help="Notes of the categories that sync both ways, created, edited or deleted in "
               "PCO. Run after Push People."),
     Kind(PUSH_PHOTOS, PUSH, "photos", "Push Photos", run=push_photos, guarded=False,
-         help="Photos taken here, each sent to PCO once. Run after Push People."),
+         help="Photos of people and families taken here, each sent to PCO once. Run after "
+              "Push People."),
     Kind(FULL_PUSH, PUSH, "all", "Full Push",
          steps=(PUSH_PEOPLE, PUSH_PHOTOS, PUSH_NOTES, PUSH_FAMILIES, PUSH_MEMBERSHIPS),
          help="People, then Photos, then Notes, then Families, then Group Memberships."),

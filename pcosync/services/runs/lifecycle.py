@@ -228,6 +228,11 @@ class Progress:
         db.session.rollback()
         raise GuardTripped(message)
 
+    def tell_preview(self, name, describe):
+        """In a preview, its report holds `name`: describe() (a real run never computes it)."""
+        if self.recorder is not None:
+            self.recorder.notes[name] = describe()
+
     def checkpoint(self):
         """Commit the page's work with the counters, then honour a cancel request. The guard
         looks first: a page that takes the run over its share is rolled back instead."""

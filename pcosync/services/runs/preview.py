@@ -39,6 +39,7 @@ class PreviewRecorder:
         self.issues = []
         self.issue_count = 0
         self.guard = None
+        self.notes = {}  # what the run tells a preview besides (Progress.tell_preview)
 
     def issue(self, record_type, reason, pco_id=None, local_id=None):
         self.issue_count += 1
@@ -53,7 +54,7 @@ class PreviewRecorder:
     def report(self):
         return {"changes": self.changes.summary(), "pco_writes": self.client.would_be_writes(),
                 "issues": {"total": self.issue_count, "first": list(self.issues)},
-                "guard": self.guard}
+                "guard": self.guard, **self.notes}
 
 
 @contextlib.contextmanager

@@ -20,17 +20,14 @@ from ..directory.custom_fields import (
     load_definitions, type_label,
 )
 from ..rules.custom_fields import forget_index
+from .sync_choices import SETTING_NAMES, Choice, SettingRefused, Words, apply_settings
 
-SETTING_NAMES = {FieldSync.BOTH: "Sync both ways", FieldSync.PULL: "Pull only",
-                 FieldSync.OFF: "Off"}
-NOW = {FieldSync.BOTH: "now syncs both ways", FieldSync.PULL: "is now pull only",
-       FieldSync.OFF: "is now off (not synced)"}
-KEY_PREFIX = "sync-"  # the form's field for definition 12 is "sync-12"
-MAX_NAMED = 10  # changes named in the message (it travels in the session cookie)
-
-
-class SettingRefused(ValueError):
-    """A posted setting that was not saved; the message says why, for the admin."""
+WORDS = Words(
+    one="field", many="fields",
+    not_here="A setting for a field that is not here (“{raw_id}”) was ignored: reload the page "
+             "to see the fields as they are now.",
+    sent_next="The next Push People sends what differs here to PCO.",
+    brought_next="The next Sync People brings PCO's values of the fields turned on.")
 
 
 def fixed_reason(definition):
@@ -101,67 +98,18 @@ def overview(groups):
 
 # -- saving -----------------------------------------------------------------------------------
 
-@dataclass
-class SettingsResult:
-    changed: list  # (definition, setting before, setting now)
-    errors: list
-
-    def summary(self):
-        if not self.changed:
-            return "Nothing changed: every field keeps its setting."
-        count = len(self.changed)
-        named = [f"{d.name} {NOW[now]}" for d, _, now in self.changed[:MAX_NAMED]]
-        if count > MAX_NAMED:
-            named.append(f"and {count - MAX_NAMED} more")
-        message = f"{count} field{'' if count == 1 else 's'} changed: {'; '.join(named)}."
-        if any(now == FieldSync.BOTH for _, _, now in self.changed):
-            message += " The next Push People sends what differs here to PCO."
-        if any(before == FieldSync.OFF for _, before, _ in self.changed):
-            message += " The next Sync People brings PCO's values of the fields turned on."
-        return message
-
-
 def save_settings(form):
     """Save every "sync-<id>" setting of `form` (the posted form) that is valid; a setting
     that is not (an unknown field, an unknown setting, one the field can't take) is reported
     and changes nothing."""
-    definitions = {definition.id: definition for definition in load_definitions()}
-    changed, errors = [], []
-    for key in form:
-        if not key.startswith(KEY_PREFIX):
-            continue  # the CSRF token
-        try:
-            change = _apply(definitions, key, form.get(key, ""))
-        except SettingRefused as err:
-            errors.append(str(err))
-            continue
-        if change:
-            changed.append(change)
-    if changed:
+    choices = {definition.id: Choice(definition, allowed_settings(definition),
+                                     SettingRow(definition, 0).reason)
+               for definition in load_definitions()}
+    result = apply_settings(form, choices, WORDS)
+    if result.changed:
         forget_index()
         db.session.commit()
-    return SettingsResult(changed, errors)
-
-
-def _apply(definitions, key, value):
-    raw_id = key.removeprefix(KEY_PREFIX)
-    known = raw_id.isascii() and raw_id.isdigit() and len(raw_id) < 12
-    definition = definitions.get(int(raw_id)) if known else None
-    if definition is None:
-        raise SettingRefused(f"A setting for a field that is not here (“{raw_id[:40]}”) was "
-                             "ignored: reload the page to see the fields as they are now.")
-    if value not in set(FieldSync):
-        raise SettingRefused(f"“{value[:40]}” is not a setting for {definition.name}: choose "
-                             "Sync both ways, Pull only or Off.")
-    if value == definition.sync:
-        return None
-    if value not in allowed_settings(definition):
-        reason = SettingRow(definition, 0).reason
-        raise SettingRefused(f"{definition.name} can't be set to "
-                             f"“{SETTING_NAMES[FieldSync(value)]}”. {reason}")
-    before = FieldSync(definition.sync)
-    definition.sync = FieldSync(value)
-    return definition, before, FieldSync(value)
+    return result
 
 
 # -- a field made here ------------------------------------------------------------------------

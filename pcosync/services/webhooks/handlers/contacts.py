@@ -14,6 +14,7 @@ from .. import payloads
 from .common import (
     INCOMPLETE, TIED, erased, linked, local_person, payload_data, read_person, related_pco_id,
 )
+from .scope import belongs_outside_scope
 
 
 def _contact_kind(data):
@@ -31,6 +32,8 @@ def contact_changed(client, payload, log):
     if erased(person_id):
         return skipped_note(person_id)
     person = local_person(person_id)
+    if outside := belongs_outside_scope(person_id, person):
+        return outside
     if not payloads.carries_contact(data):
         return read_person(client, log, person_id, INCOMPLETE)
     if not linked(person):
@@ -78,6 +81,8 @@ def contact_destroyed(client, payload, log):
     item = contacts_by_pco_id(kind, [pco_id]).get(pco_id)
     person = item.person if item is not None and item.person_id else local_person(
         related_pco_id(data, "person"))
+    if outside := belongs_outside_scope(related_pco_id(data, "person"), person):
+        return outside
     if not linked(person):
         if item is None:
             return SKIPPED
@@ -114,4 +119,6 @@ def contact_reread(client, payload, log):
         raise ValueError("contact point payload names no person")
     if erased(person_id):
         return skipped_note(person_id)
+    if outside := belongs_outside_scope(person_id, local_person(person_id)):
+        return outside
     return read_person(client, log, person_id, TIED)

@@ -23,6 +23,7 @@ from .common import (
     INCOMPLETE, apply_read_person, erased, local_person, memo, payload_data, related_pco_id,
 )
 from ..reads import or_none, read_then_apply
+from .scope import belongs_outside_scope, new_group_outside_scope
 
 
 def _find_group(group_id):
@@ -54,6 +55,8 @@ def group_changed(client, payload, log):
     data = payload_data(payload)
     group_id = str(data["id"])
     group = _find_group(group_id)
+    if group is None and (outside := new_group_outside_scope()):
+        return outside
     if group is None or not payloads.carries_group(data):
         reason = "not known here" if payloads.carries_group(data) else INCOMPLETE
         return read_then_apply(client, log, f"group {group_id}: {reason}",
@@ -79,6 +82,9 @@ def membership_changed(client, payload, log):
     record = schemas.load_group_membership(data, group_pco_id=related_pco_id(data, "group"))
     if erased(record["person_pco_id"]):
         return skipped_note(record["person_pco_id"])
+    if outside := belongs_outside_scope(record["person_pco_id"],
+                                        local_person(record["person_pco_id"])):
+        return outside
     group_here = _find_group(record["group_pco_id"]) is not None
     person_here = local_person(record["person_pco_id"]) is not None
     if group_here and person_here:
@@ -119,6 +125,8 @@ def membership_destroyed(client, payload, log):
         GroupMembership.pco_membership_id == str(payload_data(payload)["id"])))
     if membership is None:
         return SKIPPED
+    if outside := belongs_outside_scope(membership.person.pco_id, membership.person):
+        return outside
     # Out of its group's collection too: a membership made next in the same batch must not
     # find it there (delete-orphan deletes it).
     membership.group.memberships.remove(membership)

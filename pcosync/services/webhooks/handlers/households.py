@@ -8,6 +8,7 @@ from ...rules.review_items import file_archived_by_pco
 from .. import payloads
 from ..reads import or_none, read_then_apply
 from .common import INCOMPLETE, TIED, local_person, memo, payload_data, remember
+from .scope import household_outside_scope
 
 
 def household_changed(client, payload, log):
@@ -36,6 +37,9 @@ def apply_household_record(record, log):
     people = {pco_id: person for pco_id in
               {*record["member_pco_ids"], record["primary_contact_pco_id"]}
               if (person := local_person(pco_id)) is not None}
+    record, outside = household_outside_scope(record, people)
+    if outside:
+        return outside
     removed = memo(("removed from household", household_id),
                    lambda: removed_from_households([household_id]).get(household_id, set()))
     family = memo(("family", household_id), lambda: find_family(household_id))

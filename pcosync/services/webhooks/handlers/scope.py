@@ -8,9 +8,12 @@ marks them out of the scope unless another chosen list still holds them (the nex
 settles that too). `list.refreshed` is acknowledged: its results come as their own events.
 """
 from ...rules.merge import SKIPPED
-from ...rules.scope import current_scope, why_not_pulled
+from ...rules.scope import (
+    current_scope, household_in_scope, inside_pull_scope, pull_narrowed, why_not_followed,
+    why_not_pulled,
+)
 from ...pull.scope import bring_back, mark_out
-from .common import Ignored, local_person, payload_data, read_person, related_pco_id
+from .common import Ignored, local_person, memo, payload_data, read_person, related_pco_id
 
 
 def outside_scope(data, person):
@@ -22,6 +25,42 @@ def outside_scope(data, person):
     if person is not None and person.out_of_scope_since is None:
         mark_out([person.pco_id])
     return Ignored(f"outside the sync scope: {why}")
+
+
+def narrowed():
+    """Whether the pull scope is narrower than all of PCO (read once per batch)."""
+    return memo("pull scope narrowed", pull_narrowed)
+
+
+def belongs_outside_scope(pco_id, person):
+    """An Ignored note when a payload's record (a contact point, a group membership) belongs to
+    a person outside the pull scope, or not here under a narrowed one; None otherwise. No
+    request: a person not here is outside the scope or not pulled yet (the next Sync People
+    decides), and nothing of theirs is made or removed."""
+    why = why_not_followed(pco_id, person) if narrowed() else None
+    return None if why is None else Ignored(f"outside the sync scope: {why}")
+
+
+def household_outside_scope(record, people):
+    """(the household's record as the pull scope takes it, None), or (None, an Ignored note)
+    when none of its people is inside the scope: not created, and one held is left as it is.
+    `people`: the local people it names, by PCO id."""
+    if not narrowed():
+        return record, None
+    taken = household_in_scope(record, {i: inside_pull_scope(p) for i, p in people.items()})
+    if taken is None:
+        return None, Ignored(f"outside the sync scope: none of household "
+                             f"{record['pco_household_id']}'s people is inside it")
+    return taken, None
+
+
+def new_group_outside_scope():
+    """An Ignored note for a group not here under a narrowed pull scope (no request): it comes
+    with its first membership of a person inside the scope."""
+    if narrowed():
+        return Ignored("outside the sync scope: a group not here yet comes with its first "
+                       "member inside the scope")
+    return None
 
 
 def _chosen_list(data):
