@@ -3,6 +3,7 @@
     .venv/bin/python -m benchmarks.pull [--sizes 2500,10000] [--paced-people N]
                                         [--quick-people N] [--no-naive] [--json]
                                         [--database-url postgresql+psycopg://...]
+                                        [--db-latency-ms N] [--no-media]
 
 Each size runs in a fresh process (so its peak memory is its own) against a sandbox in another
 process (so the two do not share one interpreter), on a new SQLite database. Rate limit off:
@@ -12,6 +13,13 @@ people/s on that, requests made vs the minimum (ceil(N/100) per listing, one lis
 per group for its memberships, one request per choice list: People's 6 lists, the custom
 fields' tabs and definitions, Groups' tag groups and each one's tags), and peak RSS.
 `--database-url`: the largest of --sizes again into PostgreSQL; its figures prefixed pg_.
+With `--db-latency-ms N` it is reached through benchmarks/db_proxy.py, each direction delayed
+N ms (about 1 ms between a Heroku dyno and its database).
+Every step counts the statements it sends per page (benchmarks/round_trips.py's PageCounter,
+the median page: round_trips_per_page for a first pull, _unchanged_page, _families_page,
+_groups_page) and its commits (commits_people_first against pages_people_first: each page is
+committed as it goes); with --database-url, round_trips.py in a child adds the statements per
+100 webhook deliveries (pg_round_trips_webhook_page).
 Rate limit on (PCO's 100 requests / 20 s): the Full Sync's wall time (without its Media step,
 no API request) vs the floor the limit imposes (100 requests per 20 s window).
 "again" is People pulled a second time, every record unchanged (Skipped).
@@ -20,11 +28,17 @@ synced the way a script on pypco's defaults would, beside pcosync's Sync People.
 Quick Sync (--quick-people, 20,000 by default): the scenarios of benchmarks/quick_sync.py
 (nothing changed, 50 changed, a crash mid-run and its re-run) after a Sync People.
 Targets: 5,000 people/s of local processing, requests within 5% of the minimum, flat memory.
-Media: files per second of wall time of the Media step (media_per_s).
+Media: files per second of wall time of the Media step (media_per_s); --no-media skips it.
+requests_past_deep_offset: requests at an offset past 30,000 (PCO's stricter share).
 `--json`: the last line is one JSON object of named figures: people_per_s_first,
 people_per_s_unchanged, families_per_s and groups_records_per_s are local processing (wall time
 minus HTTP); requests and peak_rss_mib the Full Sync steps'; unsuffixed figures are the largest
-of --sizes, each size's repeated with `_<size>` on the end.
+of --sizes, each size's repeated with `_<size>` on the end; paced_ratio also as
+paced_ratio_<paced people>.
+
+    .venv/bin/python -m benchmarks.pull --sizes 10000 --paced-people 0 --quick-people 0 \
+        --no-naive --database-url postgresql+psycopg://postgres@127.0.0.1:5432/postgres \
+        --db-latency-ms 1 --json
 """
 import argparse
 import contextlib
