@@ -1,7 +1,8 @@
 """Webhook endpoint under gunicorn on loopback, then the worker's batches applying the burst.
 
     .venv/bin/python -m benchmarks.webhooks [--deliveries 2000] [--clients 4]
-                                            [--database-url postgresql+psycopg://...] [--json]
+                                            [--database-url postgresql+psycopg://...]
+                                            [--db-latency-ms N] [--json]
 
 A church of 500 people is synced (Full Sync), then the sandbox makes `--deliveries` edits in
 PCO, each firing the delivery PCO would send, in PCO's shape: person updates (several for the
@@ -12,6 +13,8 @@ same second are told apart by a read from PCO, see services/webhooks/batch.py).
 The deliveries, plus 20% duplicates and 10% with bad signatures, are sent by concurrent clients:
 it prints accepted deliveries/s and p50/p99 latency. Then it times `flask worker --burst`
 applying them and counts the worker's requests to PCO per delivery.
+`--db-latency-ms N` (with --database-url): the endpoint and the worker reach PostgreSQL through
+benchmarks/db_proxy.py, each direction delayed N ms (a network's round trip).
 `--json`: the last line is one JSON object of named figures.
 """
 import hashlib
@@ -28,8 +31,9 @@ import requests
 
 from pco_sandbox import create_sandbox_app
 from pco_sandbox.server import start_sandbox_in_thread
+from pco_sandbox.webhooks import LOG_LIMIT
 
-from . import harness
+from . import harness, round_trips
 
 SECRET = "benchmark-webhook-secret"
 UNREACHABLE = "http://127.0.0.1:9/api/pco-webhook"
@@ -112,7 +116,8 @@ class Editor:
 
 def harvest(sandbox, count, seed):
     """`count` real signed deliveries: edits in the sandbox, sent to a closed port (the
-    sandbox's log keeps every body); its clock ticks a second per edit."""
+    sandbox's log keeps the bodies); its clock ticks a second per edit. In rounds well within
+    the log's length (it keeps the last LOG_LIMIT), each round's deliveries taken from it."""
     store = sandbox.runtime.store
     ticks = itertools.count(int(time.time()))
     store.now = lambda: next(ticks)
@@ -121,13 +126,24 @@ def harvest(sandbox, count, seed):
                                                "webhook_retry_delays": []})
     editor, rng = Editor(store, random.Random(seed)), random.Random(seed + 1)
     kinds, weights = zip(*MIX)
-    sent = []
-    while len(sent) < count:
-        for _ in range(count - len(sent)):
+    bodies = []
+    while len(bodies) < count:  # an edit that changes nothing fires nothing: top up
+        # An edit fires at most a few deliveries (a new primary email demotes the old one).
+        for _ in range(min(count - len(bodies), LOG_LIMIT // 4)):
             editor.edit(rng.choices(kinds, weights)[0])
-        sent = sandbox_admin(sandbox, "GET", "/webhooks?wait=60")["deliveries"]
+        bodies += [d["body"].encode() for d in delivered(sandbox)]
+        store.sent_deliveries.clear()  # the queue is drained: nothing is appending
     sandbox_admin(sandbox, "POST", "/config", {"webhook_url": None})
-    return [d["body"].encode() for d in sent[:count]]
+    return bodies[:count]
+
+
+def delivered(sandbox):
+    """Every delivery sent so far, once the sandbox's queue has drained (thousands of edits
+    can take longer than one wait: asking again, never topping up while some are queued)."""
+    while True:
+        answer = sandbox_admin(sandbox, "GET", "/webhooks?wait=30")
+        if answer["idle"]:
+            return answer["deliveries"]
 
 
 def sign(body, secret=SECRET):
@@ -173,11 +189,11 @@ def fire(port, planned, clients):
     return [r for part in parts for r in part], seconds
 
 
-def prepare(args):
+def prepare(args, database_url):
     sandbox = start_sandbox_in_thread(create_sandbox_app(
         {"SANDBOX_PEOPLE": 500, "SANDBOX_RATE_LIMIT": 0}))
     env = harness.app_environment(
-        harness.fresh_database(args.database_url), args.redis_url, LOG_LEVEL="ERROR",
+        database_url, args.redis_url, LOG_LEVEL="ERROR",
         PCO_WEBHOOK_SECRET=SECRET, PCO_API_URL=sandbox.url, PCO_APP_ID="sandbox",
         PCO_SECRET="sandbox")
     harness.flask(env, "db", "upgrade")
@@ -192,9 +208,20 @@ def main():
     parser.add_argument("--workers", type=int, default=3, help="gunicorn workers")
     parser.add_argument("--threads", type=int, default=2, help="threads per gunicorn worker")
     parser.add_argument("--database-url", default=None)
+    parser.add_argument("--db-latency-ms", type=float, default=0,
+                        help="with --database-url: each direction to PostgreSQL delayed this "
+                        "many ms (benchmarks/db_proxy.py)")
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/14")
     args = parser.parse_args()
-    sandbox, env = prepare(args)
+    latency = args.db_latency_ms if args.database_url else 0
+    # A new database (SQLite, or on the server named), behind the proxy when asked; dropped after.
+    with round_trips.database(args.database_url, latency) as database_url:
+        figures = burst(args, database_url)
+    harness.print_figures(args, dict(figures, db_latency_ms=latency))
+
+
+def burst(args, database_url):
+    sandbox, env = prepare(args, database_url)
     bodies = harvest(sandbox, args.deliveries, seed=1)
     print(f"burst: {len(bodies)} deliveries: " + ", ".join(
         f"{n} {name}" for name, n in Counter(event_of(b) for b in bodies).most_common()))
@@ -211,9 +238,7 @@ def main():
         figures.update(work(sandbox, env, len(bodies)))
     finally:
         sandbox.stop()
-        if args.database_url:  # the PostgreSQL database prepare() made for this run
-            harness.drop_database(env["DATABASE_URL"])
-    harness.print_figures(args, figures)
+    return figures
 
 
 def event_of(body):

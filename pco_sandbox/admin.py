@@ -4,7 +4,7 @@ No auth, no rate limit, no faults, not counted in the stats.
 """
 from flask import Blueprint, request
 
-from .dump import dump
+from .dump import counts, dump
 from .mutator import mutate
 from .pipeline import json_body, runtime
 
@@ -90,6 +90,12 @@ def dump_data():
     rt = runtime()
     rt.remember_base_url(request.host_url)
     return json_body(dump(rt.store, rt.context().file_url))
+
+
+@bp.get("/counts")
+def count_data():
+    """The sizes of the listings (dump.counts), cheap at any size."""
+    return json_body(counts(runtime().store))
 
 
 @bp.get("/webhooks")

@@ -15,7 +15,7 @@ bp = Blueprint("sandbox_households", __name__)
 
 @bp.get("/people/v2/households")
 def list_households():
-    return list_response("households", lambda store: store.db.households.values(),
+    return list_response("households", lambda store: store.db.households,
                          "/people/v2/households")
 
 

@@ -34,7 +34,7 @@ def token_user():
 
 @bp.get("/people/v2/people")
 def list_people():
-    return list_response("people", lambda store: store.db.people.values(), "/people/v2/people")
+    return list_response("people", lambda store: store.db.people, "/people/v2/people")
 
 
 def person_attributes():

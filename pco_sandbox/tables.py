@@ -3,6 +3,7 @@
 `Database` knows nothing about validation, locking or events: the generator fills one
 directly (fast), and `SandboxStore` wraps one with PCO's rules.
 """
+from .stamp_order import StampOrder
 
 # Distinct id ranges per type make ids look like PCO's and keep a mixed-up id from
 # silently hitting a record of another type.
@@ -32,18 +33,30 @@ class Table:
     def __init__(self, first_id):
         self.rows = {}
         self.next_id = first_id
+        self._stamp_order = None
 
     def insert(self, record):
         record["id"] = self.next_id
         self.next_id += 1
         self.rows[record["id"]] = record
+        if self._stamp_order is not None:
+            self._stamp_order.add(record)
         return record
 
     def get(self, record_id):
         return self.rows.get(record_id)
 
     def pop(self, record_id):
-        return self.rows.pop(record_id, None)
+        record = self.rows.pop(record_id, None)
+        if record is not None and self._stamp_order is not None:
+            self._stamp_order.remove(record)
+        return record
+
+    def stamp_order(self):
+        """The rows in created_at order (stamp_order.py), sorted once on first use."""
+        if self._stamp_order is None:
+            self._stamp_order = StampOrder(self.rows)
+        return self._stamp_order
 
     def values(self):
         return self.rows.values()
