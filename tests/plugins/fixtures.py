@@ -293,22 +293,18 @@ def staff(app):
 
 @pytest.fixture
 def admin_client(client, admin):
-    support.login(client, admin.email)
-    return client
+    return support.log_in_as(client, admin)
 
 
 @pytest.fixture
 def staff_client(client, staff):
-    support.login(client, staff.email)
-    return client
+    return support.log_in_as(client, staff)
 
 
 @pytest.fixture
 def viewer_client(client):
     """Logged in, but without people.manage."""
-    user = support.make_user("viewer@example.org", "VIEWER")
-    support.login(client, user.email)
-    return client
+    return support.log_in_as(client, support.make_user("viewer@example.org", "VIEWER"))
 
 
 # -- the PCO sandbox, the app over HTTP -------------------------------------------------------
