@@ -10,6 +10,8 @@ import threading
 import time
 from dataclasses import dataclass
 
+# fake_retry_after: the Retry-After of an injected 429. PCO says whole seconds; a fraction is for
+# tests, whose client must wait what it is told without waiting long.
 DEFAULTS = {
     "error_rate": 0.0, "rate_limit_rate": 0.0, "latency": 0.0, "slow_rate": 0.0,
     "slow_seconds": 5.0, "truncate_rate": 0.0, "error_statuses": [500, 502, 503],

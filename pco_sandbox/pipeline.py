@@ -89,7 +89,7 @@ def _deep_offset():
 
 def _fake_rate_limit(rt, credential):
     rt.stats.count("fault_rate_limit")
-    seconds = int(rt.faults.settings["fake_retry_after"])
+    seconds = float(rt.faults.settings["fake_retry_after"])
     rt.limiter.told_to_wait(credential, seconds)
     decision = rt.limiter.current(credential)
     decision.count = max(decision.count, decision.limit) + 1
@@ -101,8 +101,14 @@ def rate_limit_response(decision, period_header):
     detail = (f"Rate limit exceeded: {decision.count} of {decision.limit} requests per "
               f"{period_header.split()[0]} seconds")
     response = jsonapi.api_response({"errors": [{"code": "429", "detail": detail}]}, 429)
-    response.headers["Retry-After"] = str(decision.retry_after)
+    response.headers["Retry-After"] = header_seconds(decision.retry_after)
     return response
+
+
+def header_seconds(seconds):
+    """Whole seconds as PCO writes them ("1"); a fraction ("0.2") only when a test asked for
+    one in its faults."""
+    return str(int(seconds)) if float(seconds).is_integer() else str(seconds)
 
 
 def server_error(status):

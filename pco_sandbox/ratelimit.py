@@ -22,7 +22,7 @@ class Decision:
     allowed: bool
     limit: int
     count: int
-    retry_after: int = 0
+    retry_after: float = 0
 
 
 class RateLimiter:

@@ -188,6 +188,24 @@ def login(client, email, password=PASSWORD):
     return response
 
 
+def log_in_as(client, user):
+    """What a login through the form leaves behind (tests/web/test_auth.py tests the form
+    itself), without its two requests: the user's last login, a UserSession row, and the
+    session cookie holding its token, made for this client's address and browser."""
+    from flask import session
+
+    from pcosync.auth.session import start_session
+    from pcosync.models import utcnow
+
+    with client.application.test_request_context(environ_base=dict(client.environ_base)):
+        user.last_login_at = utcnow()
+        start_session(user)
+        values = dict(session)
+    with client.session_transaction() as stored:
+        stored.update(values)
+    return client
+
+
 def login_with_two_factor(client, user, password=PASSWORD):
     """Log in where REQUIRE_TWO_FACTOR is on: the password, then enrolment (first time) or the
     current code of the user's secret. Returns the page the code step answered."""

@@ -1,17 +1,23 @@
 """What nearly every test pays for and need not pay again within a test process: the same
 templates compiled by each test's new app, the same ninety URL rules compiled into Python by
-Werkzeug for each new app (about a quarter of a small test's CPU), and the same password hashed
+Werkzeug for each new app (about a quarter of a small test's CPU), the same password hashed
 and checked at OWASP's strength (about 25 ms of CPU each) for every admin a test makes and
-logs in.
+logs in, and the same SQL compiled again by each test's new SQLAlchemy engine (an engine keeps
+its compiled statements and its dialect's first-connection set-up; a new engine starts with
+none: about a third of a database test's CPU).
 
 Each shortcut keeps the behaviour under test: the bytecode cache is keyed by each template's
 source (an edit is compiled afresh); a rule's URL builder is keyed by everything Werkzeug builds
 it from (the rule, its parsed parts, its defaults) and bound to each rule as Werkzeug binds it;
 the hasher answers exactly what argon2 answers for a pair it has already worked out, with
-argon2's own parameters, hashes and errors.
+argon2's own parameters, hashes and errors; the engine is shared only by apps given the same
+URL and engine options, for this process's own test databases (as production keeps one engine
+per process for its life), and each test still ends by closing its pooled connections.
 """
 import pytest
+from flask_sqlalchemy import SQLAlchemy
 from jinja2 import BytecodeCache
+from sqlalchemy.engine import make_url
 from werkzeug.routing.rules import Rule
 
 from pcosync import passwords
@@ -92,3 +98,39 @@ def remembering_hasher():
 
 def share_compiled_templates(app):
     app.jinja_env.bytecode_cache = BYTECODE
+
+
+MAKE_ENGINE = SQLAlchemy._make_engine
+SHARED_URLS = set()  # this process's own test databases (database_urls in fixtures.py)
+ENGINES = {}
+
+
+def share_engines_for(urls):
+    SHARED_URLS.update(plain(url) for url in urls)
+
+
+def plain(url):
+    return make_url(url).render_as_string(hide_password=False)
+
+
+def shared_engine(extension, bind_key, options, app):
+    """SQLAlchemy._make_engine, once per database URL and engine options of this process's own
+    test databases; any other database (a migration test's empty one) gets an engine of its
+    own, as before."""
+    url = plain(options["url"])
+    if url not in SHARED_URLS:
+        return MAKE_ENGINE(extension, bind_key, options, app)
+    key = (url, repr(sorted((name, repr(value)) for name, value in options.items()
+                            if name != "url")))
+    if key not in ENGINES:
+        ENGINES[key] = MAKE_ENGINE(extension, bind_key, options, app)
+    return ENGINES[key]
+
+
+@pytest.fixture(autouse=True, scope="session")
+def shared_engines():
+    SQLAlchemy._make_engine = shared_engine
+    yield
+    SQLAlchemy._make_engine = MAKE_ENGINE
+    for engine in ENGINES.values():
+        engine.dispose()

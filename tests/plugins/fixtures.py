@@ -32,7 +32,7 @@ from pcosync.models.users import token_digest
 from pco_sandbox.server import start_sandbox_in_thread
 from tests import support
 from tests.e2e import screenshot
-from tests.plugins.cheap_setup import share_compiled_templates
+from tests.plugins.cheap_setup import share_compiled_templates, share_engines_for
 
 LOCAL_REDIS = "redis://127.0.0.1:6379"
 RUN_ENV = "PCOSYNC_TEST_RUN"  # one test run's name, shared by its xdist workers
@@ -146,6 +146,7 @@ def database_urls(tmp_path_factory):
     with run_lock():
         templates = templates_made() or migrate_templates()
         urls = {kind: support.copy_database(url, folder) for kind, url in templates.items()}
+    share_engines_for(urls.values())
     yield urls
     for url in urls.values():
         support.drop_database(url)
@@ -292,22 +293,18 @@ def staff(app):
 
 @pytest.fixture
 def admin_client(client, admin):
-    support.login(client, admin.email)
-    return client
+    return support.log_in_as(client, admin)
 
 
 @pytest.fixture
 def staff_client(client, staff):
-    support.login(client, staff.email)
-    return client
+    return support.log_in_as(client, staff)
 
 
 @pytest.fixture
 def viewer_client(client):
     """Logged in, but without people.manage."""
-    user = support.make_user("viewer@example.org", "VIEWER")
-    support.login(client, user.email)
-    return client
+    return support.log_in_as(client, support.make_user("viewer@example.org", "VIEWER"))
 
 
 # -- the PCO sandbox, the app over HTTP -------------------------------------------------------

@@ -29,9 +29,12 @@ FAULTS_TEXT = "429 10%, 5xx 5%, slow 2%, truncated 2%, rate limit 20/1s, edits d
 GAVE_UP = re.compile(r"after \d+ attempts")
 
 
-def sandbox_settings(people, seed):
+def sandbox_settings(people, seed, retry_after=FAULTS["fake_retry_after"]):
+    """`retry_after`: the seconds an injected 429 says to wait (PCO's whole second for the
+    soak; the test's fraction waits less and proves the same)."""
     return {"SANDBOX_PEOPLE": people, "SANDBOX_SEED": seed, "SANDBOX_RATE_LIMIT": RATE_LIMIT,
-            "SANDBOX_RATE_PERIOD": RATE_PERIOD, "SANDBOX_FAULTS": dict(FAULTS, seed=seed)}
+            "SANDBOX_RATE_PERIOD": RATE_PERIOD,
+            "SANDBOX_FAULTS": dict(FAULTS, seed=seed, fake_retry_after=retry_after)}
 
 
 class Mutator:

@@ -50,6 +50,8 @@ def test_fake_rate_limit_has_retry_after_and_costs_no_budget(make_api):
     api.get(PEOPLE)
     stats = api.admin("GET", "/stats").json()
     assert stats["before_retry_after"] == 1 and stats["over_limit"] == 0
+    api.admin("POST", "/config", {"faults": {"fake_retry_after": 0.2}})  # a test's fraction
+    assert api.get(PEOPLE).headers["Retry-After"] == "0.2"
     api.admin("POST", "/config", {"faults": {"rate_limit_rate": 0.0}})
     assert api.get(PEOPLE).headers["X-PCO-API-Request-Rate-Count"] == "1"
 
