@@ -13,7 +13,7 @@ from pcosync.services.rules.scope import SCOPE_ROW_ID
 from tests import support
 from tests.e2e import docs_screenshot, docs_screenshots_at_both_widths
 from tests.factories import make_person
-from tests.plugins.fixtures import BROWSER_ADMIN_EMAIL
+from tests.plugins.browser import BROWSER_ADMIN_EMAIL
 
 pytestmark = pytest.mark.browser
 BURST_WAIT_MS = 20_000

@@ -11,7 +11,7 @@ from pcosync.models import Person, ReviewItem, ReviewStatus
 from tests import support
 from tests.e2e import docs_screenshot, docs_screenshots_at_both_widths
 from tests.factories import make_person
-from tests.plugins.fixtures import BROWSER_ADMIN_EMAIL
+from tests.plugins.browser import BROWSER_ADMIN_EMAIL
 
 pytestmark = pytest.mark.browser
 BORN = date(1979, 4, 2)
