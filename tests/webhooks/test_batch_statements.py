@@ -60,4 +60,8 @@ def test_a_hundred_deliveries_cost_a_few_statements(sandbox, monkeypatch):
     finally:
         event.remove(db.engine, "before_cursor_execute", count)
     assert [status for _, status, _ in outcomes()] == ["processed"] * DELIVERIES
-    assert len(statements) <= 22, len(statements)  # 61 with contact points written per shape
+    # 61 and 23 before the contact points were locked and written with one UPDATE per table,
+    # the run's heartbeat read with the lock and the bodies with the waiting rows; SQLite reads
+    # the heartbeat apart from its lock.
+    limit = {"postgresql": 19, "sqlite": 21}[db.engine.dialect.name]
+    assert len(statements) <= limit, len(statements)
