@@ -19,12 +19,15 @@ from .listing import people_by_pco_id, pull_listing, still_in_pco
 from .scope import households_in_scope
 
 
-def families_by_household_id(pco_household_ids, for_update=False):
-    """Local families by PCO household id, with their members and address, in a few queries;
-    `for_update`: their rows locked until the transaction ends (in id order)."""
-    query = (select(Family).where(Family.pco_household_id.in_(set(pco_household_ids)))
-             .options(selectinload(Family.members).selectinload(FamilyMember.person),
-                      selectinload(Family.address)))
+def families_by_household_id(pco_household_ids, for_update=False, with_address=True):
+    """Local families by PCO household id, with their members (and their address unless the
+    caller reads it), in a few queries; `for_update`: their rows locked until the transaction
+    ends (in id order)."""
+    loads = [selectinload(Family.members).selectinload(FamilyMember.person)]
+    if with_address:
+        loads.append(selectinload(Family.address))
+    query = select(Family).where(Family.pco_household_id.in_(set(pco_household_ids)))
+    query = query.options(*loads)
     if for_update:
         query = query.with_for_update(of=Family).order_by(Family.id)
     return {family.pco_household_id: family for family in db.session.scalars(query)}

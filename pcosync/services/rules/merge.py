@@ -209,15 +209,26 @@ _CONTACTS = "pcosync.contacts_by_pco_id"
 
 
 def load_contacts(kind, pco_ids):
-    """Read the contact points of `kind` with these PCO ids once for the transaction (a
-    webhook batch loads its chunk's): contacts_by_pco_id answers from them."""
+    """Read the contact points of `kind` with these PCO ids once for the transaction:
+    contacts_by_pco_id answers from them."""
+    wanted = unknown_contacts(kind, pco_ids)
+    if wanted:
+        remember_contacts(kind, wanted, db.session.scalars(
+            select(kind.model).where(kind.model.pco_id.in_(wanted))))
+
+
+def unknown_contacts(kind, pco_ids):
+    """Those of `pco_ids` contacts_by_pco_id would still have to read."""
     known = _known_contacts(kind)
-    wanted = {i for i in pco_ids if i and i not in known}
-    if not wanted:
-        return
-    known.update(dict.fromkeys(wanted))
-    known.update({item.pco_id: item for item in db.session.scalars(
-        select(kind.model).where(kind.model.pco_id.in_(wanted)))})
+    return {i for i in pco_ids if i and i not in known}
+
+
+def remember_contacts(kind, pco_ids, items):
+    """`items`: contact points of `kind` read with every one held under `pco_ids` (a webhook
+    batch reads them with its people's, handlers/prefetch); contacts_by_pco_id answers for
+    those ids from them until the transaction ends."""
+    found = {item.pco_id: item for item in items if item.pco_id in pco_ids}
+    _known_contacts(kind).update({pco_id: found.get(pco_id) for pco_id in pco_ids})
 
 
 def contacts_by_pco_id(kind, pco_ids):

@@ -24,7 +24,7 @@ from ..connection import make_client
 from ..history.context import recording
 from ..rules.erasures import ErasedSkip
 from ..rules.review_items import file_item
-from ..runs.lifecycle import active_run, stale_after
+from ..runs.lifecycle import stale_after
 from . import deliveries, events
 from .batch import coalesce, group_by_record
 from .handlers.common import Ignored, forget_people
@@ -39,8 +39,11 @@ CHUNK_GROUPS = 500  # records per transaction...
 CHUNK_SECONDS = 0.2  # ...or this long: on SQLite the batch is the one writer meanwhile;
 # on PostgreSQL it only locks the rows it changed, and each chunk costs a few statements more.
 CHUNK_SECONDS_POSTGRESQL = 1.0
-PREFETCH_GROUPS = 250  # records whose rows are loaded together (before they are applied)
+PREFETCH_GROUPS = 250  # records whose rows are loaded together (before they are applied);
+# on PostgreSQL the whole chunk at once: a load is a dozen round trips, and the flush it starts
+# splits the chunk's writes in two, while its longer chunk has the time to apply them all.
 SYNC_WAIT_SECONDS = 1
+WAIT = "wait for the sync run"
 JOB_SECONDS = 240  # then the job ends and another continues (RQ's timeout is 5 minutes)
 PROCESSED, IGNORED, FAILED = (DeliveryStatus.PROCESSED, DeliveryStatus.IGNORED,
                               DeliveryStatus.FAILED)
@@ -116,16 +119,19 @@ def chunk_seconds():
     return CHUNK_SECONDS
 
 
-def sync_running():
-    """Whether a sync run is going on another worker (its heartbeat is fresh). Its pull reads
-    PCO's records anyway, and a batch applied meanwhile would race it for the same new rows
-    (the unique constraints would fail its page), so the batch waits for it to end. With one
-    worker, as deployed, a batch never meets a run: the worker does one job at a time."""
-    run = active_run()
-    going = run is not None and run.heartbeat_at is not None and (
-        run.heartbeat_at >= utcnow() - stale_after())
-    db.session.rollback()  # no snapshot kept while waiting
-    return going
+def prefetch_groups():
+    if db.engine.dialect.name == "postgresql":
+        return max(PREFETCH_GROUPS, CHUNK_GROUPS)
+    return PREFETCH_GROUPS
+
+
+def sync_running(heartbeat):
+    """Whether a sync run is going on another worker (`heartbeat`: the active run's, read with
+    the batch's lock; it is fresh). Its pull reads PCO's records anyway, and a batch applied
+    meanwhile would race it for the same new rows (the unique constraints would fail its page),
+    so the batch waits for it to end. With one worker, as deployed, a batch never meets a run:
+    the worker does one job at a time."""
+    return heartbeat is not None and heartbeat >= utcnow() - stale_after()
 
 
 class DeliveryFailed(Exception):
@@ -146,7 +152,7 @@ class Batch:
     def __init__(self, only=None):
         self.only = only
         self.client = LazyClient()
-        self.parsed = {}  # row id -> batch.Waiting
+        self.parsed = {}  # row id -> batch.Waiting, of the deliveries taken not yet settled
         self.counts = Counter()
 
     def close(self):
@@ -160,17 +166,20 @@ class Batch:
 
     def _run(self, deadline):
         while time.monotonic() < deadline:
-            if self.only is None and sync_running():
+            taken = self.step(self.only)
+            if taken is WAIT:
                 self.counts["seconds waiting for a sync run"] += SYNC_WAIT_SECONDS
                 time.sleep(SYNC_WAIT_SECONDS)
-                continue
-            if not self.step(self.only):
+            elif not taken:
                 return False
         return True
 
     def step(self, only, tries=1):
-        """One transaction: take, apply, settle; then what needs PCO first. False: none waits."""
-        deliveries.lock()
+        """One transaction: take, apply, settle; then what needs PCO first. False: none waits;
+        WAIT: a sync run is going on (the whole batch, not `only` deliveries, waits for it)."""
+        if sync_running(deliveries.lock(watch_runs=only is None)):
+            db.session.rollback()  # no snapshot kept while waiting
+            return WAIT
         groups, unsynced = self.take(only)
         if not groups and not unsynced:
             db.session.rollback()
@@ -194,7 +203,9 @@ class Batch:
         return True
 
     def take(self, only):
-        rows = deliveries.waiting_rows(SCAN_LIMIT, only)
+        # Their bodies with them when none is parsed yet (a job's first take, or every
+        # delivery taken before is settled): one round trip instead of two.
+        rows = deliveries.waiting_rows(SCAN_LIMIT, only, with_bodies=not self.parsed)
         self.parsed = {row.id: self.parsed[row.id] for row in rows if row.id in self.parsed}
         self.parsed.update(deliveries.read_bodies([r for r in rows if r.id not in self.parsed]))
         waiting = [self.parsed[row.id] for row in rows]
@@ -206,12 +217,12 @@ class Batch:
         """({row id: (status, note)}, [(delivery, reads.ReadFirst)]) of the groups applied
         before the chunk's time ran out (the others wait for the next chunk)."""
         results, reads = {}, []
-        until = time.monotonic() + chunk_seconds()
+        until, loaded = time.monotonic() + chunk_seconds(), prefetch_groups()
         for index, group in enumerate(groups):
             if time.monotonic() > until and (results or reads):
                 break
-            if index % PREFETCH_GROUPS == 0:
-                prefetch_chunk([w.payload for g in groups[index:index + PREFETCH_GROUPS]
+            if index % loaded == 0:
+                prefetch_chunk([w.payload for g in groups[index:index + loaded]
                                 for w in g.deliveries if w.payload])
             plan = coalesce(group, events.rereadable)
             for waiting in plan.apply:
@@ -334,7 +345,7 @@ class Batch:
 
     def report(self, results):
         for row_id, (status, note) in results.items():
-            waiting = self.parsed.get(row_id)
+            waiting = self.parsed.pop(row_id, None)  # settled: never taken again
             self.counts[str(status)] += 1
             log.info("webhook %s delivery_id=%s event=%s note=%r", status,
                      waiting.delivery_id if waiting else row_id,

@@ -1,5 +1,5 @@
-"""One UPDATE statement for a chunk's people (and one for its families), not one per shape of
-change.
+"""One UPDATE statement for a chunk's people (and one each for its families, addresses, emails
+and phone numbers), not one per shape of change.
 
 The ORM sends the UPDATEs of a flush in primary-key order and starts a new statement whenever
 the set of changed columns differs from the previous row's: a chunk whose people changed a
@@ -17,16 +17,17 @@ from sqlalchemy.orm import Session, object_session
 from sqlalchemy.orm.base import NO_VALUE
 
 from ...extensions import db
-from ...models import Family, Person
+from ...models import Address, Email, Family, Person, PhoneNumber
 
-WIDENED = (Person, Family)
+WIDENED = (Person, Family, Address, Email, PhoneNumber)
 _ON, _LOCKED, _COLUMNS = ("pcosync.uniform_updates", "pcosync.locked_rows",
                           "pcosync.uniform_columns")
 
 
 @contextmanager
 def uniform_updates():
-    """For the block (a batch), the people of a flush share one UPDATE, and so do families."""
+    """For the block (a batch), the people of a flush share one UPDATE, and so do the rows of
+    each other table in WIDENED."""
     session = db.session()
     session.info[_ON] = True
     try:
@@ -37,7 +38,7 @@ def uniform_updates():
 
 
 def locked(rows):
-    """These rows (people, families) were read FOR UPDATE in this transaction."""
+    """These rows (of WIDENED) were read FOR UPDATE in this transaction."""
     db.session.info.setdefault(_LOCKED, set()).update((type(row), row.id) for row in rows)
 
 

@@ -9,7 +9,6 @@ from ....pco import schemas
 from ...pull.choices import ensure_known
 from ...pull.listing import people_by_pco_id
 from ...pull.people import apply_people_page
-from ...rules.contact_kinds import CONTACT_KINDS
 from ...rules.erasures import all_erased_pco_ids
 from ...rules.merge import SKIPPED
 from .. import payloads
@@ -17,9 +16,9 @@ from ..reads import or_none, read_then_apply
 from ..uniform_updates import loaded_in_transaction, locked
 
 _PEOPLE, _MEMO = "pcosync.webhook_people", "pcosync.webhook_memo"
-# What the merge reads of a person besides the row: contact points and custom-field values.
-PERSON_LOADS = tuple(selectinload(getattr(Person, name)) for name in (
-    *(kind.name for kind in CONTACT_KINDS), "field_values"))
+# What the merge reads of a person besides the row and the contact points (which
+# handlers/prefetch reads with the chunk's own): custom-field values.
+PERSON_LOADS = (selectinload(Person.field_values),)
 NOT_LINKED = "not linked here yet: the matcher needs their emails"
 TIED = "stamped with the updated_at held but saying something else"
 INCOMPLETE = "the payload lacks attributes the rules read"
@@ -52,8 +51,9 @@ def local_person(pco_id):
 
 
 def prefetch_people(payload_list):
-    """Load the people these payloads name, with what their merge reads, in a few queries for
-    many deliveries instead of several per delivery (kept until forget_people)."""
+    """Load the people these payloads name, with their custom-field values, in a few queries
+    for many deliveries instead of several per delivery (kept until forget_people). Returns
+    those read."""
     wanted = set()
     for payload in payload_list:
         data = payloads.data_of(payload)
@@ -70,6 +70,7 @@ def prefetch_people(payload_list):
     found = people_by_pco_id(wanted - set(known), *PERSON_LOADS, for_update=True)
     locked(person for person in found.values() if person.id not in held)
     known.update(found)
+    return list(found.values())
 
 
 def related_pco_ids(data, name):
