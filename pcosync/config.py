@@ -84,10 +84,11 @@ class Defaults:
     # Seconds before a PCO request times out (then it is retried).
     PCO_TIMEOUT = 30
     # How many pages of a listing a pull reads ahead of the page it is applying. More keeps
-    # a paced Full Sync at the pace PCO's limit allows, whatever each step's speed; each page
-    # held costs memory (100 records), and a cancelled pull may have spent this many requests
-    # for nothing. 1 reads the next page only.
-    PCO_READ_AHEAD_PAGES = 10
+    # a paced Full Sync nearer the pace PCO's limit allows (a window's requests sent at once,
+    # however slowly its pages are written); each page held costs memory (a page of 100
+    # people about 1.5 MiB), and a cancelled pull may have spent this many requests for
+    # nothing. 1 reads the next page only.
+    PCO_READ_AHEAD_PAGES = 30
     # This site's public address: the webhook URL shown on the Sync page and where "Set up
     # webhooks" points PCO's subscriptions (it must be https://). An https:// address also
     # makes the login cookies Secure and sends Strict-Transport-Security. Unset: the
@@ -222,7 +223,7 @@ def finish(config, instance_path):
         config["REDIS_URL"] = bundled_redis_url(instance_path)
     config["PCO_TIMEOUT"] = float(config.get("PCO_TIMEOUT") or 30)
     config["PCO_READ_AHEAD_PAGES"] = whole_number(
-        "PCO_READ_AHEAD_PAGES", config.get("PCO_READ_AHEAD_PAGES"), 10)
+        "PCO_READ_AHEAD_PAGES", config.get("PCO_READ_AHEAD_PAGES"), 30)
     config["TRUSTED_PROXIES"] = trusted_proxies(config.get("TRUSTED_PROXIES"))
     config["SYNC_GUARD_PERCENT"] = guard_percent(config.get("SYNC_GUARD_PERCENT"))
     mail_settings(config)

@@ -11,7 +11,9 @@ the processing speed, and the processing catches up within the window.
 A producer thread per listing runs the listing's own page generator (the one that asks PCO for
 a page, computes the next request from it, and yields the page) and hands the pages over
 through a queue. It takes a slot before each page and the caller gives it back when it takes
-the page, so at most N pages are fetched and not yet taken (memory: N pages of 100 records).
+the page, so at most N pages are fetched and not yet taken (memory: N pages of 100 records, a
+page of people with what it includes about 1.5 MiB once read; the queue fills only where PCO
+answers faster than the pages are written, as with the limit off).
 Every request still goes through the client's transport and its rate limiter; a body cut off is
 asked again there, with the retries. An error the producer meets is raised where the caller
 asks for that page, the pages before it delivered. Closing the listing (done, error, cancel)
@@ -22,7 +24,7 @@ import queue
 import threading
 from collections.abc import Iterator
 
-READ_AHEAD_PAGES = 10  # PCO_READ_AHEAD_PAGES's default (config.py)
+READ_AHEAD_PAGES = 30  # PCO_READ_AHEAD_PAGES's default (config.py)
 THREAD_NAME = "pco-prefetch"
 _DONE = object()
 
