@@ -68,12 +68,11 @@ DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/15"
 
 class HttpClock:
     """Time the run's own thread spends waiting on PCO: inside requests.Session.send (the round
-    trip and reading the body), or waiting for a page whose request was sent ahead
-    (pcosync/pco/prefetch.py: the thread's own time on HTTP overlaps the work, so it is not
-    counted)."""
+    trip and reading the body), or waiting for a page read ahead (pcosync/pco/prefetch.py: the
+    read-ahead thread's own time on HTTP overlaps the work, so it is not counted)."""
 
     def __init__(self):
-        from pcosync.pco import client, prefetch
+        from pcosync.pco import prefetch
 
         self.seconds = 0.0
         original_send, original_wait = requests.Session.send, prefetch.wait
@@ -87,16 +86,14 @@ class HttpClock:
             finally:
                 self.seconds += time.perf_counter() - started
 
-        def timed_wait(future):
+        def timed_wait(pages):
             started = time.perf_counter()
             try:
-                return original_wait(future)
+                return original_wait(pages)
             finally:
                 self.seconds += time.perf_counter() - started
 
-        # prefetch.wait as well: pco/stamp_paging.py reads it from there.
-        requests.Session.send, client.wait = timed_send, timed_wait
-        prefetch.wait = timed_wait
+        requests.Session.send, prefetch.wait = timed_send, timed_wait
 
 
 def start_sandbox(people, rate_limit):

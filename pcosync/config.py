@@ -16,6 +16,7 @@ ENV_SETTINGS = (
     "PCO_WEBHOOK_SECRET",
     "PCO_API_URL",
     "PCO_TIMEOUT",
+    "PCO_READ_AHEAD_PAGES",
     "PUBLIC_BASE_URL",
     "WEBHOOK_URL_ALIASES",
     "LOG_LEVEL",
@@ -82,6 +83,12 @@ class Defaults:
     PCO_API_URL = PCO_REAL_API_URL
     # Seconds before a PCO request times out (then it is retried).
     PCO_TIMEOUT = 30
+    # How many pages of a listing a pull reads ahead of the page it is applying. More keeps
+    # a paced Full Sync nearer the pace PCO's limit allows (a window's requests sent at once,
+    # however slowly its pages are written); each page held costs memory (a page of 100
+    # people about 1.5 MiB), and a cancelled pull may have spent this many requests for
+    # nothing. 1 reads the next page only.
+    PCO_READ_AHEAD_PAGES = 30
     # This site's public address: the webhook URL shown on the Sync page and where "Set up
     # webhooks" points PCO's subscriptions (it must be https://). An https:// address also
     # makes the login cookies Secure and sends Strict-Transport-Security. Unset: the
@@ -215,6 +222,8 @@ def finish(config, instance_path):
     if not config.get("REDIS_URL"):
         config["REDIS_URL"] = bundled_redis_url(instance_path)
     config["PCO_TIMEOUT"] = float(config.get("PCO_TIMEOUT") or 30)
+    config["PCO_READ_AHEAD_PAGES"] = whole_number(
+        "PCO_READ_AHEAD_PAGES", config.get("PCO_READ_AHEAD_PAGES"), 30)
     config["TRUSTED_PROXIES"] = trusted_proxies(config.get("TRUSTED_PROXIES"))
     config["SYNC_GUARD_PERCENT"] = guard_percent(config.get("SYNC_GUARD_PERCENT"))
     mail_settings(config)

@@ -14,7 +14,7 @@ from .errors import PCOAuthError, PCOBadResponse
 from .group_schemas import GROUP_FIELDS
 from .custom_field_calls import CustomFieldCalls
 from .jsonapi import document, path_segment as _segment, ref, resolve_document
-from .prefetch import ReadAhead, wait
+from . import prefetch
 from .preview import PreviewTransport
 from .profile_schemas import PERSON_CHOICE_INCLUDES, ChoiceList
 from .ratelimit import make_rate_limiter
@@ -51,7 +51,7 @@ class PCOClient(CustomFieldCalls):
     def __init__(self, app_id: str, secret: str, base_url: str = DEFAULT_BASE_URL, *,
                  redis=None, timeout: float = 30.0, max_retries: int = 5,
                  max_backoff: float = 60.0, sleep=time.sleep, clock=time.time, logger=None,
-                 preview: bool = False):
+                 preview: bool = False, read_ahead_pages: int = prefetch.READ_AHEAD_PAGES):
         if not app_id or not secret:
             raise PCOAuthError("PCO credentials are not configured: set PCO_APP_ID and PCO_SECRET")
         self.limiter = make_rate_limiter(app_id, redis, sleep=sleep, clock=clock)
@@ -59,6 +59,7 @@ class PCOClient(CustomFieldCalls):
             app_id, secret, base_url or DEFAULT_BASE_URL, limiter=self.limiter,
             timeout=timeout, max_retries=max_retries, max_backoff=max_backoff,
             sleep=sleep, clock=clock, logger=logger)
+        self.read_ahead_pages = max(1, int(read_ahead_pages))
         if preview:  # reads as usual, writes recorded and never sent (pco/preview.py)
             self.transport = PreviewTransport(self.transport)
 
@@ -75,6 +76,8 @@ class PCOClient(CustomFieldCalls):
         """`options` (max_retries, timeout, ...) override what the settings say."""
         timeout = config.get("PCO_TIMEOUT")
         options.setdefault("timeout", float(timeout) if timeout else 30.0)
+        pages = config.get("PCO_READ_AHEAD_PAGES")
+        options.setdefault("read_ahead_pages", int(pages) if pages else prefetch.READ_AHEAD_PAGES)
         return cls(config.get("PCO_APP_ID"), config.get("PCO_SECRET"),
                    config.get("PCO_API_URL") or DEFAULT_BASE_URL, redis=redis, **options)
 
@@ -102,42 +105,32 @@ class PCOClient(CustomFieldCalls):
 
     def iter_pages(self, path: str, params: Mapping | None = None, include=(),
                    read_ahead: bool = False) -> Iterator[Page]:
-        """Yield every page of a list, following links.next; one page in memory at a time.
-        `read_ahead`: the next page's request is sent while the caller works on this page
-        (pco/prefetch.py); close the iterator when leaving it early, to join the thread."""
+        """Yield every page of a list, following links.next.
+        `read_ahead`: read up to `read_ahead_pages` pages ahead while the caller works on this
+        one (pco/prefetch.py); close the iterator when leaving it early, to join the thread."""
         query = {"per_page": PER_PAGE, **(params or {})}
         if include:
             query["include"] = ",".join(include)
+        pages = self._linked_pages(path, query)
+        return self.read_ahead(pages) if read_ahead else pages
+
+    def read_ahead(self, pages: Iterator[Page]) -> Iterator[Page]:
+        """A listing's pages read ahead on a thread of their own (pco/prefetch.py)."""
+        return prefetch.read_ahead(pages, self.read_ahead_pages)
+
+    def _linked_pages(self, path: str, query: dict) -> Iterator[Page]:
+        """One request per page asked for (prefetch.Producer counts on it)."""
         offset = int(query.get("offset") or 0)
-        target, ahead, pending = path, ReadAhead() if read_ahead else None, None
-        try:
-            while target:
-                body = self._expect_document(self._page_body(target, query, pending), path)
-                next_target, query = _next_link(body), None
-                # A link pointing back at the page we just read would loop forever.
-                next_target = next_target if next_target != target else None
-                pending = None
-                if ahead is not None and next_target:
-                    pending = ahead.start(self._send_get, next_target)
-                records = _as_list(resolve_document(body))
-                yield Page(records=records, total_count=_total_count(body), offset=offset)
-                offset += len(records)
-                target = next_target
-        finally:
-            if ahead is not None:
-                ahead.stop()
-
-    def _send_get(self, target: str):
-        return self.transport.request("GET", target, parse=False)
-
-    def _page_body(self, target: str, query, pending) -> dict | None:
-        """The page's document: read from the response sent ahead (`pending`), else asked
-        for now (also when the body sent ahead was cut off: asked again, with the retries)."""
-        if pending is not None:
-            body = self.transport.read_body(wait(pending), "GET", target)
-            if body is not None:
-                return body
-        return self.get(target, query)
+        target = path
+        while target:
+            body = self._expect_document(self.get(target, query), path)
+            next_target, query = _next_link(body), None
+            # A link pointing back at the page we just read would loop forever.
+            next_target = next_target if next_target != target else None
+            records = _as_list(resolve_document(body))
+            yield Page(records=records, total_count=_total_count(body), offset=offset)
+            offset += len(records)
+            target = next_target
 
     def get_resource(self, path: str, include=(), params: Mapping | None = None) -> dict:
         """GET one resource with its includes resolved."""

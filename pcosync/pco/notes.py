@@ -79,8 +79,9 @@ def iter_categories(client):
     return client.iter_pages(CATEGORIES)
 
 
-def iter_all_notes(client):
-    return client.iter_pages(NOTES, {"order": "-updated_at"}, include=NOTE_INCLUDES)
+def iter_all_notes(client, read_ahead: bool = False):
+    return client.iter_pages(NOTES, {"order": "-updated_at"}, include=NOTE_INCLUDES,
+                             read_ahead=read_ahead)
 
 
 def iter_changed_notes(client, since) -> Iterator[DeltaPage]:

@@ -1,40 +1,100 @@
-"""Reading a listing's next page while the caller works on the current one.
+"""Reading a listing up to N pages ahead of the caller working on them.
 
-Taking turns (fetch a page, apply it, fetch the next) puts each fetch and its wait for PCO's
-rate budget on top of the work, so a Full Sync would take well over the floor the limit
-imposes. PCOClient.iter_pages(read_ahead=True) sends the request for
-page N+1 from a thread of its own as soon as page N names it, and hands page N over meanwhile:
-one request ahead, never more, and every request still goes through the client's rate limiter.
+PCO's limit, and our limiter (ratelimit.py), is a sliding window: a request's slot frees a
+window after it was sent. Reading one page ahead sent requests at the pace pages were
+processed, so a slow step (Notes, Households) spread a window's requests over the whole window,
+and the next window's budget then freed at that same slow pace even for a step that could go
+faster: the slowness echoed window after window, a paced Full Sync ending well over the floor.
+Read up to N pages ahead (PCO_READ_AHEAD_PAGES), a window's requests go out in a burst whatever
+the processing speed, and the processing catches up within the window.
 
-The thread only sends the request and receives the body (waiting on the network or on the
-budget, which leaves the interpreter to the caller); the JSON is read in the caller's thread,
-so the two do not take turns holding Python's lock. An error the thread meets is raised where
-the caller asks for that page, as it would have been without the thread. When the listing is
-closed (done, error or cancel) the thread is joined: the request in flight, or its wait for
-the budget, ends first, and it is the only request a cancelled run may have spent for nothing.
+A producer thread per listing runs the listing's own page generator (the one that asks PCO for
+a page, computes the next request from it, and yields the page) and hands the pages over
+through a queue. It takes a slot before each page and the caller gives it back when it takes
+the page, so at most N pages are fetched and not yet taken (memory: N pages of 100 records, a
+page of people with what it includes about 1.5 MiB once read; the queue fills only where PCO
+answers faster than the pages are written, as with the limit off).
+Every request still goes through the client's transport and its rate limiter; a body cut off is
+asked again there, with the retries. An error the producer meets is raised where the caller
+asks for that page, the pages before it delivered. Closing the listing (done, error, cancel)
+stops the producer and joins it: the request in flight, or its wait for the budget, ends first,
+so a cancelled run spends at most N requests for nothing.
 """
-from concurrent.futures import ThreadPoolExecutor
+import queue
+import threading
+from collections.abc import Iterator
+
+READ_AHEAD_PAGES = 30  # PCO_READ_AHEAD_PAGES's default (config.py)
+THREAD_NAME = "pco-prefetch"
+_DONE = object()
 
 
-class ReadAhead:
-    """Runs one call at a time on a thread of its own (made on first use)."""
+class _Failure:
+    """The producer's error, carried to where the caller asks for the page it was getting."""
 
-    def __init__(self):
-        self._executor = None
-
-    def start(self, call, *args):
-        """The call's future: `wait(future)` gives its result, or raises its error."""
-        if self._executor is None:
-            self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pco-prefetch")
-        return self._executor.submit(call, *args)
-
-    def stop(self):
-        """Join the thread (after the call in flight, if any)."""
-        if self._executor is not None:
-            self._executor.shutdown(wait=True, cancel_futures=True)
-            self._executor = None
+    def __init__(self, error: BaseException):
+        self.error = error
 
 
-def wait(future):
-    """The result of a call started ahead (the time spent here is time waiting on PCO)."""
-    return future.result()
+class Producer:
+    """Runs a page generator on a thread of its own, at most `depth` pages ahead."""
+
+    def __init__(self, pages: Iterator, depth: int):
+        self._pages = pages
+        self._slots = threading.Semaphore(max(1, depth))
+        self._queue = queue.SimpleQueue()
+        self._stopping = threading.Event()
+        self._thread = threading.Thread(target=self._run, name=THREAD_NAME, daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def take(self):
+        """The next page; raises the producer's error; _DONE after the last page."""
+        item = wait(self._queue)
+        self._slots.release()
+        if isinstance(item, _Failure):
+            raise item.error
+        return item
+
+    def stop(self) -> None:
+        """Stop reading and join the thread (after the request in flight, if any)."""
+        self._stopping.set()
+        self._slots.release()  # wakes a producer waiting for a slot
+        if self._thread.ident is not None:
+            self._thread.join()
+
+    def _run(self) -> None:
+        try:
+            while True:
+                self._slots.acquire()
+                if self._stopping.is_set():
+                    return
+                try:
+                    page = next(self._pages)
+                except StopIteration:
+                    self._queue.put(_DONE)
+                    return
+                except BaseException as error:  # raised again in the caller's thread
+                    self._queue.put(_Failure(error))
+                    return
+                self._queue.put(page)
+        finally:
+            self._pages.close()  # a generator is closed by the thread running it
+
+
+def read_ahead(pages: Iterator, depth: int = READ_AHEAD_PAGES) -> Iterator:
+    """The pages `pages` yields, read up to `depth` pages ahead on a thread of its own (started
+    on the first page asked for); close the iterator when leaving it early, to join the thread."""
+    producer = Producer(pages, depth)
+    producer.start()
+    try:
+        while (page := producer.take()) is not _DONE:
+            yield page
+    finally:
+        producer.stop()
+
+
+def wait(pages: queue.SimpleQueue):
+    """The next item the producer handed over (the time spent here is time waiting on PCO)."""
+    return pages.get()

@@ -34,10 +34,10 @@ class PreviewTransport:
     def __getattr__(self, name):  # base_url, limiter, session, close ... of the real one
         return getattr(self.inner, name)
 
-    def request(self, method, target, params=None, body=None, parse=True):
+    def request(self, method, target, params=None, body=None):
         method = method.upper()
         if method not in WRITE_METHODS:
-            return self.inner.request(method, target, params=params, body=body, parse=parse)
+            return self.inner.request(method, target, params=params, body=body)
         path = self.inner.resolve_target(target)[1]
         data = _data(body)
         self._record(method, path, data)

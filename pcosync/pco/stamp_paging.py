@@ -16,8 +16,6 @@ from collections.abc import Iterator, Mapping
 
 from .errors import PCOBadResponse
 from .jsonapi import resolve_document
-from . import prefetch
-from .prefetch import ReadAhead
 
 STAMP = "created_at"
 
@@ -74,40 +72,44 @@ def _id(record) -> str | None:
 def iter_by_created_at(client, path: str, params: Mapping, include=(),
                        read_ahead: bool = False) -> Iterator:
     """Every page of the listing at `path` in created_at order (see the module's text);
-    pages as PCOClient.iter_pages yields them (`offset` counts the records yielded)."""
-    from .client import PER_PAGE, Page, _as_list, _next_link, _total_count
+    pages as PCOClient.iter_pages yields them (`offset` counts the records yielded).
+    `read_ahead`: the stepping below runs on the read-ahead thread (pco/prefetch.py), which
+    needs each page's records to know the next request."""
+    from .client import PER_PAGE
 
     base = {**params, "per_page": PER_PAGE, "order": STAMP}
     if include:
         base["include"] = ",".join(include)
-    cursor, ahead, pending = StampCursor(), ReadAhead() if read_ahead else None, None
-    total, offset, query = None, 0, cursor.query(base)
-    try:
-        while query is not None:
-            body = _page_body(client, path, query, pending)
-            records, more = _as_list(resolve_document(body)), _next_link(body) is not None
-            total = total if total is not None else _total_count(body)
-            crowded = cursor.crowded_stamp(records, more) if records else None
-            fresh = cursor.new(records)
-            asked, query, pending = query, _next_query(cursor, base, records, more, crowded), None
-            if query == asked:  # PCO ignoring the filter would page the same records forever
-                raise PCOBadResponse(f"{path} answered the same page for {STAMP} {cursor.since}")
-            if ahead is not None and query is not None:
-                pending = ahead.start(client.transport.request, "GET", path, query, None, False)
-            yield Page(records=fresh, total_count=total, offset=offset)
-            offset += len(fresh)
-            if crowded is not None:
-                for page in _one_second(client, path, base, crowded, cursor, total, offset):
-                    yield page
-                    offset += len(page.records)
-                cursor.past(crowded)
-    finally:
-        if ahead is not None:
-            ahead.stop()
+    pages = _stamp_pages(client, path, base)
+    return client.read_ahead(pages) if read_ahead else pages
+
+
+def _stamp_pages(client, path, base):
+    """The listing's pages, one request per page asked for."""
+    from .client import Page, _as_list, _next_link, _total_count
+
+    cursor, total, offset = StampCursor(), None, 0
+    query = cursor.query(base)
+    while query is not None:
+        body = client._expect_document(client.get(path, query), path)
+        records, more = _as_list(resolve_document(body)), _next_link(body) is not None
+        total = total if total is not None else _total_count(body)
+        crowded = cursor.crowded_stamp(records, more) if records else None
+        fresh = cursor.new(records)
+        asked, query = query, _next_query(cursor, base, records, more, crowded)
+        if query == asked:  # PCO ignoring the filter would page the same records forever
+            raise PCOBadResponse(f"{path} answered the same page for {STAMP} {cursor.since}")
+        yield Page(records=fresh, total_count=total, offset=offset)
+        offset += len(fresh)
+        if crowded is not None:
+            for page in _one_second(client, path, base, crowded, cursor, total, offset):
+                yield page
+                offset += len(page.records)
+            cursor.past(crowded)
 
 
 def _next_query(cursor, base, records, more, crowded):
-    """The next page's query (after a crowded second: the one past it, sent ahead while the
+    """The next page's query (after a crowded second: the one past it, asked for once the
     second is read by offset); None when this page was the last."""
     if not more or not records:
         return None
@@ -127,12 +129,3 @@ def _one_second(client, path, base, stamp, cursor, total, offset):
         cursor.seen.update(_id(r) for r in fresh)
         yield type(page)(records=fresh, total_count=total, offset=offset)
         offset += len(fresh)
-
-
-def _page_body(client, path, query, pending):
-    """The page's document: the response sent ahead, else asked for now."""
-    if pending is not None:
-        body = client.transport.read_body(prefetch.wait(pending), "GET", path)
-        if body is not None:
-            return client._expect_document(body, path)
-    return client._expect_document(client.get(path, query), path)

@@ -58,7 +58,7 @@ class Transport:
     @property
     def session(self) -> requests.Session:
         """This thread's Session: requests does not promise that threads may share one, and a
-        pull reads a listing's next page from a thread of its own (pco/prefetch.py)."""
+        pull reads a listing's pages ahead from a thread of its own (pco/prefetch.py)."""
         session = getattr(self._local, "session", None)
         if session is None:
             session = self._local.session = requests.Session()
@@ -75,10 +75,8 @@ class Transport:
             session.close()
         self._local = threading.local()
 
-    def request(self, method: str, target: str, params=None, body=None, parse=True):
-        """Send `method` to a path or an absolute PCO URL; return the parsed JSON body.
-        `parse=False`: the successful response itself, for a caller that reads the body in
-        another thread (read_body; pco/prefetch.py)."""
+    def request(self, method: str, target: str, params=None, body=None):
+        """Send `method` to a path or an absolute PCO URL; return the parsed JSON body."""
         method = method.upper()
         url, path = self.resolve_target(target)
         headers = self._version_header(path)
@@ -93,8 +91,6 @@ class Transport:
                 self.limiter.observe(response.headers)
                 self._log_response(method, path, response.status_code, waited, started, attempt)
                 if response.ok or self._is_repeat_delete_404(method, response, attempt):
-                    if not parse:
-                        return response
                     parsed = self._parse_success(response, method, path)
                     if parsed is not _CUT_OFF:
                         return parsed
@@ -104,12 +100,6 @@ class Transport:
             attempt += 1
             if delay > 0:
                 self._sleep(delay)
-
-    def read_body(self, response, method: str, target: str):
-        """The parsed body of a response `request(..., parse=False)` returned; None when it was
-        cut off (the caller then sends the request again, with the usual retries)."""
-        parsed = self._parse_success(response, method, self.resolve_target(target)[1])
-        return None if parsed is _CUT_OFF else parsed
 
     def _send(self, method, url, params, body, headers):
         """(response, None) or (None, the requests exception).

@@ -1,7 +1,7 @@
 """A listing read ahead (PCOClient.iter_pages(read_ahead=True), pco/prefetch.py): the same pages
-in the same order and the same requests, the next page's request sent from another thread while
-the caller works, at most one request ahead, an error where the loop would have met it, a body
-cut off asked again, and no thread left behind however the loop ends."""
+in the same order and the same requests, sent from another thread while the caller works, at
+most PCO_READ_AHEAD_PAGES pages ahead, an error where the loop would have met it, a body cut off
+asked again, and no thread left behind however the loop ends."""
 import threading
 import time
 
@@ -35,25 +35,27 @@ def prefetch_threads():
     return [t for t in threading.enumerate() if t.name.startswith("pco-prefetch")]
 
 
-def test_the_same_pages_and_requests_the_next_one_sent_from_another_thread(
-        client, requests_mock):
+def test_the_same_pages_and_requests_sent_from_another_thread(client, requests_mock):
     threads = listing(requests_mock)
     pages = list(client.iter_pages("/people/v2/people", read_ahead=True))
     assert [p.records[0]["id"] for p in pages] == ["0", "1", "2", "3"]
     assert [p.offset for p in pages] == [0, 1, 2, 3]
     assert requests_mock.call_count == 4
-    assert threads[0] == threading.current_thread().name
-    assert all(name.startswith("pco-prefetch") for name in threads[1:])
+    assert all(name.startswith("pco-prefetch") for name in threads)
     assert prefetch_threads() == []
 
 
-def test_at_most_one_request_ahead(client, requests_mock):
-    listing(requests_mock, pages=50)
-    pages = client.iter_pages("/people/v2/people", read_ahead=True)
-    next(pages)
-    time.sleep(0.2)  # time enough for many requests, were it not bounded
-    assert requests_mock.call_count == 2
-    pages.close()
+@pytest.mark.parametrize("depth", [1, 3])
+def test_at_most_the_setting_s_pages_ahead(make_client, requests_mock, depth):
+    client = make_client(read_ahead_pages=depth)
+    listing(requests_mock, pages=10)
+    ahead = []
+    for taken, page in enumerate(client.iter_pages("/people/v2/people", read_ahead=True), 1):
+        time.sleep(0.03)  # the caller's work: time enough for many requests, were it unbounded
+        ahead.append(requests_mock.call_count - taken)
+    assert requests_mock.call_count == 10
+    assert max(ahead) == depth  # ahead as far as allowed, and no farther
+    assert prefetch_threads() == []
 
 
 def test_an_error_comes_out_where_the_loop_asks_for_that_page(client, requests_mock):
@@ -79,16 +81,20 @@ def test_a_body_cut_off_is_asked_again(client, requests_mock):
     assert requests_mock.call_count == 3
 
 
-def test_leaving_the_loop_early_joins_the_thread(client, requests_mock):
-    listing(requests_mock, pages=50)
+def test_leaving_the_loop_early_joins_the_thread(make_client, requests_mock):
+    client = make_client(read_ahead_pages=3)
+    listing(requests_mock, pages=10)
     pages = client.iter_pages("/people/v2/people", read_ahead=True)
+    started = time.monotonic()
     with pytest.raises(RuntimeError):
         for page in pages:
+            time.sleep(0.03)
             if page.offset == 1:
                 pages.close()  # as pull_listing's closing() does when a cancel is raised
                 raise RuntimeError("cancelled")
     assert prefetch_threads() == []
-    assert requests_mock.call_count <= 3  # the pages in hand, and at most the one sent ahead
+    assert time.monotonic() - started < 2
+    assert requests_mock.call_count <= 2 + 3  # the pages in hand, and at most 3 read ahead
 
 
 def test_each_thread_has_its_own_http_session():

@@ -7,6 +7,7 @@ reconciles: a note PCO no longer lists was deleted there (PCO's note.destroyed m
 missed) and is deleted here too. Nothing of a note's text is logged.
 """
 import logging
+from contextlib import closing
 
 from sqlalchemy import delete, select
 
@@ -52,12 +53,14 @@ def pull_changed_notes(client, progress, categories):
 
 def reconcile_notes(client, progress, categories):
     seen, newest = set(), None
-    for page in pco_notes.iter_all_notes(client):
-        seen.update(str(r.get("id")) for r in page.records if isinstance(r, dict))
-        records = apply_notes_page(page.records, progress, categories)
-        stamps = [r["pco_updated_at"] for r in records if r["pco_updated_at"]]
-        newest = max(stamps + ([newest] if newest else []), default=None)
-        progress.checkpoint()
+    # Read ahead like every Full Sync listing (pco/prefetch.py); closing joins its thread.
+    with closing(pco_notes.iter_all_notes(client, read_ahead=True)) as pages:
+        for page in pages:
+            seen.update(str(r.get("id")) for r in page.records if isinstance(r, dict))
+            records = apply_notes_page(page.records, progress, categories)
+            stamps = [r["pco_updated_at"] for r in records if r["pco_updated_at"]]
+            newest = max(stamps + ([newest] if newest else []), default=None)
+            progress.checkpoint()
     remove_notes_gone_from_pco(seen, progress)
     cursors.advance(CURSOR, newest)
     progress.checkpoint()
