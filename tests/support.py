@@ -4,6 +4,7 @@ import functools
 import os
 import re
 import shutil
+import threading
 import uuid
 
 import flask_migrate
@@ -140,6 +141,10 @@ def empty_tables(engine):
             conn.exec_driver_sql("; ".join(statements))
 
 
+# Held while a test's worker forks its work horse, and by every request the app serves over
+# HTTP in this process (live_app): a horse forked while a server thread is inside SQLite
+# inherits SQLite's locked WAL mutex and waits on it for ever.
+FORK_LOCK = threading.RLock()
 OWNED_SEQUENCES = {}  # database URL -> the sequences its tables own (the schema is fixed)
 
 
@@ -281,7 +286,8 @@ def work_burst(app):
 
     db.session.commit()
     db.session.remove()  # the horse must not inherit a connection in use
-    run_worker(app, burst=True)
+    with FORK_LOCK:
+        run_worker(app, burst=True)
     db.session.remove()  # see what the horse wrote
 
 

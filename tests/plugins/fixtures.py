@@ -337,9 +337,19 @@ def live_app(app):
     app); `.url` is its base URL. Its pages poll for progress every 300 ms, not 3 s, so a
     browser sees a run move and end without waiting."""
     app.config["SYNC_PAGE_POLL_MS"] = 300
+    served, app.wsgi_app = app.wsgi_app, _outside_forks(app.wsgi_app)
     server = start_sandbox_in_thread(app)
     yield server
     server.stop()
+    app.wsgi_app = served
+
+
+def _outside_forks(wsgi_app):
+    """Each request served while no test worker is forking (support.FORK_LOCK)."""
+    def serve(environ, start_response):
+        with support.FORK_LOCK:
+            return list(wsgi_app(environ, start_response))
+    return serve
 
 
 @pytest.fixture
