@@ -69,6 +69,25 @@ def test_households_and_groups_follow_the_people_inside_a_list_scope(sandbox):
     # someone outside the scope to it.
     sandbox_admin(sandbox, "PATCH", f"/lists/{made['id']}", {"person_ids": households[first]})
     name = families()[second].name
+    made_household, other = change_outside_the_scope(
+        sandbox, church, groups, inside, leaving, shared, second)
+
+    last = pull_all()
+
+    db.session.expire_all()
+    held = families()
+    assert made_household["id"] not in held
+    assert (held[second].name, held[second].archived_at) == (name, None)
+    assert {m.person.pco_id for m in held[second].members} == {leaving}
+    assert memberships_of(shared) == inside & set(groups[shared])  # not removed
+    assert memberships_of(other) == inside & set(groups[other])  # nobody added
+    assert issues(last) == []
+
+
+def change_outside_the_scope(sandbox, church, groups, inside, leaving, shared, second):
+    """In PCO: the second household renamed, a household of people outside the scope made,
+    the leaving person dropped from a shared group, and two people outside the scope (one
+    of them not here) added to another group. Returns the new household and that group."""
     pco(sandbox, "PATCH", f"/people/v2/households/{second}",
         {"data": {"type": "Household", "id": second, "attributes": {"name": "Renamed"}}})
     outsiders = [p["id"] for p in church["people"] if p["id"] not in inside][:2]
@@ -84,14 +103,4 @@ def test_households_and_groups_follow_the_people_inside_a_list_scope(sandbox):
     for person_id in (leaving, newcomer):  # outside the scope, and not here
         pco(sandbox, "POST", f"/groups/v2/groups/{other}/memberships", {"data": {
             "type": "Membership", "attributes": {"person_id": person_id, "role": "member"}}})
-
-    last = pull_all()
-
-    db.session.expire_all()
-    held = families()
-    assert made_household["id"] not in held
-    assert (held[second].name, held[second].archived_at) == (name, None)
-    assert {m.person.pco_id for m in held[second].members} == {leaving}
-    assert memberships_of(shared) == inside & set(groups[shared])  # not removed
-    assert memberships_of(other) == inside & set(groups[other])  # nobody added
-    assert issues(last) == []
+    return made_household, other
