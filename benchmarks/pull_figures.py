@@ -1,9 +1,16 @@
 """The pull benchmark's figures and its readable report (benchmarks/pull.py measures).
 
 Local rates are pcosync's own processing: wall time minus the time the run waits on PCO.
+Run alone, it gives the paced floor and ratio of a run measured elsewhere (a run's rows):
+
+    .venv/bin/python -m benchmarks.pull_figures --requests 1846 --past-deep-offset 167
+                                                --seconds 386.2 [--json]
 """
+from benchmarks.harness import argument_parser, print_figures
+
 STEPS = ("People", "Families", "Groups")
 PCO_LIMIT, PCO_PERIOD = 100, 20
+PCO_DEEP_LIMIT = 75  # per PCO_PERIOD, for a request at an offset past 30,000
 
 
 def local_rate(step):
@@ -86,8 +93,10 @@ def paced_figures(result):
 
 def paced_floor(step):
     """A window of 100 requests per 20 s: request 101 waits for the window opened by
-    request 1."""
-    return (step["requests"] - 1) // PCO_LIMIT * PCO_PERIOD
+    request 1. A request past the deep offset spends a 75th of the window, not a 100th."""
+    deep = step.get("past_deep_offset", 0)
+    extra = deep * (PCO_PERIOD / PCO_DEEP_LIMIT - PCO_PERIOD / PCO_LIMIT)
+    return round((step["requests"] - 1) // PCO_LIMIT * PCO_PERIOD + extra, 1)
 
 
 def paced_ratio(step):
@@ -131,3 +140,23 @@ def report_paced(result):
           f"the limit's floor {floor:.1f} s "
           f"({f'{ratio:.2f}x' if ratio else 'one window: no floor'}); "
           f"refused (429) {step['refused']}, over the limit {step['over_limit']}")
+
+
+def main():
+    parser = argument_parser("The paced floor PCO's limit imposes on a run, and its ratio.")
+    parser.add_argument("--requests", type=int, required=True, help="requests the run sent")
+    parser.add_argument("--past-deep-offset", type=int, default=0,
+                        help="of them, at an offset past 30,000 (75 per 20 s)")
+    parser.add_argument("--seconds", type=float, required=True, help="the run's wall time")
+    args = parser.parse_args()
+    step = {"requests": args.requests, "past_deep_offset": args.past_deep_offset,
+            "seconds": args.seconds}
+    floor, ratio = paced_floor(step), paced_ratio(step)
+    print(f"{args.requests} requests ({args.past_deep_offset} past the deep offset): "
+          f"the limit's floor {floor:.1f} s; {args.seconds:.1f} s is {ratio}x")
+    print_figures(args, {"paced_floor_seconds": floor, "paced_ratio": ratio,
+                         "paced_requests": args.requests, "paced_seconds": args.seconds})
+
+
+if __name__ == "__main__":
+    main()
