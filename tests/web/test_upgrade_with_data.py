@@ -23,10 +23,10 @@ from pcosync import create_app
 from pcosync.extensions import db
 from tests.support import SEEDED_TABLES
 
-# The head of each release, oldest first. c4e6a8b0d2f5: the schema with attendance,
-# disconnections, erasures, stored files, a connection's token columns and a file's size, so
-# that every migration after it also runs over rows in those.
-RECORDED_REVISIONS = ["e5c2a8f4d1b7", "c4e6a8b0d2f5"]
+# The head of each release, oldest first. e3f7d7862f4a: the schema with attendance,
+# disconnections, erasures, stored files and their failed downloads, a connection's token
+# columns and a file's size, so that every migration after it also runs over rows in those.
+RECORDED_REVISIONS = ["e5c2a8f4d1b7", "e3f7d7862f4a"]
 # {(table, column): revision of the migration that rewrites that column's values on purpose}
 REWRITTEN = {}
 # Columns every row leaves empty on purpose (see CHURCH); every other column holds a value.
