@@ -9,12 +9,19 @@ Each byte is held `latency_ms` after it arrived, then passed on: the delay is la
 cap on bandwidth (a reader thread keeps reading while a writer thread waits out each chunk's
 time). A round trip (a statement and its answer) costs twice `latency_ms`.
 
+Benchmarks run it in a process of its own (`proxy_process`), as a network is: in the process
+measured, its threads waited for the GIL behind the code being measured, and a round trip at
+1 ms each way cost about 4 ms.
+
 Run alone, it checks itself: `SELECT 1` on PostgreSQL directly and through the proxy
 
     .venv/bin/python -m benchmarks.db_proxy [--latency-ms 1] [--statements 200] [--json]
 """
+import contextlib
 import queue
 import socket
+import subprocess
+import sys
 import threading
 import time
 
@@ -86,6 +93,27 @@ def _write(sink, held, delay):
             return
 
 
+@contextlib.contextmanager
+def proxy_process(target_host, target_port, latency_ms):
+    """A LatencyProxy in a process of its own (see above); yields the port it listens on."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "benchmarks.db_proxy", "--serve", f"{target_host}:{target_port}",
+         "--latency-ms", str(latency_ms)], stdout=subprocess.PIPE, text=True)
+    try:
+        yield int(process.stdout.readline().split()[-1])
+    finally:
+        process.terminate()
+        process.wait()
+
+
+def serve(target, latency_ms):
+    """--serve: proxy until terminated, after printing the port."""
+    host, port = target.rsplit(":", 1)
+    with LatencyProxy(host, int(port), latency_ms) as proxy:
+        print(f"listening on {proxy.port}", flush=True)
+        threading.Event().wait()
+
+
 def proxied_url(database_url, port):
     """`database_url` (a SQLAlchemy URL) pointed at the proxy on loopback."""
     from sqlalchemy.engine import make_url
@@ -117,10 +145,14 @@ def main():
     parser.add_argument("--database-url", default="postgresql://postgres@127.0.0.1:5432/test")
     parser.add_argument("--latency-ms", type=float, default=1.0)
     parser.add_argument("--statements", type=int, default=200)
+    parser.add_argument("--serve", metavar="HOST:PORT",
+                        help="only proxy to HOST:PORT until terminated (proxy_process)")
     args = parser.parse_args()
+    if args.serve:
+        return serve(args.serve, args.latency_ms)
     direct = select_one_ms(args.database_url, args.statements)
-    with LatencyProxy("127.0.0.1", 5432, latency_ms=args.latency_ms) as proxy:
-        proxied = select_one_ms(proxied_url(args.database_url, proxy.port), args.statements)
+    with proxy_process("127.0.0.1", 5432, args.latency_ms) as port:
+        proxied = select_one_ms(proxied_url(args.database_url, port), args.statements)
     print(f"SELECT 1, median of {args.statements}: {direct:.2f} ms directly, {proxied:.2f} ms "
           f"through the proxy at {args.latency_ms:g} ms each way (expected about "
           f"{direct + 2 * args.latency_ms:.2f} ms)")

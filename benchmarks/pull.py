@@ -155,6 +155,7 @@ def run_step(kind, sandbox_url, clock):
     stats = sandbox_requests(sandbox_url)
     return {"kind": kind, "status": run.status, "seconds": seconds,
             "media_seconds": media_seconds,
+            "step_seconds": {step.kind: round(step.duration_seconds, 1) for step in run.steps},
             "http_seconds": clock.seconds - http_before, "requests": stats["total"],
             "over_limit": stats["over_limit"], "refused": stats["by_status"].get("429", 0),
             "past_deep_offset": stats.get("past_deep_offset", 0),
@@ -348,7 +349,8 @@ def main():
         figures.update({f"pg_{name}": value for name, value in unpaced_figures(result).items()})
         figures.update(webhook_round_trips(args))
     if args.paced_people:
-        result = measure_in_child(args.paced_people, PCO_LIMIT, args.redis_url)
+        result = measure_in_child(args.paced_people, PCO_LIMIT, args.redis_url,
+                                  media=not args.no_media)
         report_paced(result)
         figures.update(paced_figures(result))
     if args.quick_people:

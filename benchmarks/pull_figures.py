@@ -140,6 +140,9 @@ def report_paced(result):
           f"the limit's floor {floor:.1f} s "
           f"({f'{ratio:.2f}x' if ratio else 'one window: no floor'}); "
           f"refused (429) {step['refused']}, over the limit {step['over_limit']}")
+    if step.get("step_seconds"):
+        print("  its steps: " + ", ".join(
+            f"{kind} {seconds:.1f} s" for kind, seconds in step["step_seconds"].items()))
 
 
 def main():

@@ -39,7 +39,7 @@ from collections import Counter
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
 
-from benchmarks.db_proxy import LatencyProxy, proxied_url
+from benchmarks.db_proxy import proxied_url, proxy_process
 from benchmarks.harness import (argument_parser, drop_database, fresh_database, migrated_app,
                                 print_figures, redis_url_or_bundled)
 
@@ -199,8 +199,8 @@ def database(database_url, latency_ms):
             yield url
             return
         server = make_url(url)
-        with LatencyProxy(server.host or "127.0.0.1", server.port or 5432, latency_ms) as proxy:
-            yield proxied_url(url, proxy.port)
+        with proxy_process(server.host or "127.0.0.1", server.port or 5432, latency_ms) as port:
+            yield proxied_url(url, port)
     finally:
         drop_database(url)
 

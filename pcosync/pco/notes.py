@@ -4,6 +4,13 @@ the writes PCO allows (a note is created under its person, patched and deleted b
 Notes cannot be filtered by `updated_at`, only ordered by it: a changed note is found by
 reading newest first (deltas.iter_newest_first). Each note comes with its author (`include=
 created_by`), whose name is the only thing read of them.
+
+Every note is read a category at a time (`where[note_category_id]`, one of the two filters PCO
+documents for notes; there is no `created_at` or `id` filter to page by, as People are): each
+category's listing starts again at offset 0, so only a category of more than 30,000 notes
+reaches PCO's stricter limit past that offset, and a category the church does not sync is
+not read at all. Oldest first (`order=created_at`): an edit in PCO during the read moves no
+note between pages, as newest-updated first did.
 """
 from collections.abc import Iterator
 
@@ -79,9 +86,24 @@ def iter_categories(client):
     return client.iter_pages(CATEGORIES)
 
 
-def iter_all_notes(client, read_ahead: bool = False):
-    return client.iter_pages(NOTES, {"order": "-updated_at"}, include=NOTE_INCLUDES,
-                             read_ahead=read_ahead)
+def iter_all_notes(client, category_ids, read_ahead: bool = False) -> Iterator:
+    """The notes of the categories `category_ids`, a category after another (see above).
+    `read_ahead`: one read-ahead thread across them all, so no category waits for the last
+    one's pages to be written before its first is asked for."""
+    pages = _pages_by_category(client, list(category_ids))
+    return client.read_ahead(pages) if read_ahead else pages
+
+
+def _pages_by_category(client, category_ids):
+    for category_id in category_ids:
+        yield from client.iter_pages(
+            NOTES, {"where[note_category_id]": category_id, "order": "created_at"},
+            include=NOTE_INCLUDES)
+
+
+def get_note(client, note_id) -> dict:
+    """One note (PCONotFound when PCO no longer has it)."""
+    return client.get_resource(f"{NOTES}/{_segment(note_id)}")
 
 
 def iter_changed_notes(client, since) -> Iterator[DeltaPage]:

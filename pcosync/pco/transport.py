@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 import requests
 
 from .errors import PCOBadResponse, PCOUnavailable, error_for_status
-from .ratelimit import parse_retry_after
+from .ratelimit import parse_retry_after, past_deep_offset
 
 DEFAULT_BASE_URL = "https://api.planningcenteronline.com"
 # The one place the API version of each product is pinned (docs/pco-api-facts.md §1.2).
@@ -80,15 +80,16 @@ class Transport:
         method = method.upper()
         url, path = self.resolve_target(target)
         headers = self._version_header(path)
+        deep = past_deep_offset(url, params)
         attempt = 0
         while True:
-            waited = self.limiter.acquire()
+            waited = self.limiter.acquire(deep)
             started = self._clock()
             response, failure = self._send(method, url, params, body, headers)
             if failure is not None:
                 delay = self._after_transport_error(method, path, failure, attempt)
             else:
-                self.limiter.observe(response.headers)
+                self.limiter.observe(response.headers, deep)
                 self._log_response(method, path, response.status_code, waited, started, attempt)
                 if response.ok or self._is_repeat_delete_404(method, response, attempt):
                     parsed = self._parse_success(response, method, path)

@@ -132,3 +132,26 @@ def test_made_edited_and_deleted_in_pco_arrive_with_the_notes_step(sandbox):
     sandbox_admin(sandbox, "DELETE", f"/notes/{made['id']}")
     assert run("Full Sync").status == "COMPLETED"
     assert str(made["id"]) not in held()
+
+
+def listing_requests(sandbox):
+    return stats(sandbox)["by_route"].get("GET /people/v2/notes", 0)
+
+
+def test_a_full_sync_reads_synced_categories_only_and_keeps_a_note_pco_still_has(sandbox):
+    """Notes are read a category at a time (no category reaches PCO's deep offset before it
+    holds 30,000 notes); one not listed is deleted here only once PCO confirms it gone."""
+    run("Full Sync")
+    categories = db.session.scalars(select(NoteCategory)).all()
+    busiest = busiest_category()
+    quiet = next(c.name for c in categories if c.name != busiest)
+    note = next(n for n in held().values() if n.category.name == busiest)
+    set_sync(quiet, FieldSync.OFF)
+    sandbox_admin(sandbox, "PATCH", f"/notes/{note.pco_note_id}", {"category": quiet})
+    reset_stats(sandbox)
+
+    assert run("Full Sync").status == "COMPLETED"
+
+    assert listing_requests(sandbox) == len(categories) - 1  # a page each; none for `quiet`
+    assert stats(sandbox)["by_route"].get("GET /people/v2/notes/<id>") == 1
+    assert note.pco_note_id in held()  # moved to a category not synced, not deleted in PCO

@@ -8,9 +8,9 @@ import pytest
 
 from pcosync.pco.ratelimit import (
     LocalBudget, Margin, RateLimiter, RedisBudget, budget_key_prefix, parse_limit, parse_period,
-    parse_retry_after,
+    parse_retry_after, past_deep_offset,
 )
-from tests.pco.helpers import FakeClock
+from tests.pco.helpers import BASE, FakeClock
 
 NO_MARGIN = Margin(reserve_fraction=0, min_reserve=0, extra_seconds=0)
 
@@ -76,6 +76,18 @@ class TestSlidingWindow:
             budget.try_take(10.0, NO_MARGIN)
         budget.store_policy(3, 20.0)
         assert budget.try_take(11.0, NO_MARGIN) == pytest.approx(19.0)
+
+    def test_a_deep_request_waits_for_the_deep_share(self, budget):
+        """Past offset 30,000 PCO answers only while its window holds fewer than 75 of 100."""
+        assert [budget.try_take(50.0, NO_MARGIN) for _ in range(75)] == [0.0] * 75
+        assert budget.try_take(51.0, NO_MARGIN, deep=True) == pytest.approx(19.0)
+        assert budget.try_take(51.0, NO_MARGIN) == 0.0  # any other request: 76 of 100
+
+    def test_a_deep_answer_sets_the_deep_share_and_nothing_else(self, budget):
+        budget.store_policy(60, 20.0, deep=True)
+        assert [budget.try_take(50.0, NO_MARGIN) for _ in range(60)] == [0.0] * 60
+        assert budget.try_take(50.0, NO_MARGIN, deep=True) == pytest.approx(20.0)
+        assert budget.try_take(50.0, NO_MARGIN) == 0.0  # still 100 for the others
 
     def test_block_holds_every_take_and_only_moves_later(self, budget):
         budget.block_until(130.0, 100.0)
@@ -176,3 +188,28 @@ class TestRedisSharing:
         for index, start in enumerate(sent):
             in_window = [t for t in sent[index:] if t < start + period]
             assert len(in_window) <= limit
+
+
+@pytest.mark.parametrize("target, params, deep", [
+    ("/people/v2/notes", {"offset": 30_100}, True),
+    ("/people/v2/notes", {"offset": "30000"}, False),
+    ("https://api.planningcenteronline.com/people/v2/notes?offset=30100&per_page=100", None,
+     True),
+    ("https://api.planningcenteronline.com/people/v2/notes?per_page=100", None, False),
+    ("/people/v2/notes", {"offset": "lots"}, False),
+])
+def test_past_deep_offset(target, params, deep):
+    assert past_deep_offset(target, params) is deep
+
+
+def test_a_client_paces_a_deep_page_by_the_deep_share(make_client, clock, requests_mock):
+    """With 74 requests in the window (the deep share of 75, less the one held back) a page
+    nearer the start goes at once, and a page past offset 30,000 waits for the window."""
+    requests_mock.get(f"{BASE}/people/v2/notes", json={"data": []}, headers={
+        "X-PCO-API-Request-Rate-Limit": "100", "X-PCO-API-Request-Rate-Period": "20"})
+    client = make_client()
+    for _ in range(75):
+        client.get("/people/v2/notes", {"offset": 100})
+    assert clock.sleeps == []
+    client.get("/people/v2/notes", {"offset": 30_100})
+    assert clock.sleeps == [pytest.approx(20.25)]

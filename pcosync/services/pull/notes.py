@@ -2,9 +2,10 @@
 
 PCO lists notes without an `updated_at` filter, so a changed note is found by reading newest
 first down to the cursor (as Quick Sync reads addresses), and the cursor moves only once the
-scan is complete. As a step of the Full Sync (or with no cursor yet) it reads every note and
-reconciles: a note PCO no longer lists was deleted there (PCO's note.destroyed may have been
-missed) and is deleted here too. Nothing of a note's text is logged.
+scan is complete. As a step of the Full Sync (or with no cursor yet) it reads every note of
+the categories the church syncs and reconciles: a note PCO no longer lists, and confirms gone
+(404), was deleted there (PCO's note.destroyed may have been missed) and is deleted here too.
+Nothing of a note's text is logged.
 """
 import logging
 from contextlib import closing
@@ -17,7 +18,7 @@ from ...pco import notes as pco_notes
 from ..rules import notes as rules
 from ..rules.merge import SKIPPED
 from . import cursors
-from .listing import load_records, people_by_pco_id
+from .listing import load_records, people_by_pco_id, still_in_pco
 
 log = logging.getLogger("pcosync.pull")
 CURSOR = "notes"
@@ -53,15 +54,18 @@ def pull_changed_notes(client, progress, categories):
 
 def reconcile_notes(client, progress, categories):
     seen, newest = set(), None
+    synced = [category.pco_note_category_id for category in categories.values()
+              if category.sync != FieldSync.OFF]
     # Read ahead like every Full Sync listing (pco/prefetch.py); closing joins its thread.
-    with closing(pco_notes.iter_all_notes(client, read_ahead=True)) as pages:
+    with closing(pco_notes.iter_all_notes(client, synced, read_ahead=True)) as pages:
         for page in pages:
             seen.update(str(r.get("id")) for r in page.records if isinstance(r, dict))
             records = apply_notes_page(page.records, progress, categories)
             stamps = [r["pco_updated_at"] for r in records if r["pco_updated_at"]]
             newest = max(stamps + ([newest] if newest else []), default=None)
             progress.checkpoint()
-    remove_notes_gone_from_pco(seen, progress)
+    remove_notes_gone_from_pco(seen, progress, still_in_pco(
+        lambda pco_id: pco_notes.get_note(client, pco_id)))
     cursors.advance(CURSOR, newest)
     progress.checkpoint()
 
@@ -85,12 +89,17 @@ def apply_one(record, people, categories, note):
     return rules.apply_note(record, person, category, note)
 
 
-def remove_notes_gone_from_pco(seen, progress):
-    """Linked notes PCO did not list (of categories still synced) are deleted here."""
-    gone = [note_id for note_id, pco_id, sync in db.session.execute(
+def remove_notes_gone_from_pco(seen, progress, exists):
+    """Linked notes PCO did not list (of categories still synced) and confirms gone are deleted
+    here. A note deleted in PCO during the read shifts the next page by one, and a note moved
+    to a category the church does not sync is not listed: both still exist, so both stay."""
+    missing = {pco_id: note_id for note_id, pco_id, sync in db.session.execute(
         select(Note.id, Note.pco_note_id, NoteCategory.sync)
         .join(Note.category).where(Note.pco_note_id.is_not(None)))
-        if pco_id not in seen and sync != FieldSync.OFF]
+        if pco_id not in seen and sync != FieldSync.OFF}
+    if missing:  # a short listing from PCO must not delete a church's notes (runs/guard.py)
+        progress.allow_archive("Note", len(missing), len(seen))
+    gone = [note_id for pco_id, note_id in missing.items() if not exists(pco_id)]
     if gone:
         db.session.execute(delete(Note).where(Note.id.in_(gone)))
         log.info("notes deleted in PCO run_id=%s count=%s", progress.run.id, len(gone))
