@@ -1,7 +1,7 @@
 """On PostgreSQL nothing is prepared on the server (config.engine_options). psycopg prepared a
 statement after its fifth run, and PostgreSQL then kept a generic plan made while a first
-pull's tables were small: each page's `pco_id IN (...)` read scanned every person (220 ms a
-page at 100,000 people) instead of using the index."""
+pull's tables were small: each page's `pco_id IN (...)` read scanned every person (a read of
+100 ids took 222 ms among 100,000 rows, 0.4 ms with nothing prepared) instead of the index."""
 import pytest
 from sqlalchemy import bindparam, create_engine, text
 
