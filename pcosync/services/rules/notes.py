@@ -45,17 +45,17 @@ def apply_category(record, held):
     return SKIPPED
 
 
-LOOK_IT_UP = object()
+def held_note(pco_id):
+    """The note held here for PCO's note `pco_id`, or None."""
+    return db.session.scalar(select(Note).where(Note.pco_note_id == str(pco_id)))
 
 
-def apply_note(record, person, category, note=LOOK_IT_UP):
-    """Apply one PCO note to `person` (found by the caller); returns the outcome. `note`: the
-    note held for it, None when the caller knows there is none (a page's notes are read at
-    once: a query per new note, each flushing the one before, cost a millisecond a note)."""
+def apply_note(record, person, category, note):
+    """Apply one PCO note to `person`; returns the outcome. The caller finds the person and
+    `note`, the note held for it (None: none): a pull reads a page's notes at once (looked
+    up one by one, each flushing the one before, they cost a millisecond a note)."""
     if category.sync == FieldSync.OFF:
         return SKIPPED
-    if note is LOOK_IT_UP:
-        note = db.session.scalar(select(Note).where(Note.pco_note_id == record["pco_id"]))
     if note is not None and (note.deleted_at is not None or _not_newer(note, record)):
         return SKIPPED
     outcome = CREATED if note is None else UPDATED

@@ -2,10 +2,7 @@
 category met for the first time: one read of it), `note.destroyed` only ids (the note is
 deleted here). PCO sends no `note.updated`: an edit in PCO arrives with the next Notes step.
 Outcomes never repeat a note's text."""
-from sqlalchemy import select
-
 from ....extensions import db
-from ....models import Note
 from ....pco import notes as pco_notes
 from ....pco.errors import PCONotFound
 from ...rules import notes as rules
@@ -24,12 +21,11 @@ def note_created(client, payload, log):
     category = _category(client, record["category_pco_id"])
     if category is None:
         return "note category unknown to PCO"
-    return rules.apply_note(record, person, category)
+    return rules.apply_note(record, person, category, rules.held_note(record["pco_id"]))
 
 
 def note_destroyed(client, payload, log):
-    note_id = str(payload_data(payload)["id"])
-    note = db.session.scalar(select(Note).where(Note.pco_note_id == note_id))
+    note = rules.held_note(payload_data(payload)["id"])
     if note is None:
         return SKIPPED
     db.session.delete(note)
