@@ -122,6 +122,8 @@ def minimum_requests(sandbox_url):
     custom_fields = sum(pages(counts[name]) for name in ("tabs", "field_definitions"))
     return {
         "People": pages(counts["people"]) + CHOICE_LISTS + custom_fields,
+        # The categories, then each category's notes (a Full Sync reads a category at a time).
+        "Notes": 1 + sum(map(pages, counts["notes_by_category"])),
         "Families": pages(counts["households"]),
         "Groups": pages(len(counts["group_memberships"]))
         + sum(map(pages, counts["group_memberships"])) + 1 + counts["tag_groups"],

@@ -8,7 +8,7 @@ Run alone, it gives the paced floor and ratio of a run measured elsewhere (a run
 """
 from benchmarks.harness import argument_parser, print_figures
 
-STEPS = ("People", "Families", "Groups")
+STEPS = ("People", "Notes", "Families", "Groups")  # the Full Sync's, Media aside
 PCO_LIMIT, PCO_PERIOD = 100, 20
 PCO_DEEP_LIMIT = 75  # per PCO_PERIOD, for a request at an offset past 30,000
 
@@ -20,11 +20,12 @@ def local_rate(step):
 
 def unpaced_figures(result):
     """One size's figures, unsuffixed (the caller adds `_<size>`)."""
-    people, families, groups, again = result["steps"][:len(STEPS) + 1]
+    people, notes, families, groups, again = result["steps"][:len(STEPS) + 1]
     full_sync = result["steps"][:len(STEPS)]
     return {**media_figures(result["steps"]),
             "people_per_s_first": local_rate(people),
             "people_per_s_unchanged": local_rate(again),
+            "notes_per_s": local_rate(notes),
             "families_per_s": local_rate(families),
             "groups_records_per_s": local_rate(groups),
             "people_seconds_first": round(people["seconds"], 3),
@@ -39,6 +40,7 @@ def unpaced_figures(result):
             # the first pull's commits against its pages: a page is committed as it goes.
             "round_trips_per_page": people["statements_per_page"],
             "round_trips_unchanged_page": again["statements_per_page"],
+            "round_trips_notes_page": notes["statements_per_page"],
             "round_trips_families_page": families["statements_per_page"],
             "round_trips_groups_page": groups["statements_per_page"],
             "pages_people_first": people["pages"], "commits_people_first": people["commits"],

@@ -64,9 +64,10 @@ class PageCounter:
     with `texts`, their texts counted too (whole: all of them; page_texts: each page's)."""
 
     def __init__(self, engine, texts=False):
-        from pcosync.services.pull import listing
+        from pcosync.services.pull import listing, notes
 
-        self.engine, self.listing = engine, listing
+        # Every module that calls load_records itself (the Notes step pages on its own).
+        self.engine, self.modules = engine, (listing, notes)
         self.whole, self.page_texts = (Counter(), []) if texts else (None, None)
         self.total, self.pages, self._original = 0, [], listing.load_records
         event.listen(engine, "before_cursor_execute", self._seen)
@@ -76,7 +77,8 @@ class PageCounter:
             if self.page_texts is not None:
                 self.page_texts.append(Counter())
             return self._original(*args, **kwargs)
-        listing.load_records = counted_load
+        for module in self.modules:
+            module.load_records = counted_load
 
     def _seen(self, _conn, _cursor, statement, *_args):
         self.total += 1
@@ -90,7 +92,8 @@ class PageCounter:
 
     def close(self):
         event.remove(self.engine, "before_cursor_execute", self._seen)
-        self.listing.load_records = self._original
+        for module in self.modules:
+            module.load_records = self._original
 
     def counted_pages(self, values):
         """The pages the figure is taken from (see the docstring)."""

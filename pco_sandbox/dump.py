@@ -58,7 +58,10 @@ def counts(store):
                 "tag_groups": len(db.lists["tag_groups"]), "tabs": len(db.tabs),
                 "field_definitions": len(db.field_definitions),
                 "group_memberships": [len(db.group_members.ids(group_id))
-                                      for group_id in db.groups.rows]}
+                                      for group_id in db.groups.rows],
+                "notes_by_category": [sum(1 for n in db.notes.values()
+                                          if n["category_id"] == category_id)
+                                      for category_id in db.note_categories.rows]}
 
 
 def _times(record, names=("created_at", "updated_at")):

@@ -53,5 +53,5 @@ KINDS = {
                   "person": Include("people", False, lambda ctx, n: ctx.db.people.get(
                       n["person_id"]))},
         can_order_by=("created_at", "display_date", "note", "note_category_id", "updated_at"),
-        can_query_by=("note", "note_category_id")),
+        can_query_by=("note", "note_category_id"), stored_as={"note_category_id": "category_id"}),
 }

@@ -69,8 +69,9 @@ def where_clauses(args):
 
 
 def value_of(kind, row, attr, ctx):
-    if attr in row:
-        return row[attr]
+    key = kind.stored_as.get(attr, attr)
+    if key in row:
+        return row[key]
     return kind.attributes(row, ctx).get(attr)
 
 

@@ -49,6 +49,9 @@ class Kind:
     # (record, ctx) -> attributes only sent when named in `fields[Type]` (PCO: "Only available
     # when requested with the `?fields` param").
     on_request: object = None
+    # Attributes a record keeps under another key, as is: `where` and `order` read them there
+    # rather than rendering every record's attributes (a listing of thousands, per request).
+    stored_as: dict = field(default_factory=dict)
 
 
 def formatted(record, defaults):

@@ -13,12 +13,13 @@ from contextlib import closing
 from sqlalchemy import delete, select
 
 from ...extensions import db
-from ...models import FieldSync, Note, NoteCategory
+from ...models import FieldSync, Note, NoteCategory, Person
 from ...pco import notes as pco_notes
 from ..rules import notes as rules
-from ..rules.merge import SKIPPED
+from ..rules.merge import CREATED, SKIPPED
 from . import cursors
-from .listing import load_records, people_by_pco_id, still_in_pco
+from .bulk_create import StandIn, insert_rows
+from .listing import load_records, still_in_pco
 
 log = logging.getLogger("pcosync.pull")
 CURSOR = "notes"
@@ -71,22 +72,35 @@ def reconcile_notes(client, progress, categories):
 
 
 def apply_notes_page(page_records, progress, categories):
-    records = load_records(page_records, pco_notes.load_note, "Note", progress)
-    people = people_by_pco_id(r["person_pco_id"] for r in records)
+    """A page of notes: the changed ones updated, the new ones inserted with one statement
+    (built by the same rules, on stand-ins: a Note object each was most of the step's time)."""
+    records = list({r["pco_id"]: r for r in load_records(
+        page_records, pco_notes.load_note, "Note", progress)}.values())  # one row a note
+    person_ids = dict(db.session.execute(select(Person.pco_id, Person.id).where(
+        Person.pco_id.in_({r["person_pco_id"] for r in records}))).all()) if records else {}
     held = {n.pco_note_id: n for n in db.session.scalars(select(Note).where(
         Note.pco_note_id.in_([r["pco_id"] for r in records])))} if records else {}
+    new_notes = []
     for record in records:
-        progress.count(apply_one(record, people, categories, held.get(record["pco_id"])))
+        progress.count(apply_one(record, person_ids, categories, held, new_notes))
+    insert_rows(Note, [note.values for note in new_notes])
     log.info("notes page run_id=%s notes=%s", progress.run.id, len(records))
     return records
 
 
-def apply_one(record, people, categories, note):
-    person, category = people.get(record["person_pco_id"]), categories.get(
+def apply_one(record, person_ids, categories, held, new_notes):
+    person_id, category = person_ids.get(record["person_pco_id"]), categories.get(
         record["category_pco_id"])
-    if person is None or category is None:
+    if person_id is None or category is None:
         return SKIPPED  # the person's pull (or the next one) brings them
-    return rules.apply_note(record, person, category, note)
+    note = held.get(record["pco_id"])
+    if note is None and category.sync != FieldSync.OFF:
+        new = StandIn(Note, pco_note_id=record["pco_id"], person_id=person_id,
+                      category_id=category.id)
+        rules.write_note(new, record)
+        new_notes.append(new)
+        return CREATED
+    return rules.apply_note(record, person_id, category, note)
 
 
 def remove_notes_gone_from_pco(seen, progress, exists):

@@ -50,10 +50,11 @@ def held_note(pco_id):
     return db.session.scalar(select(Note).where(Note.pco_note_id == str(pco_id)))
 
 
-def apply_note(record, person, category, note):
-    """Apply one PCO note to `person`; returns the outcome. The caller finds the person and
-    `note`, the note held for it (None: none): a pull reads a page's notes at once (looked
-    up one by one, each flushing the one before, they cost a millisecond a note)."""
+def apply_note(record, person_id, category, note):
+    """Apply one PCO note to the person `person_id`; returns the outcome. The caller finds the
+    person and `note`, the note held for it (None: none): a pull reads a page's notes at once
+    (looked up one by one, each flushing the one before, they cost a millisecond a note) and
+    inserts its new ones together (pull/notes.py, with write_note)."""
     if category.sync == FieldSync.OFF:
         return SKIPPED
     if note is not None and (note.deleted_at is not None or _not_newer(note, record)):
@@ -62,13 +63,19 @@ def apply_note(record, person, category, note):
     if note is None:
         note = Note(pco_note_id=record["pco_id"])
         db.session.add(note)
-    note.person, note.category = person, category
+    note.person_id, note.category = person_id, category
+    write_note(note, record)
+    return outcome
+
+
+def write_note(note, record):
+    """PCO's text, date, author and stamp on `note` (a Note, or a stand-in of a new one that
+    runs its validators), and the hash of what both sides now agree on."""
     note.text, note.display_date = record["text"], record["display_date"] or utcnow()
     if record["author_name"]:
         note.author_name = record["author_name"]
     note.pco_updated_at = record["pco_updated_at"]
     note.pco_synced_hash = note_hash(note.text, note.display_date, record["category_pco_id"])
-    return outcome
 
 
 def _not_newer(note, record):

@@ -21,7 +21,7 @@ def note_created(client, payload, log):
     category = _category(client, record["category_pco_id"])
     if category is None:
         return "note category unknown to PCO"
-    return rules.apply_note(record, person, category, rules.held_note(record["pco_id"]))
+    return rules.apply_note(record, person.id, category, rules.held_note(record["pco_id"]))
 
 
 def note_destroyed(client, payload, log):
