@@ -47,6 +47,7 @@ import math
 import os
 import resource
 import subprocess
+import statistics
 import sys
 import tempfile
 import threading
@@ -69,22 +70,25 @@ DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/15"
 class HttpClock:
     """Time the run's own thread spends waiting on PCO: inside requests.Session.send (the round
     trip and reading the body), or waiting for a page read ahead (pcosync/pco/prefetch.py: the
-    read-ahead thread's own time on HTTP overlaps the work, so it is not counted)."""
+    read-ahead thread's own time on HTTP overlaps the work, so it is not counted). `sends`: every
+    request to PCO's API from any thread, (when it was sent, seconds until its body was read)."""
 
     def __init__(self):
         from pcosync.pco import prefetch
 
-        self.seconds = 0.0
+        self.seconds, self.sends = 0.0, []
         original_send, original_wait = requests.Session.send, prefetch.wait
 
         def timed_send(session, request, **kwargs):
-            if threading.current_thread() is not threading.main_thread():
-                return original_send(session, request, **kwargs)
             started = time.perf_counter()
             try:
                 return original_send(session, request, **kwargs)
             finally:
-                self.seconds += time.perf_counter() - started
+                took = time.perf_counter() - started
+                if "/sandbox/" not in request.url:
+                    self.sends.append((started, took))
+                if threading.current_thread() is threading.main_thread():
+                    self.seconds += took
 
         def timed_wait(pages):
             started = time.perf_counter()
@@ -94,6 +98,17 @@ class HttpClock:
                 self.seconds += time.perf_counter() - started
 
         requests.Session.send, prefetch.wait = timed_send, timed_wait
+
+    def timeline(self, since, started):
+        """When the requests sent after `since` (an index into sends) went out, from `started`:
+        the last one, the span of the first window's, the median answer."""
+        sends = self.sends[since:]
+        if not sends:
+            return {}
+        window = sends[:PCO_LIMIT - 1]  # the limiter's share of a window (ratelimit.Margin)
+        return {"last_request_s": round(sends[-1][0] - started, 2),
+                "first_window_span_s": round(window[-1][0] - window[0][0], 2),
+                "request_ms_median": round(1000 * statistics.median(t for _, t in sends), 1)}
 
 
 def start_sandbox(people, rate_limit):
@@ -144,7 +159,7 @@ def run_step(kind, sandbox_url, clock):
     from pcosync.services.runs.lifecycle import start_run
 
     sandbox_requests(sandbox_url, reset=True)
-    http_before = clock.seconds
+    http_before, sends_before = clock.seconds, len(clock.sends)
     started = time.perf_counter()
     run_id = start_run(kind, triggered_by="benchmark").id
     execute_run(run_id)
@@ -159,6 +174,7 @@ def run_step(kind, sandbox_url, clock):
             "media_seconds": media_seconds,
             "step_seconds": {step.kind: round(step.duration_seconds, 1) for step in run.steps},
             "http_seconds": clock.seconds - http_before, "requests": stats["total"],
+            "timeline": clock.timeline(sends_before, started),
             "over_limit": stats["over_limit"], "refused": stats["by_status"].get("429", 0),
             "past_deep_offset": stats.get("past_deep_offset", 0),
             "records": run.created_count + run.updated_count + run.skipped_count

@@ -90,6 +90,7 @@ def paced_figures(result):
             "paced_ratio": paced_ratio(step),
             f"paced_ratio_{result['people']}": paced_ratio(step),
             "paced_refused": step["refused"],
+            **{f"paced_{name}": value for name, value in step.get("timeline", {}).items()},
             "paced_requests_past_deep_offset": step["past_deep_offset"]}
 
 
@@ -145,6 +146,14 @@ def report_paced(result):
     if step.get("step_seconds"):
         print("  its steps: " + ", ".join(
             f"{kind} {seconds:.1f} s" for kind, seconds in step["step_seconds"].items()))
+    timeline = step.get("timeline")
+    if timeline:
+        # The limiter's window slides: a request's slot frees a window after it went, so the
+        # last window's requests go out as spread as the first window's did.
+        print(f"  the last request went at {timeline['last_request_s']:.1f} s; the first "
+              f"window's went out over {timeline['first_window_span_s']:.1f} s (answers "
+              f"{timeline['request_ms_median']:.0f} ms, median), and the last window's "
+              "follow that spread")
 
 
 def main():
