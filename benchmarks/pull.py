@@ -3,10 +3,11 @@
     .venv/bin/python -m benchmarks.pull [--sizes 2500,10000] [--paced-people N] [--media-compare N]
                                         [--quick-people N] [--no-naive] [--json]
                                         [--database-url postgresql+psycopg://...]
-                                        [--db-latency-ms N] [--no-media]
+                                        [--db-latency-ms N] [--no-media] [--pco-latency-ms N]
 
 Each size runs in a fresh process (so its peak memory is its own) against a sandbox in another
-process (so the two do not share one interpreter), on a new SQLite database. Rate limit off:
+process (so the two do not share one interpreter), on a new SQLite database. The steps are the
+Full Sync's (People, Notes, Families, Groups; full_sync_seconds is their sum). Rate limit off:
 per step, wall time, records/s, the time pcosync itself spends (wall time minus the time the
 run's thread waits on PCO: its own requests, and the pages whose request was sent ahead) and
 people/s on that, requests made vs the minimum (ceil(N/100) per listing, one listing
@@ -16,12 +17,15 @@ fields' tabs and definitions, Groups' tag groups and each one's tags), and peak 
 With `--db-latency-ms N` it is reached through benchmarks/db_proxy.py, each direction delayed
 N ms (about 1 ms between a Heroku dyno and its database).
 Every step counts the statements it sends per page (benchmarks/round_trips.py's PageCounter,
-the median page: round_trips_per_page for a first pull, _unchanged_page, _families_page,
-_groups_page) and its commits (commits_people_first against pages_people_first: each page is
-committed as it goes); with --database-url, round_trips.py in a child adds the statements per
-100 webhook deliveries (pg_round_trips_webhook_page).
+the median page: round_trips_per_page for a first pull, _unchanged_page, _notes_page,
+_families_page, _groups_page) and its commits (commits_people_first against pages_people_first:
+each page is committed as it goes); with --database-url, round_trips.py in a child adds the
+statements per 100 webhook deliveries (pg_round_trips_webhook_page).
 Rate limit on (PCO's 100 requests / 20 s): the Full Sync's wall time (without its Media step,
-no API request) vs the floor the limit imposes (100 requests per 20 s window).
+no API request) vs the floor the limit imposes (100 requests per 20 s window), and when its
+requests went out (paced_last_request_s, paced_first_window_span_s: the span of the first
+window's 99, paced_request_ms_median: the median answer). `--pco-latency-ms N`: every answer
+of the sandbox in the paced run takes at least N ms, as PCO's do across the internet.
 "again" is People pulled a second time, every record unchanged (Skipped).
 Naive baseline (benchmarks/naive.py, on the first of --sizes; --no-naive skips it): People
 synced the way a script on pypco's defaults would, beside pcosync's Sync People.
@@ -182,7 +186,7 @@ def run_step(kind, sandbox_url, clock):
 
 
 def measure(people, rate_limit, redis_url, with_naive=False, database_url=None,
-            db_latency_ms=0, media=True):
+            db_latency_ms=0, media=True, pco_latency_ms=0):
     """One size in this process: the sandbox, a new database (SQLite, or a new database on the
     PostgreSQL server `database_url` names, `db_latency_ms` away through db_proxy.py), the
     steps (or one Full Sync), then, `with_naive`, the naive baseline against the same
@@ -192,6 +196,9 @@ def measure(people, rate_limit, redis_url, with_naive=False, database_url=None,
     redis_url, bundled = redis_url_or_bundled(redis_url, folder)
     sandbox, sandbox_url = start_sandbox(people, rate_limit)
     try:
+        if pco_latency_ms:  # every API answer waits this long (the sandbox's fault injector)
+            requests.post(sandbox_url + "/sandbox/config", timeout=10, json={
+                "faults": {"latency": pco_latency_ms / 1000}}).raise_for_status()
         with round_trips.database(database_url, database_url and db_latency_ms) as url:
             app = migrated_app(folder, redis_url, sandbox_url, url)
             with app.app_context():
@@ -204,7 +211,8 @@ def measure(people, rate_limit, redis_url, with_naive=False, database_url=None,
             result["naive"] = naive.run(
                 sandbox_url, lambda: sandbox_requests(sandbox_url, reset=True),
                 lambda: sandbox_requests(sandbox_url))
-        return dict(result, db_latency_ms=db_latency_ms if database_url else 0)
+        return dict(result, db_latency_ms=db_latency_ms if database_url else 0,
+                    pco_latency_ms=pco_latency_ms)
     finally:
         sandbox.terminate()
         sandbox.wait()
@@ -258,13 +266,15 @@ def counted_step(kind, sandbox_url, clock, engine):
 
 
 def measure_in_child(people, rate_limit, redis_url, mode="--child", with_naive=False,
-                     database_url=None, db_latency_ms=0, media=True):
+                     database_url=None, db_latency_ms=0, media=True, pco_latency_ms=0):
     command = [sys.executable, "-m", "benchmarks.pull", mode, str(people),
                "--rate-limit", str(rate_limit), "--redis-url", redis_url]
     if with_naive:
         command.append("--naive-child")
     if not media:
         command.append("--no-media")
+    if pco_latency_ms:
+        command += ["--pco-latency-ms", str(pco_latency_ms)]
     if database_url:
         command += ["--database-url", database_url, "--db-latency-ms", str(db_latency_ms)]
     done = subprocess.run(command, capture_output=True, text=True, check=True)
@@ -327,6 +337,9 @@ def parse_args():
     parser.add_argument("--db-latency-ms", type=float, default=0,
                         help="with --database-url: reach PostgreSQL through benchmarks/db_proxy.py"
                         ", each direction delayed this many ms (a round trip costs twice that)")
+    parser.add_argument("--pco-latency-ms", type=float, default=0,
+                        help="the paced run: every answer of the sandbox takes at least this "
+                        "many ms (PCO's own answers cross the internet; the sandbox's do not)")
     parser.add_argument("--no-media", action="store_true",
                         help="skip the Media step (downloads: minutes at 100,000 people)")
     media_compare.add_arguments(parser)
@@ -341,7 +354,8 @@ def main():
     args = parse_args()
     if args.child or args.quick_child:
         result = (measure(args.child, args.rate_limit, args.redis_url, args.naive_child,
-                          args.database_url, args.db_latency_ms, not args.no_media)
+                          args.database_url, args.db_latency_ms, not args.no_media,
+                          args.pco_latency_ms)
                   if args.child else measure_quick(args.quick_child, args.redis_url))
         print(json.dumps(result, default=str))
         return
@@ -368,7 +382,7 @@ def main():
         figures.update(webhook_round_trips(args))
     if args.paced_people:
         result = measure_in_child(args.paced_people, PCO_LIMIT, args.redis_url,
-                                  media=not args.no_media)
+                                  media=not args.no_media, pco_latency_ms=args.pco_latency_ms)
         report_paced(result)
         figures.update(paced_figures(result))
     if args.quick_people:

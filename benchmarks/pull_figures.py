@@ -90,6 +90,7 @@ def paced_figures(result):
             "paced_ratio": paced_ratio(step),
             f"paced_ratio_{result['people']}": paced_ratio(step),
             "paced_refused": step["refused"],
+            "paced_pco_latency_ms": result.get("pco_latency_ms", 0),
             **{f"paced_{name}": value for name, value in step.get("timeline", {}).items()},
             "paced_requests_past_deep_offset": step["past_deep_offset"]}
 
@@ -138,7 +139,9 @@ def report_unpaced(result, database="SQLite"):
 def report_paced(result):
     step = result["steps"][0]
     floor, ratio = paced_floor(step), paced_ratio(step)
-    print(f"\n{result['people']:,} people, PCO's limit on ({PCO_LIMIT} per {PCO_PERIOD} s): "
+    latency = result.get("pco_latency_ms")
+    print(f"\n{result['people']:,} people, PCO's limit on ({PCO_LIMIT} per {PCO_PERIOD} s"
+          f"{f', each answer at least {latency:g} ms' if latency else ''}): "
           f"Full Sync {step['status']} in {step['seconds']:.1f} s, {step['requests']} requests; "
           f"the limit's floor {floor:.1f} s "
           f"({f'{ratio:.2f}x' if ratio else 'one window: no floor'}); "
