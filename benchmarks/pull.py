@@ -51,7 +51,6 @@ import math
 import os
 import resource
 import subprocess
-import statistics
 import sys
 import tempfile
 import threading
@@ -66,7 +65,7 @@ from benchmarks.harness import (argument_parser, free_port,
                                 migrated_app, print_figures, redis_url_or_bundled, wait_for)
 from benchmarks.pull_figures import (PCO_LIMIT, PCO_PERIOD, STEPS, naive_figures,
                                      paced_figures, report_naive, report_paced,
-                                     report_unpaced, unpaced_figures)
+                                     report_unpaced, request_timeline, unpaced_figures)
 
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/15"
 
@@ -104,15 +103,8 @@ class HttpClock:
         requests.Session.send, prefetch.wait = timed_send, timed_wait
 
     def timeline(self, since, started):
-        """When the requests sent after `since` (an index into sends) went out, from `started`:
-        the last one, the span of the first window's, the median answer."""
-        sends = self.sends[since:]
-        if not sends:
-            return {}
-        window = sends[:PCO_LIMIT - 1]  # the limiter's share of a window (ratelimit.Margin)
-        return {"last_request_s": round(sends[-1][0] - started, 2),
-                "first_window_span_s": round(window[-1][0] - window[0][0], 2),
-                "request_ms_median": round(1000 * statistics.median(t for _, t in sends), 1)}
+        """When the requests sent after `since` (an index into sends) went out."""
+        return request_timeline(self.sends[since:], started)
 
 
 def start_sandbox(people, rate_limit):
@@ -350,14 +342,18 @@ def parse_args():
     return parser.parse_args()
 
 
+def run_child(args):
+    """What a child process measures (measure_in_child): one size, or the Quick Sync."""
+    if args.quick_child:
+        return measure_quick(args.quick_child, args.redis_url)
+    return measure(args.child, args.rate_limit, args.redis_url, args.naive_child,
+                   args.database_url, args.db_latency_ms, not args.no_media, args.pco_latency_ms)
+
+
 def main():
     args = parse_args()
     if args.child or args.quick_child:
-        result = (measure(args.child, args.rate_limit, args.redis_url, args.naive_child,
-                          args.database_url, args.db_latency_ms, not args.no_media,
-                          args.pco_latency_ms)
-                  if args.child else measure_quick(args.quick_child, args.redis_url))
-        print(json.dumps(result, default=str))
+        print(json.dumps(run_child(args), default=str))
         return
     print("Pull benchmark: Full Sync steps from the sandbox into a new SQLite database.")
     figures = {}

@@ -6,6 +6,8 @@ Run alone, it gives the paced floor and ratio of a run measured elsewhere (a run
     .venv/bin/python -m benchmarks.pull_figures --requests 1846 --past-deep-offset 167
                                                 --seconds 386.2 [--json]
 """
+import statistics
+
 from benchmarks.harness import argument_parser, print_figures
 
 STEPS = ("People", "Notes", "Families", "Groups")  # the Full Sync's, Media aside
@@ -93,6 +95,17 @@ def paced_figures(result):
             "paced_pco_latency_ms": result.get("pco_latency_ms", 0),
             **{f"paced_{name}": value for name, value in step.get("timeline", {}).items()},
             "paced_requests_past_deep_offset": step["past_deep_offset"]}
+
+
+def request_timeline(sends, started):
+    """From (sent at, seconds to answer) of a run's requests, relative to `started`: when the
+    last went, the span of the first window's, the median answer."""
+    if not sends:
+        return {}
+    window = sends[:PCO_LIMIT - 1]  # the limiter's share of a window (ratelimit.Margin)
+    return {"last_request_s": round(sends[-1][0] - started, 2),
+            "first_window_span_s": round(window[-1][0] - window[0][0], 2),
+            "request_ms_median": round(1000 * statistics.median(t for _, t in sends), 1)}
 
 
 def paced_floor(step):
