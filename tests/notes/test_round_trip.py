@@ -5,7 +5,7 @@ deleted in PCO and arriving with the Notes step (and note.destroyed)."""
 from collections import Counter
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import delete, event, select
 
 from pcosync.extensions import db
 from pcosync.models import FieldSync, Note, NoteCategory, Person, utcnow
@@ -175,3 +175,31 @@ def test_a_page_of_new_notes_reads_the_notes_held_once(sandbox):
         event.remove(db.engine, "before_cursor_execute", count)
     assert notes.created_count > 3
     assert len(lookups) == len(db.session.scalars(select(NoteCategory)).all())  # a page each
+
+
+def test_notes_pulled_together_hold_what_the_rule_writes_one_by_one(sandbox, monkeypatch):
+    """A page's new notes go in with one statement (pull/notes.py, on stand-ins): each row
+    holds what rules.apply_note writes on a Note, value for value (date, author, stamp, hash)."""
+    from pcosync.pco import notes as pco_notes
+    from pcosync.services.rules import notes as rules
+
+    records, load_note = [], pco_notes.load_note
+    monkeypatch.setattr(pco_notes, "load_note",
+                        lambda resource: records.append(load_note(resource)) or records[-1])
+    run("People")
+    assert run("Notes").created_count == len(records) > 3
+    moments = {"id", "created_at", "updated_at"}
+
+    def rows():
+        db.session.expire_all()
+        return {n.pco_note_id: {c.key: getattr(n, c.key) for c in Note.__table__.c
+                                if c.key not in moments} for n in db.session.scalars(select(Note))}
+    pulled = rows()
+    db.session.execute(delete(Note))
+    categories = rules.categories_by_pco_id()
+    person_ids = dict(db.session.execute(select(Person.pco_id, Person.id)).all())
+    for record in records:
+        rules.apply_note(record, person_ids[record["person_pco_id"]],
+                         categories[record["category_pco_id"]], None)
+    db.session.commit()
+    assert rows() == pulled
