@@ -40,10 +40,11 @@ def select(kind_name, rows, args, ctx):
 
 
 def _stamp_run(kind, table, args, ctx):
-    """`order=created_at` with nothing but created_at comparisons: a run of the table's
-    created_at order (stamp_order.py), O(log n) and a page, where filtering and sorting the
-    whole table would cost O(n log n) a page. None: any other listing, answered the long way."""
-    if args.get("order") != STAMP or STAMP not in kind.can_query_by:
+    """`order=created_at` (or `-created_at`) with nothing but created_at comparisons: a run of
+    the table's created_at order (stamp_order.py), O(log n) and a page, where filtering and
+    sorting the whole table would cost O(n log n) a page. None: any other listing, answered
+    the long way."""
+    if args.get("order") not in (STAMP, f"-{STAMP}") or STAMP not in kind.can_query_by:
         return None
     clauses = where_clauses(args)
     if any(attr != STAMP for attr, _, _ in clauses):
@@ -56,7 +57,8 @@ def _stamp_run(kind, table, args, ctx):
             return None  # the long way answers it with its 400
         bounds.append((op or "eq", moment))
     order = table.stamp_order()
-    return StampSlice(table, order, *order.span(bounds))
+    return StampSlice(table, order, *order.span(bounds),
+                      descending=args["order"].startswith("-"))
 
 
 def where_clauses(args):

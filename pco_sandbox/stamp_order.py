@@ -3,9 +3,11 @@ binary search and a page's slice instead of filtering and sorting the whole tabl
 (at 100,000 people that made a Full Sync quadratic).
 
 pcosync pages People and Households with `order=created_at&where[created_at][gte]=<stamp>`
+from the oldest and `order=-created_at&where[created_at][lte]=<stamp>` from the newest
 (pcosync/pco/stamp_paging.py), and a crowded second alone with `where[created_at]=<stamp>`
-by offset: both are a contiguous run of this order. Ties are in id order, as PCO's database
-breaks them (queries.order_rows does the same for every other listing).
+by offset: each is a contiguous run of this order, read forwards or backwards. Ties are in
+id order either way, as queries.order_rows breaks them for every other listing (a stable
+sort, reversed or not).
 """
 import bisect
 
@@ -53,11 +55,12 @@ class StampOrder:
 
 
 class StampSlice:
-    """A run of a table's rows in created_at order, looked up only when sliced: the listing
-    asks for its length (total_count) and one page of it."""
+    """A run of a table's rows in created_at order (newest first when `descending`), looked
+    up only when sliced: the listing asks for its length (total_count) and one page of it."""
 
-    def __init__(self, table, order, start, stop):
+    def __init__(self, table, order, start, stop, descending=False):
         self.table, self.order, self.start, self.stop = table, order, start, stop
+        self.descending = descending
 
     def __len__(self):
         return self.stop - self.start
@@ -66,5 +69,18 @@ class StampSlice:
         if not isinstance(index, slice):
             raise TypeError("a StampSlice is read a page (a slice) at a time")
         first, last, step = index.indices(len(self))
-        ids = self.order.ids[self.start + first:self.start + last:step]
+        if self.descending:
+            positions = map(self._descending, range(first, last, step))
+            ids = [self.order.ids[position] for position in positions]
+        else:
+            ids = self.order.ids[self.start + first:self.start + last:step]
         return list(map(self.table.rows.__getitem__, ids))
+
+    def _descending(self, index):
+        """The order's position of the run's `index`th row newest first: stamps from the
+        newest, ties still in id order (the tie's group read forwards)."""
+        stamps = self.order.stamps
+        mirrored = self.stop - 1 - index  # the same stamp's group, read backwards
+        low = bisect.bisect_left(stamps, stamps[mirrored], self.start, self.stop)
+        high = bisect.bisect_right(stamps, stamps[mirrored], self.start, self.stop)
+        return low + (index - (self.stop - high))

@@ -118,6 +118,10 @@ class PCOClient(CustomFieldCalls):
         """A listing's pages read ahead on a thread of their own (pco/prefetch.py)."""
         return prefetch.read_ahead(pages, self.read_ahead_pages)
 
+    def read_ahead_all(self, listings) -> Iterator[Page]:
+        """Several page generators read side by side, together `read_ahead_pages` ahead."""
+        return prefetch.read_ahead_all(listings, self.read_ahead_pages)
+
     def _linked_pages(self, path: str, query: dict) -> Iterator[Page]:
         """One request per page asked for (prefetch.Producer counts on it)."""
         offset = int(query.get("offset") or 0)

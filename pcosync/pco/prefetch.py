@@ -37,30 +37,25 @@ class _Failure:
 
 
 class Producer:
-    """Runs a page generator on a thread of its own, at most `depth` pages ahead."""
+    """Runs a page generator on a thread of its own, taking a slot before each page; several
+    producers may share the slots and the queue (a listing read from both ends)."""
 
-    def __init__(self, pages: Iterator, depth: int):
-        self._pages = pages
-        self._slots = threading.Semaphore(max(1, depth))
-        self._queue = queue.SimpleQueue()
+    def __init__(self, pages: Iterator, slots: threading.Semaphore, handover: queue.SimpleQueue):
+        self._pages, self._slots, self._queue = pages, slots, handover
         self._stopping = threading.Event()
         self._thread = threading.Thread(target=self._run, name=THREAD_NAME, daemon=True)
 
     def start(self) -> None:
         self._thread.start()
 
-    def take(self):
-        """The next page; raises the producer's error; _DONE after the last page."""
-        item = wait(self._queue)
-        self._slots.release()
-        if isinstance(item, _Failure):
-            raise item.error
-        return item
-
-    def stop(self) -> None:
-        """Stop reading and join the thread (after the request in flight, if any)."""
+    def signal_stop(self) -> None:
+        """Ask the producer to stop (every producer sharing the slots first, then join each:
+        a slot freed for one must not let another read a page for nothing)."""
         self._stopping.set()
         self._slots.release()  # wakes a producer waiting for a slot
+
+    def join(self) -> None:
+        """Wait for the thread to end (after the request in flight, if any)."""
         if self._thread.ident is not None:
             self._thread.join()
 
@@ -86,13 +81,33 @@ class Producer:
 def read_ahead(pages: Iterator, depth: int = READ_AHEAD_PAGES) -> Iterator:
     """The pages `pages` yields, read up to `depth` pages ahead on a thread of its own (started
     on the first page asked for); close the iterator when leaving it early, to join the thread."""
-    producer = Producer(pages, depth)
-    producer.start()
+    return read_ahead_all([pages], depth)
+
+
+def read_ahead_all(listings, depth: int = READ_AHEAD_PAGES) -> Iterator:
+    """The pages of every iterator in `listings`, each read on a thread of its own, together
+    at most `depth` pages ahead of the caller, in the order they arrive; the first error
+    any of them meets is raised where the caller asks for the next page."""
+    slots, handover = threading.Semaphore(max(1, depth)), queue.SimpleQueue()
+    producers = [Producer(pages, slots, handover) for pages in listings]
+    for producer in producers:
+        producer.start()
+    running = len(producers)
     try:
-        while (page := producer.take()) is not _DONE:
-            yield page
+        while running:
+            item = wait(handover)
+            slots.release()
+            if isinstance(item, _Failure):
+                raise item.error
+            if item is _DONE:
+                running -= 1
+                continue
+            yield item
     finally:
-        producer.stop()
+        for producer in producers:
+            producer.signal_stop()
+        for producer in producers:
+            producer.join()
 
 
 def wait(pages: queue.SimpleQueue):

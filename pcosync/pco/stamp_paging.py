@@ -36,11 +36,6 @@ class StampCursor:
         """The page's records not yielded already (only ties at `since` can have been)."""
         return [r for r in records if _id(r) not in self.seen]
 
-    def crowded_stamp(self, records, more) -> str | None:
-        """The stamp of a full page whose records all share one second (then paged alone)."""
-        stamps = {_stamp(r) for r in records} - {None}
-        return stamps.pop() if more and len(stamps) == 1 else None
-
     def advance(self, records):
         """After a page: the next starts at its last stamp, its ties there remembered."""
         # A malformed record (no stamp) is the loader's to report, not the paging's to stop on.
@@ -55,6 +50,12 @@ class StampCursor:
     def past(self, stamp):
         """After a crowded second paged alone: everything at `stamp` has been yielded."""
         self.since, self.inclusive, self.seen = stamp, False, set()
+
+
+def crowded_stamp(records, more) -> str | None:
+    """The stamp of a full page whose records all share one second (then paged alone)."""
+    stamps = {_stamp(r) for r in records} - {None}
+    return stamps.pop() if more and len(stamps) == 1 else None
 
 
 def _stamp(record) -> str | None:
@@ -73,15 +74,17 @@ def iter_by_created_at(client, path: str, params: Mapping, include=(),
                        read_ahead: bool = False) -> Iterator:
     """Every page of the listing at `path` in created_at order (see the module's text);
     pages as PCOClient.iter_pages yields them (`offset` counts the records yielded).
-    `read_ahead`: the stepping below runs on the read-ahead thread (pco/prefetch.py), which
-    needs each page's records to know the next request."""
+    `read_ahead`: read from both ends at once (both_ends.py), each end stepping on a
+    read-ahead thread of its own (pco/prefetch.py); the pages then come in no set order."""
+    from .both_ends import both_ends
     from .client import PER_PAGE
 
     base = {**params, "per_page": PER_PAGE, "order": STAMP}
     if include:
         base["include"] = ",".join(include)
-    pages = _stamp_pages(client, path, base)
-    return client.read_ahead(pages) if read_ahead else pages
+    if read_ahead:
+        return client.read_ahead_all(both_ends(client, path, base))
+    return _stamp_pages(client, path, base)
 
 
 def _stamp_pages(client, path, base):
@@ -94,7 +97,7 @@ def _stamp_pages(client, path, base):
         body = client._expect_document(client.get(path, query), path)
         records, more = _as_list(resolve_document(body)), _next_link(body) is not None
         total = total if total is not None else _total_count(body)
-        crowded = cursor.crowded_stamp(records, more) if records else None
+        crowded = crowded_stamp(records, more) if records else None
         fresh = cursor.new(records)
         asked, query = query, _next_query(cursor, base, records, more, crowded)
         if query == asked:  # PCO ignoring the filter would page the same records forever
