@@ -1,0 +1,95 @@
+"""Reading a created_at listing from both ends (pco/both_ends.py), driven without threads in
+many interleavings against an in-memory listing with PCO's filters: every record once, the
+chains stop where they meet, whatever the ties and crowded seconds, and however the two
+chains' requests and answers interleave."""
+import random
+
+import pytest
+
+from pcosync.pco import client as client_module
+from pcosync.pco.both_ends import both_ends
+from pcosync.pco.client import PCOClient
+from pcosync.pco.stamp_paging import _stamp_pages
+
+PATH = "/people/v2/people"
+TESTS = {"gt": lambda a, b: a > b, "gte": lambda a, b: a >= b, "lt": lambda a, b: a < b,
+         "lte": lambda a, b: a <= b, "": lambda a, b: a == b}
+
+
+class MemoryPCO:
+    """A listing ordered by created_at (either way, ties in id order), filtered by created_at
+    comparisons, paged by offset with links.next: what both_ends asks of PCO."""
+
+    def __init__(self, stamps, per_page):
+        self.records = [{"type": "Person", "id": str(1000 + i), "attributes": {"created_at": s}}
+                        for i, s in enumerate(stamps)]
+        self.per_page, self.requests = per_page, 0
+
+    def get(self, path, query):
+        self.requests += 1
+        rows = [r for r in self.records if all(
+            TESTS[op](r["attributes"]["created_at"], value) for op, value in _clauses(query))]
+        rows.sort(key=lambda r: r["id"])
+        rows.sort(key=lambda r: r["attributes"]["created_at"],
+                  reverse=query.get("order", "").startswith("-"))
+        offset = int(query.get("offset") or 0)
+        body = {"data": rows[offset:offset + self.per_page], "meta": {"total_count": len(rows)},
+                "links": {}}
+        if offset + self.per_page < len(rows):
+            body["links"]["next"] = f"next?offset={offset + self.per_page}"
+        return body
+
+    _expect_document = staticmethod(PCOClient._expect_document)
+
+    def iter_pages(self, path, params, include=()):
+        offset = 0
+        while True:
+            body = self.get(path, {**params, "offset": offset})
+            yield client_module.Page(records=body["data"], total_count=None, offset=offset)
+            if "next" not in body["links"]:
+                return
+            offset += self.per_page
+
+
+def _clauses(query):
+    for key, value in query.items():
+        if key.startswith("where[created_at]"):
+            yield key[len("where[created_at]"):].strip("[]"), value
+
+
+def read_interleaved(pco, rng):
+    """Both chains' pages, the next one asked of a chain picked at random each time."""
+    chains, ids = both_ends(pco, PATH, {"per_page": pco.per_page}), []
+    for chain in chains[:1]:  # the newest end waits for the oldest end's first page
+        ids += [r["id"] for r in next(chain).records]
+    while chains:
+        chain = rng.choice(chains)
+        try:
+            ids += [r["id"] for r in next(chain).records]
+        except StopIteration:
+            chains.remove(chain)
+    return ids
+
+
+@pytest.mark.parametrize("seed", range(200))
+def test_every_record_once_in_any_interleaving(monkeypatch, seed):
+    rng = random.Random(seed)
+    per_page = rng.choice([2, 3, 5, 10])
+    monkeypatch.setattr(client_module, "PER_PAGE", per_page)
+    # Few distinct seconds: ties everywhere, some seconds crowded past a page.
+    stamps = [f"2024-01-01T00:00:{rng.randrange(rng.choice([3, 8, 30])):02d}Z"
+              for _ in range(rng.randrange(0, 60))]
+    pco = MemoryPCO(stamps, per_page)
+    ids = read_interleaved(pco, rng)
+    assert sorted(ids) == sorted(r["id"] for r in pco.records)
+    # The chains meet rather than each read it all: what one chain asks, and at most a
+    # request more where they meet and per crowded second (it may be met from both sides).
+    one_chain = MemoryPCO(stamps, per_page)
+    assert [r["id"] for page in _stamp_pages(one_chain, PATH, {"per_page": per_page})
+            for r in page.records] == [r["id"] for r in sorted(pco.records, key=_key)]
+    crowded = sum(1 for stamp in set(stamps) if stamps.count(stamp) >= per_page)
+    assert pco.requests <= one_chain.requests + 1 + crowded
+
+
+def _key(record):
+    return record["attributes"]["created_at"], record["id"]
