@@ -15,6 +15,9 @@ DEEP_OFFSET = 30_000
 DEEP_OFFSET_SHARE = 0.75
 # Sent as the limit when limiting is off, so header-paced clients run flat out.
 UNLIMITED = 1_000_000
+# Seconds after a 429 during which a request is taken as already on its way (a client with
+# several requests in flight, pcosync/pco/in_flight.py): not counted as before_retry_after.
+IN_FLIGHT_GRACE = 0.1
 
 
 @dataclass
@@ -42,10 +45,13 @@ class RateLimiter:
                 self.period = float(period)
 
     def arrived_too_early(self, credential):
-        """True when the credential still owes time on a Retry-After we gave it."""
+        """True when the credential still owes time on a Retry-After we gave it, counted from
+        IN_FLIGHT_GRACE after we gave it: a client with several requests in flight cannot
+        call back those already on their way when the 429 reached it."""
         with self._lock:
             deadline = self._retry_deadlines.get(credential)
-            return deadline is not None and self._clock() < deadline
+            now = self._clock()
+            return deadline is not None and deadline[0] + IN_FLIGHT_GRACE <= now < deadline[1]
 
     def acquire(self, credential, deep_offset=False):
         with self._lock:
@@ -57,7 +63,7 @@ class RateLimiter:
             limit = self._limit_for(deep_offset)
             if len(window) >= limit:
                 retry_after = self._seconds_until_free(window, limit, now)
-                self._retry_deadlines[credential] = now + retry_after
+                self._retry_deadlines[credential] = (now, now + retry_after)
                 return Decision(False, limit, len(window) + 1, retry_after)
             window.append(now)
             return Decision(True, limit, len(window))
@@ -65,7 +71,8 @@ class RateLimiter:
     def told_to_wait(self, credential, seconds):
         """Record a Retry-After given for another reason (an injected fake 429)."""
         with self._lock:
-            self._retry_deadlines[credential] = self._clock() + seconds
+            now = self._clock()
+            self._retry_deadlines[credential] = (now, now + seconds)
 
     def current(self, credential):
         with self._lock:

@@ -18,6 +18,7 @@ from marshmallow import fields, validate
 
 from .client import _segment, format_timestamp
 from .deltas import DeltaPage, iter_newest_first
+from .in_flight import read_in_flight
 from .jsonapi import document, resolve_document
 from .schema_base import (
     AttributesSchema, UTCDateTime, is_resolved, load_resource, malformed, plain_text, related_id,
@@ -88,17 +89,14 @@ def iter_categories(client):
 
 def iter_all_notes(client, category_ids, read_ahead: bool = False) -> Iterator:
     """The notes of the categories `category_ids`, a category after another (see above).
-    `read_ahead`: one read-ahead thread across them all, so no category waits for the last
-    one's pages to be written before its first is asked for."""
-    pages = _pages_by_category(client, list(category_ids))
-    return client.read_ahead(pages) if read_ahead else pages
-
-
-def _pages_by_category(client, category_ids):
-    for category_id in category_ids:
-        yield from client.iter_pages(
-            NOTES, {"where[note_category_id]": category_id, "order": "created_at"},
-            include=NOTE_INCLUDES)
+    `read_ahead`: read ahead, several requests in flight across the categories (in_flight.py),
+    the pages in no set order."""
+    listings = [(NOTES, {"where[note_category_id]": category_id, "order": "created_at"},
+                 NOTE_INCLUDES) for category_id in category_ids]
+    if read_ahead:
+        return read_in_flight(client, listings)
+    return (page for path, params, include in listings
+            for page in client.iter_pages(path, params, include=include))
 
 
 def get_note(client, note_id) -> dict:

@@ -3,7 +3,7 @@ import time
 
 import pytest
 
-from pco_sandbox.ratelimit import RateLimiter
+from pco_sandbox.ratelimit import IN_FLIGHT_GRACE, RateLimiter
 
 PEOPLE = "/people/v2/people"
 
@@ -36,6 +36,7 @@ def test_over_the_limit_is_429_with_retry_after(make_api):
     assert rejected.json() == {"errors": [{
         "code": "429", "detail": "Rate limit exceeded: 4 of 3 requests per 1 seconds"}]}
     assert rejected.headers["X-PCO-API-Request-Rate-Count"] == "4"
+    time.sleep(IN_FLIGHT_GRACE)  # sooner, it may have been on its way already
     assert api.get(PEOPLE).status_code == 429, "came back before Retry-After ran out"
     stats = api.admin("GET", "/stats").json()
     assert stats["over_limit"] == 2 and stats["before_retry_after"] == 1
@@ -65,6 +66,8 @@ def test_retry_after_counts_until_a_slot_frees():
     limiter.acquire("app")
     now[0] = 6.0
     assert limiter.acquire("app").retry_after == 14
+    assert not limiter.arrived_too_early("app"), "on its way when the 429 was given"
+    now[0] = 6.0 + IN_FLIGHT_GRACE
     assert limiter.arrived_too_early("app")
     now[0] = 19.9
     assert limiter.arrived_too_early("app")

@@ -6,6 +6,9 @@ pending removals are each read with one query, and the new rows go in at the pag
 statement per table, so a page costs the same few statements whether its groups hold ten
 memberships or ten thousand.
 """
+from contextlib import closing
+from functools import partial
+
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -84,15 +87,16 @@ def groups_by_pco_id(pco_group_ids):
     return {group.pco_group_id: group for group in db.session.scalars(query)}
 
 
-def list_memberships(client, group_pco_id, progress):
-    """Every membership PCO lists for the group, loaded (a malformed one becomes an issue)."""
-    def loader(resource):
-        return schemas.load_group_membership(resource, group_pco_id=group_pco_id)
-
-    memberships = []
-    for page in client.iter_group_memberships(group_pco_id):
-        memberships.extend(load_records(page.records, loader, "Membership", progress))
-    return memberships
+def list_memberships(client, group_pco_ids, progress):
+    """{group PCO id: every membership PCO lists for it, loaded} (a malformed one becomes an
+    issue), the groups' pages read together, several requests in flight."""
+    listed = {group_id: [] for group_id in group_pco_ids}
+    with closing(client.iter_memberships_of(group_pco_ids)) as pages:
+        for page in pages:
+            group_id = group_pco_ids[page.listing]
+            loader = partial(schemas.load_group_membership, group_pco_id=group_id)
+            listed[group_id].extend(load_records(page.records, loader, "Membership", progress))
+    return listed
 
 
 def _people_named(listed):
@@ -212,8 +216,8 @@ def pull_groups(client, progress):
             tags["names"] = pull_group_tags(client, progress)
         records = [with_tag_names(record, tags["names"]) for record in records]
         # Each group costs its own membership requests, read before anything is applied.
-        listed = {record["pco_group_id"]: list_memberships(
-            client, record["pco_group_id"], progress) for record in records}
+        listed = list_memberships(client, [record["pco_group_id"] for record in records],
+                                  progress)
         apply_groups_page(records, listed, progress, narrowed)
 
     pull_listing(client.iter_groups(read_ahead=True), schemas.load_group, "Group", apply_page,
