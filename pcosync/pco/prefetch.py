@@ -10,8 +10,10 @@ the processing speed, and the processing catches up within the window.
 
 A producer thread per listing runs the listing's own page generator (the one that asks PCO for
 a page, computes the next request from it, and yields the page) and hands the pages over
-through a queue. It takes a slot before each page and the caller gives it back when it takes
-the page, so at most N pages are fetched and not yet taken (memory: N pages of 100 records, a
+through a queue; several producers can share one queue and one depth (read_ahead_all: a
+listing read from both ends, both_ends.py, or with several requests in flight, in_flight.py).
+A producer takes a slot before each page and the caller gives it back when it takes the page,
+so at most N pages are fetched and not yet taken (memory: N pages of 100 records, a
 page of people with what it includes about 1.5 MiB once read; the queue fills only where PCO
 answers faster than the pages are written, as with the limit off).
 Every request still goes through the client's transport and its rate limiter; a body cut off is
@@ -108,6 +110,25 @@ def read_ahead_all(listings, depth: int = READ_AHEAD_PAGES) -> Iterator:
             producer.signal_stop()
         for producer in producers:
             producer.join()
+
+
+class Started:
+    """A listing whose first page is already asked for (and its read-ahead threads running), so
+    the caller's own requests meanwhile go side by side with the listing's. Iterate it (the
+    first page, then the rest) or close it."""
+
+    def __init__(self, pages: Iterator):
+        self._pages = pages
+        self._first = next(pages, _DONE)
+
+    def __iter__(self):
+        first, self._first = self._first, _DONE
+        if first is not _DONE:
+            yield first
+        yield from self._pages
+
+    def close(self) -> None:
+        self._pages.close()
 
 
 def wait(pages: queue.SimpleQueue):

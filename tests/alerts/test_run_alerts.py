@@ -15,9 +15,9 @@ from .conftest import mail_settings
 
 
 def fail_people_pulls(monkeypatch):
-    def refuse(client, progress):
+    def refuse(client):
         raise RuntimeError("the disk is full")
-    monkeypatch.setattr(people, "pull_choice_lists", refuse)
+    monkeypatch.setattr(people, "people_pages", refuse)  # the first thing Sync People asks
 
 
 def test_a_failed_run_is_told_once_and_its_recovery_once(app, inbox, make_sandbox, monkeypatch):
@@ -48,10 +48,10 @@ def test_a_failed_run_is_told_once_and_its_recovery_once(app, inbox, make_sandbo
 def test_a_run_stopped_by_the_guard_is_told(app, inbox, monkeypatch):
     from pcosync.services.runs.guard import GuardTripped
 
-    def stop(client, progress):
+    def stop(client):
         raise GuardTripped("People stopped: 40 of the 50 records it went through would be "
                            "updated.")
-    monkeypatch.setattr(people, "pull_choice_lists", stop)
+    monkeypatch.setattr(people, "people_pages", stop)
     run = support.run("People")
     assert run.needs_review
     assert inbox.subjects == ["[pcosync] People was stopped by the guard"]

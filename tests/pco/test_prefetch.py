@@ -108,3 +108,21 @@ def test_each_thread_has_its_own_http_session():
     assert other[0].auth == transport.session.auth == ("id", "secret")
     transport.close()
     assert transport._sessions == []
+
+
+def test_a_started_listing_has_asked_for_its_first_page_and_closes_clean(
+        client, requests_mock):
+    """Sync People starts its listing before reading the choice lists (prefetch.Started):
+    the first page is asked for at once, every page comes once, and closing it without
+    reading on leaves no thread behind."""
+    from pcosync.pco.prefetch import Started
+
+    threads = listing(requests_mock)
+    started = Started(client.iter_pages("/people/v2/people", read_ahead=True))
+    assert len(threads) >= 1, "the first page was asked for before the caller iterates"
+    assert [p.records[0]["id"] for p in started] == ["0", "1", "2", "3"]
+    assert len(threads) == 4
+
+    unread = Started(client.iter_pages("/people/v2/people", read_ahead=True))
+    unread.close()
+    assert not prefetch_threads()

@@ -4,6 +4,7 @@ from collections import Counter
 from ...extensions import db
 from ...models import Person, ReviewKind
 from ...pco import schemas
+from ...pco.prefetch import Started
 from ..connection import token_user
 from ..rules import choices
 from .bulk_create import create_people
@@ -18,8 +19,15 @@ from .scope import people_pages, scoped, settle_scope
 
 
 def pull_people(client, progress):
-    pull_choice_lists(client, progress)
-    pull_custom_fields(client, progress)
+    # The first page of people is asked for first: while the choice lists and custom fields
+    # are read (eight requests, one after another), the listing is read ahead beside them.
+    pages = Started(people_pages(client))
+    try:
+        pull_choice_lists(client, progress)
+        pull_custom_fields(client, progress)
+    except BaseException:
+        pages.close()
+        raise
 
     def apply_page(records, progress):
         ensure_known(client, records, progress)
@@ -29,8 +37,7 @@ def pull_people(client, progress):
     # Nor when the token cannot see every profile (services/connection/token_user.py).
     tombstone = (None if scoped() or not token_user.may_archive()
                  else (Person, Person.pco_id, still_in_pco(client.get_person)))
-    seen = pull_listing(people_pages(client), schemas.load_person, "Person", apply_page,
-                        progress, tombstone)
+    seen = pull_listing(pages, schemas.load_person, "Person", apply_page, progress, tombstone)
     settle_scope(seen)
 
 
