@@ -63,7 +63,7 @@ def read_in_flight(client, listings: Sequence[tuple[str, dict, tuple]],
     from .client import PER_PAGE
 
     plan = Plan(listings, PER_PAGE)
-    chains = [_chain(client, plan) for _ in range(max(1, min(in_flight, 99)))]
+    chains = [_chain(client, plan) for _ in range(max(1, in_flight))]
     return client.read_ahead_all(chains)
 
 

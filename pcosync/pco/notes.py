@@ -88,9 +88,9 @@ def iter_categories(client):
 
 
 def iter_all_notes(client, category_ids, read_ahead: bool = False) -> Iterator:
-    """The notes of the categories `category_ids`, a category after another (see above).
-    `read_ahead`: read ahead, several requests in flight across the categories (in_flight.py),
-    the pages in no set order."""
+    """The notes of the categories `category_ids` (see above), a category after another;
+    `read_ahead`: read ahead instead, several requests in flight across the categories
+    (in_flight.py), the pages in no set order."""
     listings = [(NOTES, {"where[note_category_id]": category_id, "order": "created_at"},
                  NOTE_INCLUDES) for category_id in category_ids]
     if read_ahead:
