@@ -116,12 +116,9 @@ class PCOClient(CustomFieldCalls):
         pages = self._linked_pages(path, query)
         return self.read_ahead(pages) if read_ahead else pages
 
-    def read_ahead(self, pages: Iterator[Page]) -> Iterator[Page]:
-        """A listing's pages read ahead on a thread of their own (pco/prefetch.py)."""
-        return prefetch.read_ahead(pages, self.read_ahead_pages)
-
-    def read_ahead_all(self, listings) -> Iterator[Page]:
-        """Several page generators read side by side, together `read_ahead_pages` ahead."""
+    def read_ahead(self, *listings: Iterator[Page]) -> Iterator[Page]:
+        """The pages of one listing's page generators (one, or several read side by side), read
+        ahead on threads of their own, together `read_ahead_pages` ahead (pco/prefetch.py)."""
         return prefetch.read_ahead_all(listings, self.read_ahead_pages)
 
     def _linked_pages(self, path: str, query: dict) -> Iterator[Page]:

@@ -64,7 +64,7 @@ def read_in_flight(client, listings: Sequence[tuple[str, dict, tuple]],
 
     plan = Plan(listings, PER_PAGE)
     chains = [_chain(client, plan) for _ in range(max(1, in_flight))]
-    return client.read_ahead_all(chains)
+    return client.read_ahead(*chains)
 
 
 def _chain(client, plan):

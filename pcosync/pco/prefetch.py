@@ -80,16 +80,11 @@ class Producer:
             self._pages.close()  # a generator is closed by the thread running it
 
 
-def read_ahead(pages: Iterator, depth: int = READ_AHEAD_PAGES) -> Iterator:
-    """The pages `pages` yields, read up to `depth` pages ahead on a thread of its own (started
-    on the first page asked for); close the iterator when leaving it early, to join the thread."""
-    return read_ahead_all([pages], depth)
-
-
 def read_ahead_all(listings, depth: int = READ_AHEAD_PAGES) -> Iterator:
-    """The pages of every iterator in `listings`, each read on a thread of its own, together
-    at most `depth` pages ahead of the caller, in the order they arrive; the first error
-    any of them meets is raised where the caller asks for the next page."""
+    """The pages of every iterator in `listings`, each read on a thread of its own (started on
+    the first page asked for), together at most `depth` pages ahead of the caller, in the order
+    they arrive; the first error any of them meets is raised where the caller asks for the next
+    page. Close the iterator when leaving it early, to join the threads."""
     slots, handover = threading.Semaphore(max(1, depth)), queue.SimpleQueue()
     producers = [Producer(pages, slots, handover) for pages in listings]
     for producer in producers:

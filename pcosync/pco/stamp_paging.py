@@ -83,7 +83,7 @@ def iter_by_created_at(client, path: str, params: Mapping, include=(),
     if include:
         base["include"] = ",".join(include)
     if read_ahead:
-        return client.read_ahead_all(both_ends(client, path, base))
+        return client.read_ahead(*both_ends(client, path, base))
     return _stamp_pages(client, path, base)
 
 
