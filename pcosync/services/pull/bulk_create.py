@@ -11,7 +11,7 @@ custom_fields.new_value_rows), run on stand-ins of the model instances that call
 and a column left unset gets its own default, as an INSERT of the ORM would.
 tests/pull/test_bulk_writes.py holds the two paths equal.
 """
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
 from ...extensions import db
 from ...models import FieldChange, FieldValue, Person
@@ -21,6 +21,7 @@ from ..rules import choices, custom_fields
 from ..rules.contact_kinds import CONTACT_KINDS
 from ..rules.merge import agree_with, set_contact, take_fields, restore_if_reactivated
 from ..rules.state import PLAIN_FIELDS
+from .insert_many import insert_rows
 
 
 class StandIn:
@@ -114,32 +115,3 @@ def new_contact(kind, data, person_id):
     item = StandIn(kind.model, pco_id=data["pco_id"], person_id=person_id)
     set_contact(item, data, kind.fields)
     return item
-
-
-def insert_rows(model, rows, returning=()):
-    """One executemany INSERT (SQLAlchemy sends it as multi-row INSERTs where it can). Every
-    row gets the same columns (the statement takes them from the first): a column some row
-    left unset takes its default there, as the ORM's would. `returning`: columns of the new
-    rows, returned (the caller checks the database can)."""
-    if not rows:
-        return []
-    table = model.__table__
-    names = set().union(*rows)
-    if any(len(row) != len(names) for row in rows):
-        defaults = {name: _default(table.c[name]) for name in names}
-        rows = [{name: row[name] if name in row else defaults[name]() for name in names}
-                for row in rows]
-    if returning:
-        return db.session.execute(insert(table).returning(*returning), rows).all()
-    db.session.execute(insert(table), rows)
-    return []
-
-
-def _default(column):
-    """A function giving the column's Python-side default (None when it has none)."""
-    default = column.default
-    if default is None:
-        return lambda: None
-    if default.is_callable:
-        return lambda: default.arg(None)
-    return lambda: default.arg

@@ -8,7 +8,8 @@ from sqlalchemy.orm import selectinload
 from ...extensions import db
 from ...models import Address, Family, FamilyMember, Person, ReviewKind, utcnow
 from ...pco import schemas
-from .bulk_create import StandIn, insert_rows, inserted_ids
+from .bulk_create import StandIn, inserted_ids
+from .insert_many import insert_rows
 from ..rules.merge import CREATED, SKIPPED, UPDATED, is_stale
 from ..rules.pending_removals import HOUSEHOLD, removed_people
 from ..rules.families import (

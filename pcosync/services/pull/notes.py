@@ -18,7 +18,8 @@ from ...pco import notes as pco_notes
 from ..rules import notes as rules
 from ..rules.merge import CREATED, SKIPPED
 from . import cursors
-from .bulk_create import StandIn, insert_rows
+from .bulk_create import StandIn
+from .insert_many import insert_rows
 from .listing import load_records, still_in_pco
 
 log = logging.getLogger("pcosync.pull")

@@ -1,0 +1,62 @@
+"""insert_rows puts a page's new rows of one table in with one statement (one array per column
+on PostgreSQL): every value as SQLAlchemy's INSERT would write it, a column no row sets at its
+Python default, a column only some rows set at its default in the others, JSON as JSON."""
+from datetime import datetime, timezone
+
+from sqlalchemy import event, select
+
+from pcosync.extensions import db
+from pcosync.models import FieldChange, Person
+from pcosync.models.enums import ChangeSource, PersonStatus
+from pcosync.services.pull.insert_many import insert_rows
+
+
+def statements_while(action):
+    seen = []
+
+    def note(_conn, _cursor, statement, *_args):
+        seen.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", note)
+    try:
+        return action(), seen
+    finally:
+        event.remove(db.engine, "before_cursor_execute", note)
+
+
+def test_rows_go_in_with_one_statement_at_their_defaults(app):
+    when = datetime(2024, 5, 1, 12, 30, tzinfo=timezone.utc)
+    rows = [{"record_type": "Person", "record_id": 1, "field": "first_name", "before": "Ann",
+             "after": "Anne", "changed_at": when},
+            {"record_type": "Person", "record_id": 2, "field": "it's \"quoted\"\n{a,b}",
+             "source": ChangeSource.PULL}]
+    returned, statements = statements_while(
+        lambda: insert_rows(FieldChange, rows, returning=(FieldChange.record_id, FieldChange.id)))
+    db.session.commit()
+    assert len(statements) == 1
+    assert sorted(record_id for record_id, _ in returned) == [1, 2]
+    first, second = db.session.scalars(select(FieldChange).order_by(FieldChange.record_id))
+    assert {first.id, second.id} == {change_id for _, change_id in returned}
+    assert (first.field, first.before, first.after, first.changed_at) == (
+        "first_name", "Ann", "Anne", when)
+    assert first.source == ChangeSource.OTHER  # the default where another row set it
+    assert (second.field, second.source, second.before) == (
+        "it's \"quoted\"\n{a,b}", ChangeSource.PULL, None)
+    assert second.changed_at is not None  # set by no row: its Python default
+
+
+def test_json_dates_and_nulls_keep_their_types(app):
+    rows = [{"pco_id": "p1", "first_name": "Ann", "last_name": "Lee",
+             "pco_synced_state": {"emails": ["a@example.org"], "child": False}},
+            {"pco_id": "p2", "first_name": "Bo", "last_name": "Li", "pco_synced_state": None}]
+    _, statements = statements_while(lambda: insert_rows(Person, rows))
+    db.session.commit()
+    assert len(statements) == 1
+    ann, bo = db.session.scalars(select(Person).order_by(Person.pco_id))
+    assert ann.pco_synced_state == {"emails": ["a@example.org"], "child": False}
+    assert bo.pco_synced_state is None
+    assert ann.status == bo.status == PersonStatus.ACTIVE and ann.created_at is not None
+
+
+def test_no_rows_send_nothing(app):
+    assert statements_while(lambda: insert_rows(Person, [])) == ([], [])
