@@ -13,27 +13,46 @@ where the other has got to, so they stop where they meet:
 - a bounded page with no next page: the chain read everything up to the other's position
   as it was when asked, and the other only moves towards it: the listing is read;
 - positions crossed (or met at a second one of them read whole): the listing is read;
-- when what is left fits one page, the chain that finds it so stops and leaves it to the
-  other (which then runs to a page without a next one): no request is spent twice.
+- when what is left fits LEAVE_PAGES pages, the chain that finds it so stops and leaves it
+  to the other (which then runs to a page without a next one): no request is spent twice,
+  even when both had a request in flight as they came close.
 
-A record both chains see (ties, the meeting page) is yielded once. A second crowded past a
-page is paged alone by offset, as one chain does. Pages arrive in no particular order.
+Once both ends have a page, a listing with more than SPLIT_PAGES pages between them is split
+once at the second halfway between their positions: two more chains start there, one towards
+each end, so four requests are in flight and two pairs meet (the split itself may cost a
+request: the records on each side of it fill their own last page).
+
+A record two chains see (ties, a meeting page) is yielded once. A second crowded past a page
+is paged alone by offset, as one chain does, by the first chain to meet it. Pages arrive in
+no particular order.
 """
 import threading
+from datetime import datetime, timedelta, timezone
 
 from .errors import PCOBadResponse
 from .jsonapi import resolve_document
 from .stamp_paging import STAMP, _id, _stamp, crowded_stamp
 
+SPLIT_PAGES = 8  # pages between the two ends above which a listing gets two more chains
+# What is left between a pair's ends when one of them stops and leaves it to the other. Each
+# end learns what is left from its own answer, bounded by where the other end was when it asked;
+# with both ends' requests in flight, the last page asked from both sides at once would be read
+# twice: a request spent at each meeting. Left to one end from two pages out, it is not.
+LEAVE_PAGES = 2
+STAMP_FORMAT = "%Y-%m-%dT%H:%M:%SZ"  # PCO's created_at, in UTC to the second
+
 
 class End:
     """One chain's position: the last stamp it read (None before its first page) and whether
-    every record at that stamp is read (`through`: after a crowded second)."""
+    every record at that stamp is read (`through`: after a crowded second; for an end that
+    starts in the middle, the other pair holds that stamp's records, or those before it)."""
 
-    def __init__(self, ascending: bool):
-        self.ascending, self.stamp, self.through, self.finished = ascending, None, False, False
+    def __init__(self, ascending: bool, stamp=None, through=False):
+        self.ascending, self.stamp, self.through, self.finished = ascending, stamp, through, False
+        self.pair = None
 
-    def query(self, base, other: "End") -> dict:
+    def query(self, base) -> dict:
+        other = self.pair.other(self)
         mine, theirs = ("gt", "lt") if self.ascending else ("lt", "gt")
         query = {**base, "order": STAMP if self.ascending else f"-{STAMP}"}
         if self.stamp is not None:
@@ -46,19 +65,12 @@ class End:
         self.stamp, self.through = stamp, through
 
 
-class Meeting:
-    """What the two chains share, under one lock: their positions, the ids yielded, whether
-    the listing is read."""
+class Pair:
+    """Two ends reading towards each other: the records between them are theirs to read."""
 
-    def __init__(self, per_page: int):
-        self.lock = threading.Lock()
-        self.low, self.high = End(True), End(False)
-        self.per_page, self.yielded, self.offset = per_page, set(), 0
-        self.total, self.done = None, False
-        # The newest end starts once the oldest end's first page tells whether there is more
-        # than a page (a listing of one page costs one request, as read by one chain).
-        self.started = threading.Event()
-        self.seconds = set()  # crowded seconds paged alone (by whichever end met one first)
+    def __init__(self, low: End, high: End):
+        self.low, self.high, self.done, self.left = low, high, False, None
+        low.pair = high.pair = self
 
     def other(self, end: End) -> End:
         return self.high if end is self.low else self.low
@@ -69,14 +81,28 @@ class Meeting:
             return False
         return low.stamp > high.stamp or (low.stamp == high.stamp and (low.through or high.through))
 
-    def leave_rest(self, end: End) -> bool:
-        """True when `end` stops because what is left fits the other chain's next page (only
-        while the other still goes on: one of them always reads to the end)."""
-        other = self.other(end)
-        left = (self.total or 0) - len(self.yielded)
-        if self.total is not None and not other.finished and left <= self.per_page:
+    def leave_rest(self, end: End, per_page: int) -> bool:
+        """True when `end` stops because what is left is at most LEAVE_PAGES pages: the other
+        end reads it alone (only while it still goes on: one of them always reads to the
+        meeting)."""
+        if (self.left is not None and not self.other(end).finished
+                and self.left <= LEAVE_PAGES * per_page):
             end.finished = True
         return end.finished
+
+
+class Listing:
+    """What the chains share, under one lock: the pairs, the ids yielded, the split."""
+
+    def __init__(self, per_page: int):
+        self.lock = threading.Lock()
+        self.first = Pair(End(True), End(False))
+        self.per_page, self.yielded, self.offset, self.total = per_page, set(), 0, None
+        # The newest end starts once the oldest end's first page tells whether there is more
+        # than a page (a listing of one page costs one request, as read by one chain).
+        self.started = threading.Event()
+        self.decided, self.middle = threading.Event(), None  # the split's two ends, if any
+        self.seconds = set()  # crowded seconds paged alone (by whichever end met one first)
 
     def fresh(self, records) -> tuple[list, int]:
         """The records not yielded yet, and the offset they start at."""
@@ -85,76 +111,113 @@ class Meeting:
         offset, self.offset = self.offset, self.offset + len(fresh)
         return fresh, offset
 
+    def consider_split(self) -> None:
+        """Once both ends have read a page: split a long listing in two pairs, or not."""
+        pair = self.first
+        if self.decided.is_set() or (not pair.done and None in (
+                pair.low.stamp, pair.high.stamp, pair.left)):
+            return
+        middle = None if pair.done or pair.left <= SPLIT_PAGES * self.per_page else _halfway(
+            pair.low.stamp, pair.high.stamp)
+        if middle is not None:
+            self.middle = (End(False, middle, through=True), End(True, middle))
+            Pair(pair.low, self.middle[0])
+            Pair(self.middle[1], pair.high)
+        self.decided.set()
+
 
 def both_ends(client, path: str, base: dict) -> list:
-    """The listing's two chains, page generators to read side by side (prefetch.read_ahead_all)."""
+    """The listing's chains (two, and two more once split), page generators to read side by
+    side (prefetch.read_ahead_all)."""
     from .client import PER_PAGE
 
-    meeting = Meeting(PER_PAGE)
-    return [_chain(client, path, base, meeting, meeting.low),
-            _chain(client, path, base, meeting, meeting.high)]
+    listing = Listing(PER_PAGE)
+    return [_chain(client, path, base, listing, lambda: listing.first.low),
+            _chain(client, path, base, listing, lambda: listing.first.high, listing.started),
+            *(_chain(client, path, base, listing, lambda i=i: listing.middle and listing.middle[i],
+                     listing.decided) for i in (0, 1))]
 
 
-def _chain(client, path, base, meeting, end):
+def _chain(client, path, base, listing, end_of, wait_for=None):
     try:
-        if not end.ascending:
-            meeting.started.wait()
-        yield from _pages(client, path, base, meeting, end)
-    finally:
-        meeting.started.set()  # also when the oldest end fails or is closed: never a hang
+        if wait_for is not None:
+            wait_for.wait()
+        end = end_of()
+        if end:
+            yield from _pages(client, path, base, listing, end)
+    finally:  # also when an end fails or is closed: no chain waits for ever
+        listing.started.set()
+        listing.decided.set()
 
 
-def _pages(client, path, base, meeting, end):
+def _pages(client, path, base, listing, end):
     from .client import Page, _as_list, _next_link, _total_count
 
     asked = None
     while True:
-        with meeting.lock:
-            if meeting.done or end.finished or meeting.leave_rest(end):
+        with listing.lock:
+            if end.pair.done or end.finished or end.pair.leave_rest(end, listing.per_page):
                 return
-            query = end.query(base, meeting.other(end))
+            query = end.query(base)
         if query == asked:  # PCO ignoring the filter would page the same records forever
             raise PCOBadResponse(f"{path} answered the same page for {STAMP} {end.stamp}")
         asked = query
         body = client._expect_document(client.get(path, query), path)
         records, more = _as_list(resolve_document(body)), _next_link(body) is not None
-        with meeting.lock:
-            meeting.total = meeting.total if meeting.total is not None else _total_count(body)
+        with listing.lock:
+            count = _total_count(body)
+            listing.total = listing.total if listing.total is not None else count
             crowded = crowded_stamp(records, more)
-            fresh, offset = meeting.fresh(records)
-            alone = crowded is not None and crowded not in meeting.seconds
+            fresh, offset = listing.fresh(records)
+            alone = crowded is not None and crowded not in listing.seconds
             if alone:
-                meeting.seconds.add(crowded)
+                listing.seconds.add(crowded)
             if crowded is None:
-                _advance(meeting, end, records, more)
-        meeting.started.set()
-        yield Page(records=fresh, total_count=meeting.total, offset=offset)
+                _advance(end, records, more, count)
+            listing.consider_split()
+        listing.started.set()
+        yield Page(records=fresh, total_count=listing.total, offset=offset)
         if crowded is not None:
-            if alone:  # else the other end is paging it: it will have read it all
-                yield from _one_second(client, path, base, crowded, meeting)
-            with meeting.lock:
+            if alone:  # else another end is paging it: it will have read it all
+                yield from _one_second(client, path, base, crowded, listing)
+            with listing.lock:
                 end.reached(crowded, through=True)
-                meeting.done = meeting.done or meeting.crossed()
+                end.pair.done = end.pair.done or end.pair.crossed()
+                listing.consider_split()
 
 
-def _advance(meeting, end, records, more):
-    """After a page: the chain's new position; the listing is read when the page was its last
-    (bounded by the other chain or not) or the chains crossed."""
+def _advance(end, records, more, count):
+    """After a page: the chain's new position and what is left between the pair's ends; the
+    pair is read when the page was its last (bounded by the other end or not) or they crossed."""
     last = next((stamp for stamp in map(_stamp, reversed(records)) if stamp), None)
     if records and last is None:
         raise PCOBadResponse(f"a record without {STAMP}: the listing cannot be paged by it")
     if last is not None:
         end.reached(last)
-    if not more or not records or meeting.crossed():
-        meeting.done = True
+    if isinstance(count, int):  # of the records the query was bounded to: at least what is left
+        end.pair.left = max(0, count - len(records))
+    if not more or not records or end.pair.crossed():
+        end.pair.done = True
 
 
-def _one_second(client, path, base, stamp, meeting):
+def _halfway(low: str, high: str) -> str | None:
+    """The second halfway between two of PCO's stamps, strictly between them; None when there
+    is none, or a stamp is not in PCO's format (then the listing is not split)."""
+    try:
+        start, stop = (datetime.strptime(stamp, STAMP_FORMAT) for stamp in (low, high))
+    except (TypeError, ValueError):
+        return None
+    middle = (start + timedelta(seconds=(stop - start).total_seconds() // 2)).replace(
+        tzinfo=timezone.utc).strftime(STAMP_FORMAT)
+    return middle if low < middle < high else None
+
+
+def _one_second(client, path, base, stamp, listing):
     """The records created in one second, by offset, oldest first."""
     params = {key: value for key, value in base.items() if key not in ("per_page", "include")}
     params.update({"order": STAMP, f"where[{STAMP}]": stamp})
     include = base["include"].split(",") if base.get("include") else ()
     for page in client.iter_pages(path, params, include=include):
-        with meeting.lock:
-            fresh, offset = meeting.fresh(page.records)
-        yield type(page)(records=fresh, total_count=meeting.total, offset=offset)
+        with listing.lock:
+            fresh, offset = listing.fresh(page.records)
+        yield type(page)(records=fresh, total_count=listing.total, offset=offset)

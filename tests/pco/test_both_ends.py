@@ -3,10 +3,12 @@ many interleavings against an in-memory listing with PCO's filters: every record
 chains stop where they meet, whatever the ties and crowded seconds, and however the two
 chains' requests and answers interleave."""
 import random
+from unittest import mock
 
 import pytest
 
 from pcosync.pco import client as client_module
+from pcosync.pco import both_ends as both_ends_module
 from pcosync.pco.both_ends import both_ends
 from pcosync.pco.client import PCOClient
 from pcosync.pco.stamp_paging import _stamp_pages
@@ -23,10 +25,11 @@ class MemoryPCO:
     def __init__(self, stamps, per_page):
         self.records = [{"type": "Person", "id": str(1000 + i), "attributes": {"created_at": s}}
                         for i, s in enumerate(stamps)]
-        self.per_page, self.requests = per_page, 0
+        self.per_page, self.requests, self.queries = per_page, 0, []
 
     def get(self, path, query):
         self.requests += 1
+        self.queries.append(query)
         rows = [r for r in self.records if all(
             TESTS[op](r["attributes"]["created_at"], value) for op, value in _clauses(query))]
         rows.sort(key=lambda r: r["id"])
@@ -58,12 +61,24 @@ def _clauses(query):
 
 
 def read_interleaved(pco, rng):
-    """Both chains' pages, the next one asked of a chain picked at random each time."""
-    chains, ids = both_ends(pco, PATH, {"per_page": pco.per_page}), []
-    for chain in chains[:1]:  # the newest end waits for the oldest end's first page
-        ids += [r["id"] for r in next(chain).records]
+    """The chains' pages, the next one asked of a chain picked at random each time, among
+    those not waiting (the newest end waits for the oldest's first page, the middle ones for
+    the split: in a thread of their own they would wait; here they are not picked yet)."""
+    listings = []
+
+    class Seen(both_ends_module.Listing):
+        def __init__(self, *args):
+            super().__init__(*args)
+            listings.append(self)
+
+    with mock.patch.object(both_ends_module, "Listing", Seen):
+        chains = both_ends(pco, PATH, {"per_page": pco.per_page})
+    listing, ids = listings[0], []
+    waits_for = dict(zip(chains, [None, listing.started, listing.decided, listing.decided]))
     while chains:
-        chain = rng.choice(chains)
+        ready = [chain for chain in chains if waits_for[chain] is None
+                 or waits_for[chain].is_set()]
+        chain = rng.choice(ready)
         try:
             ids += [r["id"] for r in next(chain).records]
         except StopIteration:
@@ -83,12 +98,29 @@ def test_every_record_once_in_any_interleaving(monkeypatch, seed):
     ids = read_interleaved(pco, rng)
     assert sorted(ids) == sorted(r["id"] for r in pco.records)
     # The chains meet rather than each read it all: what one chain asks, and at most a
-    # request more where they meet and per crowded second (it may be met from both sides).
+    # request more where each pair meets and per crowded second (met from both sides).
     one_chain = MemoryPCO(stamps, per_page)
     assert [r["id"] for page in _stamp_pages(one_chain, PATH, {"per_page": per_page})
             for r in page.records] == [r["id"] for r in sorted(pco.records, key=_key)]
     crowded = sum(1 for stamp in set(stamps) if stamps.count(stamp) >= per_page)
-    assert pco.requests <= one_chain.requests + 1 + crowded
+    assert pco.requests <= one_chain.requests + 2 + crowded
+
+
+def test_a_long_listing_is_split_in_two_pairs(monkeypatch):
+    """More than SPLIT_PAGES pages between the ends: two more chains start halfway, one
+    towards each end (four requests in flight), and still every record once."""
+    monkeypatch.setattr(client_module, "PER_PAGE", 3)
+    stamps = [f"2024-01-01T00:{minute:02d}:00Z" for minute in range(60)]
+    pco = MemoryPCO(stamps, per_page=3)
+    ids = read_interleaved(pco, random.Random(1))
+    assert sorted(ids) == sorted(r["id"] for r in pco.records)
+    # Every record is on a whole minute; the second halfway between the ends' positions is
+    # not (the ends' first pages reach 00:0x and 00:5x): chains started from there.
+    assert [value for query in pco.queries for key, value in query.items()
+            if key.startswith("where") and not value.endswith(":00Z")]
+    one_chain = MemoryPCO(stamps, per_page=3)
+    list(_stamp_pages(one_chain, PATH, {"per_page": 3}))
+    assert pco.requests <= one_chain.requests + 2
 
 
 def _key(record):
