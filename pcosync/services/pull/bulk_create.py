@@ -1,6 +1,7 @@
 """People met for the first time, created in bulk: the rows merge._write makes for each (the
-person, their emails, phone numbers and addresses, their custom-field values), inserted with
-one statement per table for a whole page. A first pull is almost only creates, and the ORM's
+person, their emails, phone numbers and addresses, their custom-field values and history),
+inserted together for a whole page (insert_many.insert_with_children: one statement on
+PostgreSQL). A first pull is almost only creates, and the ORM's
 unit of work (an object, its instrumented attributes and its bookkeeping per row) was most of
 its time.
 
@@ -11,9 +12,6 @@ custom_fields.new_value_rows), run on stand-ins of the model instances that call
 and a column left unset gets its own default, as an INSERT of the ORM would.
 tests/pull/test_bulk_writes.py holds the two paths equal.
 """
-from sqlalchemy import select
-
-from ...extensions import db
 from ...models import FieldChange, FieldValue, Person
 from ..history import context as history
 from ..history.capture import created_rows
@@ -21,7 +19,7 @@ from ..rules import choices, custom_fields
 from ..rules.contact_kinds import CONTACT_KINDS
 from ..rules.merge import agree_with, set_contact, take_fields, restore_if_reactivated
 from ..rules.state import PLAIN_FIELDS
-from .insert_many import insert_rows
+from .insert_many import NewId, insert_with_children
 
 
 class StandIn:
@@ -64,40 +62,24 @@ def _stand_in_class(model):
 
 
 def create_people(records):
-    """A new person for each record (all met for the first time, with distinct PCO ids), in a
-    few statements. Returns {PCO id: local id}."""
+    """A new person for each record (all met for the first time, with distinct PCO ids), with
+    their contact points, custom-field values and history, in one statement on PostgreSQL (a
+    few elsewhere). Returns {PCO id: local id}."""
     if not records:
         return {}
     people = [new_person(record) for record in records]
-    ids = inserted_ids(Person, Person.pco_id, [person.values for person in people])
-    record_created(people, ids)
-    for kind in CONTACT_KINDS:
-        insert_rows(kind.model, [new_contact(kind, data, ids[record["pco_id"]]).values
-                                 for record in records for data in record[kind.name]])
-    insert_rows(FieldValue, [
-        StandIn(FieldValue, person_id=ids[record["pco_id"]], **values).values
-        for record in records for values in custom_fields.new_value_rows(record)])
-    return ids
-
-
-def inserted_ids(model, key, rows):
-    """Insert `rows`; {their `key` column: local id}. One INSERT ... RETURNING where the
-    database returns rows from a many-row INSERT (PostgreSQL, SQLite 3.35+), else the INSERT
-    and a SELECT (a round trip more per page)."""
-    if db.session.get_bind().dialect.insert_executemany_returning:
-        return dict(insert_rows(model, rows, returning=(key, model.id)))
-    insert_rows(model, rows)
-    keys = [row[key.key] for row in rows]
-    return dict(db.session.execute(select(key, model.id).where(key.in_(keys))).all())
-
-
-def record_created(people, ids):
-    """The history's "created" row of each new person, in one statement with the page (the
-    contact points and values made with them are part of that creation)."""
-    if history.enabled():
-        insert_rows(FieldChange, created_rows("Person", [
-            (ids[person.pco_id], {"person_id": ids[person.pco_id]}, Person.full_name.fget(person))
-            for person in people], history.current()))
+    children = [(kind.model, [new_contact(kind, data, NewId(record["pco_id"])).values
+                              for record in records for data in record[kind.name]])
+                for kind in CONTACT_KINDS]
+    children.append((FieldValue, [
+        StandIn(FieldValue, person_id=NewId(record["pco_id"]), **values).values
+        for record in records for values in custom_fields.new_value_rows(record)]))
+    if history.enabled():  # the "created" row of each (their contact points are part of it)
+        children.append((FieldChange, created_rows("Person", [
+            (NewId(person.pco_id), {"person_id": NewId(person.pco_id)},
+             Person.full_name.fget(person)) for person in people], history.current())))
+    return insert_with_children(Person, Person.pco_id, [person.values for person in people],
+                                children)
 
 
 def new_person(record):

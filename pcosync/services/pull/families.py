@@ -8,8 +8,8 @@ from sqlalchemy.orm import selectinload
 from ...extensions import db
 from ...models import Address, Family, FamilyMember, Person, ReviewKind, utcnow
 from ...pco import schemas
-from .bulk_create import StandIn, inserted_ids
-from .insert_many import insert_rows
+from .bulk_create import StandIn
+from .insert_many import NewId, insert_with_children
 from ..rules.merge import CREATED, SKIPPED, UPDATED, is_stale
 from ..rules.pending_removals import HOUSEHOLD, removed_people
 from ..rules.families import (
@@ -213,17 +213,18 @@ class HouseholdsPage:
         return CREATED
 
     def create(self, records):
-        """New families in bulk: the rows apply_household's _write_family makes."""
+        """New families in bulk, with their members and addresses: the rows apply_household's
+        _write_family makes."""
         now = utcnow()
-        families = [self._family_row(record, now) for record in records]
-        ids = inserted_ids(Family, Family.pco_household_id, families)
         keys = [record["pco_household_id"] for record in records]
-        insert_rows(FamilyMember, [
-            StandIn(FamilyMember, family_id=ids[key], person_id=person.id,
-                    role="child" if person.child else "adult", from_pco=True).values
-            for key in keys for person in self._kept(key)])
-        insert_rows(Address, [_family_address(ids[key], self.plans[key][2]).values
-                              for key in keys if self.plans[key][2] is not None])
+        members = [StandIn(FamilyMember, family_id=NewId(key), person_id=person.id,
+                           role="child" if person.child else "adult", from_pco=True).values
+                   for key in keys for person in self._kept(key)]
+        addresses = [_family_address(NewId(key), self.plans[key][2]).values
+                     for key in keys if self.plans[key][2] is not None]
+        insert_with_children(Family, Family.pco_household_id,
+                             [self._family_row(record, now) for record in records],
+                             [(FamilyMember, members), (Address, addresses)])
 
     def _kept(self, key):
         removed = self.removed.get(key, set())

@@ -11,10 +11,24 @@ stays: it costs no round trip.
 
 Values go through each column's own bind processing (JSON, aware datetimes), and a column no
 row sets takes its Python default, as SQLAlchemy's INSERT gives it.
+
+New rows with rows of their own (a page's new people with their emails, phone numbers,
+addresses, custom-field values and history) go in together with insert_with_children: on
+PostgreSQL one statement, each child table's INSERT in a WITH that takes its parents' new ids
+from the parents' INSERT ... RETURNING; elsewhere the parents, then each child table.
 """
-from sqlalchemy import insert
+from dataclasses import dataclass
+
+from sqlalchemy import insert, select
 
 from ...extensions import db
+
+
+@dataclass(frozen=True)
+class NewId:
+    """In a child row: the id the new parent row whose key is `key` gets."""
+
+    key: str
 
 
 def insert_rows(model, rows, returning=()):
@@ -35,6 +49,50 @@ def insert_rows(model, rows, returning=()):
     return []
 
 
+def insert_with_children(model, key, rows, children):
+    """Insert `rows` into `model`, then `children` [(model, rows)] whose NewId values stand for
+    their new parents' ids; returns {the parents' `key` column: their new id}."""
+    if not rows:
+        return {}
+    rows = _same_columns(model.__table__, rows)
+    children = [(child, _same_columns(child.__table__, child_rows))
+                for child, child_rows in children if child_rows]
+    _check_parents(rows, key, children)
+    connection = db.session.connection()
+    if connection.dialect.name == "postgresql" and all(
+            _as_arrays(table.__table__) for table in (model, *(child for child, _ in children))):
+        return _insert_family_arrays(connection, model, key, rows, children)
+    ids = inserted_ids(model, key, rows)
+    for child, child_rows in children:
+        insert_rows(child, [{name: ids[value.key] if isinstance(value, NewId) else value
+                             for name, value in row.items()} for row in child_rows])
+    return ids
+
+
+def inserted_ids(model, key, rows):
+    """Insert `rows`; {their `key` column: local id}. One INSERT ... RETURNING where the
+    database returns rows from a many-row INSERT (PostgreSQL, SQLite 3.35+), else the INSERT
+    and a SELECT (a round trip more per page)."""
+    if db.session.get_bind().dialect.insert_executemany_returning:
+        return dict(insert_rows(model, rows, returning=(key, model.id)))
+    insert_rows(model, rows)
+    keys = [row[key.key] for row in rows]
+    return dict(db.session.execute(select(key, model.id).where(key.in_(keys))).all())
+
+
+def _check_parents(rows, key, children):
+    """Every NewId names a parent of `rows`, and a column holds NewIds in every row or in none
+    (on PostgreSQL a child row is joined to its parent: one with none would be lost)."""
+    keys = {row[key.key] for row in rows}
+    for child, child_rows in children:
+        for name in child_rows[0]:
+            new = [isinstance(row[name], NewId) for row in child_rows]
+            if any(new) and not all(new):
+                raise ValueError(f"{child.__name__}.{name} mixes new parents' ids and values")
+            if any(new) and any(row[name].key not in keys for row in child_rows):
+                raise ValueError(f"a {child.__name__} row names no new parent")
+
+
 def _same_columns(table, rows):
     names = set().union(*rows)
     if all(len(row) == len(names) for row in rows):
@@ -52,18 +110,64 @@ def _as_arrays(table) -> bool:
 
 
 def _insert_arrays(connection, table, rows, returning):
+    sql, arrays = _unnest_insert(connection, table, rows)
+    if returning:
+        quote = connection.dialect.identifier_preparer.quote
+        sql += " RETURNING " + ", ".join(quote(column.name) for column in returning)
+        return connection.exec_driver_sql(sql, tuple(arrays)).all()
+    connection.exec_driver_sql(sql, tuple(arrays))
+    return []
+
+
+def _unnest_insert(connection, table, rows):
+    """`INSERT INTO table (...) SELECT * FROM unnest(...)` for `rows`, and its arrays."""
     dialect, preparer = connection.dialect, connection.dialect.identifier_preparer
     columns = [table.c[name] for name in rows[0]] + _defaulted(table, rows[0])
-    arrays = tuple(_column_values(column, rows, dialect) for column in columns)
+    arrays = [_column_values(column, rows, dialect) for column in columns]
     casts = ", ".join(f"%b::{column.type.compile(dialect=dialect)}[]" for column in columns)
     sql = (f"INSERT INTO {preparer.format_table(table)} "
            f"({', '.join(preparer.quote(column.name) for column in columns)}) "
            f"SELECT * FROM unnest({casts})")
-    if returning:
-        sql += " RETURNING " + ", ".join(preparer.quote(column.name) for column in returning)
-        return connection.exec_driver_sql(sql, arrays).all()
-    connection.exec_driver_sql(sql, arrays)
-    return []
+    return sql, arrays
+
+
+def _insert_family_arrays(connection, model, key, rows, children):
+    """The parents and their children in one statement (see the module's text)."""
+    quote = connection.dialect.identifier_preparer.quote
+    parent_sql, arrays = _unnest_insert(connection, model.__table__, rows)
+    new_ids = f"{quote(key.name)}, {quote(model.id.name)}"
+    steps = [f"parent AS ({parent_sql} RETURNING {new_ids})"]
+    for number, (child, child_rows) in enumerate(children):
+        child_sql, child_arrays = _child_insert(connection, child.__table__, child_rows,
+                                                model, key)
+        steps.append(f"child{number} AS ({child_sql})")
+        arrays += child_arrays
+    sql = f"WITH {', '.join(steps)} SELECT {new_ids} FROM parent"
+    return dict(connection.exec_driver_sql(sql, tuple(arrays)).all())
+
+
+def _child_insert(connection, table, rows, model, key):
+    """A child table's INSERT of `rows`, each NewId column joined to `parent` for its id."""
+    dialect, quote = connection.dialect, connection.dialect.identifier_preparer.quote
+    columns = [table.c[name] for name in rows[0]] + _defaulted(table, rows[0])
+    outputs, joins, casts, arrays = [], [], [], []
+    for position, column in enumerate(columns):
+        if isinstance(rows[0].get(column.key), NewId):
+            alias = f"p{position}"
+            joins.append(f"JOIN parent {alias} ON {alias}.{quote(key.name)} = x.c{position}")
+            outputs.append(f"{alias}.{quote(model.id.name)}")
+            casts.append(f"%b::{key.type.compile(dialect=dialect)}[]")
+            arrays.append([row[column.key].key for row in rows])
+        else:
+            outputs.append(f"x.c{position}")
+            casts.append(f"%b::{column.type.compile(dialect=dialect)}[]")
+            arrays.append(_column_values(column, rows, dialect))
+    names = ", ".join(f"c{position}" for position in range(len(columns)))
+    sql = (f"INSERT INTO {dialect.identifier_preparer.format_table(table)} "
+           f"({', '.join(quote(column.name) for column in columns)}) "
+           f"SELECT {', '.join(outputs)} FROM unnest({', '.join(casts)}) AS x({names}) "
+           + " ".join(joins))
+    return sql, arrays
 
 
 def _defaulted(table, row):
