@@ -1,4 +1,4 @@
-"""Many new rows of one table in one statement.
+"""Many new rows in one statement.
 
 SQLAlchemy sends a many-row INSERT as an executemany (psycopg pipelines one INSERT per row:
 PostgreSQL then plans and runs each row alone, about 7 ms a page of a hundred people's emails)
@@ -61,7 +61,7 @@ def insert_with_children(model, key, rows, children):
     connection = db.session.connection()
     if connection.dialect.name == "postgresql" and all(
             _as_arrays(table.__table__) for table in (model, *(child for child, _ in children))):
-        return _insert_family_arrays(connection, model, key, rows, children)
+        return _insert_with_children_arrays(connection, model, key, rows, children)
     ids = inserted_ids(model, key, rows)
     for child, child_rows in children:
         insert_rows(child, [{name: ids[value.key] if isinstance(value, NewId) else value
@@ -131,7 +131,7 @@ def _unnest_insert(connection, table, rows):
     return sql, arrays
 
 
-def _insert_family_arrays(connection, model, key, rows, children):
+def _insert_with_children_arrays(connection, model, key, rows, children):
     """The parents and their children in one statement (see the module's text)."""
     quote = connection.dialect.identifier_preparer.quote
     parent_sql, arrays = _unnest_insert(connection, model.__table__, rows)
