@@ -125,3 +125,45 @@ def test_a_long_listing_is_split_in_two_pairs(monkeypatch):
 
 def _key(record):
     return record["attributes"]["created_at"], record["id"]
+
+
+class InFlightPCO(MemoryPCO):
+    """Both ends' requests in flight at once: a request is answered only after the other end
+    has asked for its next page and had it (so each asked with where the other was before)."""
+
+    def __init__(self, stamps, per_page):
+        super().__init__(stamps, per_page)
+        self.meanwhile = None  # the other end's next step, run while this request is out
+
+    def get(self, path, query):
+        meanwhile, self.meanwhile = self.meanwhile, None
+        if meanwhile is not None:
+            meanwhile()
+        return super().get(path, query)
+
+
+@pytest.mark.parametrize("records", range(7, 40))
+def test_ends_in_flight_together_spend_no_request_where_they_meet(monkeypatch, records):
+    monkeypatch.setattr(client_module, "PER_PAGE", 3)
+    monkeypatch.setattr(both_ends_module, "SPLIT_PAGES", 1000)  # one pair: two ends
+    stamps = [f"2024-01-01T00:{minute:02d}:00Z" for minute in range(records)]
+    pco, ids = InFlightPCO(stamps, per_page=3), []
+    low, high = both_ends(pco, PATH, {"per_page": 3})[:2]
+    running = [low, high]
+
+    def step(chain):
+        if chain in running:
+            try:
+                ids.extend(r["id"] for r in next(chain).records)
+            except StopIteration:
+                running.remove(chain)
+
+    step(low)  # the newest end starts once the oldest's first page is in
+    while running:
+        for driven, other in ((low, high), (high, low)):
+            pco.meanwhile = lambda other=other: step(other)
+            step(driven)
+    assert sorted(ids) == sorted(r["id"] for r in pco.records)
+    one_chain = MemoryPCO(stamps, per_page=3)
+    list(_stamp_pages(one_chain, PATH, {"per_page": 3}))
+    assert pco.requests <= one_chain.requests
