@@ -4,6 +4,7 @@ from sqlalchemy import select
 
 from pcosync.extensions import db
 from pcosync.models import Email, Person
+from pcosync.services.rules.erasures import linked_and_erased
 from pcosync.services.rules.merge import apply_person, unchanged_pco_ids
 
 from tests.factories import email_record, make_person, person_record, phone_record, when
@@ -92,4 +93,5 @@ def test_a_page_skips_unchanged_and_stale_records_from_one_light_query(app):
             person_record("2", first_name="Old", updated=when(4)),   # older than we hold
             person_record("3", first_name="Newer", updated=when(6)),  # changed
             person_record("4", first_name="Eve")]                     # not here yet
-    assert unchanged_pco_ids(page) == {"1", "2"}
+    held, _erased = linked_and_erased(record["pco_id"] for record in page)
+    assert unchanged_pco_ids(page, held) == {"1", "2"}

@@ -8,7 +8,7 @@ from ...pco.prefetch import Started
 from ..connection import token_user
 from ..rules import choices
 from .bulk_create import create_people
-from ..rules.erasures import without_erased
+from ..rules.erasures import linked_and_erased, without_erased
 from ..rules.matcher import PersonMatcher
 from ..rules.merge import CREATED, SKIPPED, apply_person, unchanged_pco_ids
 from ..rules.review_items import pair_key
@@ -45,9 +45,10 @@ def apply_people_page(records, progress):
     """Apply a page of PCO people; returns the PCO ids of those that differed from what is held
     here (the others are Skipped without a write). An erased person's record is Skipped
     before anything reads it: not matched, not created, not filed for review."""
-    records = without_erased(records, progress)
+    held, erased = linked_and_erased(record["pco_id"] for record in records)
+    records = without_erased(records, progress, erased=erased)
     choices.prepare(records)  # the options this page's people hold, before comparing states
-    unchanged = unchanged_pco_ids(records)
+    unchanged = unchanged_pco_ids(records, held)
     records = [r for r in records if r["pco_id"] not in unchanged]
     matcher = PersonMatcher(records)
     new_people = NewPeople(records, progress)

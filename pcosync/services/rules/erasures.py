@@ -6,10 +6,10 @@ queue skip that PCO id and say why (a log line, the delivery's note), without an
 """
 import logging
 
-from sqlalchemy import select
+from sqlalchemy import literal, null, select, union_all
 
 from ...extensions import db
-from ...models import Outcome, PersonErasure
+from ...models import Outcome, Person, PersonErasure
 
 log = logging.getLogger("pcosync.privacy")
 ERASED = "erased here on request: never brought back"
@@ -34,15 +34,32 @@ def all_erased_pco_ids():
         PersonErasure.pco_id.is_not(None))))
 
 
-def without_erased(records, progress, what="Person"):
-    """`records` (loaded PCO people) minus the erased ones, each counted Skipped and logged."""
-    erased = erased_pco_ids(record["pco_id"] for record in records)
+def without_erased(records, progress, what="Person", erased=None):
+    """`records` (loaded PCO people) minus the erased ones (`erased`: their PCO ids, read
+    already), each counted Skipped and logged."""
+    if erased is None:
+        erased = erased_pco_ids(record["pco_id"] for record in records)
     if not erased:
         return records
     for pco_id in sorted(erased):
         log.info("skipped %s pco_id=%s: %s", what, pco_id, ERASED)
     progress.count(Outcome.SKIPPED, sum(1 for r in records if r["pco_id"] in erased))
     return [record for record in records if record["pco_id"] not in erased]
+
+
+def linked_and_erased(pco_ids):
+    """For a page of PCO people, in one query: the local people linked to them (PCO id, the
+    stamp and hash last synced), by PCO id, and those of `pco_ids` that were erased here."""
+    wanted = sorted({str(pco_id) for pco_id in pco_ids if pco_id})
+    if not wanted:
+        return {}, set()
+    linked = select(Person.pco_id, Person.pco_updated_at, Person.pco_synced_hash,
+                    literal(False).label("erased")).where(Person.pco_id.in_(wanted))
+    erased = select(PersonErasure.pco_id, null(), null(), literal(True)).where(
+        PersonErasure.pco_id.in_(wanted))
+    rows = db.session.execute(union_all(linked, erased)).all()
+    return ({row.pco_id: row for row in rows if not row.erased},
+            {row.pco_id for row in rows if row.erased})
 
 
 class ErasedSkip(str):

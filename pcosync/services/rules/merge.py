@@ -33,14 +33,10 @@ def is_unchanged(held_updated_at, held_hash, record, stored=None):
             or held_hash == digest(person_state_from_pco(record, stored)))
 
 
-def unchanged_pco_ids(records):
-    """PCO ids of the records a pull would skip, from one light query: a page of unchanged
+def unchanged_pco_ids(records, held):
+    """PCO ids of the records a pull would skip; `held`: the linked people's synced stamp and
+    hash by PCO id, from one light query (erasures.linked_and_erased): a page of unchanged
     people costs no person objects and none of their contact points."""
-    if not records:
-        return set()
-    query = (select(Person.pco_id, Person.pco_updated_at, Person.pco_synced_hash)
-             .where(Person.pco_id.in_([r["pco_id"] for r in records])))
-    held = {row.pco_id: row for row in db.session.execute(query)}
     return {r["pco_id"] for r in records
             if (row := held.get(r["pco_id"])) is not None
             and is_unchanged(row.pco_updated_at, row.pco_synced_hash, r)}
