@@ -119,18 +119,6 @@ def _insert_arrays(connection, table, rows, returning):
     return []
 
 
-def _unnest_insert(connection, table, rows):
-    """`INSERT INTO table (...) SELECT * FROM unnest(...)` for `rows`, and its arrays."""
-    dialect, preparer = connection.dialect, connection.dialect.identifier_preparer
-    columns = [table.c[name] for name in rows[0]] + _defaulted(table, rows[0])
-    arrays = [_column_values(column, rows, dialect) for column in columns]
-    casts = ", ".join(f"%b::{column.type.compile(dialect=dialect)}[]" for column in columns)
-    sql = (f"INSERT INTO {preparer.format_table(table)} "
-           f"({', '.join(preparer.quote(column.name) for column in columns)}) "
-           f"SELECT * FROM unnest({casts})")
-    return sql, arrays
-
-
 def _insert_with_children_arrays(connection, model, key, rows, children):
     """The parents and their children in one statement (see the module's text)."""
     quote = connection.dialect.identifier_preparer.quote
@@ -138,21 +126,23 @@ def _insert_with_children_arrays(connection, model, key, rows, children):
     new_ids = f"{quote(key.name)}, {quote(model.id.name)}"
     steps = [f"parent AS ({parent_sql} RETURNING {new_ids})"]
     for number, (child, child_rows) in enumerate(children):
-        child_sql, child_arrays = _child_insert(connection, child.__table__, child_rows,
-                                                model, key)
+        child_sql, child_arrays = _unnest_insert(connection, child.__table__, child_rows,
+                                                 parent=(model, key))
         steps.append(f"child{number} AS ({child_sql})")
         arrays += child_arrays
     sql = f"WITH {', '.join(steps)} SELECT {new_ids} FROM parent"
     return dict(connection.exec_driver_sql(sql, tuple(arrays)).all())
 
 
-def _child_insert(connection, table, rows, model, key):
-    """A child table's INSERT of `rows`, each NewId column joined to `parent` for its id."""
+def _unnest_insert(connection, table, rows, parent=None):
+    """`INSERT INTO table (...) SELECT ... FROM unnest(...)` for `rows`, and its arrays; with
+    `parent` (model, key), a NewId column is joined to the WITH's `parent` for its new id."""
     dialect, quote = connection.dialect, connection.dialect.identifier_preparer.quote
     columns = [table.c[name] for name in rows[0]] + _defaulted(table, rows[0])
     outputs, joins, casts, arrays = [], [], [], []
     for position, column in enumerate(columns):
         if isinstance(rows[0].get(column.key), NewId):
+            model, key = parent
             alias = f"p{position}"
             joins.append(f"JOIN parent {alias} ON {alias}.{quote(key.name)} = x.c{position}")
             outputs.append(f"{alias}.{quote(model.id.name)}")

@@ -46,7 +46,7 @@ def apply_people_page(records, progress):
     here (the others are Skipped without a write). An erased person's record is Skipped
     before anything reads it: not matched, not created, not filed for review."""
     held, erased = linked_and_erased(record["pco_id"] for record in records)
-    records = without_erased(records, progress, erased=erased)
+    records = without_erased(records, erased, progress)
     choices.prepare(records)  # the options this page's people hold, before comparing states
     unchanged = unchanged_pco_ids(records, held)
     records = [r for r in records if r["pco_id"] not in unchanged]

@@ -34,11 +34,9 @@ def all_erased_pco_ids():
         PersonErasure.pco_id.is_not(None))))
 
 
-def without_erased(records, progress, what="Person", erased=None):
-    """`records` (loaded PCO people) minus the erased ones (`erased`: their PCO ids, read
-    already), each counted Skipped and logged."""
-    if erased is None:
-        erased = erased_pco_ids(record["pco_id"] for record in records)
+def without_erased(records, erased, progress, what="Person"):
+    """`records` (loaded PCO people) minus the erased ones (`erased`: their PCO ids, from
+    linked_and_erased), each counted Skipped and logged."""
     if not erased:
         return records
     for pco_id in sorted(erased):
