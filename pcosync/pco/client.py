@@ -143,16 +143,16 @@ class PCOClient(CustomFieldCalls):
 
     # Typed reads (the typed iterators yield Pages, for progress reporting)
 
-    def iter_people(self, updated_since: datetime | None = None,
-                    read_ahead: bool = False, where: Mapping | None = None) -> Iterator[Page]:
-        """`where`: filters PCO's people listing accepts ({"where[membership]": ...})."""
-        params = dict(where or {})
+    def iter_people(self, updated_since: datetime | None = None, read_ahead: bool = False,
+                    where: Mapping | None = None, households: bool = False) -> Iterator[Page]:
+        """`where`: filters PCO's people listing accepts ({"where[membership]": ...});
+        `households`: each person's households included (pull/staged_households.py)."""
+        params, include = dict(where or {}), PERSON_INCLUDES + ("households",) * households
         if updated_since is None:  # all of them: by created_at, never past the deep offset
-            return iter_by_created_at(self, "/people/v2/people", params, PERSON_INCLUDES,
-                                      read_ahead)
+            return iter_by_created_at(self, "/people/v2/people", params, include, read_ahead)
         params.update({"where[updated_at][gte]": format_timestamp(updated_since),
                        "order": "updated_at"})
-        return self.iter_pages("/people/v2/people", params, include=PERSON_INCLUDES,
+        return self.iter_pages("/people/v2/people", params, include=include,
                                read_ahead=read_ahead)
 
     def iter_list_people(self, list_id, where: Mapping | None = None) -> Iterator[Page]:

@@ -15,7 +15,7 @@ from .conftest import mail_settings
 
 
 def fail_people_pulls(monkeypatch):
-    def refuse(client):
+    def refuse(client, **_options):
         raise RuntimeError("the disk is full")
     monkeypatch.setattr(people, "people_pages", refuse)  # the first thing Sync People asks
 
@@ -48,7 +48,7 @@ def test_a_failed_run_is_told_once_and_its_recovery_once(app, inbox, make_sandbo
 def test_a_run_stopped_by_the_guard_is_told(app, inbox, monkeypatch):
     from pcosync.services.runs.guard import GuardTripped
 
-    def stop(client):
+    def stop(client, **_options):
         raise GuardTripped("People stopped: 40 of the 50 records it went through would be "
                            "updated.")
     monkeypatch.setattr(people, "people_pages", stop)

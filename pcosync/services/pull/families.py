@@ -18,6 +18,7 @@ from ..rules.families import (
 from ..rules.scope import pull_narrowed
 from .listing import people_by_pco_id, pull_listing, still_in_pco
 from .scope import households_in_scope
+from .staged_households import forget, staged_pages
 
 
 def families_by_household_id(pco_household_ids, for_update=False, with_address=True):
@@ -112,9 +113,15 @@ def _write_family(family, record, members, primary, address):
 
 
 def pull_families(client, progress):
-    pull_listing(client.iter_households(read_ahead=True), schemas.load_household, "Household",
+    """PCO's households, from its listing, or in a Full Sync from the people pages Sync People
+    read (pull/staged_households.py)."""
+    run_id = progress.parent.id if progress.parent is not None else None
+    pages = staged_pages(client, run_id) or client.iter_households(read_ahead=True)
+    pull_listing(pages, schemas.load_household, "Household",
                  partial(apply_households_page, narrowed=pull_narrowed()), progress,
                  (Family, Family.pco_household_id, still_in_pco(client.get_household)))
+    if run_id is not None:
+        forget(run_id)
 
 
 def apply_households_page(records, progress, narrowed=False):

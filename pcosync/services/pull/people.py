@@ -16,27 +16,32 @@ from .choices import ensure_known, pull_choice_lists
 from .custom_fields import pull_custom_fields
 from .listing import pull_listing, still_in_pco
 from .scope import people_pages, scoped, settle_scope
+from .staged_households import HOUSEHOLDS, KeepingHouseholds
 
 
 def pull_people(client, progress):
+    # Missing from a scoped listing is not gone from PCO: no archiving then (pull/scope.py).
+    # Nor when the token cannot see every profile (services/connection/token_user.py).
+    whole = not scoped() and token_user.may_archive()
+    # A later step of the run (Sync Families) reads the households kept from these pages.
+    keep_households = whole and HOUSEHOLDS in progress.wanted_later
     # The first page of people is asked for first: while the choice lists and custom fields
     # are read (eight requests, one after another), the listing is read ahead beside them.
-    pages = Started(people_pages(client))
+    pages = Started(people_pages(client, households=keep_households))
     try:
         pull_choice_lists(client, progress)
         pull_custom_fields(client, progress)
     except BaseException:
         pages.close()
         raise
+    if keep_households:
+        pages = KeepingHouseholds(pages, progress.parent.id)
 
     def apply_page(records, progress):
         ensure_known(client, records, progress)
         apply_people_page(records, progress)
 
-    # Missing from a scoped listing is not gone from PCO: no archiving then (pull/scope.py).
-    # Nor when the token cannot see every profile (services/connection/token_user.py).
-    tombstone = (None if scoped() or not token_user.may_archive()
-                 else (Person, Person.pco_id, still_in_pco(client.get_person)))
+    tombstone = (Person, Person.pco_id, still_in_pco(client.get_person)) if whole else None
     seen = pull_listing(pages, schemas.load_person, "Person", apply_page, progress, tombstone)
     settle_scope(seen)
 

@@ -24,9 +24,12 @@ def scoped():
     return pull_narrowed()
 
 
-def people_pages(client):
+def people_pages(client, households=False):
     """The pages of PCO people in the scope: all of PCO, PCO's listing filtered, or the
-    chosen lists' people (filtered alike)."""
+    chosen lists' people (filtered alike). `households`: all of PCO's people are read, each
+    with their households (pull/staged_households.py)."""
+    if households:
+        return client.iter_people(read_ahead=True, households=True)
     scope = current_scope()
     if scope is None or scope.pulls_everything:
         return client.iter_people(read_ahead=True)

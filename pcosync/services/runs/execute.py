@@ -102,9 +102,10 @@ def _run_steps(parent, steps, client, heartbeat, recorder, catch_up=None):
         guard = guard_for(parent, kind, current_app.config)
         try:
             with recorded(step, kinds.get(kind)):
-                kinds.get(kind).run(client, Progress(step, parent=parent, guard=guard,
-                                                     recorder=recorder,
-                                                     tally_parent=not catching_up))
+                kinds.get(kind).run(client, Progress(
+                    step, parent=parent, guard=guard, recorder=recorder,
+                    tally_parent=not catching_up,
+                    wanted_later=() if catching_up else wanted_after(steps, kind)))
         except RunCancelled:
             _end_step(step, RunStatus.CANCELLED)
             raise
@@ -121,6 +122,12 @@ def _run_steps(parent, steps, client, heartbeat, recorder, catch_up=None):
             _end_step(step, RunStatus.FAILED, describe(err))
             raise
         finish_run(step, RunStatus.COMPLETED)
+
+
+def wanted_after(steps, kind):
+    """What the steps after `kind` read that it can keep for them (kinds.Kind.reads_kept)."""
+    return {kept for later in steps[steps.index(kind) + 1:]
+            for kept in kinds.get(later).reads_kept}
 
 
 def with_catch_ups(steps):

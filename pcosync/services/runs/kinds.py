@@ -19,6 +19,7 @@ from ..pull.groups import pull_groups
 from ..pull.notes import pull_notes
 from ..pull.people import pull_people
 from ..pull.quick import quick_sync
+from ..pull.staged_households import HOUSEHOLDS
 from ..push.families import push_families
 from ..push.memberships import push_memberships
 from ..push.notes import push_notes
@@ -42,7 +43,9 @@ class Kind:
     guard (guard.py) may stop it. `retries`: the record types of a rejected review item whose
     "retry" starts this kind. `more_to_do()`: whether a completed run left work that another
     run of the kind resumes (the job queues it at once). `catch_up`: a kind run first as a
-    step of its own when `catch_up_needed()` says so (runs/catch_up.py)."""
+    step of its own when `catch_up_needed()` says so (runs/catch_up.py). `reads_kept`: what
+    the kind reads that an earlier step of the same run can keep for it as it goes
+    (pull/staged_households.HOUSEHOLDS), instead of asking PCO again."""
     value: str
     direction: str
     cli_name: str
@@ -54,6 +57,7 @@ class Kind:
     retries: tuple = ()
     more_to_do: Callable | None = None
     catch_up: str | None = None
+    reads_kept: tuple = ()
 
     @property
     def pushes(self):
@@ -64,6 +68,7 @@ DECLARED = (
     Kind(PEOPLE, PULL, "people", "Sync People", run=pull_people,
          help="People with their emails, phone numbers and addresses."),
     Kind(FAMILIES, PULL, "families", "Sync Families", run=pull_families,
+         reads_kept=(HOUSEHOLDS,),
          help="Households and their members. Run after Sync People."),
     Kind(GROUPS, PULL, "groups", "Sync Groups", run=pull_groups,
          help="Groups and memberships, under the \u201cPCO Groups\u201d department. Run last."),

@@ -166,11 +166,15 @@ class Progress:
     """Counters for one run, written to the row at every checkpoint (at least once a page).
     `guard`: a guard.Guard, or None; `recorder`: a preview.PreviewRecorder in a preview.
     `tally_parent`: a step's outcomes count in its parent's too (not a catch-up's: a push's
-    "created" are people created in PCO, not those a Quick Sync before it brought here)."""
+    "created" are people created in PCO, not those a Quick Sync before it brought here).
+    `wanted_later`: what the later steps of its run read that this one can keep for them as
+    it goes (kinds.Kind.reads_kept: Sync People keeps the households for Sync Families)."""
 
-    def __init__(self, run, parent=None, guard=None, recorder=None, tally_parent=True):
+    def __init__(self, run, parent=None, guard=None, recorder=None, tally_parent=True,
+                 wanted_later=()):
         self.run = run
         self.parent = parent
+        self.wanted_later = frozenset(wanted_later)
         self.tallied = (run, parent) if tally_parent else (run,)
         self.guard = guard
         self.recorder = recorder
