@@ -3,7 +3,8 @@ from datetime import datetime
 from typing import Optional
 
 from sqlalchemy import (
-    JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, false, text,
+    JSON, CheckConstraint, FetchedValue, ForeignKey, Index, String, Text, UniqueConstraint, false,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -30,7 +31,11 @@ class SyncRun(db.Model):
     triggered_by: Mapped[str] = mapped_column(String(200), default="cli")
     user_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     job_id: Mapped[Optional[str]] = mapped_column(String(100))
-    cancel_requested: Mapped[bool] = mapped_column(default=False)
+    # Set by another process (runs/lifecycle.request_cancel). Every UPDATE of a run reads it
+    # back (RETURNING: FetchedValue with eager_defaults), so a page's checkpoint learns of a
+    # cancel from its own UPDATE, without a query of its own.
+    cancel_requested: Mapped[bool] = mapped_column(default=False,
+                                                   server_onupdate=FetchedValue())
     parent_id: Mapped[Optional[int]] = mapped_column(
         ForeignKey("sync_runs.id", ondelete="CASCADE"), index=True)
     # 1 while a top-level run is active, NULL otherwise: the partial unique index below
@@ -51,6 +56,7 @@ class SyncRun(db.Model):
     issues: Mapped[list["SyncIssue"]] = relationship(
         back_populates="run", cascade="all, delete-orphan", order_by="SyncIssue.id")
 
+    __mapper_args__ = {"eager_defaults": True}
     __table_args__ = (
         CheckConstraint(check_in("status", RunStatus), name="status_known"),
         CheckConstraint("active_slot IS NULL OR active_slot = 1", name="active_slot_one"),

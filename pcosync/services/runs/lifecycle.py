@@ -8,9 +8,10 @@ import threading
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import inspect, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import object_session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ...extensions import db
 from ...models import Outcome, RunStatus, SyncIssue, SyncRun, utcnow
@@ -113,6 +114,22 @@ def cancel_requested(run):
     return bool(session_of(run).scalar(
         select(SyncRun.cancel_requested).where(SyncRun.id.in_(_lineage(run)))
         .where(SyncRun.cancel_requested.is_(True)).limit(1)))
+
+
+def _committed_and_cancelled(runs):
+    """Commit the page with the rows of `runs` (a run, and its parent for a step); whether one
+    was asked to stop. Each row's UPDATE reads the request back (models/sync.py), and the rows
+    stay loaded across the commit, as they were written: the next page counts on them without
+    reloading them (a round trip a page)."""
+    db.session.flush()
+    cancelled = any(run.cancel_requested for run in runs)
+    written = [(run, {attr.key: getattr(run, attr.key)
+                      for attr in inspect(run).mapper.column_attrs}) for run in runs]
+    db.session.commit()
+    for run, values in written:
+        for key, value in values.items():
+            set_committed_value(run, key, value)
+    return cancelled
 
 
 def _reloaded_and_cancelled(session, lineage):
@@ -242,13 +259,17 @@ class Progress:
         looks first: a page that takes the run over its share is rolled back instead."""
         self._guard()
         now = utcnow()
-        for run in filter(None, (self.run, self.parent)):
+        runs = [run for run in (self.run, self.parent) if run is not None]
+        for run in runs:
             run.heartbeat_at = now
-        lineage = _lineage(self.run)  # read before the commit expires it
-        db.session.commit()
-        if session_of(self.run) is not db.session():  # a preview: the run rows are elsewhere
+        if session_of(self.run) is db.session():
+            cancelled = _committed_and_cancelled(runs)
+        else:  # a preview: the run rows are in the app's own session
+            lineage = _lineage(self.run)  # read before the commit expires it
+            db.session.commit()
             session_of(self.run).commit()
-        if _reloaded_and_cancelled(session_of(self.run), lineage):
+            cancelled = _reloaded_and_cancelled(session_of(self.run), lineage)
+        if cancelled:
             raise RunCancelled()
 
     def _guard(self, changed=None, total=None, archiving=None):
