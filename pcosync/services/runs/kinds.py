@@ -80,16 +80,19 @@ DECLARED = (
     Kind(MEDIA, PULL, "media", "Sync Photos and Files", run=pull_media, guarded=False,
          help="People's and households' photos and custom-field files that changed, "
               "downloaded and kept here. Run after Sync People and Sync Families."),
+    # Families right after People: it asks PCO nothing then (it applies the households People
+    # read), so its writing runs while the rate limit holds Notes' requests back, not in the
+    # last window.
     Kind(FULL_SYNC, PULL, "all", "Full Sync",
-         steps=(PEOPLE, NOTES, FAMILIES, GROUPS, MEDIA),
-         help="People, then Notes, then Families, then Groups, then Photos and Files."),
+         steps=(PEOPLE, FAMILIES, NOTES, GROUPS, MEDIA),
+         help="People, then Families, then Notes, then Groups, then Photos and Files."),
     # Thousands of requests on a first pull: it runs in chunks (a group each) and resumes.
     Kind(ATTENDANCE, PULL, "attendance", "Sync Attendance", run=pull_attendance,
          guarded=False, more_to_do=attendance_left,
          help="Groups' meetings and who attended them (pull only). Run after Sync Groups."),
     # The independence report's button: every step that brings "only in PCO" to zero.
     Kind(BRING_ALL_HERE, PULL, "everything", "Bring It All Here",
-         steps=(PEOPLE, NOTES, FAMILIES, GROUPS, MEDIA, ATTENDANCE),
+         steps=(PEOPLE, FAMILIES, NOTES, GROUPS, MEDIA, ATTENDANCE),
          help="Everything this module brings from PCO: a Full Sync (photos and files "
               "included), then attendance."),
     # Reads only what changed in PCO (all of it "changes" by definition) and never archives:
