@@ -210,8 +210,10 @@ class PCOClient(CustomFieldCalls):
     def iter_tag_groups(self) -> Iterator[Page]:
         return self.iter_pages("/groups/v2/tag_groups")
 
-    def iter_tags(self, tag_group_id) -> Iterator[Page]:
-        return self.iter_pages(f"/groups/v2/tag_groups/{_segment(tag_group_id)}/tags")
+    def iter_tags(self, tag_group_ids) -> Iterator[Page]:
+        """Several tag groups' tags, several requests in flight (in_flight.py); close it."""
+        return read_in_flight(self, [(f"/groups/v2/tag_groups/{_segment(i)}/tags", {}, ())
+                                     for i in tag_group_ids])
 
     def iter_group_tags(self, group_id) -> Iterator[Page]:
         return self.iter_pages(f"/groups/v2/groups/{_segment(group_id)}/tags")

@@ -3,6 +3,7 @@ planned from the first page's total_count, a listing that grew followed past the
 without a count followed by its links, and an error raised where the caller reads, every
 thread joined."""
 import threading
+from contextlib import closing
 
 import pytest
 
@@ -75,3 +76,19 @@ def test_an_error_reaches_the_caller_and_every_thread_ends(client, requests_mock
     with pytest.raises(PCOBadResponse):
         read(client, [{}])
     assert not [t for t in threading.enumerate() if t.name == "pco-prefetch"]
+
+
+def test_the_tag_groups_tags_are_asked_for_side_by_side(client, monkeypatch):
+    """Sync Groups' tags: each tag group's request goes before any answers (one after another,
+    the first would wait here alone until the barrier breaks). requests-mock answers one
+    request at a time, so the client's GET is stood in for here."""
+    both_asked = threading.Barrier(2, timeout=5)
+
+    def get(path, params=None):
+        both_asked.wait()
+        tag_group = path.split("/")[-2]
+        return {"data": [{"type": "Tag", "id": f"{tag_group}1", "attributes": {"name": "Tag"}}],
+                "links": {}, "meta": {"total_count": 1}}
+    monkeypatch.setattr(client, "get", get)
+    with closing(client.iter_tags(["7", "8"])) as pages:
+        assert sorted(r["id"] for page in pages for r in page.records) == ["71", "81"]

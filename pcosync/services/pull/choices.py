@@ -2,6 +2,7 @@
 Groups), kept locally by rules/choices; and the rare option a person names that is unknown here
 (read alone, only then)."""
 import logging
+from contextlib import closing
 
 from marshmallow import ValidationError
 
@@ -63,14 +64,13 @@ def pull_group_tags(client, progress):
 
 
 def _read_tags(client, progress):
-    names = {}
-    for group_page in client.iter_tag_groups():
-        for tag_group in group_page.records:
-            tag_group_id = tag_group.get("id") if isinstance(tag_group, dict) else None
-            if tag_group_id is None:
-                continue
-            for tag in _read_list(client.iter_tags(tag_group_id), load_tag, "Tag", progress):
-                names[tag["pco_id"]] = tag["value"]
+    """The tag groups, then their tags side by side (at PCO's answer times, one after another
+    they were the last requests of a Full Sync waiting on each other)."""
+    tag_groups = [tag_group.get("id") for page in client.iter_tag_groups()
+                  for tag_group in page.records if isinstance(tag_group, dict)]
+    with closing(client.iter_tags([i for i in tag_groups if i is not None])) as pages:
+        names = {tag["pco_id"]: tag["value"]
+                 for tag in _read_list(pages, load_tag, "Tag", progress)}
     choices.learn_all(GROUP_TAG, names)
     return names
 
