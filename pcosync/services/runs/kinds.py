@@ -80,9 +80,9 @@ DECLARED = (
     Kind(MEDIA, PULL, "media", "Sync Photos and Files", run=pull_media, guarded=False,
          help="People's and households' photos and custom-field files that changed, "
               "downloaded and kept here. Run after Sync People and Sync Families."),
-    # Families right after People: it asks PCO nothing then (it applies the households People
-    # read), so its writing runs while the rate limit holds Notes' requests back, not in the
-    # last window.
+    # Families right after People, whose pages it applies (in a Full Sync it asks PCO nothing).
+    # Under PCO's limit the order of the last three moves a run less than runs an hour apart
+    # differ (docs/operations/scale.md).
     Kind(FULL_SYNC, PULL, "all", "Full Sync",
          steps=(PEOPLE, FAMILIES, NOTES, GROUPS, MEDIA),
          help="People, then Families, then Notes, then Groups, then Photos and Files."),
