@@ -116,11 +116,11 @@ def pull_families(client, progress):
     """PCO's households, from its listing, or in a Full Sync from the people pages Sync People
     read (pull/staged_households.py)."""
     run_id = progress.parent.id if progress.parent is not None else None
-    pages = staged_pages(client, run_id) or client.iter_households(read_ahead=True)
-    pull_listing(pages, schemas.load_household, "Household",
-                 partial(apply_households_page, narrowed=pull_narrowed()), progress,
-                 (Family, Family.pco_household_id, still_in_pco(client.get_household)))
-    if run_id is not None:
+    staged = staged_pages(client, run_id)
+    pull_listing(staged or client.iter_households(read_ahead=True), schemas.load_household,
+                 "Household", partial(apply_households_page, narrowed=pull_narrowed()),
+                 progress, (Family, Family.pco_household_id, still_in_pco(client.get_household)))
+    if staged is not None:
         forget(run_id)
 
 

@@ -53,7 +53,7 @@ def _stage(redis, run_id, people):
     for person in people:
         for household in _households_of(person):
             household_id = str(household["id"])
-            if isinstance(household.get("attributes"), dict):
+            if household_id not in attributes and isinstance(household.get("attributes"), dict):
                 attributes[household_id] = json.dumps(household["attributes"])
             members.setdefault(household_id, []).append(str(person["id"]))
     if not members:
