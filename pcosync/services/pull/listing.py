@@ -56,7 +56,7 @@ def pull_listing(pages, loader, record_type, apply_page, progress, tombstone):
             progress.expect(page.total_count)
             seen.update(str(r.get("id")) for r in page.records if isinstance(r, dict))
             apply_page(load_records(page.records, loader, record_type, progress), progress)
-            progress.checkpoint()
+            progress.checkpoint(quiet=True)
             log.info("pull page run_id=%s kind=%s offset=%s", progress.run.id, record_type,
                      page.offset)
     if tombstone is not None:

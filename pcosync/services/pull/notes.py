@@ -49,7 +49,7 @@ def pull_changed_notes(client, progress, categories):
     for page in pco_notes.iter_changed_notes(client, cursors.start(CURSOR)):
         apply_notes_page(page.records, progress, categories)
         reached = page.position
-        progress.checkpoint()
+        progress.checkpoint(quiet=True)
     cursors.advance(CURSOR, reached)
     progress.checkpoint()
 
@@ -65,7 +65,7 @@ def reconcile_notes(client, progress, categories):
             records = apply_notes_page(page.records, progress, categories)
             stamps = [r["pco_updated_at"] for r in records if r["pco_updated_at"]]
             newest = max(stamps + ([newest] if newest else []), default=None)
-            progress.checkpoint()
+            progress.checkpoint(quiet=True)
     remove_notes_gone_from_pco(seen, progress, still_in_pco(
         lambda pco_id: pco_notes.get_note(client, pco_id)))
     cursors.advance(CURSOR, newest)

@@ -18,6 +18,7 @@ from ...models import Outcome, RunStatus, SyncIssue, SyncRun, utcnow
 from ..alerts import rules as alerts
 from ..rules.review_items import file_item
 from .guard import GuardTripped, processed
+from .quiet_pages import CommitPacer, release
 
 log = logging.getLogger("pcosync.runs")
 
@@ -195,6 +196,7 @@ class Progress:
         self.tallied = (run, parent) if tally_parent else (run,)
         self.guard = guard
         self.recorder = recorder
+        self.pacer = CommitPacer()
 
     @property
     def bulk_writes(self):
@@ -254,12 +256,17 @@ class Progress:
         if self.recorder is not None:
             self.recorder.notes[name] = describe()
 
-    def checkpoint(self):
+    def checkpoint(self, quiet=False):
         """Commit the page's work with the counters, then honour a cancel request. The guard
-        looks first: a page that takes the run over its share is rolled back instead."""
+        looks first: a page that takes the run over its share is rolled back instead.
+        `quiet`: the page may have only read (a listing's page where nothing changed); if so,
+        and the last commit is recent, its counters wait for the next (quiet_pages.py)."""
+        runs = [run for run in (self.run, self.parent) if run is not None]
+        if quiet and self.recorder is None and self.pacer.skipped(db.session(), runs):
+            return
+        release(db.session())  # before the guard reads them and the flush writes them
         self._guard()
         now = utcnow()
-        runs = [run for run in (self.run, self.parent) if run is not None]
         for run in runs:
             run.heartbeat_at = now
         if session_of(self.run) is db.session():
@@ -269,6 +276,7 @@ class Progress:
             db.session.commit()
             session_of(self.run).commit()
             cancelled = _reloaded_and_cancelled(session_of(self.run), lineage)
+        self.pacer.committed()
         if cancelled:
             raise RunCancelled()
 
