@@ -22,7 +22,7 @@ def full_sync_in_worker(app):
 def test_full_sync_converges_then_everything_is_skipped(app, sandbox):
     run = full_sync_in_worker(app)
     assert run.status == "COMPLETED", run.error
-    assert [s.kind for s in run.steps] == ["People", "Families", "Notes", "Groups", "Media"]
+    assert [s.kind for s in run.steps] == ["People", "Groups", "Families", "Notes", "Media"]
     assert all(s.status == "COMPLETED" for s in run.steps)
     people = run.steps[0]
     assert people.created_count == 150 and people.failed_count == 0

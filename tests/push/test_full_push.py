@@ -59,7 +59,7 @@ def test_push_then_pull_is_all_skipped(sandbox):
     pulled = run("Full Sync")
     assert pulled.status == "COMPLETED"
     assert [(s.kind, s.created_count, s.updated_count, s.failed_count) for s in pulled.steps] == [
-        ("People", 0, 0, 0), ("Families", 0, 0, 0), ("Notes", 0, 0, 0), ("Groups", 0, 0, 0),
+        ("People", 0, 0, 0), ("Groups", 0, 0, 0), ("Families", 0, 0, 0), ("Notes", 0, 0, 0),
         ("Media", 0, 0, 0)]
     assert fresh(Person, ruth.id).pco_id
     reset_stats(sandbox)

@@ -71,7 +71,8 @@ DECLARED = (
          reads_kept=(HOUSEHOLDS,),
          help="Households and their members. Run after Sync People."),
     Kind(GROUPS, PULL, "groups", "Sync Groups", run=pull_groups,
-         help="Groups and memberships, under the \u201cPCO Groups\u201d department. Run last."),
+         help="Groups and memberships, under the \u201cPCO Groups\u201d department. Run after "
+              "Sync People."),
     # Reads note text, but never shows it: whoever runs it needs no notes.view.
     Kind(NOTES, PULL, "notes", "Sync Notes", run=pull_notes,
          help="Pastoral notes and their categories: the notes changed since the last run "
@@ -80,19 +81,20 @@ DECLARED = (
     Kind(MEDIA, PULL, "media", "Sync Photos and Files", run=pull_media, guarded=False,
          help="People's and households' photos and custom-field files that changed, "
               "downloaded and kept here. Run after Sync People and Sync Families."),
-    # Families right after People, whose pages it applies (in a Full Sync it asks PCO nothing).
-    # Under PCO's limit the order of the last three moves a run less than runs an hour apart
-    # differ (docs/operations/scale.md).
+    # Under PCO's limit a pause in sending comes back a window later (a sliding window): Groups
+    # right after People, so its requests go while People's last pages are written; Families
+    # (in a Full Sync it asks PCO nothing) before Notes, whose requests then fill the window
+    # its writing would have left idle (docs/operations/scale.md).
     Kind(FULL_SYNC, PULL, "all", "Full Sync",
-         steps=(PEOPLE, FAMILIES, NOTES, GROUPS, MEDIA),
-         help="People, then Families, then Notes, then Groups, then Photos and Files."),
+         steps=(PEOPLE, GROUPS, FAMILIES, NOTES, MEDIA),
+         help="People, then Groups, then Families, then Notes, then Photos and Files."),
     # Thousands of requests on a first pull: it runs in chunks (a group each) and resumes.
     Kind(ATTENDANCE, PULL, "attendance", "Sync Attendance", run=pull_attendance,
          guarded=False, more_to_do=attendance_left,
          help="Groups' meetings and who attended them (pull only). Run after Sync Groups."),
     # The independence report's button: every step that brings "only in PCO" to zero.
     Kind(BRING_ALL_HERE, PULL, "everything", "Bring It All Here",
-         steps=(PEOPLE, FAMILIES, NOTES, GROUPS, MEDIA, ATTENDANCE),
+         steps=(PEOPLE, GROUPS, FAMILIES, NOTES, MEDIA, ATTENDANCE),
          help="Everything this module brings from PCO: a Full Sync (photos and files "
               "included), then attendance."),
     # Reads only what changed in PCO (all of it "changes" by definition) and never archives:
