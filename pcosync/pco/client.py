@@ -8,6 +8,7 @@ import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
+from functools import partial
 
 from .contact_kinds import BY_NAME as CONTACT_KINDS_BY_NAME, WIRE_KINDS
 from .errors import PCOAuthError, PCOBadResponse
@@ -89,10 +90,13 @@ class PCOClient(CustomFieldCalls):
     def close(self) -> None:
         self.transport.close()
 
-    # Generic verbs: return the parsed document (None for an empty 204).
+    # Generic verbs: return the parsed document (None for an empty 204). A GET may have been
+    # answered already, read ahead for the step asking it (early_reads.py).
+    early = None
 
     def get(self, path: str, params: Mapping | None = None) -> dict | None:
-        return self.transport.request("GET", path, params=params)
+        send = partial(self.transport.request, "GET", path, params=params)
+        return send() if self.early is None else self.early.get(path, params, send)
 
     def post(self, path: str, body: dict) -> dict | None:
         return self.transport.request("POST", path, body=body)
@@ -348,8 +352,7 @@ class PCOClient(CustomFieldCalls):
     # Internals
 
     def _update(self, type_: str, path: str, resource_id, attributes: dict) -> dict:
-        body = document(type_, attributes, resource_id=resource_id)
-        return self._write("PATCH", path, body)
+        return self._write("PATCH", path, document(type_, attributes, resource_id=resource_id))
 
     def _write(self, method: str, path: str, body: dict) -> dict:
         response = self._expect_document(self.transport.request(method, path, body=body), path)
@@ -374,9 +377,7 @@ def _memberships_path(group_id) -> str:
 
 
 def _as_list(data) -> list[dict]:
-    if isinstance(data, list):
-        return data
-    return [data] if isinstance(data, dict) else []
+    return data if isinstance(data, list) else [data] if isinstance(data, dict) else []
 
 
 def _total_count(body: dict) -> int | None:

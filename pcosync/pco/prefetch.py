@@ -21,14 +21,32 @@ asked again there, with the retries. An error the producer meets is raised where
 asks for that page, the pages before it delivered. Closing the listing (done, error, cancel)
 stops the producer and joins it: the request in flight, or its wait for the budget, ends first,
 so a cancelled run spends at most N requests for nothing.
+A listing started inside `telling(callback)` calls `callback` (from its last producer's thread)
+once every page has been read: its caller still has pages to write, and a run may use the
+slots of PCO's limit meanwhile (early_reads.py).
 """
+import logging
 import queue
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 READ_AHEAD_PAGES = 30  # PCO_READ_AHEAD_PAGES's default (config.py)
 THREAD_NAME = "pco-prefetch"
 _DONE = object()
+_telling = threading.local()
+log = logging.getLogger("pcosync.pco")
+
+
+@contextmanager
+def telling(callback):
+    """The listings read ahead that start in this block call `callback` once read to the end."""
+    before = getattr(_telling, "callback", None)
+    _telling.callback = callback
+    try:
+        yield
+    finally:
+        _telling.callback = before
 
 
 class _Failure:
@@ -42,8 +60,9 @@ class Producer:
     """Runs a page generator on a thread of its own, taking a slot before each page; several
     producers may share the slots and the queue (a listing read from both ends)."""
 
-    def __init__(self, pages: Iterator, slots: threading.Semaphore, handover: queue.SimpleQueue):
-        self._pages, self._slots, self._queue = pages, slots, handover
+    def __init__(self, pages: Iterator, slots: threading.Semaphore, handover: queue.SimpleQueue,
+                 read=None):
+        self._pages, self._slots, self._queue, self._read = pages, slots, handover, read
         self._stopping = threading.Event()
         self._thread = threading.Thread(target=self._run, name=THREAD_NAME, daemon=True)
 
@@ -71,6 +90,8 @@ class Producer:
                     page = next(self._pages)
                 except StopIteration:
                     self._queue.put(_DONE)
+                    if self._read is not None:
+                        self._read()
                     return
                 except BaseException as error:  # raised again in the caller's thread
                     self._queue.put(_Failure(error))
@@ -86,7 +107,8 @@ def read_ahead_all(listings, depth: int = READ_AHEAD_PAGES) -> Iterator:
     they arrive; the first error any of them meets is raised where the caller asks for the next
     page. Close the iterator when leaving it early, to join the threads."""
     slots, handover = threading.Semaphore(max(1, depth)), queue.SimpleQueue()
-    producers = [Producer(pages, slots, handover) for pages in listings]
+    read = _countdown(len(listings), getattr(_telling, "callback", None))
+    producers = [Producer(pages, slots, handover, read) for pages in listings]
     for producer in producers:
         producer.start()
     running = len(producers)
@@ -105,6 +127,24 @@ def read_ahead_all(listings, depth: int = READ_AHEAD_PAGES) -> Iterator:
             producer.signal_stop()
         for producer in producers:
             producer.join()
+
+
+def _countdown(listings, callback):
+    """What each producer calls when its listing ends: `callback` once they all have."""
+    if callback is None:
+        return None
+    left, lock = [listings], threading.Lock()
+
+    def one_read():
+        with lock:
+            left[0] -= 1
+            if left[0]:
+                return
+        try:
+            callback()
+        except Exception:  # what the caller hears of the listing never fails it
+            log.exception("a listing's read-to-the-end callback failed")
+    return one_read
 
 
 class Started:

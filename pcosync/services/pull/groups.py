@@ -222,3 +222,20 @@ def pull_groups(client, progress):
 
     pull_listing(client.iter_groups(read_ahead=True), schemas.load_group, "Group", apply_page,
                  progress, (Group, Group.pco_group_id, still_in_pco(client.get_group)))
+
+
+def read_groups_early(client):
+    """What pull_groups asks PCO, asked before it starts (pco/early_reads.py): the tag groups
+    and their tags, then the groups, a page at a time, with each page's memberships. The
+    answers wait for the step, which applies them; nothing is written here."""
+    tag_groups = [tag_group.get("id") for page in client.iter_tag_groups()
+                  for tag_group in page.records if isinstance(tag_group, dict)]
+    with closing(client.iter_tags([i for i in tag_groups if i is not None])) as pages:
+        for _page in pages:
+            pass
+    for page in client.iter_groups():
+        ids = [str(group["id"]) for group in page.records
+               if isinstance(group, dict) and group.get("id") is not None]
+        with closing(client.iter_memberships_of(ids)) as pages:
+            for _page in pages:
+                pass

@@ -4,7 +4,7 @@ from collections import Counter
 from ...extensions import db
 from ...models import Person, ReviewKind
 from ...pco import schemas
-from ...pco.prefetch import Started
+from ...pco.prefetch import Started, telling
 from ..connection import token_user
 from ..rules import choices
 from .bulk_create import create_people
@@ -27,7 +27,9 @@ def pull_people(client, progress):
     keep_households = whole and HOUSEHOLDS in progress.wanted_later
     # The first page of people is asked for first: while the choice lists and custom fields
     # are read (eight requests, one after another), the listing is read ahead beside them.
-    pages = Started(people_pages(client, households=keep_households))
+    # Once it is read to the end, the next step of the run may start asking (reads_ahead.py).
+    with telling(getattr(progress, "when_read", None)):
+        pages = Started(people_pages(client, households=keep_households))
     try:
         pull_choice_lists(client, progress)
         pull_custom_fields(client, progress)

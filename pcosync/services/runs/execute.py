@@ -1,5 +1,6 @@
 """Run a SyncRun to its end: the single place that turns outcomes into statuses."""
 import logging
+from contextlib import closing
 
 from flask import current_app
 
@@ -14,6 +15,7 @@ from .guard import GuardTripped, guard_for
 from ..alerts.rules import run_error
 from .lifecycle import Heartbeat, Progress, RunCancelled, finish_run, start_step, tell_alerts
 from .preview import PreviewRecorder, isolated
+from .reads_ahead import ReadsAhead
 
 log = logging.getLogger("pcosync.runs")
 
@@ -94,34 +96,43 @@ def _operate(run, client, heartbeat, recorder):
 
 
 def _run_steps(parent, steps, client, heartbeat, recorder, catch_up=None):
-    """`catch_up`: a single catch-up step (kinds.Kind.catch_up) instead of `steps`."""
+    """`catch_up`: a single catch-up step (kinds.Kind.catch_up) instead of `steps`. The next
+    step's requests may be asked while a step writes (reads_ahead.py)."""
     planned = [(catch_up, True)] if catch_up else with_catch_ups(steps)
-    for kind, catching_up in planned:
-        step = start_step(parent, kind)
-        heartbeat.add(step.id)
-        guard = guard_for(parent, kind, current_app.config)
-        try:
-            with recorded(step, kinds.get(kind)):
-                kinds.get(kind).run(client, Progress(
-                    step, parent=parent, guard=guard, recorder=recorder,
-                    tally_parent=not catching_up,
-                    wanted_later=() if catching_up else wanted_after(steps, kind)))
-        except RunCancelled:
-            _end_step(step, RunStatus.CANCELLED)
-            raise
-        except GuardTripped as err:
-            _end_step(step, RunStatus.FAILED, str(err), needs_review=True)
-            raise GuardTripped(f"Step {kind}: {err}") from err
-        except Exception as err:
-            _end_step(step, RunStatus.FAILED, describe(err))
-            log.exception("step failed run_id=%s step=%r", parent.id, kind)
-            raise StepFailed(f"Step {kind} failed: {describe(err)}") from err
-        except BaseException as err:
-            # A shutdown (RQ's ShutDownImminentException is no Exception) must end the step
-            # too, or it would stay RUNNING under a FAILED run.
-            _end_step(step, RunStatus.FAILED, describe(err))
-            raise
-        finish_run(step, RunStatus.COMPLETED)
+    with closing(ReadsAhead(client, steps)) as ahead:
+        for kind, catching_up in planned:
+            ahead.step_starts(kind)
+            _run_step(parent, kind, client, heartbeat, recorder=recorder,
+                      tally_parent=not catching_up,
+                      wanted_later=() if catching_up else wanted_after(steps, kind),
+                      when_read=ahead.when_read(kind, catching_up))
+
+
+def _run_step(parent, kind, client, heartbeat, **progress_options):
+    """One step of `parent`, its own history row (`progress_options`: the step's Progress's)."""
+    step = start_step(parent, kind)
+    heartbeat.add(step.id)
+    guard = guard_for(parent, kind, current_app.config)
+    try:
+        with recorded(step, kinds.get(kind)):
+            kinds.get(kind).run(client, Progress(step, parent=parent, guard=guard,
+                                                 **progress_options))
+    except RunCancelled:
+        _end_step(step, RunStatus.CANCELLED)
+        raise
+    except GuardTripped as err:
+        _end_step(step, RunStatus.FAILED, str(err), needs_review=True)
+        raise GuardTripped(f"Step {kind}: {err}") from err
+    except Exception as err:
+        _end_step(step, RunStatus.FAILED, describe(err))
+        log.exception("step failed run_id=%s step=%r", parent.id, kind)
+        raise StepFailed(f"Step {kind} failed: {describe(err)}") from err
+    except BaseException as err:
+        # A shutdown (RQ's ShutDownImminentException is no Exception) must end the step
+        # too, or it would stay RUNNING under a FAILED run.
+        _end_step(step, RunStatus.FAILED, describe(err))
+        raise
+    finish_run(step, RunStatus.COMPLETED)
 
 
 def wanted_after(steps, kind):

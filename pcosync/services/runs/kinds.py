@@ -15,7 +15,7 @@ from ..pull.attendance import left_to_read as attendance_left, pull_attendance
 from ..media.pull import pull_media
 from ..media.push import push_photos
 from ..pull.families import pull_families
-from ..pull.groups import pull_groups
+from ..pull.groups import pull_groups, read_groups_early
 from ..pull.notes import pull_notes
 from ..pull.people import pull_people
 from ..pull.quick import quick_sync
@@ -45,7 +45,9 @@ class Kind:
     run of the kind resumes (the job queues it at once). `catch_up`: a kind run first as a
     step of its own when `catch_up_needed()` says so (runs/catch_up.py). `reads_kept`: what
     the kind reads that an earlier step of the same run can keep for it as it goes
-    (pull/staged_households.HOUSEHOLDS), instead of asking PCO again."""
+    (pull/staged_households.HOUSEHOLDS), instead of asking PCO again. `reads_early(client)`:
+    asks PCO what the kind's run will ask, before it starts (pco/early_reads.py): in a run of
+    steps, started once the step before it has read its listing, while it writes."""
     value: str
     direction: str
     cli_name: str
@@ -58,6 +60,7 @@ class Kind:
     more_to_do: Callable | None = None
     catch_up: str | None = None
     reads_kept: tuple = ()
+    reads_early: Callable | None = None
 
     @property
     def pushes(self):
@@ -70,7 +73,7 @@ DECLARED = (
     Kind(FAMILIES, PULL, "families", "Sync Families", run=pull_families,
          reads_kept=(HOUSEHOLDS,),
          help="Households and their members. Run after Sync People."),
-    Kind(GROUPS, PULL, "groups", "Sync Groups", run=pull_groups,
+    Kind(GROUPS, PULL, "groups", "Sync Groups", run=pull_groups, reads_early=read_groups_early,
          help="Groups and memberships, under the \u201cPCO Groups\u201d department. Run after "
               "Sync People."),
     # Reads note text, but never shows it: whoever runs it needs no notes.view.

@@ -186,13 +186,14 @@ class Progress:
     `tally_parent`: a step's outcomes count in its parent's too (not a catch-up's: a push's
     "created" are people created in PCO, not those a Quick Sync before it brought here).
     `wanted_later`: what the later steps of its run read that this one can keep for them as
-    it goes (kinds.Kind.reads_kept: Sync People keeps the households for Sync Families)."""
+    it goes (kinds.Kind.reads_kept: Sync People keeps the households for Sync Families).
+    `when_read`: what a step calls once it has read its listing to the end (reads_ahead.py)."""
 
     def __init__(self, run, parent=None, guard=None, recorder=None, tally_parent=True,
-                 wanted_later=()):
+                 wanted_later=(), when_read=None):
         self.run = run
         self.parent = parent
-        self.wanted_later = frozenset(wanted_later)
+        self.wanted_later, self.when_read = frozenset(wanted_later), when_read
         self.tallied = (run, parent) if tally_parent else (run,)
         self.guard = guard
         self.recorder = recorder
