@@ -28,7 +28,9 @@ def _row(pco_id, kind, values):
 
 
 def _sorted_rows(rows):
-    return sorted(rows, key=lambda row: json.dumps(row, default=str))
+    rows = list(rows)
+    # Most people hold one row of a kind, or none: nothing to order, no key to make.
+    return rows if len(rows) < 2 else sorted(rows, key=lambda row: json.dumps(row, default=str))
 
 
 def person_state_from_pco(record, stored=None):
