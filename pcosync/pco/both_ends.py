@@ -31,6 +31,7 @@ from datetime import datetime, timedelta, timezone
 
 from .errors import PCOBadResponse
 from .jsonapi import resolve_document
+from .pages import Page, as_list, next_link, total_count
 from .stamp_paging import STAMP, _id, _stamp, crowded_stamp
 
 SPLIT_PAGES = 8  # pages between the two ends above which a listing gets two more chains
@@ -151,7 +152,6 @@ def _chain(client, path, base, listing, end_of, wait_for=None):
 
 
 def _pages(client, path, base, listing, end):
-    from .client import Page, _as_list, _next_link, _total_count
 
     asked = None
     while True:
@@ -163,9 +163,9 @@ def _pages(client, path, base, listing, end):
             raise PCOBadResponse(f"{path} answered the same page for {STAMP} {end.stamp}")
         asked = query
         body = client._expect_document(client.get(path, query), path)
-        records, more = _as_list(resolve_document(body)), _next_link(body) is not None
+        records, more = as_list(resolve_document(body)), next_link(body) is not None
         with listing.lock:
-            count = _total_count(body)
+            count = total_count(body)
             listing.total = listing.total if listing.total is not None else count
             crowded = crowded_stamp(records, more)
             fresh, offset = listing.fresh(records)

@@ -6,7 +6,6 @@ attribute dicts built by the schemas' dump_* functions.
 """
 import time
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from functools import partial
 
@@ -17,6 +16,7 @@ from .custom_field_calls import CustomFieldCalls
 from .in_flight import read_in_flight
 from .jsonapi import document, path_segment as _segment, ref, resolve_document
 from . import prefetch
+from .pages import Page, as_list, next_link, total_count
 from .preview import PreviewTransport
 from .profile_schemas import PERSON_CHOICE_INCLUDES, ChoiceList
 from .ratelimit import make_rate_limiter
@@ -29,16 +29,6 @@ PER_PAGE = 100
 PERSON_INCLUDES = (*(kind.name for kind in WIRE_KINDS), "field_data", *PERSON_CHOICE_INCLUDES)
 GROUP_INCLUDES = ("group_type", "location")
 GROUP_PARAMS = {"fields[Group]": ",".join(GROUP_FIELDS)}
-
-
-@dataclass
-class Page:
-    """One page of a list: resolved resources, PCO's total_count and this page's offset."""
-
-    records: list[dict]
-    total_count: int | None
-    offset: int
-    listing: int = 0  # which of several listings read together it belongs to (in_flight.py)
 
 
 def format_timestamp(moment: datetime) -> str:
@@ -131,11 +121,11 @@ class PCOClient(CustomFieldCalls):
         target = path
         while target:
             body = self._expect_document(self.get(target, query), path)
-            next_target, query = _next_link(body), None
+            next_target, query = next_link(body), None
             # A link pointing back at the page we just read would loop forever.
             next_target = next_target if next_target != target else None
-            records = _as_list(resolve_document(body))
-            yield Page(records=records, total_count=_total_count(body), offset=offset)
+            records = as_list(resolve_document(body))
+            yield Page(records=records, total_count=total_count(body), offset=offset)
             offset += len(records)
             target = next_target
 
@@ -374,22 +364,6 @@ def _single_resource(body: dict, path: str) -> dict:
 
 def _memberships_path(group_id) -> str:
     return f"/groups/v2/groups/{_segment(group_id)}/memberships"
-
-
-def _as_list(data) -> list[dict]:
-    return data if isinstance(data, list) else [data] if isinstance(data, dict) else []
-
-
-def _total_count(body: dict) -> int | None:
-    meta = body.get("meta")
-    count = meta.get("total_count") if isinstance(meta, dict) else None
-    return count if isinstance(count, int) else None
-
-
-def _next_link(body: dict) -> str | None:
-    links = body.get("links")
-    link = links.get("next") if isinstance(links, dict) else None
-    return link if isinstance(link, str) and link else None
 
 
 def _format_joined_at(value) -> str:

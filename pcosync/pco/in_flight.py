@@ -15,6 +15,9 @@ import threading
 from collections import deque
 from collections.abc import Iterator, Sequence
 
+from .jsonapi import resolve_document
+from .pages import Page, as_list, next_link, total_count
+
 IN_FLIGHT = 4  # PCO limits requests per window, not at once; 4 send a window's in ~4 s at 150 ms
 
 
@@ -68,9 +71,6 @@ def read_in_flight(client, listings: Sequence[tuple[str, dict, tuple]],
 
 
 def _chain(client, plan):
-    from .client import Page, _as_list, _next_link, _total_count
-    from .jsonapi import resolve_document
-
     while (step := plan.take()) is not None:
         index, offset = step
         path, params, include = plan.listings[index]
@@ -80,8 +80,8 @@ def _chain(client, plan):
         total, more = None, False
         try:
             body = client._expect_document(client.get(path, query), path)
-            total, more = _total_count(body), _next_link(body) is not None
+            total, more = total_count(body), next_link(body) is not None
         finally:  # a failure ends the listing's plan here; the error reaches the caller
             plan.answered(index, offset, total, more)
-        yield Page(records=_as_list(resolve_document(body)), total_count=total, offset=offset,
+        yield Page(records=as_list(resolve_document(body)), total_count=total, offset=offset,
                    listing=index)

@@ -16,6 +16,7 @@ from collections.abc import Iterator, Mapping
 
 from .errors import PCOBadResponse
 from .jsonapi import resolve_document
+from .pages import Page, as_list, next_link, total_count
 
 STAMP = "created_at"
 
@@ -89,14 +90,13 @@ def iter_by_created_at(client, path: str, params: Mapping, include=(),
 
 def _stamp_pages(client, path, base):
     """The listing's pages, one request per page asked for."""
-    from .client import Page, _as_list, _next_link, _total_count
 
     cursor, total, offset = StampCursor(), None, 0
     query = cursor.query(base)
     while query is not None:
         body = client._expect_document(client.get(path, query), path)
-        records, more = _as_list(resolve_document(body)), _next_link(body) is not None
-        total = total if total is not None else _total_count(body)
+        records, more = as_list(resolve_document(body)), next_link(body) is not None
+        total = total if total is not None else total_count(body)
         crowded = crowded_stamp(records, more) if records else None
         fresh = cursor.new(records)
         asked, query = query, _next_query(cursor, base, records, more, crowded)
