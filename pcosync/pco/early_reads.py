@@ -9,11 +9,10 @@ starts the next step's early reader (services/runs/kinds.py, `Kind.reads_early`)
 what that step will ask, through a copy of the client whose GETs keep their answers here, and
 the step's own GETs take them, each once, in whatever order they come.
 
-The reader goes on beside the step: whichever of them asks a request first sends it, and the
-other waits for that answer (so nothing is asked twice, whatever order each asks in, and the
-two chains of requests go side by side); the step's GETs take each answer once. The reader is
-stopped when the step ends. An error ends the reader quietly: the step asks again and meets the
-error itself, where it is reported.
+When the step starts, the reader is stopped: it sends nothing more (its request in flight ends,
+and a GET of the step waiting for that same answer gets it). What it did not read, the step
+asks itself, so nothing is asked twice. An error ends the reader quietly: the step asks again
+and meets the error itself, where it is reported.
 """
 import copy
 import logging
@@ -33,28 +32,20 @@ def request_key(path, params):
     return path, tuple(sorted((params or {}).items()))
 
 
-class _Answer:
-    """One request, asked by the reader or by the step; the other waits for its body."""
-
-    def __init__(self, step_took=False, reader_read=False):
-        self.arrived, self.body = threading.Event(), MISSING
-        self.step_took, self.reader_read = step_took, reader_read
-
-
 class EarlyReads:
-    """The answers shared by one step and its early reader, and the thread reading them."""
+    """The answers read early for one step, and the thread reading them."""
 
     def __init__(self, client):
         self._client = client
-        self._answers = {}
+        self._answers, self._pending = {}, {}
         self._lock = threading.Lock()
-        self._closed = False
+        self._stopped = False
         self._thread = None
 
     def start(self, reader):
         """Run `reader(client)` on a thread of its own, its GETs answered by PCO and kept."""
         with self._lock:
-            if self._closed or self._thread is not None:
+            if self._stopped or self._thread is not None:
                 return
             reading = copy.copy(self._client)
             reading.early = _Keeping(self)
@@ -62,70 +53,50 @@ class EarlyReads:
                                             name="pco-early-reads", daemon=True)
         self._thread.start()
 
-    def close(self):
-        """The step is over: stop the reader (after its request in flight), forget the rest."""
+    def stop(self):
+        """The step starts: no new request from the reader."""
         with self._lock:
-            self._closed = True
+            self._stopped = True
+
+    def close(self):
+        """Stop the reader, wait for it, forget what was not taken."""
+        self.stop()
         if self._thread is not None:
             self._thread.join()
         with self._lock:
             self._answers.clear()
 
     def get(self, path, params, send):
-        """The step's GET: the reader's answer (waited for if it is on its way), else sent,
-        for the reader to read too if it comes to ask it."""
+        """The step's GET: the answer read early (waiting for it if it is on its way), else
+        `send()`."""
         key = request_key(path, params)
         with self._lock:
-            answer = self._answers.get(key)
-            if answer is None:
-                answer = self._answers[key] = _Answer(step_took=True)
-                shared = False
-            elif answer.step_took:  # asked again by the step: a fresh answer, its own
-                return send()
-            else:
-                answer.step_took, shared = True, True
-        if not shared:
-            return self._send(key, answer, send)
-        answer.arrived.wait()
-        self._forget_if_done(key, answer)
-        return answer.body if answer.body is not MISSING else send()
+            if key in self._answers:
+                return self._answers.pop(key)
+            arriving = self._pending.get(key)
+        if arriving is not None:
+            arriving.wait()
+            with self._lock:
+                found = self._answers.pop(key, MISSING)
+            if found is not MISSING:
+                return found
+        return send()
 
     def _keep(self, path, params, send):
-        """The reader's GET: the step's answer if the step asked first, else sent and kept."""
         key = request_key(path, params)
         with self._lock:
-            answer = self._answers.get(key)
-            if self._closed or (answer is None and self._kept() >= ANSWERS_KEPT):
+            if self._stopped or len(self._answers) >= ANSWERS_KEPT:
                 raise EarlyReadsStopped()
-            if answer is None:
-                answer = self._answers[key] = _Answer(reader_read=True)
-                own = True
-            else:
-                answer.reader_read, own = True, False
-        if own:
-            return self._send(key, answer, send)
-        answer.arrived.wait()
-        self._forget_if_done(key, answer)
-        if answer.body is MISSING:  # the step's request failed: the step reports it
-            raise EarlyReadsStopped()
-        return answer.body
-
-    def _send(self, key, answer, send):
+            arriving = self._pending[key] = threading.Event()
         try:
-            answer.body = send()
-            return answer.body
+            body = send()
+            with self._lock:
+                self._answers[key] = body
+            return body
         finally:
-            answer.arrived.set()
-            self._forget_if_done(key, answer)
-
-    def _kept(self):
-        return sum(1 for answer in self._answers.values() if not answer.step_took)
-
-    def _forget_if_done(self, key, answer):
-        with self._lock:
-            if (answer.step_took and answer.reader_read and answer.arrived.is_set()
-                    and self._answers.get(key) is answer):
-                del self._answers[key]
+            with self._lock:
+                self._pending.pop(key, None)
+            arriving.set()
 
     def _read(self, reader, reading):
         try:
@@ -137,7 +108,7 @@ class EarlyReads:
 
 
 class _Keeping:
-    """The early reader's client: its GETs go to PCO (or wait for the step's) and are kept."""
+    """The early reader's client: its GETs go to PCO and their answers are kept."""
 
     def __init__(self, reads):
         self._reads = reads

@@ -1,7 +1,6 @@
 """GETs read before a step asks for them (pco/early_reads.py): each answer taken once, an answer
-on its way waited for rather than asked again, by the step or by the reader, nothing sent once
-the step is over, an error left for the step to meet; and a listing read ahead telling when it
-is read (prefetch.telling)."""
+on its way waited for rather than asked again, nothing sent once the step starts, an error left
+for the step to meet; and a listing read ahead telling when it is read (prefetch.telling)."""
 import threading
 
 import pytest
@@ -37,6 +36,7 @@ def test_an_answer_read_early_is_taken_once_then_asked_again(client, requests_mo
     early.start(lambda reading: reading.get(GROUPS, {"per_page": 100}))
     finished(early)
     client.early = early
+    early.stop()
     assert client.get(GROUPS, {"per_page": 100})["data"][0]["attributes"]["name"] == "read early"
     assert requests_mock.call_count == 1
     assert client.get(GROUPS, {"per_page": 100})["data"][0]["attributes"]["name"] == "asked again"
@@ -53,43 +53,33 @@ def test_a_get_whose_answer_is_on_its_way_waits_for_it(client, requests_mock, ea
     requests_mock.get(BASE + GROUPS, [{"json": slow, "headers": ok({})["headers"]}])
     early.start(lambda reading: reading.get(GROUPS))
     assert sent.wait(10)
-    client.early = early  # the step starts while the reader's request is in flight
+    client.early = early
+    early.stop()  # the step starts while the reader's request is in flight
     threading.Timer(0.05, release.set).start()
     assert client.get(GROUPS)["data"][0]["attributes"]["name"] == "on its way"
     assert requests_mock.call_count == 1
 
 
-def test_the_reader_waits_for_what_the_step_asked_first(client, requests_mock, early):
-    requests_mock.get(BASE + GROUPS, [ok(page("asked by the step"))])
-    step_asked, read = threading.Event(), []
-
-    def reader(reading):
-        step_asked.wait(10)
-        read.append(reading.get(GROUPS)["data"][0]["attributes"]["name"])
-    early.start(reader)
-    client.early = early
-    assert client.get(GROUPS)["data"][0]["attributes"]["name"] == "asked by the step"
-    step_asked.set()
-    finished(early)
-    assert read == ["asked by the step"] and requests_mock.call_count == 1
-
-
-def test_once_the_step_is_over_the_reader_sends_nothing_more(client, requests_mock):
+def test_once_the_step_starts_the_reader_sends_nothing_more(client, requests_mock, early):
     requests_mock.get(BASE + GROUPS, [ok(page("groups"))])
     requests_mock.get(BASE + TAG_GROUPS, [ok(page("tag groups"))])
-    early, first_read, go_on = EarlyReads(client), threading.Event(), threading.Event()
+    first_read, go_on = threading.Event(), threading.Event()
 
     def reader(reading):
         reading.get(GROUPS)
         first_read.set()
         go_on.wait(10)
-        reading.get(TAG_GROUPS)  # the step is over by now: never sent
+        reading.get(TAG_GROUPS)  # stopped by now: never sent
     early.start(reader)
     assert first_read.wait(10)
-    threading.Timer(0.05, go_on.set).start()
-    early.close()  # waits for the reader, which stops at its next request
+    client.early = early
+    early.stop()
+    go_on.set()
+    finished(early)
     assert [r.path for r in requests_mock.request_history] == [GROUPS]
+    assert client.get(GROUPS)["data"][0]["attributes"]["name"] == "groups"
     assert client.get(TAG_GROUPS)["data"][0]["attributes"]["name"] == "tag groups"
+    assert [r.path for r in requests_mock.request_history] == [GROUPS, TAG_GROUPS]
 
 
 def test_an_error_ends_the_reader_quietly_and_the_step_asks_itself(
@@ -98,6 +88,7 @@ def test_an_error_ends_the_reader_quietly_and_the_step_asks_itself(
     early.start(lambda reading: reading.get(GROUPS))
     finished(early)
     client.early = early
+    early.stop()
     assert client.get(GROUPS)["data"][0]["attributes"]["name"] == "there after all"
     assert requests_mock.call_count == 2
 

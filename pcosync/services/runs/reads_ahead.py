@@ -2,10 +2,9 @@
 
 A step that reads a listing tells when it has read it to the end (`Progress.when_read`, passed
 to prefetch.telling); if the next step of the run has an early reader (kinds.Kind.reads_early),
-it starts then. When that step starts, the client answers the step's GETs with what the reader
-read, the reader going on beside it; when the step ends, the reader is stopped and what the step
-did not take is dropped. Reads made for a step that does not come next (a catch-up came first)
-are dropped unused.
+it starts then. When that step starts, the reader stops and the client answers the step's GETs
+with what it read; when the step ends, what it did not take is dropped. Reads made for a step
+that does not come next (a catch-up came first) are dropped unused.
 """
 from ...pco.early_reads import EarlyReads
 from . import kinds
@@ -17,9 +16,10 @@ class ReadsAhead:
         self.current = self.upcoming = self.upcoming_kind = None
 
     def step_starts(self, kind):
-        """The step's GETs take what was read for it (the reader goes on beside it)."""
+        """The step's GETs take what was read for it; nothing more is read early."""
         self._drop("current")
         if self.upcoming is not None and self.upcoming_kind == kind:
+            self.upcoming.stop()
             self.current, self.upcoming = self.upcoming, None
         self._drop("upcoming")
         self.client.early = self.current
