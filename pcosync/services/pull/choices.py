@@ -66,13 +66,17 @@ def pull_group_tags(client, progress):
 def _read_tags(client, progress):
     """The tag groups, then their tags side by side (at PCO's answer times, one after another
     they were the last requests of a Full Sync waiting on each other)."""
-    tag_groups = [tag_group.get("id") for page in client.iter_tag_groups()
-                  for tag_group in page.records if isinstance(tag_group, dict)]
-    with closing(client.iter_tags([i for i in tag_groups if i is not None])) as pages:
+    with closing(client.iter_tags(tag_group_ids(client))) as pages:
         names = {tag["pco_id"]: tag["value"]
                  for tag in _read_list(pages, load_tag, "Tag", progress)}
     choices.learn_all(GROUP_TAG, names)
     return names
+
+
+def tag_group_ids(client):
+    """The ids of PCO's tag groups (one page: a church has a handful)."""
+    return [tag_group["id"] for page in client.iter_tag_groups() for tag_group in page.records
+            if isinstance(tag_group, dict) and tag_group.get("id") is not None]
 
 
 def group_tag_names(client, group_pco_id, tag_ids):

@@ -18,7 +18,7 @@ from ...pco import schemas
 from ..rules.merge import CREATED, SKIPPED, UPDATED, is_stale
 from ..rules.pending_removals import GROUP, removed_people
 from ..rules.scope import any_inside, inside_pull_scope, pull_narrowed
-from .choices import pull_group_tags
+from .choices import pull_group_tags, tag_group_ids
 from .listing import load_records, people_by_pco_id, pull_listing, still_in_pco
 
 PEOPLE_SLICE = 5000  # PCO ids per query for the people a page's memberships name
@@ -228,9 +228,7 @@ def read_groups_early(client):
     """What pull_groups asks PCO, asked before it starts (pco/early_reads.py): the tag groups
     and their tags, then the groups, a page at a time, with each page's memberships. The
     answers wait for the step, which applies them; nothing is written here."""
-    tag_groups = [tag_group.get("id") for page in client.iter_tag_groups()
-                  for tag_group in page.records if isinstance(tag_group, dict)]
-    with closing(client.iter_tags([i for i in tag_groups if i is not None])) as pages:
+    with closing(client.iter_tags(tag_group_ids(client))) as pages:
         for _page in pages:
             pass
     for page in client.iter_groups():
