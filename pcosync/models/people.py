@@ -68,6 +68,10 @@ class Person(TimestampsMixin, db.Model):
     pco_synced_hash: Mapped[Optional[str]] = mapped_column(String(64))
     # The synced fields as last agreed with PCO, so a push can PATCH only what changed.
     pco_synced_state: Mapped[Optional[dict]] = mapped_column(JSON)
+    # Which version of PCO's record that agreement was taken from (pco/versions.py, with the
+    # recipe of services/rules/versions.py): a pull skips the person unloaded while PCO sends
+    # the same. Valid only beside the hash it came with: any other write of the hash clears it.
+    pco_version_stamp: Mapped[Optional[str]] = mapped_column(String(32))
     archived_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
     # Set when an admin merged this person into another one (the review queue): a pointer to
     # the person who holds everything now.
@@ -95,6 +99,13 @@ class Person(TimestampsMixin, db.Model):
         CheckConstraint(check_in("status", PersonStatus), name="status_known"),
         Index("ix_people_last_first", "last_name", "first_name"),
     )
+
+    @validates("pco_synced_hash")
+    def _forget_version(self, _key, value):
+        """A state agreed otherwise than from a version of PCO's record (a push, a webhook's
+        partial record, a merge) is not that version's: the next pull loads and compares."""
+        self.pco_version_stamp = None
+        return value
 
     @validates("first_name", "last_name")
     def _keep_search_name(self, key, value):

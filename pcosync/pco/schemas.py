@@ -19,6 +19,7 @@ from .schema_base import (
 from .custom_field_schemas import load_person_field_data
 from .group_schemas import load_group, load_group_membership
 from .profile_schemas import load_person_choices
+from .versions import person_version
 from .webhook_schemas import (
     load_event_deliveries, load_event_delivery, load_webhook_subscription,
 )
@@ -113,6 +114,7 @@ def load_person(resource) -> dict:
     person["choices"] = load_person_choices(envelope["relationships"], label)
     person["field_data"], person["field_data_included"] = load_person_field_data(
         envelope["relationships"], label)
+    person["pco_version"] = person_version(resource)  # this version of PCO's (pco/versions)
     return person
 
 

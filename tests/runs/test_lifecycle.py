@@ -37,10 +37,10 @@ def test_a_cancel_asked_elsewhere_mid_run_stops_it_at_the_next_page(
             elsewhere.execute(update(SyncRun).where(SyncRun.id == run_id)
                               .values(cancel_requested=True))
 
-    def apply_then_ask(records, progress):
+    def apply_then_ask(records, progress, *page):
         if not event.contains(db.session(), "after_commit", ask_elsewhere):
             event.listen(db.session(), "after_commit", ask_elsewhere, once=True)
-        return apply_page(records, progress)
+        return apply_page(records, progress, *page)
     monkeypatch.setattr(people, "apply_people_page", apply_then_ask)
     assert execute_run(run_id) == "CANCELLED"
     run = db.session.get(SyncRun, run_id)

@@ -46,7 +46,8 @@ def test_an_unchanged_pulls_pages_wait_for_one_commit_and_every_record_is_counte
     monkeypatch.setattr(quiet_pages, "QUIET_SECONDS", quiet_seconds)
     apply_page, pages = people.apply_people_page, []
     monkeypatch.setattr(people, "apply_people_page",
-                        lambda records, progress: pages.append(1) or apply_page(records, progress))
+                        lambda records, progress, *page: pages.append(1)
+                        or apply_page(records, progress, *page))
     commits.clear()
     status, run = pull_people()
     assert status == "COMPLETED" and len(pages) >= 6
@@ -64,11 +65,11 @@ def test_a_page_that_changed_someone_is_committed_even_when_the_next_page_fails(
     monkeypatch.setattr(quiet_pages, "QUIET_SECONDS", 3600)
     apply_page, pages = people.apply_people_page, []
 
-    def second_page_fails(records, progress):
+    def second_page_fails(records, progress, *page):
         pages.append(records)
         if len(pages) == 2:
             raise RuntimeError("the database went away")
-        return apply_page(records, progress)
+        return apply_page(records, progress, *page)
     monkeypatch.setattr(people, "apply_people_page", second_page_fails)
     status, run = pull_people()
     assert status == "FAILED" and len(pages) == 2

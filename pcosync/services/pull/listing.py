@@ -43,11 +43,12 @@ def people_by_pco_id(pco_ids, *options, for_update=False):
     return {p.pco_id: p for p in db.session.scalars(query)}
 
 
-def pull_listing(pages, loader, record_type, apply_page, progress, tombstone):
+def pull_listing(pages, loader, record_type, apply_page, progress, tombstone, unloaded=None):
     """Every pull: page by page, load (bad records become issues), apply, commit; then the
     linked records PCO no longer lists are archived. `tombstone`: (model, PCO id column,
     a function telling whether PCO still has an id), or None when the listing is not all of
-    PCO (a scoped pull archives no one). Returns the PCO ids listed."""
+    PCO (a scoped pull archives no one). `unloaded(resources)`: the page's resources left to
+    load (those it leaves out are its to count). Returns the PCO ids listed."""
     seen = set()
     # closing: a listing read ahead (pco/prefetch.py) joins its thread at once. The lookup
     # tables are read once for the listing, not once per page (rules/lookups).
@@ -55,7 +56,8 @@ def pull_listing(pages, loader, record_type, apply_page, progress, tombstone):
         for page in pages:
             progress.expect(page.total_count)
             seen.update(str(r.get("id")) for r in page.records if isinstance(r, dict))
-            apply_page(load_records(page.records, loader, record_type, progress), progress)
+            resources = page.records if unloaded is None else unloaded(page.records)
+            apply_page(load_records(resources, loader, record_type, progress), progress)
             progress.checkpoint(quiet=True)
             log.info("pull page run_id=%s kind=%s offset=%s", progress.run.id, record_type,
                      page.offset)

@@ -10,8 +10,9 @@ from ..rules import choices
 from .bulk_create import create_people
 from ..rules.erasures import linked_and_erased, without_erased
 from ..rules.matcher import PersonMatcher
-from ..rules.merge import CREATED, SKIPPED, apply_person, unchanged_pco_ids
+from ..rules.merge import CREATED, SKIPPED, apply_person, keep_versions, unchanged_pco_ids
 from ..rules.review_items import pair_key
+from ..rules.versions import sent_as_agreed
 from .choices import ensure_known, pull_choice_lists
 from .custom_fields import pull_custom_fields
 from .listing import pull_listing, still_in_pco
@@ -39,23 +40,53 @@ def pull_people(client, progress):
     if keep_households:
         pages = KeepingHouseholds(pages, progress.parent.id)
 
+    page = PageOfPeople()
+
     def apply_page(records, progress):
         ensure_known(client, records, progress)
-        apply_people_page(records, progress)
+        apply_people_page(records, progress, page)
 
     tombstone = (Person, Person.pco_id, still_in_pco(client.get_person)) if whole else None
-    seen = pull_listing(pages, schemas.load_person, "Person", apply_page, progress, tombstone)
+    seen = pull_listing(pages, schemas.load_person, "Person", apply_page, progress, tombstone,
+                        unloaded=page.unloaded)
     settle_scope(seen)
 
 
-def apply_people_page(records, progress):
+class PageOfPeople:
+    """A page of PCO people as the listing reads it: who they are here (linked, erased) is
+    read once, before loading, and those PCO sent as last agreed are left unloaded
+    (rules/versions.py); apply_people_page takes the rest."""
+
+    def __init__(self):
+        self.linked, self.sent_as_agreed = None, set()
+
+    def unloaded(self, resources):
+        self.linked = linked_and_erased(resource.get("id") for resource in resources
+                                        if isinstance(resource, dict))
+        self.sent_as_agreed = sent_as_agreed(resources, self.linked[0])
+        return [resource for resource in resources if not isinstance(resource, dict)
+                or str(resource.get("id")) not in self.sent_as_agreed]
+
+    def take(self):
+        """(held, erased, how many were left unloaded) of the page read last."""
+        taken = (*self.linked, len(self.sent_as_agreed))
+        self.linked, self.sent_as_agreed = None, set()
+        return taken
+
+
+def apply_people_page(records, progress, page=None):
     """Apply a page of PCO people; returns the PCO ids of those that differed from what is held
     here (the others are Skipped without a write). An erased person's record is Skipped
-    before anything reads it: not matched, not created, not filed for review."""
-    held, erased = linked_and_erased(record["pco_id"] for record in records)
+    before anything reads it: not matched, not created, not filed for review. `page`: the
+    listing's PageOfPeople, which read the page's people here already."""
+    if page is None or page.linked is None:
+        held, erased, skipped = (*linked_and_erased(r["pco_id"] for r in records), 0)
+    else:
+        held, erased, skipped = page.take()
     records = without_erased(records, erased, progress)
     choices.prepare(records)  # the options this page's people hold, before comparing states
     unchanged = unchanged_pco_ids(records, held)
+    keep_versions(records, unchanged, held)
     records = [r for r in records if r["pco_id"] not in unchanged]
     matcher = PersonMatcher(records)
     new_people = NewPeople(records, progress)
@@ -75,7 +106,7 @@ def apply_people_page(records, progress):
     db.session.flush()
     # Counted after the flush: the page's commit then writes the count with the run's heartbeat
     # in one UPDATE (a page of unchanged people costs a statement less).
-    progress.count(SKIPPED, len(unchanged))
+    progress.count(SKIPPED, len(unchanged) + skipped)
     possible_duplicates += new_people.create(progress)
     for person, match in possible_duplicates:
         file_possible_duplicates(person, match.duplicates, progress)

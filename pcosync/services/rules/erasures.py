@@ -10,6 +10,7 @@ from sqlalchemy import literal, null, select, union_all
 
 from ...extensions import db
 from ...models import Outcome, Person, PersonErasure
+from ...models.queries import one_of
 
 log = logging.getLogger("pcosync.privacy")
 ERASED = "erased here on request: never brought back"
@@ -47,14 +48,15 @@ def without_erased(records, erased, progress, what="Person"):
 
 def linked_and_erased(pco_ids):
     """For a page of PCO people, in one query: the local people linked to them (PCO id, the
-    stamp and hash last synced), by PCO id, and those of `pco_ids` that were erased here."""
+    stamp, hash and version last synced), by PCO id, and those of `pco_ids` erased here."""
     wanted = sorted({str(pco_id) for pco_id in pco_ids if pco_id})
     if not wanted:
         return {}, set()
     linked = select(Person.pco_id, Person.pco_updated_at, Person.pco_synced_hash,
-                    literal(False).label("erased")).where(Person.pco_id.in_(wanted))
-    erased = select(PersonErasure.pco_id, null(), null(), literal(True)).where(
-        PersonErasure.pco_id.in_(wanted))
+                    Person.pco_version_stamp, literal(False).label("erased")).where(
+        one_of(Person.pco_id, wanted))
+    erased = select(PersonErasure.pco_id, null(), null(), null(), literal(True)).where(
+        one_of(PersonErasure.pco_id, wanted))
     rows = db.session.execute(union_all(linked, erased)).all()
     return ({row.pco_id: row for row in rows if not row.erased},
             {row.pco_id for row in rows if row.erased})

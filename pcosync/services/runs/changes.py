@@ -16,8 +16,8 @@ FIRST_CHANGES = 10  # rows shown per kind of record; the others are only counted
 # is not reported (a push settles them on every person it sends).
 BOOKKEEPING = frozenset({
     "id", "created_at", "updated_at", "last_seen_at", "pco_synced_state", "pco_synced_hash",
-    "pco_synced_at", "pco_updated_at", "search_name", "normalized", "digits", "moved_at",
-    "dedupe_key",
+    "pco_synced_at", "pco_updated_at", "pco_version_stamp", "search_name", "normalized",
+    "digits", "moved_at", "dedupe_key",
 })
 LABEL_ATTRIBUTES = ("full_name", "name", "address", "number", "street_line_1",
                     "resource")
