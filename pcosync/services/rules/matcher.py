@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 from ...extensions import db
 from ...models import Email, Person
 from ...models.keys import email_key, name_key, name_part
+from ...models.queries import one_of
 from .names import NameMatch, church_equivalences, grade
 
 
@@ -21,12 +22,12 @@ def _candidates(pco_ids, emails, names):
     not archived and holding one of `emails`, or unlinked, not archived and named one of
     `names`; with their contact points."""
     live = Person.archived_at.is_(None)
-    wanted = [Person.pco_id.in_(pco_ids)]
+    wanted = [one_of(Person.pco_id, pco_ids)]
     if emails:
         wanted.append(and_(live, Person.id.in_(
-            select(Email.person_id).where(Email.normalized.in_(emails)))))
+            select(Email.person_id).where(one_of(Email.normalized, emails)))))
     if names:
-        wanted.append(and_(live, Person.pco_id.is_(None), Person.search_name.in_(names)))
+        wanted.append(and_(live, Person.pco_id.is_(None), one_of(Person.search_name, names)))
     return select(Person).where(or_(*wanted)).options(
         selectinload(Person.emails), selectinload(Person.phone_numbers),
         selectinload(Person.addresses))
