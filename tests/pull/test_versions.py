@@ -11,6 +11,12 @@ from tests import support
 from tests.pull.test_quick_sync import patch
 
 TEXT_TYPES = (FieldType.STRING, FieldType.TEXT)
+PEOPLE = 40
+
+
+@pytest.fixture
+def sandbox_settings():
+    return {"people": PEOPLE, "seed": 7}
 
 
 @pytest.fixture
@@ -72,19 +78,19 @@ def change_field_value(sandbox, person):
 def test_unchanged_people_are_not_loaded_and_one_change_loads_that_person(
         app, sandbox, loaded, change, relationship):
     first = sync_people(loaded)
-    assert first.created_count == 150 and len(loaded) == 150
+    assert first.created_count == PEOPLE and len(loaded) == PEOPLE
     assert unstamped() == 0  # a first pull stamps everyone it creates
 
     again = sync_people(loaded)
-    assert loaded == [] and again.skipped_count == 150
+    assert loaded == [] and again.skipped_count == PEOPLE
 
     person = a_person_with(relationship)
     taken = change(sandbox, person)
     after = sync_people(loaded)
     assert loaded == [person.pco_id]
-    assert (after.updated_count, after.skipped_count) == (1, 149)
+    assert (after.updated_count, after.skipped_count) == (1, PEOPLE - 1)
     assert taken()
-    assert sync_people(loaded).skipped_count == 150 and loaded == []
+    assert sync_people(loaded).skipped_count == PEOPLE and loaded == []
 
 
 def test_people_agreed_before_stamps_are_loaded_once_and_stamped(app, sandbox, loaded):
@@ -93,9 +99,9 @@ def test_people_agreed_before_stamps_are_loaded_once_and_stamped(app, sandbox, l
     db.session.execute(update(Person).values(pco_version_stamp=None))
     db.session.commit()
     run = sync_people(loaded)
-    assert len(loaded) == 150 and (run.updated_count, run.skipped_count) == (0, 150)
+    assert len(loaded) == PEOPLE and (run.updated_count, run.skipped_count) == (0, PEOPLE)
     assert unstamped() == 0
-    assert sync_people(loaded).skipped_count == 150 and loaded == []
+    assert sync_people(loaded).skipped_count == PEOPLE and loaded == []
 
 
 def test_a_custom_field_turned_on_is_pulled_for_everyone_then_nobody_is_loaded(
@@ -110,17 +116,17 @@ def test_a_custom_field_turned_on_is_pulled_for_everyone_then_nobody_is_loaded(
                        .values(value="held here"))
     db.session.commit()
     sync_people(loaded)
-    assert len(loaded) == 150  # what a record means here changed: everyone is compared
-    assert sync_people(loaded).skipped_count == 150 and loaded == []
+    assert len(loaded) == PEOPLE  # what a record means here changed: everyone is compared
+    assert sync_people(loaded).skipped_count == PEOPLE and loaded == []
 
     support.fresh(FieldDefinition, field.id).sync = FieldSync.PULL
     db.session.commit()
     run = sync_people(loaded)
-    assert len(loaded) == 150 and run.failed_count == 0
+    assert len(loaded) == PEOPLE and run.failed_count == 0
     taken = db.session.scalars(select(FieldValue.value).where(
         FieldValue.definition_id == field.id)).all()
     assert len(taken) == holders and "held here" not in taken
-    assert sync_people(loaded).skipped_count == 150 and loaded == []
+    assert sync_people(loaded).skipped_count == PEOPLE and loaded == []
 
 
 def test_a_state_agreed_otherwise_forgets_the_version(app):
