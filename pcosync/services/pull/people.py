@@ -79,7 +79,7 @@ def apply_people_page(records, progress, page=None):
     here (the others are Skipped without a write). An erased person's record is Skipped
     before anything reads it: not matched, not created, not filed for review. `page`: the
     listing's PageOfPeople, which read the page's people here already."""
-    if page is None or page.linked is None:
+    if page is None:  # a webhook's person, Quick Sync's pages
         held, erased, skipped = (*linked_and_erased(r["pco_id"] for r in records), 0)
     else:
         held, erased, skipped = page.take()
