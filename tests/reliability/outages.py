@@ -7,6 +7,7 @@ import os
 import re
 import shutil
 import tempfile
+import time
 
 from flask import g
 from sqlalchemy import select
@@ -132,10 +133,16 @@ def busy_database(app, server, client, deliveries, seed, workers=2):
     return {"deliveries": len(deliveries), "page views": len(pages), "workers": workers}
 
 
+# Between two looks at the pages: still far more often than the page's own poll (3 s), and the
+# test process no longer takes a core from the workers it watches (and from the other tests).
+POLL_PAUSE_SECONDS = 0.05
+
+
 def poll_pages_while(client, processes):
     """What an admin sees while the workers write: the Sync page and its status poll."""
     seen = []
     while any(process.popen.poll() is None for process in processes):
         seen.append(client.get("/sync/status").status_code)
         seen.append(client.get("/sync/").status_code)
+        time.sleep(POLL_PAUSE_SECONDS)
     return seen
