@@ -4,6 +4,9 @@ import threading
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 
+STOP_POLL_S = 0.01  # how often the serving thread looks whether stop() was asked
+
+
 class _QuietHandler(WSGIRequestHandler):
     """No per-request access log lines in test output."""
 
@@ -16,8 +19,9 @@ class SandboxServer:
         handler = _QuietHandler if quiet else WSGIRequestHandler
         self.app = app
         self._server = make_server(host, port, app, threaded=True, request_handler=handler)
-        # A short poll interval makes stop() quick (werkzeug's default is half a second).
-        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,),
+        # A short poll interval makes stop() quick (werkzeug's default is half a second; at
+        # 50 ms the suite's sandboxes and served apps spent 5 s waiting to stop).
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(STOP_POLL_S,),
                                         name="pco-sandbox", daemon=True)
 
     @property

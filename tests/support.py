@@ -110,7 +110,12 @@ def copy_database(template_url, folder):
         return "sqlite:///" + path
     # Connected to "postgres", not to the template: PostgreSQL copies only an idle database.
     server = make_url(template_url).set(database="postgres").render_as_string(hide_password=False)
-    return create_postgres_database(server, template=template_url)
+    url = create_postgres_database(server, template=template_url)
+    with psycopg.connect(libpq_url(server), autocommit=True) as conn:
+        # A commit that does not wait for its WAL to reach the disk (0.85 -> 0.3 ms here): a
+        # crash could lose the last commits of a database thrown away after the run anyway.
+        conn.execute(f'ALTER DATABASE "{make_url(url).database}" SET synchronous_commit = off')
+    return url
 
 
 def drop_database(url):
@@ -124,18 +129,18 @@ def empty_tables(engine):
     """Every row out but the seeded ones, ids restarting at 1: what TRUNCATE ... RESTART
     IDENTITY does, but DELETE is several times faster on PostgreSQL for tables this small. There
     only the tables holding rows and the sequences a test used are touched (most tests write a
-    few tables of the fifty), found in two round trips."""
-    tables = [t for t in reversed(db.metadata.sorted_tables) if t.name not in SEEDED_TABLES]
+    few tables of the fifty), found in two round trips; SQLite too empties only the tables
+    holding rows (its ids restart by themselves in an empty table)."""
+    names = [t.name for t in reversed(db.metadata.sorted_tables) if t.name not in SEEDED_TABLES]
     with engine.begin() as conn:
-        if engine.dialect.name != "postgresql":
-            for table in tables:
-                conn.execute(table.delete())
-            return
-        names = [t.name for t in tables]
         filled = set(conn.exec_driver_sql(" UNION ALL ".join(
             f"SELECT '{name}' WHERE EXISTS (SELECT 1 FROM \"{name}\")" for name in names))
             .scalars())
         statements = [f'DELETE FROM "{name}"' for name in names if name in filled]
+        if engine.dialect.name != "postgresql":
+            for statement in statements:
+                conn.exec_driver_sql(statement)
+            return
         statements += [f'ALTER SEQUENCE "{seq}" RESTART' for seq in used_sequences(conn, names)]
         if statements:
             conn.exec_driver_sql("; ".join(statements))

@@ -1,14 +1,16 @@
 """What nearly every test pays for and need not pay again within a test process: the same
-templates compiled by each test's new app, the same ninety URL rules compiled into Python by
-Werkzeug for each new app (about a quarter of a small test's CPU), the same password hashed
-and checked at OWASP's strength (about 25 ms of CPU each) for every admin a test makes and
-logs in, and the same SQL compiled again by each test's new SQLAlchemy engine (an engine keeps
-its compiled statements and its dialect's first-connection set-up; a new engine starts with
-none: about a third of a database test's CPU).
+templates compiled by each test's new app; the same 83 URL rules (and the PCO sandbox's 179)
+parsed and compiled into Python by Werkzeug for each new app (about a quarter of a small test's
+CPU); the same password hashed and checked at OWASP's strength (about 25 ms of CPU each) for
+every admin a test makes and logs in; and the same SQL compiled again by each test's new
+SQLAlchemy engine (an engine keeps its compiled statements and its dialect's first-connection
+set-up; a new engine starts with none: about a third of a database test's CPU).
 
 Each shortcut keeps the behaviour under test: the bytecode cache is keyed by each template's
-source (an edit is compiled afresh); a rule's URL builder is keyed by everything Werkzeug builds
-it from (the rule, its parsed parts, its defaults) and bound to each rule as Werkzeug binds it;
+source (an edit is compiled afresh); a rule's parse is keyed by its text and its map's set-up,
+and each copy still gets converters of its own; a rule's URL builder is keyed by everything
+Werkzeug builds it from (the rule, its parsed parts, its defaults) and bound to each rule as
+Werkzeug binds it;
 the hasher answers exactly what argon2 answers for a pair it has already worked out, with
 argon2's own parameters, hashes and errors; the engine is shared only by apps given the same
 URL and engine options, for this process's own test databases (as production keeps one engine
@@ -81,11 +83,50 @@ def remembered_builder(rule, append_unknown=True):
     return BUILDERS[key]
 
 
+COMPILE_RULE = Rule.compile
+COMPILED_RULES = {}
+
+
+def remembered_compile(rule):
+    """Rule.compile, parsed once per distinct rule and map set-up: the parts (their regexes) and
+    trace are the same for every app's copy; each copy gets converters of its own, made by its
+    own map from the arguments the first parse gave them, and its builders as Werkzeug binds
+    them."""
+    urls = rule.map
+    key = (rule.rule, rule.subdomain, rule.host, urls.host_matching, rule.merge_slashes,
+           tuple(sorted((name, id(kind)) for name, kind in urls.converters.items())))
+    if key not in COMPILED_RULES:
+        COMPILED_RULES[key] = _parse_once(rule)
+    parts, trace, converters = COMPILED_RULES[key]
+    rule._parts, rule._trace = list(parts), list(trace)
+    rule._converters = {variable: rule.get_converter(variable, *made)
+                        for variable, made in converters.items()}
+    rule.arguments.update(converters)
+    rule._build = remembered_builder(rule, False).__get__(rule, None)
+    rule._build_unknown = remembered_builder(rule, True).__get__(rule, None)
+
+
+def _parse_once(rule):
+    """Werkzeug's own compile, noting what each converter was made from."""
+    made = {}
+
+    def noting(variable, converter, args, kwargs):
+        made[variable] = (converter, args, kwargs)
+        return Rule.get_converter(rule, variable, converter, args, kwargs)
+
+    rule.get_converter = noting
+    try:
+        COMPILE_RULE(rule)
+    finally:
+        del rule.get_converter
+    return tuple(rule._parts), tuple(rule._trace), made
+
+
 @pytest.fixture(autouse=True, scope="session")
 def remembered_url_builders():
-    Rule._compile_builder = remembered_builder
+    Rule._compile_builder, Rule.compile = remembered_builder, remembered_compile
     yield
-    Rule._compile_builder = COMPILE_BUILDER
+    Rule._compile_builder, Rule.compile = COMPILE_BUILDER, COMPILE_RULE
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -14,6 +14,7 @@
 """
 import contextlib
 import fcntl
+import functools
 import json
 import os
 import tempfile
@@ -241,6 +242,13 @@ def bundled_redis_url():
     process.terminate()
 
 
+@functools.cache
+def flushing_client(redis_url):
+    """One client per Redis URL for the process: the app fixture empties the test's database
+    before and after each test, and a new client's connection cost 2 ms each time."""
+    return redis_lib.Redis.from_url(redis_url)
+
+
 @pytest.fixture
 def redis_client(redis_url):
     client = redis_lib.Redis.from_url(redis_url)
@@ -257,11 +265,11 @@ def app(db_url, redis_url, tmp_path):
     app = create_app(support.test_config(db_url, redis_url, tmp_path))
     share_compiled_templates(app)
     with app.app_context():
-        redis_lib.Redis.from_url(redis_url).flushdb()
+        flushing_client(redis_url).flushdb()
         yield app
         db.session.remove()
         support.empty_tables(db.engine)
-        redis_lib.Redis.from_url(redis_url).flushdb()
+        flushing_client(redis_url).flushdb()
         db.engine.dispose()
 
 
