@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from pcosync.extensions import db
 from pcosync.models import (Email, Family, GroupMembership, Person, SyncIssue,
                             WebhookDelivery)
+from pcosync.pco import transport
 from pcosync.services.runs.execute import execute_run
 from pcosync.services.runs.lifecycle import start_run
 from tests.support import send_webhooks_to, wait_for_webhooks, work_burst
@@ -147,7 +148,8 @@ def test_household_destroyed_archives_the_family(app, client, sandbox):
     assert db.session.get(Family, family_id).archived_at is not None
 
 
-def test_failed_delivery_can_be_retried_from_the_cli(app, client, sandbox):
+def test_failed_delivery_can_be_retried_from_the_cli(app, client, sandbox, monkeypatch):
+    monkeypatch.setattr(transport, "RETRY_BASE_SECONDS", 0.01)  # PCO unreachable: retried fast
     execute_run(start_run("People").id)
     sandbox_url = app.config["PCO_API_URL"]
     app.config["PCO_API_URL"] = "http://127.0.0.1:9"
