@@ -183,6 +183,15 @@ class TestTypedErrors:
             client.post("/people/v2/people", {"data": {}})
         assert requests_mock.call_count == 1
 
+    @pytest.mark.parametrize("body, value", [
+        ('{"data": {"type": "Person", "id": "1", "attributes": {"x": NaN}}}', "nan"),
+        ('{"data": {"type": "Person", "id": "1", "attributes": {"x": "\\ud800"}}}', "\ud800"),
+    ], ids=["NaN", "a lone surrogate"])
+    def test_json_only_pythons_reader_takes_is_read_as_before(self, client, requests_mock,
+                                                               body, value):
+        requests_mock.get(PEOPLE, text=body, headers=RATE_HEADERS)
+        assert str(client.get("/people/v2/people")["data"]["attributes"]["x"]) == value
+
     def test_json_that_is_not_a_document_is_a_bad_response(self, client, requests_mock):
         requests_mock.get(PEOPLE, json=[1, 2])
         with pytest.raises(PCOBadResponse):

@@ -88,6 +88,7 @@ UNVOUCHED = {
     "a choice with an empty value": lambda r: r["relationships"]["marital_status"]["data"]
     ["attributes"].update(value=None),
     "no relationships": lambda r: r.pop("relationships"),
+    "an integer past 64 bits": lambda r: r["attributes"].update(child=2**70),
 }
 
 
