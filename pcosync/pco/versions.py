@@ -9,11 +9,11 @@ with (services/rules/versions.py) and skips a person PCO sends again unchanged w
 them: loading and comparing were three quarters of an unchanged page's work.
 
 No stamp of PCO's is trusted (field data carry none): the attributes themselves are digested
-(serialised by orjson), in the order PCO sent them (an order PCO changed makes a version new: that person is loaded and
-compared, as every person was before). A resource the version cannot vouch for has none (None)
-and is always loaded: one read without a relationship the pull reads, one whose related
-resource is only referenced (absent from `included`), or a choice without its value (its state
-would depend on what is known here)."""
+(serialised by orjson), in the order PCO sent them (an order PCO changed makes a version new:
+that person is loaded and compared, as every person was before). A resource the version cannot
+vouch for has none (None) and is always loaded: one read without a relationship the pull reads,
+one whose related resource is only referenced (absent from `included`), a choice without its
+value (its state would depend on what is known here), or an integer orjson cannot write."""
 import hashlib
 
 import orjson

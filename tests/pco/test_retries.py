@@ -187,8 +187,8 @@ class TestTypedErrors:
         ('{"data": {"type": "Person", "id": "1", "attributes": {"x": NaN}}}', "nan"),
         ('{"data": {"type": "Person", "id": "1", "attributes": {"x": "\\ud800"}}}', "\ud800"),
     ], ids=["NaN", "a lone surrogate"])
-    def test_json_only_pythons_reader_takes_is_read_as_before(self, client, requests_mock,
-                                                               body, value):
+    def test_json_only_pythons_reader_takes_is_read_as_before(
+            self, client, requests_mock, body, value):
         requests_mock.get(PEOPLE, text=body, headers=RATE_HEADERS)
         assert str(client.get("/people/v2/people")["data"]["attributes"]["x"]) == value
 
