@@ -1,6 +1,7 @@
 """Run a SyncRun to its end: the single place that turns outcomes into statuses."""
+import gc
 import logging
-from contextlib import closing
+from contextlib import closing, contextmanager
 
 from flask import current_app
 
@@ -40,9 +41,22 @@ def execute_run(run_id):
         log.warning("run not executed run_id=%s: it is not RUNNING", run_id)
         return run.status if run else None
     app = current_app._get_current_object()
-    with Heartbeat(app, [run.id]) as heartbeat:
+    with Heartbeat(app, [run.id]) as heartbeat, frozen_heap():
         _execute(run, app, heartbeat)
     return run.status
+
+
+@contextmanager
+def frozen_heap():
+    """What lived before the run (the app, its modules, the worker's session) is kept out of the
+    cyclic collector's sight while the run goes: each full collection scanned it all again,
+    about 130 ms a time, two of them a tenth of an unchanged pull of 10,000 people. It is
+    unfrozen, and can be collected again, when the run ends."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def _execute(run, app, heartbeat):
