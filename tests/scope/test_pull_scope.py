@@ -4,7 +4,8 @@ import requests
 from sqlalchemy import func, select
 
 from pcosync.extensions import db
-from pcosync.models import FamilyMember, GroupMembership, Person, SyncScope
+from pcosync.models import FamilyMember, GroupMembership, Person, SyncScope, utcnow
+from pcosync.services.pull import scope
 from pcosync.services.rules.scope import SCOPE_ROW_ID
 from tests.support import dump, reset_stats, run, sandbox_admin, stats
 
@@ -90,3 +91,21 @@ def test_an_inactivation_inside_a_list_scope_arrives(sandbox):
 
     person = db.session.scalar(select(Person).where(Person.pco_id == members[1]))
     assert person.status == "inactive" and person.out_of_scope_since is None
+
+
+def test_a_whole_listing_brings_back_exactly_those_marked_out(app):
+    """More people than one statement looks up (scope.CHUNK): those marked out are read
+    first; those listed come back, the others stay out."""
+    marked = utcnow()
+    db.session.add_all(Person(first_name="P", last_name=str(n), pco_id=str(n),
+                              out_of_scope_since=marked if n % 100 == 0 else None)
+                       for n in range(1, scope.CHUNK * 2 + 1))
+    db.session.commit()
+    listed = [str(n) for n in range(1, scope.CHUNK + 150)]
+
+    scope.bring_back(listed)
+    db.session.commit()
+
+    still_out = db.session.scalars(select(Person.pco_id).where(
+        Person.out_of_scope_since.is_not(None))).all()
+    assert sorted(still_out, key=int) == [str(n) for n in range(700, scope.CHUNK * 2 + 1, 100)]

@@ -11,6 +11,7 @@ from sqlalchemy import select, update
 
 from ...extensions import db
 from ...models import Person, utcnow
+from ...models.queries import one_of
 from ..rules.merge import SKIPPED
 from ..rules.scope import (
     current_scope, household_in_scope, people_inside, pull_filters, pull_narrowed, why_not_pulled,
@@ -58,8 +59,17 @@ def settle_scope(seen, whole_scope_read=True):
 
 
 def bring_back(pco_ids):
-    for chunk in _chunks(list(pco_ids)):
-        db.session.execute(update(Person).where(Person.pco_id.in_(chunk),
+    """Those of `pco_ids` marked out of the scope are in it again. For a whole listing, those
+    marked out (nearly always nobody) are read first, in one statement: looking the 10,000
+    people of a listing up 500 at a time took a tenth of an unchanged pull on PostgreSQL."""
+    pco_ids = list(pco_ids)
+    if len(pco_ids) > CHUNK:
+        listed = set(pco_ids)
+        pco_ids = [pco_id for pco_id in db.session.scalars(select(Person.pco_id).where(
+            Person.pco_id.is_not(None), Person.out_of_scope_since.is_not(None)))
+            if pco_id in listed]
+    for chunk in _chunks(pco_ids):
+        db.session.execute(update(Person).where(one_of(Person.pco_id, chunk),
                                                 Person.out_of_scope_since.is_not(None))
                            .values(out_of_scope_since=None))
 
@@ -67,7 +77,7 @@ def bring_back(pco_ids):
 def mark_out(pco_ids):
     now = utcnow()
     for chunk in _chunks(list(pco_ids)):
-        db.session.execute(update(Person).where(Person.pco_id.in_(chunk),
+        db.session.execute(update(Person).where(one_of(Person.pco_id, chunk),
                                                 Person.out_of_scope_since.is_(None))
                            .values(out_of_scope_since=now))
 
