@@ -27,20 +27,9 @@ def pull_choice_lists(client, progress):
             progress.issue(choice.pco_type, f"PCO's list of {choice.label} options could not be "
                            f"read, so the options offered here may be out of date: {err}")
             continue
-        _learn_list(choice.field, listed)
+        choices.learn_all(choice.field, {item["pco_id"]: item["value"] for item in listed})
         choices.forget_missing(choice.field, {item["pco_id"] for item in listed})
     # Committed with the first page of people (a cancel still keeps that first page).
-
-
-def _learn_list(field, listed):
-    """A church's first Sync People meets every option at once: a list's new options go in
-    together (learn_all), not one savepoint each. Campuses are learnt one by one: people point
-    at their rows."""
-    if field == choices.CAMPUS:
-        for item in listed:
-            choices.learn(field, item["pco_id"], item["value"])
-        return
-    choices.learn_all(field, {item["pco_id"]: item["value"] for item in listed})
 
 
 def _read_list(pages, loader, record_type, progress):

@@ -171,10 +171,14 @@ def learn(kind, pco_id, value):
 
 
 def learn_all(kind, options):
-    """learn() for many options of one list ({PCO id: value}; not campuses): those PCO added
-    since go in together (a church's first Sync Groups meets all its tags at once), the rest
-    one by one as learn() does."""
+    """learn() for many options of one list ({PCO id: value}): those PCO added since go in
+    together (a church's first Sync People or Sync Groups meets a whole list at once), the rest
+    one by one as learn() does. Campuses are learnt one by one: people point at their rows."""
     fresh = {pco_id: value for pco_id, value in options.items() if not _same(kind, pco_id, value)}
+    if kind == CAMPUS:
+        for pco_id, value in fresh.items():
+            learn(kind, pco_id, value)
+        return
     if not fresh:
         return
     held = db.session.execute(select(ProfileChoice.pco_id, ProfileChoice.value).where(
