@@ -7,7 +7,7 @@ files a SyncIssue; a guess is never made and a record is never dropped.
 """
 from dataclasses import dataclass, field
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import select, union_all
 from sqlalchemy.orm import selectinload
 
 from ...extensions import db
@@ -20,15 +20,20 @@ from .names import NameMatch, church_equivalences, grade
 def _candidates(pco_ids, emails, names):
     """Local people a page's records may be: linked to one of `pco_ids` (archived too), or
     not archived and holding one of `emails`, or unlinked, not archived and named one of
-    `names`; with their contact points."""
+    `names`; with their contact points.
+
+    Each way is a select of ids on its own index, and the people are read by id: written as one
+    WHERE with OR, the email branch's subquery made PostgreSQL scan every person for every page
+    (a first pull slowed with every page it wrote)."""
     live = Person.archived_at.is_(None)
-    wanted = [one_of(Person.pco_id, pco_ids)]
+    ids = [select(Person.id).where(one_of(Person.pco_id, pco_ids))]
     if emails:
-        wanted.append(and_(live, Person.id.in_(
-            select(Email.person_id).where(one_of(Email.normalized, emails)))))
+        ids.append(select(Email.person_id).join(Person, Person.id == Email.person_id)
+                   .where(live, one_of(Email.normalized, emails)))
     if names:
-        wanted.append(and_(live, Person.pco_id.is_(None), one_of(Person.search_name, names)))
-    return select(Person).where(or_(*wanted)).options(
+        ids.append(select(Person.id).where(live, Person.pco_id.is_(None),
+                                           one_of(Person.search_name, names)))
+    return select(Person).where(Person.id.in_(union_all(*ids))).options(
         selectinload(Person.emails), selectinload(Person.phone_numbers),
         selectinload(Person.addresses))
 
