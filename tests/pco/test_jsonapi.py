@@ -1,5 +1,5 @@
-"""Resolving a JSON:API document: included resources in place of their refs, PCO's links left
-out (nothing follows them, and a page of people waiting to be written held them all)."""
+"""Resolving a JSON:API document: included resources in place of their refs, PCO's links
+dropped (nothing follows them, and a page of people waiting to be written held them all)."""
 from pcosync.pco.jsonapi import resolve_document
 from pcosync.pco.versions import person_version
 from tests.pco.helpers import real_body
@@ -27,11 +27,11 @@ def test_a_real_page_resolves_without_links_and_keeps_its_data():
                 assert "links" not in related
 
 
-def test_the_document_is_left_as_pco_sent_it():
+def test_the_document_keeps_its_refs_and_resolves_the_same_again():
     body = real_body("people_get_person_include_emails_organization.json")
-    resolve_document(body)
-    assert "self" in body["data"]["links"]
-    assert all("links" in item for item in body["included"])
+    first = resolve_document(body)
+    assert body["data"]["relationships"]["emails"]["data"][0].keys() == {"type", "id"}
+    assert resolve_document(body) == first
 
 
 def test_a_relationship_without_data_and_a_resource_without_relationships():
