@@ -12,7 +12,7 @@ from ..history.context import paused, recording
 from . import kinds
 from .catch_up import catch_up_needed
 from .guard import GuardTripped, guard_for
-from .heap import frozen_heap, large_blocks_returned
+from .heap import fewer_arenas, frozen_heap
 from ..alerts.rules import run_error
 from .lifecycle import Heartbeat, Progress, RunCancelled, finish_run, start_step, tell_alerts
 from .preview import PreviewRecorder, isolated
@@ -41,7 +41,7 @@ def execute_run(run_id):
         log.warning("run not executed run_id=%s: it is not RUNNING", run_id)
         return run.status if run else None
     app = current_app._get_current_object()
-    large_blocks_returned()
+    fewer_arenas()
     with Heartbeat(app, [run.id]) as heartbeat, frozen_heap():
         _execute(run, app, heartbeat)
     return run.status

@@ -1,16 +1,17 @@
-"""The heap a run works in: what the cyclic collector scans, and where PCO's answers go.
+"""The heap a run works in: what the cyclic collector scans, and how many heaps the C library
+keeps for the run's threads.
 
-A run reads thousands of pages (about 400 KB each for people, on the read-ahead threads,
-pco/prefetch.py) and keeps little of each: how the process's memory holds up over a long run
-depends on both settings here."""
+A run reads thousands of pages (about 400 KB each for people, decoded on the read-ahead
+threads, pco/prefetch.py, through a buffer of some 4.6 MB) and keeps little of each: how the
+process's memory holds up over a long run depends on both settings here."""
 import ctypes
 import gc
 import os
 from contextlib import contextmanager
 
-M_MMAP_THRESHOLD = -3  # glibc's mallopt parameter (malloc.h)
-LARGE_BLOCK_BYTES = 128 * 1024  # glibc's own starting threshold
-OPERATOR_SETTING = "MALLOC_MMAP_THRESHOLD_"
+M_ARENA_MAX = -8  # glibc's mallopt parameter (malloc.h)
+RUN_ARENAS = 2
+OPERATOR_SETTING = "MALLOC_ARENA_MAX"
 
 
 @contextmanager
@@ -26,19 +27,20 @@ def frozen_heap():
         gc.unfreeze()
 
 
-def large_blocks_returned() -> bool:
-    """Have glibc's malloc give each block over 128 KiB a mapping of its own, handed back to
-    the system when freed; True if it was set.
+def fewer_arenas() -> bool:
+    """Have glibc's malloc keep at most two heaps (arenas) for all the process's threads from
+    now on; True if it was set.
 
-    By default glibc raises that threshold to the size of the largest such block freed (up to
-    32 MiB), and from then on every page's body was carved out of the heap among small objects
-    that outlive it, so the heap kept growing: 24 MiB of a 100,000-person run's peak memory
-    (docs/operations/scale.md). An operator's own MALLOC_MMAP_THRESHOLD_ is left as it is, and
-    so is any other C library (no mallopt, or one that does nothing)."""
+    By default a thread that finds the heaps busy gets one of its own, up to eight per core,
+    and each keeps the memory it once held: every listing's reading threads decoded their
+    pages into heaps of their own, 12-24 MiB of a 100,000-person run's peak memory
+    (docs/operations/scale.md). Two heaps measured as fast. An operator's own
+    MALLOC_ARENA_MAX is left as it is, and so is any other C library (no mallopt, or one that
+    does nothing)."""
     if OPERATOR_SETTING in os.environ:
         return False
     mallopt = getattr(_libc(), "mallopt", None)
-    return bool(mallopt is not None and mallopt(M_MMAP_THRESHOLD, LARGE_BLOCK_BYTES))
+    return bool(mallopt is not None and mallopt(M_ARENA_MAX, RUN_ARENAS))
 
 
 def _libc():
