@@ -14,3 +14,14 @@ def one_of(column, values):
     if db.session.get_bind().dialect.name == "postgresql":
         return column == any_(bindparam(None, values, type_=ARRAY(column.type)))
     return column.in_(values)
+
+
+def is_null(column):
+    """`column IS NULL`, kept off the column's own index on SQLite (`column || '' IS NULL`,
+    which is NULL exactly when the column is): SQLite's planner goes by rules, takes an IS NULL
+    on a unique index for one row, and walked every NULL in it before the condition beside it
+    (100 names among 50,000 unlinked people: 10 ms a read, 2.5 ms on the names' index).
+    PostgreSQL counts its rows and chooses for itself (1.5 ms; 5 ms if kept off)."""
+    if db.session.get_bind().dialect.name == "sqlite":
+        return column.concat("").is_(None)
+    return column.is_(None)

@@ -13,7 +13,7 @@ from sqlalchemy.orm import selectinload
 from ...extensions import db
 from ...models import Email, Person
 from ...models.keys import email_key, name_key, name_part
-from ...models.queries import one_of
+from ...models.queries import is_null, one_of
 from .names import NameMatch, church_equivalences, grade
 
 
@@ -31,7 +31,9 @@ def _candidates(pco_ids, emails, names):
         ids.append(select(Email.person_id).join(Person, Person.id == Email.person_id)
                    .where(live, one_of(Email.normalized, emails)))
     if names:
-        ids.append(select(Person.id).where(live, Person.pco_id.is_(None),
+        # by their names' index: a church that starts here, then connects PCO, has thousands of
+        # people not linked yet
+        ids.append(select(Person.id).where(live, is_null(Person.pco_id),
                                            one_of(Person.search_name, names)))
     return select(Person).where(Person.id.in_(union_all(*ids))).options(
         selectinload(Person.emails), selectinload(Person.phone_numbers),
