@@ -59,9 +59,10 @@ def settle_scope(seen, whole_scope_read=True):
 
 
 def bring_back(pco_ids):
-    """Those of `pco_ids` marked out of the scope are in it again. For a whole listing, those
-    marked out (nearly always nobody) are read first, in one statement: looking the 10,000
-    people of a listing up 500 at a time took a tenth of an unchanged pull on PostgreSQL."""
+    """Those of `pco_ids` marked out of the scope are in it again. For more than one
+    statement's worth (a whole listing), those marked out (nearly always nobody) are read first,
+    in one statement: looking the 10,000 people of a listing up 500 at a time took a tenth of
+    an unchanged pull on PostgreSQL."""
     pco_ids = list(pco_ids)
     if len(pco_ids) > CHUNK:
         listed = set(pco_ids)
