@@ -2,6 +2,7 @@
 with the revert that asks first, at desktop width and at 360 px. Saved as docs/history-person.png
 and docs/history-run.png."""
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from pcosync.extensions import db
@@ -48,7 +49,8 @@ def test_a_persons_history_and_a_runs_revert(logged_in_page, bad_pull):
     assert fits(changes)
 
     changes.get_by_role("link", name="Revert this run…").click()
-    assert page.get_by_text("2 fields on 1 record").is_visible()
+    # A click does not wait for the page it opens.
+    expect(page.get_by_text("2 fields on 1 record")).to_be_visible()
     assert page.get_by_text("1 PCO write will follow").first.is_visible()
     page.get_by_role("button", name="Revert 2 fields and push 1 to PCO").click()
     page.wait_for_url(f"**/sync/runs/{pull.id}")

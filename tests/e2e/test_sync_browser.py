@@ -6,6 +6,7 @@ import sys
 import time
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import func, select
 
 from pcosync.extensions import db
@@ -97,7 +98,8 @@ def test_full_sync_shows_progress_then_a_completed_row(logged_in_page, worker):
     screenshot(page, "sync-finished")
     docs_screenshots_at_both_widths(page, "sync-done")
     row.get_by_role("link", name="Full Sync").click()
-    assert page.locator("h1 .badge-COMPLETED").is_visible()
+    # A click does not wait for the page it opens: wait for its heading, then look.
+    expect(page.locator("h1 .badge-COMPLETED")).to_be_visible()
     docs_screenshots_at_both_widths(page, "run-page", full_page=False)
     assert page.get_by_text("Families").first.is_visible()
 
