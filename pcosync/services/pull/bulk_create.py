@@ -19,7 +19,7 @@ from ..rules import choices, custom_fields
 from ..rules.contact_kinds import CONTACT_KINDS
 from ..rules.merge import agree_with, set_contact, take_fields, restore_if_reactivated
 from ..rules.state import PLAIN_FIELDS
-from .insert_many import NewId, insert_with_children
+from .insert_many import NewId, insert_with_children, statement_with_children
 
 
 class StandIn:
@@ -67,6 +67,18 @@ def create_people(records):
     few elsewhere). Returns {PCO id: local id}."""
     if not records:
         return {}
+    return insert_with_children(*_people_rows(records))
+
+
+def people_statement(records):
+    """create_people's one statement, not sent (insert_many.statement_with_children): for
+    page_writer.PageWriter, which sends it on a connection of its own. None where create_people
+    takes more than one statement."""
+    return statement_with_children(*_people_rows(records)) if records else None
+
+
+def _people_rows(records):
+    """(Person, its key, the people's rows, [(child model, rows)]) for insert_with_children."""
     people = [new_person(record) for record in records]
     children = [(kind.model, [new_contact(kind, data, NewId(record["pco_id"])).values
                               for record in records for data in record[kind.name]])
@@ -78,8 +90,7 @@ def create_people(records):
         children.append((FieldChange, created_rows("Person", [
             (NewId(person.pco_id), {"person_id": NewId(person.pco_id)},
              Person.full_name.fget(person)) for person in people], history.current())))
-    return insert_with_children(Person, Person.pco_id, [person.values for person in people],
-                                children)
+    return Person, Person.pco_id, [person.values for person in people], children
 
 
 def new_person(record):

@@ -54,19 +54,40 @@ def insert_with_children(model, key, rows, children):
     their new parents' ids; returns {the parents' `key` column: their new id}."""
     if not rows:
         return {}
-    rows = _same_columns(model.__table__, rows)
-    children = [(child, _same_columns(child.__table__, child_rows))
-                for child, child_rows in children if child_rows]
-    _check_parents(rows, key, children)
+    rows, children = _checked(model, key, rows, children)
     connection = db.session.connection()
-    if connection.dialect.name == "postgresql" and all(
-            _as_arrays(table.__table__) for table in (model, *(child for child, _ in children))):
-        return _insert_with_children_arrays(connection, model, key, rows, children)
+    if _one_statement(connection.dialect, model, children):
+        sql, arrays = _with_children_sql(connection.dialect, model, key, rows, children)
+        return dict(connection.exec_driver_sql(sql, arrays).all())
     ids = inserted_ids(model, key, rows)
     for child, child_rows in children:
         insert_rows(child, [{name: ids[value.key] if isinstance(value, NewId) else value
                              for name, value in row.items()} for row in child_rows])
     return ids
+
+
+def statement_with_children(model, key, rows, children):
+    """insert_with_children's one statement, not sent: (SQL, parameters) for a connection's
+    exec_driver_sql, which returns the parents' (key, id) rows. None where it would take more
+    than one statement (not PostgreSQL, a default computed by SQL)."""
+    rows, children = _checked(model, key, rows, children)
+    dialect = db.session.get_bind().dialect
+    if not rows or not _one_statement(dialect, model, children):
+        return None
+    return _with_children_sql(dialect, model, key, rows, children)
+
+
+def _checked(model, key, rows, children):
+    rows = _same_columns(model.__table__, rows)
+    children = [(child, _same_columns(child.__table__, child_rows))
+                for child, child_rows in children if child_rows]
+    _check_parents(rows, key, children)
+    return rows, children
+
+
+def _one_statement(dialect, model, children):
+    return dialect.name == "postgresql" and all(
+        _as_arrays(table.__table__) for table in (model, *(child for child, _ in children)))
 
 
 def inserted_ids(model, key, rows):
@@ -110,7 +131,7 @@ def _as_arrays(table) -> bool:
 
 
 def _insert_arrays(connection, table, rows, returning):
-    sql, arrays = _unnest_insert(connection, table, rows)
+    sql, arrays = _unnest_insert(connection.dialect, table, rows)
     if returning:
         quote = connection.dialect.identifier_preparer.quote
         sql += " RETURNING " + ", ".join(quote(column.name) for column in returning)
@@ -119,25 +140,25 @@ def _insert_arrays(connection, table, rows, returning):
     return []
 
 
-def _insert_with_children_arrays(connection, model, key, rows, children):
-    """The parents and their children in one statement (see the module's text)."""
-    quote = connection.dialect.identifier_preparer.quote
-    parent_sql, arrays = _unnest_insert(connection, model.__table__, rows)
+def _with_children_sql(dialect, model, key, rows, children):
+    """The parents and their children in one statement (see the module's text), and its
+    parameters."""
+    quote = dialect.identifier_preparer.quote
+    parent_sql, arrays = _unnest_insert(dialect, model.__table__, rows)
     new_ids = f"{quote(key.name)}, {quote(model.id.name)}"
     steps = [f"parent AS ({parent_sql} RETURNING {new_ids})"]
     for number, (child, child_rows) in enumerate(children):
-        child_sql, child_arrays = _unnest_insert(connection, child.__table__, child_rows,
+        child_sql, child_arrays = _unnest_insert(dialect, child.__table__, child_rows,
                                                  parent=(model, key))
         steps.append(f"child{number} AS ({child_sql})")
         arrays += child_arrays
-    sql = f"WITH {', '.join(steps)} SELECT {new_ids} FROM parent"
-    return dict(connection.exec_driver_sql(sql, tuple(arrays)).all())
+    return f"WITH {', '.join(steps)} SELECT {new_ids} FROM parent", tuple(arrays)
 
 
-def _unnest_insert(connection, table, rows, parent=None):
+def _unnest_insert(dialect, table, rows, parent=None):
     """`INSERT INTO table (...) SELECT ... FROM unnest(...)` for `rows`, and its arrays; with
     `parent` (model, key), a NewId column is joined to the WITH's `parent` for its new id."""
-    dialect, quote = connection.dialect, connection.dialect.identifier_preparer.quote
+    quote = dialect.identifier_preparer.quote
     columns = [table.c[name] for name in rows[0]] + _defaulted(table, rows[0])
     outputs, joins, casts, arrays = [], [], [], []
     for position, column in enumerate(columns):

@@ -7,7 +7,7 @@ from ...pco import schemas
 from ...pco.prefetch import Started, telling
 from ..connection import token_user
 from ..rules import choices
-from .bulk_create import create_people
+from .bulk_create import create_people, people_statement
 from ..rules.erasures import linked_and_erased, without_erased
 from ..rules.matcher import PersonMatcher
 from ..rules.merge import CREATED, SKIPPED, apply_person, keep_versions, unchanged_pco_ids
@@ -16,6 +16,7 @@ from ..rules.versions import sent_as_agreed
 from .choices import ensure_known, pull_choice_lists
 from .custom_fields import pull_custom_fields
 from .listing import pull_listing, still_in_pco
+from .page_writer import page_writer
 from .scope import people_pages, scoped, settle_scope
 from .staged_households import HOUSEHOLDS, KeepingHouseholds
 
@@ -47,22 +48,26 @@ def pull_people(client, progress):
         apply_people_page(records, progress, page)
 
     tombstone = (Person, Person.pco_id, still_in_pco(client.get_person)) if whole else None
-    seen = pull_listing(pages, schemas.load_person, "Person", apply_page, progress, tombstone,
-                        unloaded=page.unloaded)
+    with page_writer(progress) as page.writer:
+        seen = pull_listing(pages, schemas.load_person, "Person", apply_page, progress,
+                            tombstone, unloaded=page.unloaded)
     settle_scope(seen)
 
 
 class PageOfPeople:
     """A page of PCO people as the listing reads it: who they are here (linked, erased) is
     read once, before loading, and those PCO sent as last agreed are left unloaded
-    (rules/versions.py); apply_people_page takes the rest."""
+    (rules/versions.py); apply_people_page takes the rest. `writer`: the listing's
+    page_writer.PageWriter, or None."""
 
     def __init__(self):
-        self.linked, self.sent_as_agreed = None, set()
+        self.linked, self.sent_as_agreed, self.writer = None, set(), None
 
     def unloaded(self, resources):
-        self.linked = linked_and_erased(resource.get("id") for resource in resources
-                                        if isinstance(resource, dict))
+        pco_ids = [resource.get("id") for resource in resources if isinstance(resource, dict)]
+        if self.writer is not None and self.writer.lists_any(pco_ids):
+            self.writer.wait()  # they are found here once the page before has made them
+        self.linked = linked_and_erased(pco_ids)
         self.sent_as_agreed = sent_as_agreed(resources, self.linked[0])
         return [resource for resource in resources if not isinstance(resource, dict)
                 or str(resource.get("id")) not in self.sent_as_agreed]
@@ -79,6 +84,7 @@ def apply_people_page(records, progress, page=None):
     here (the others are Skipped without a write). An erased person's record is Skipped
     before anything reads it: not matched, not created, not filed for review. `page`: the
     listing's PageOfPeople, which read the page's people here already."""
+    writer = page and page.writer
     if page is None:  # a webhook's person, Quick Sync's pages
         held, erased, skipped = (*linked_and_erased(r["pco_id"] for r in records), 0)
     else:
@@ -88,8 +94,10 @@ def apply_people_page(records, progress, page=None):
     unchanged = unchanged_pco_ids(records, held)
     keep_versions(records, unchanged, held)
     records = [r for r in records if r["pco_id"] not in unchanged]
+    if writer:
+        writer.wait()  # the matcher must find the people the page before made
     matcher = PersonMatcher(records)
-    new_people = NewPeople(records, progress)
+    new_people = NewPeople(records, progress, writer)
     possible_duplicates = []
     for record in records:
         match = matcher.match(record)
@@ -108,6 +116,8 @@ def apply_people_page(records, progress, page=None):
     # in one UPDATE (a page of unchanged people costs a statement less).
     progress.count(SKIPPED, len(unchanged) + skipped)
     possible_duplicates += new_people.create(progress)
+    if writer:
+        writer.count(progress)
     for person, match in possible_duplicates:
         file_possible_duplicates(person, match.duplicates, progress)
         file_pco_twins(person, match.pco_twins, progress)
@@ -118,10 +128,11 @@ class NewPeople:
     """The page's people met for the first time, created together once the page's other
     records are applied (rules/bulk_create: a few INSERTs, not an ORM object each). Not in a
     preview, whose report is read from the ORM's flushes (runs/changes.py), nor for a PCO id
-    the page holds twice (the later record must find the person the first one made)."""
+    the page holds twice (the later record must find the person the first one made).
+    `writer`: a page_writer.PageWriter that may write them instead."""
 
-    def __init__(self, records, progress):
-        self.enabled = getattr(progress, "bulk_writes", False)
+    def __init__(self, records, progress, writer=None):
+        self.enabled, self.writer = getattr(progress, "bulk_writes", False), writer
         self.repeated = {pco_id for pco_id, n in Counter(r["pco_id"] for r in records).items()
                          if n > 1}
         self.records, self.duplicates = [], {}
@@ -137,12 +148,23 @@ class NewPeople:
 
     def create(self, progress):
         """Create them; returns [(person, their Match)] for those who may duplicate someone."""
-        if not self.records:
+        if not self.records or self.written_later(progress):
             return []
         ids = create_people(self.records)
         progress.count(CREATED, len(self.records))
         return [(db.session.get(Person, ids[pco_id]), match)
                 for pco_id, match in self.duplicates.items()]
+
+    def written_later(self, progress):
+        """Hand them to the page writer when it may take them (page_writer.py): none may
+        duplicate someone (filing that needs their ids) and the page wrote nothing else."""
+        if self.writer is None or self.duplicates or not progress.wrote_nothing():
+            return False
+        statement = people_statement(self.records)
+        if statement is None:
+            return False
+        self.writer.write(statement, [record["pco_id"] for record in self.records])
+        return True
 
 
 def file_possible_duplicates(person, duplicate_ids, progress):

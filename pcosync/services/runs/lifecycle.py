@@ -18,7 +18,7 @@ from ...models import Outcome, RunStatus, SyncIssue, SyncRun, utcnow
 from ..alerts import rules as alerts
 from ..rules.review_items import file_item
 from .guard import GuardTripped, processed
-from .quiet_pages import CommitPacer, release
+from .quiet_pages import CommitPacer, page_only_read, release
 
 log = logging.getLogger("pcosync.runs")
 
@@ -204,6 +204,11 @@ class Progress:
         """Whether a page's new rows may be inserted in bulk (services/rules/bulk_create): not
         in a preview, whose report is read from the ORM's flushes (runs/changes.py)."""
         return self.recorder is None
+
+    def wrote_nothing(self):
+        """Whether the run's transaction has written nothing yet but its counters (what
+        pull/page_writer.py may take a page's new people from)."""
+        return page_only_read(db.session(), [run for run in (self.run, self.parent) if run])
 
     def expect(self, total):
         if total is not None and not self.run.total_expected:
