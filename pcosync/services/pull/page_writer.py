@@ -38,13 +38,13 @@ log = logging.getLogger("pcosync.pull")
 
 
 class PageWriter:
-    """Sends one page's INSERT at a time on its own connection (engine.begin: one transaction,
-    committed) from its own thread."""
+    """Sends one page's INSERT at a time from its own thread, on its own connection."""
 
     def __init__(self, engine, session):
         self.engine, self.session = engine, session
         self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="page-writer")
         self._in_flight = None  # (future, the page's PCO ids)
+        self._connection = None  # the thread's own, once it has sent a page
         self._written = 0  # people written, not counted yet
         self._uncommitted = 0  # people counted since the run's last commit
         event.listen(session, "after_commit", self._counts_committed)
@@ -55,9 +55,12 @@ class PageWriter:
         self._in_flight = (self._thread.submit(self._send, statement), frozenset(pco_ids))
 
     def _send(self, statement):
+        if self._connection is None:
+            # A statement alone is a transaction of its own: no BEGIN nor COMMIT to wait for.
+            self._connection = self.engine.connect().execution_options(
+                isolation_level="AUTOCOMMIT")
         sql, parameters = statement
-        with self.engine.begin() as connection:
-            connection.exec_driver_sql(sql, parameters)
+        self._connection.exec_driver_sql(sql, parameters)
 
     def lists_any(self, pco_ids):
         """Whether the page being written holds any of `pco_ids`."""
@@ -93,6 +96,8 @@ class PageWriter:
     def close(self):
         event.remove(self.session, "after_commit", self._counts_committed)
         self._thread.shutdown(wait=True)
+        if self._connection is not None:
+            self._connection.close()
 
 
 @contextmanager
