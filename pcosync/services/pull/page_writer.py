@@ -15,15 +15,18 @@ What keeps it safe:
   INSERT refers only to committed rows: it never waits for a lock of the run's transaction
   while the run's thread waits for it. Any other page writes as before, in the run's own
   transaction.
-- One page at a time. The next page waits for it before its matcher reads (the matcher must
-  find the people just made), and before its first read when it lists any of the same people.
+- One page at a time. The next page waits for it before its records are looked at
+  (people.PageOfPeople.take: the matcher must find the people just made), and before its first
+  read when it lists any of the same people.
 - Counted once written: a page's people go into the run's Created count once their INSERT has
   committed, so the run never counts people who are not there. A rollback of the run's
   transaction drops the counts it had not committed yet (a quiet page's), so they are counted
   again after it (count_again).
 - An error of the INSERT is raised on the run's thread at the next wait and fails the run, as
   it did when the run sent it. However the listing ends, the writer is drained first: a page
-  it wrote is counted, and committed with the run's counters even when the run fails.
+  it wrote is counted, and committed with the run's counters even when the run fails. Only a
+  worker killed outright (SIGKILL) can leave written people out of its failed run's count (up
+  to a second's pages: runs/quiet_pages.py); they are there, and the next run finds them.
 """
 import logging
 from concurrent.futures import ThreadPoolExecutor

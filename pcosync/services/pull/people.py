@@ -73,7 +73,10 @@ class PageOfPeople:
                 or str(resource.get("id")) not in self.sent_as_agreed]
 
     def take(self):
-        """(held, erased, how many were left unloaded) of the page read last."""
+        """(held, erased, how many were left unloaded) of the page read last, once the page
+        before is written (its matcher must find the people that page made)."""
+        if self.writer is not None:
+            self.writer.wait()
         taken = (*self.linked, len(self.sent_as_agreed))
         self.linked, self.sent_as_agreed = None, set()
         return taken
@@ -84,7 +87,6 @@ def apply_people_page(records, progress, page=None):
     here (the others are Skipped without a write). An erased person's record is Skipped
     before anything reads it: not matched, not created, not filed for review. `page`: the
     listing's PageOfPeople, which read the page's people here already."""
-    writer = page and page.writer
     if page is None:  # a webhook's person, Quick Sync's pages
         held, erased, skipped = (*linked_and_erased(r["pco_id"] for r in records), 0)
     else:
@@ -94,10 +96,8 @@ def apply_people_page(records, progress, page=None):
     unchanged = unchanged_pco_ids(records, held)
     keep_versions(records, unchanged, held)
     records = [r for r in records if r["pco_id"] not in unchanged]
-    if writer:
-        writer.wait()  # the matcher must find the people the page before made
     matcher = PersonMatcher(records)
-    new_people = NewPeople(records, progress, writer)
+    new_people = NewPeople(records, progress, page and page.writer)
     possible_duplicates = []
     for record in records:
         match = matcher.match(record)
@@ -116,8 +116,6 @@ def apply_people_page(records, progress, page=None):
     # in one UPDATE (a page of unchanged people costs a statement less).
     progress.count(SKIPPED, len(unchanged) + skipped)
     possible_duplicates += new_people.create(progress)
-    if writer:
-        writer.count(progress)
     for person, match in possible_duplicates:
         file_possible_duplicates(person, match.duplicates, progress)
         file_pco_twins(person, match.pco_twins, progress)
@@ -148,6 +146,8 @@ class NewPeople:
 
     def create(self, progress):
         """Create them; returns [(person, their Match)] for those who may duplicate someone."""
+        if self.writer is not None:
+            self.writer.count(progress)  # the pages it wrote meanwhile
         if not self.records or self.written_later(progress):
             return []
         ids = create_people(self.records)
