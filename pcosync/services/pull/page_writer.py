@@ -104,11 +104,10 @@ class PageWriter:
 
 
 @contextmanager
-def page_writer(progress, enabled=True):
+def page_writer(progress):
     """A PageWriter for a listing's pages, or None where pages are written as they go (not
-    PostgreSQL, a preview, `enabled` false). Drained when the listing ends, however it ends."""
-    if not (enabled and progress.bulk_writes and db.session.get_bind().dialect.name ==
-            "postgresql"):
+    PostgreSQL, a preview). Drained when the listing ends, however it ends."""
+    if not progress.bulk_writes or db.session.get_bind().dialect.name != "postgresql":
         yield None
         return
     writer = PageWriter(db.engine, db.session())
@@ -132,5 +131,9 @@ def _drain_after_failure(writer, progress):
         writer.wait()
     except Exception:  # the run fails on its own error; this one is for the log
         log.exception("a page's new people were not written")
-    if writer.count_again(progress):
-        db.session.commit()
+    try:
+        if writer.count_again(progress):
+            db.session.commit()
+    except Exception:  # the database is gone too: the run's own error is the one to report
+        db.session.rollback()
+        log.exception("the count of the people written was not saved")
