@@ -19,8 +19,11 @@ N ms (about 1 ms between a Heroku dyno and its database).
 Every step counts the statements it sends per page (benchmarks/round_trips.py's PageCounter,
 the median page: round_trips_per_page for a first pull, _unchanged_page, _notes_page,
 _families_page, _groups_page) and its commits (commits_people_first against pages_people_first:
-each page is committed as it goes); with --database-url, round_trips.py in a child adds the
-statements per 100 webhook deliveries (pg_round_trips_webhook_page).
+each page is committed as it goes; on PostgreSQL a first pull's new people are committed by
+their own INSERT, sent beside the run (pcosync/services/pull/page_writer.py), and the run's
+transaction, which then only reads, commits about once a second); with --database-url,
+round_trips.py in a child adds the statements per 100 webhook deliveries
+(pg_round_trips_webhook_page).
 Rate limit on (PCO's 100 requests / 20 s): the Full Sync's wall time (without its Media step,
 no API request) vs the floor the limit imposes (100 requests per 20 s window), and when its
 requests went out (paced_last_request_s, paced_first_window_span_s: the span of the first
@@ -244,7 +247,8 @@ def without_media():
 
 def counted_step(kind, sandbox_url, clock, engine):
     """run_step, with the statements sent per page (round_trips.PageCounter: the median page)
-    and the commits (a pull commits each page as it goes: about one a page)."""
+    and the run's commits (about one a page where its pages write through the run's own
+    transaction; see the module's text)."""
     commits = []
     count_commit = lambda *_args: commits.append(1)  # noqa: E731
     event.listen(engine, "commit", count_commit)

@@ -39,7 +39,8 @@ def unpaced_figures(result):
             "requests_minimum": sum(result["minimum"].values()),
             "peak_rss_mib": round(result["rss_peak_kib"] / 1024, 1),
             # Statements sent per page of 100 (the median page; round_trips.PageCounter), and
-            # the first pull's commits against its pages: a page is committed as it goes.
+            # the first pull's commits against its pages: a page is committed as it goes (on
+            # PostgreSQL by its own INSERT, beside the run: pull/page_writer.py).
             "round_trips_per_page": people["statements_per_page"],
             "round_trips_unchanged_page": again["statements_per_page"],
             "round_trips_notes_page": notes["statements_per_page"],
