@@ -28,8 +28,8 @@ def writes_spied(monkeypatch, after_write=None):
     written = []
     write = page_writer.PageWriter.write
 
-    def spy(self, statement, pco_ids):
-        write(self, statement, pco_ids)
+    def spy(self, statement, pco_ids, emails):
+        write(self, statement, pco_ids, emails)
         written.append(len(pco_ids))
         if after_write:
             after_write(len(written))
@@ -110,20 +110,31 @@ def test_the_next_page_finds_the_people_the_page_before_made(app, monkeypatch):
 
 
 class StubWriter:
-    def __init__(self, pco_ids):
-        self.pco_ids, self.waited = set(pco_ids), 0
+    """Writing the people with PCO id 7 and the email ruth@example.org."""
+
+    def __init__(self):
+        self.waited = 0
 
     def lists_any(self, pco_ids):
-        return not self.pco_ids.isdisjoint(pco_ids)
+        return "7" in pco_ids
+
+    def holds_any_email(self, emails):
+        return "ruth@example.org" in emails
 
     def wait(self):
         self.waited += 1
 
 
-def test_a_page_listing_people_being_written_waits_before_reading(app):
+def test_the_next_page_waits_only_for_what_it_needs_of_the_page_being_written(app):
     page = PageOfPeople()
-    page.writer = StubWriter({"7"})
-    page.unloaded([{"id": "5", "type": "Person"}, {"id": "6", "type": "Person"}])
-    assert page.writer.waited == 0
-    page.unloaded([{"id": "6", "type": "Person"}, {"id": "7", "type": "Person"}])
-    assert page.writer.waited == 1
+    page.writer = StubWriter()
+    ann, ruth = ({"pco_id": "5", "emails": [{"address": "ann@example.org"}]},
+                 {"pco_id": "6", "emails": [{"address": "Ruth@Example.org "}]})
+    for resources, records, waits in (
+            (["5"], [ann], 0),
+            (["5", "7"], [ann], 1),  # lists someone being written: before its first read
+            (["5", "6"], [ann, ruth], 1)):  # shares an email: before the matcher
+        page.writer.waited = 0
+        page.unloaded([{"id": pco_id, "type": "Person"} for pco_id in resources])
+        page.take(records)
+        assert page.writer.waited == waits

@@ -15,9 +15,11 @@ What keeps it safe:
   INSERT refers only to committed rows: it never waits for a lock of the run's transaction
   while the run's thread waits for it. Any other page writes as before, in the run's own
   transaction.
-- One page at a time. The next page waits for it before its records are looked at
-  (people.PageOfPeople.take: the matcher must find the people just made), and before its first
-  read when it lists any of the same people.
+- One page at a time, waited for only where the next page needs it: before its first read when
+  it lists any of the same people, before its matcher when one of its people holds an email of
+  someone being written (the matcher finds PCO's twins by email: people.PageOfPeople.take),
+  else before the next page is handed over. The people a page makes are linked to PCO, so the
+  matcher finds them by nothing else.
 - Counted once written: a page's people go into the run's Created count once their INSERT has
   committed, so the run never counts people who are not there. A rollback of the run's
   transaction drops the counts it had not committed yet (a quiet page's), so they are counted
@@ -46,16 +48,18 @@ class PageWriter:
     def __init__(self, engine, session):
         self.engine, self.session = engine, session
         self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="page-writer")
-        self._in_flight = None  # (future, the page's PCO ids)
+        self._in_flight = None  # (future, the page's PCO ids, their emails)
         self._connection = None  # the thread's own, once it has sent a page
         self._written = 0  # people written, not counted yet
         self._uncommitted = 0  # people counted since the run's last commit
         event.listen(session, "after_commit", self._counts_committed)
 
-    def write(self, statement, pco_ids):
-        """Send `statement` ((SQL, parameters)) once the page before it is written."""
+    def write(self, statement, pco_ids, emails):
+        """Send `statement` ((SQL, parameters)) once the page before it is written; `pco_ids`
+        and `emails`: its people's (matcher.emails_of)."""
         self.wait()
-        self._in_flight = (self._thread.submit(self._send, statement), frozenset(pco_ids))
+        self._in_flight = (self._thread.submit(self._send, statement), frozenset(pco_ids),
+                           frozenset(emails))
 
     def _send(self, statement):
         if self._connection is None:
@@ -69,11 +73,15 @@ class PageWriter:
         """Whether the page being written holds any of `pco_ids`."""
         return self._in_flight is not None and not self._in_flight[1].isdisjoint(pco_ids)
 
+    def holds_any_email(self, emails):
+        """Whether someone of the page being written holds one of `emails`."""
+        return self._in_flight is not None and not self._in_flight[2].isdisjoint(emails)
+
     def wait(self):
         """Until the page being written is committed; its error, if it failed, is raised here."""
         if self._in_flight is None:
             return
-        future, pco_ids = self._in_flight
+        future, pco_ids, _emails = self._in_flight
         self._in_flight = None
         future.result()
         self._written += len(pco_ids)

@@ -9,7 +9,7 @@ from ..connection import token_user
 from ..rules import choices
 from .bulk_create import create_people, people_statement
 from ..rules.erasures import linked_and_erased, without_erased
-from ..rules.matcher import PersonMatcher
+from ..rules.matcher import PersonMatcher, emails_of
 from ..rules.merge import CREATED, SKIPPED, apply_person, keep_versions, unchanged_pco_ids
 from ..rules.review_items import pair_key
 from ..rules.versions import sent_as_agreed
@@ -72,10 +72,11 @@ class PageOfPeople:
         return [resource for resource in resources if not isinstance(resource, dict)
                 or str(resource.get("id")) not in self.sent_as_agreed]
 
-    def take(self):
-        """(held, erased, how many were left unloaded) of the page read last, once the page
-        before is written (its matcher must find the people that page made)."""
-        if self.writer is not None:
+    def take(self, records):
+        """(held, erased, how many were left unloaded) of the page read last, its `records`
+        loaded. When someone being written holds one of their emails, once they are written:
+        the matcher must find them (one email and agreeing names: PCO's twins)."""
+        if self.writer is not None and self.writer.holds_any_email(emails_of(records)):
             self.writer.wait()
         taken = (*self.linked, len(self.sent_as_agreed))
         self.linked, self.sent_as_agreed = None, set()
@@ -90,7 +91,7 @@ def apply_people_page(records, progress, page=None):
     if page is None:  # a webhook's person, Quick Sync's pages
         held, erased, skipped = (*linked_and_erased(r["pco_id"] for r in records), 0)
     else:
-        held, erased, skipped = page.take()
+        held, erased, skipped = page.take(records)
     records = without_erased(records, erased, progress)
     choices.prepare(records)  # the options this page's people hold, before comparing states
     unchanged = unchanged_pco_ids(records, held)
@@ -163,7 +164,8 @@ class NewPeople:
         statement = people_statement(self.records)
         if statement is None:
             return False
-        self.writer.write(statement, [record["pco_id"] for record in self.records])
+        self.writer.write(statement, [record["pco_id"] for record in self.records],
+                          emails_of(self.records))
         return True
 
 

@@ -50,6 +50,11 @@ class Match:
     pco_twins: list = field(default_factory=list)
 
 
+def emails_of(records):
+    """The emails the matcher looks people up by, for `records`."""
+    return {email_key(e["address"]) for r in records for e in r["emails"]} - {""}
+
+
 class PersonMatcher:
     def __init__(self, records):
         self.by_pco_id = {}
@@ -65,7 +70,7 @@ class PersonMatcher:
         if not records:
             return  # a page of unchanged people needs no index
         pco_ids = {r["pco_id"] for r in records}
-        emails = {email_key(e["address"]) for r in records for e in r["emails"]} - {""}
+        emails = emails_of(records)
         names = {name_key(r["first_name"], r["last_name"]) for r in records} - {""}
         self.equivalences = church_equivalences()
         for person in db.session.scalars(_candidates(pco_ids, emails, names)):
