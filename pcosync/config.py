@@ -255,6 +255,9 @@ def engine_options(config):
     config["DATABASE_POOL_RECYCLE_SECONDS"] = recycle
     options = dict(config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
     options.setdefault("pool_pre_ping", recycle == 0)
+    # A failed statement's text (a run's error on the Sync page, its alert, the log) without
+    # the values sent: a page's INSERT carries a hundred people's names, emails and birthdates.
+    options.setdefault("hide_parameters", True)
     if recycle:
         options.setdefault("pool_recycle", recycle)
     if str(config.get("SQLALCHEMY_DATABASE_URI") or "").startswith("postgresql+psycopg"):
