@@ -1,6 +1,7 @@
 """PCO's custom fields <-> plain dicts: tabs, field definitions, field options and field data
 (a person's values, one datum per ticked option for a checkboxes field)."""
 from datetime import date, datetime
+from functools import lru_cache
 
 from marshmallow import ValidationError, fields, validate
 
@@ -114,6 +115,8 @@ def field_datum_document(value: str, definition_pco_id=None, datum_id=None) -> d
     return document("FieldDatum", {"value": value}, relationships, resource_id=datum_id)
 
 
+# strptime costs 15 us a value, a page's dates repeat (a membership's start, a class's day)
+@lru_cache(maxsize=4096)
 def field_date(text: str | None, date_format: str) -> str | None:
     """A date field's value as PCO serves it (the organization's format, e.g. 10/31/2010, or
     ISO) as an ISO date; a value that is neither is kept as it came (shown, never lost)."""
