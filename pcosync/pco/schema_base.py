@@ -107,9 +107,10 @@ class CompiledLoad:
     The schema stays the one definition of what is valid. Values whose result marshmallow
     would give unchanged are taken at once: a missing key (its `load_default`), None where
     allowed, a str for a String (checked by the field's own validators), True or False for a
-    Boolean; any other value goes through the field's own `deserialize`. Anything refused, and
-    any schema this does not cover (hooks other than a simple pre_load, unknown fields kept),
-    goes to `schema.load`, so errors are marshmallow's own, word for word."""
+    Boolean, a dict for a Dict of anything (copied, as marshmallow copies it); any other value
+    goes through the field's own `deserialize`. Anything refused, and any schema this does not
+    cover (hooks other than a simple pre_load, unknown fields kept), goes to `schema.load`, so
+    errors are marshmallow's own, word for word."""
 
     def __init__(self, schema: Schema):
         self.schema = schema
@@ -138,6 +139,9 @@ def _field_plan(name, field):
     shortcut = None
     if not field.pre_load and not field.post_load:
         shortcut = {fields.String: str, fields.Boolean: bool}.get(type(field))
+        if (type(field) is fields.Dict and field.key_field is None
+                and field.value_field is None and not field.validators):
+            shortcut = dict  # what Dict() makes of a dict: a copy (an envelope's attributes)
     max_length, plain, others = None, False, []
     for validator in field.validators:
         if validator is plain_text:
@@ -168,8 +172,9 @@ def _load_fields(plan, data):
                 raise _Refused()
         elif value is None:
             value = field.deserialize(value, key, data)  # marshmallow's "may not be null"
-        elif shortcut is not bool or (value is not True and value is not False):
-            # What deserialize does for a value that is neither missing nor None.
+        elif type(value) is shortcut:  # True or False for a Boolean, a dict for a Dict
+            value = shortcut(value)  # the same bool; a copy of the dict
+        else:  # what deserialize does for a value that is neither missing nor None
             value = field._deserialize(value, key, data)
             if field.validators:
                 field._validate(value)

@@ -52,3 +52,12 @@ def test_the_envelope():
                      {"type": "Person", "id": "1", "attributes": {"a": 1},
                       "relationships": {"emails": {"data": []}}}):
         assert outcome(compiled(_ENVELOPE), resource) == outcome(_ENVELOPE.load, resource)
+
+
+def test_an_envelopes_attributes_are_a_copy_as_marshmallow_makes_them():
+    resource = {"type": "Person", "id": "1", "attributes": {"first_name": "Ruth"},
+                "relationships": {"emails": {"data": []}}}
+    loaded = compiled(_ENVELOPE)(resource)
+    assert loaded == _ENVELOPE.load(resource)
+    assert loaded["attributes"] is not resource["attributes"]
+    assert loaded["relationships"] is not resource["relationships"]
