@@ -115,7 +115,7 @@ def field_datum_document(value: str, definition_pco_id=None, datum_id=None) -> d
     return document("FieldDatum", {"value": value}, relationships, resource_id=datum_id)
 
 
-# strptime costs 15 us a value, a page's dates repeat (a membership's start, a class's day)
+# strptime costs 15 us a value, and a church's date fields hold the same dates again and again
 @lru_cache(maxsize=4096)
 def field_date(text: str | None, date_format: str) -> str | None:
     """A date field's value as PCO serves it (the organization's format, e.g. 10/31/2010, or
