@@ -6,6 +6,7 @@ from datetime import date
 
 from hypothesis import example, given, settings, strategies as st
 
+from pcosync.services.rules import state as state_module
 from pcosync.services.rules.state import canonical_json
 
 
@@ -34,7 +35,17 @@ def test_the_bytes_are_those_json_always_wrote(value):
     assert canonical_json(value) == recipe(value)
 
 
-def test_a_plain_state_is_written_by_orjson_at_the_same_bytes():
-    state = {"first_name": "Brandon", "child": True, "grade": 2, "emails": [],
+def test_a_plain_state_is_written_by_orjson_and_only_an_accent_by_json(monkeypatch):
+    plain = {"first_name": "Brandon", "child": True, "grade": 2, "emails": [],
              "custom_fields": {"300001": "2025-04-06"}, "middle_name": None}
-    assert canonical_json(state) == recipe(state)
+    accented = {**plain, "first_name": "José"}
+    expected = [recipe(plain), recipe(accented)]
+    dumps, written_by_json = json.dumps, []
+
+    def json_dumps(value, **options):
+        written_by_json.append(value)
+        return dumps(value, **options)
+
+    monkeypatch.setattr(state_module.json, "dumps", json_dumps)
+    assert canonical_json(plain) == expected[0] and written_by_json == []  # the fast way
+    assert canonical_json(accented) == expected[1] and written_by_json == [accented]
